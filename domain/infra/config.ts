@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+/** Everything the portal reads from its environment, validated once at start. */
+export type Config = {
+  env: 'development' | 'test' | 'production';
+  port: number;
+  publicUrl: string;
+  databaseUrl: string | undefined;
+  sessionSecret: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  logLevel: string;
+  /** Dev mailbox: mails stored and listed on /dev/mailbox instead of sent. Never in production. */
+  devMailbox: boolean;
+  /** Demo institutions, inmates, announcements and staff, loaded once. Never in production. */
+  loadDemoData: boolean;
+  secureCookies: boolean;
+};
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Configuration is not valid:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+const DEV_SECRET = 'development-only-session-secret-not-for-production';
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production'], {
+    error: 'NODE_ENV must be development, test or production',
+  }).default('development'),
+  PORT: z.coerce.number({ error: 'PORT must be a number' })
+    .int('PORT must be a whole number').min(0, 'PORT must be 0–65535').max(65535, 'PORT must be 0–65535')
+    .default(3000),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'PUBLIC_URL must be an http(s) URL such as https://portal.example.gov.tw' }).optional(),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://').optional(),
+  SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'SMTP_URL must start with smtp:// or smtps://').optional(),
+  MAIL_FROM: z.string().regex(/^(.+<)?[^@\s<>]+@[^@\s<>]+>?$/, 'MAIL_FROM must be an address such as "便民服務入口網 <noreply@example.gov.tw>"').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+  }).default('info'),
+  DEMO_DATA: z.enum(['true', 'false'], { error: 'DEMO_DATA must be true or false' }).optional(),
+});
+
+/** Reads the environment; throws ConfigError listing every bad value at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty variables count as unset, as a shell `FOO=` usually means.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => i.message));
+  }
+  const v = parsed.data;
+  const production = v.NODE_ENV === 'production';
+  const problems: string[] = [];
+  if (production) {
+    if (!v.SESSION_SECRET) problems.push('SESSION_SECRET is required in production (at least 32 random characters)');
+    if (!v.SMTP_URL) problems.push('SMTP_URL is required in production: mail cannot be delivered without it');
+    if (!v.MAIL_FROM) problems.push('MAIL_FROM is required in production');
+    if (!v.PUBLIC_URL) problems.push('PUBLIC_URL is required in production: links in mails are built from it');
+    if (!v.DATABASE_URL) problems.push('DATABASE_URL is required in production: the embedded database is for trying the portal only');
+    if (v.DEMO_DATA === 'true') problems.push('DEMO_DATA cannot be true in production');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  const publicUrl = (v.PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, '');
+  return {
+    env: v.NODE_ENV,
+    port: v.PORT,
+    publicUrl,
+    databaseUrl: v.DATABASE_URL,
+    sessionSecret: v.SESSION_SECRET ?? DEV_SECRET,
+    smtpUrl: v.SMTP_URL,
+    mailFrom: v.MAIL_FROM ?? '法務部矯正署便民服務入口網 <noreply@portal.localhost>',
+    logLevel: v.LOG_LEVEL,
+    devMailbox: !production && !v.SMTP_URL,
+    loadDemoData: !production && v.DEMO_DATA !== 'false',
+    secureCookies: publicUrl.startsWith('https://'),
+  };
+}

@@ -1,0 +1,33 @@
+import nodemailer from 'nodemailer';
+import type pg from 'pg';
+import type { Logger } from './logger.ts';
+import { storeDevMail } from '../notifications.ts';
+
+export type OutgoingMail = { to: string; subject: string; text: string; html: string };
+export type MailTransport = { send(mail: OutgoingMail): Promise<void>; close(): void };
+
+/** Real delivery through nodemailer to the SMTP server at `smtpUrl`. */
+export function smtpTransport(smtpUrl: string, from: string): MailTransport {
+  const transporter = nodemailer.createTransport(smtpUrl);
+  return {
+    async send(mail) {
+      await transporter.sendMail({ from, ...mail });
+    },
+    close: () => transporter.close(),
+  };
+}
+
+/**
+ * Development without SMTP_URL: the mail is kept in the dev mailbox (listed on /dev/mailbox) and
+ * its links are logged, so a person trying the demo can follow them.
+ */
+export function devMailboxTransport(pool: pg.Pool, logger: Logger): MailTransport {
+  return {
+    async send(mail) {
+      await storeDevMail(pool, mail);
+      const links = mail.text.match(/https?:\/\/\S+/g) ?? [];
+      logger.info({ to: mail.to, subject: mail.subject, links }, 'dev mailbox: mail stored (see /dev/mailbox)');
+    },
+    close: () => undefined,
+  };
+}

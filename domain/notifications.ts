@@ -1,0 +1,89 @@
+import type { Db } from './infra/db.ts';
+
+/**
+ * The outbox and notification log. A notification is written in the same transaction as the action
+ * that causes it, together with a delivery job; the worker sends it later, with retries, so an SMTP
+ * outage delays mail but loses none.
+ *
+ * One-time links never reach this table: bodies hold a placeholder such as [[link]] and the real
+ * value travels only in the job payload, which the worker deletes once the mail is delivered.
+ */
+export type MailToSend = {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  applicantId?: number | null;
+  institutionCode?: string | null;
+  /** placeholder → secret value, filled in only at delivery time */
+  secrets?: Record<string, string>;
+};
+
+export type NotificationRow = {
+  id: number;
+  channel: 'email' | 'sms';
+  institution_code: string | null;
+  applicant_id: number | null;
+  recipient: string;
+  subject: string;
+  body_text: string;
+  body_html: string | null;
+  status: 'queued' | 'sent' | 'failed';
+  attempts: number;
+  last_error: string | null;
+  created_at: Date;
+  sent_at: Date | null;
+};
+
+export const DELIVER_TASK = 'deliver_notification';
+export const MAX_DELIVERY_ATTEMPTS = 12;
+
+export async function enqueueMail(db: Db, mail: MailToSend): Promise<number> {
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO notification (channel, institution_code, applicant_id, recipient, subject, body_text, body_html)
+     VALUES ('email', $1, $2, $3, $4, $5, $6) RETURNING id`,
+    [mail.institutionCode ?? null, mail.applicantId ?? null, mail.to, mail.subject, mail.text, mail.html],
+  );
+  const id = rows[0]!.id;
+  await db.query(
+    `SELECT graphile_worker.add_job($1, json_build_object('id', $2::bigint, 'secrets', $3::json), max_attempts => $4)`,
+    [DELIVER_TASK, id, JSON.stringify(mail.secrets ?? {}), MAX_DELIVERY_ATTEMPTS],
+  );
+  return id;
+}
+
+export async function getNotification(db: Db, id: number): Promise<NotificationRow | null> {
+  const { rows } = await db.query<NotificationRow>('SELECT * FROM notification WHERE id = $1', [id]);
+  return rows[0] ?? null;
+}
+
+export async function markSent(db: Db, id: number, now: Date): Promise<void> {
+  await db.query(`UPDATE notification SET status = 'sent', sent_at = $2, attempts = attempts + 1, last_error = NULL WHERE id = $1`, [id, now]);
+}
+
+export async function markAttemptFailed(db: Db, id: number, error: string, final: boolean): Promise<void> {
+  await db.query(
+    `UPDATE notification SET attempts = attempts + 1, last_error = $2, status = CASE WHEN $3 THEN 'failed' ELSE status END WHERE id = $1`,
+    [id, error.slice(0, 500), final],
+  );
+}
+
+export function fillSecrets(body: string, secrets: Record<string, string>): string {
+  let out = body;
+  for (const [placeholder, value] of Object.entries(secrets)) out = out.split(placeholder).join(value);
+  return out;
+}
+
+export type DevMail = { id: number; recipient: string; subject: string; bodyText: string; receivedAt: Date };
+
+export async function storeDevMail(db: Db, m: { to: string; subject: string; text: string; html: string }): Promise<void> {
+  await db.query('INSERT INTO dev_mailbox (recipient, subject, body_text, body_html) VALUES ($1, $2, $3, $4)', [m.to, m.subject, m.text, m.html]);
+}
+
+export async function listDevMail(db: Db, limit = 50): Promise<DevMail[]> {
+  const { rows } = await db.query<{ id: number; recipient: string; subject: string; body_text: string; received_at: Date }>(
+    'SELECT id, recipient, subject, body_text, received_at FROM dev_mailbox ORDER BY id DESC LIMIT $1',
+    [limit],
+  );
+  return rows.map((r) => ({ id: r.id, recipient: r.recipient, subject: r.subject, bodyText: r.body_text, receivedAt: r.received_at }));
+}

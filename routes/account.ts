@@ -1,0 +1,186 @@
+import { Router, type Request, type Response, type NextFunction } from 'express';
+import passport from 'passport';
+import type { RouteDeps } from './app.ts';
+import { errorView, formFields, safeReturn } from './forms.ts';
+import { limiters } from './middleware/rate-limits.ts';
+import { APPLICANT_STRATEGY, requireApplicant } from './middleware/authentication.ts';
+import {
+  changePassword, checkResetToken, normalizeEmail, requestPasswordReset, resendVerification, resetPassword, setLocale,
+  updateContact, verifyEmail, type ContactField, type FieldErrors, type PasswordField,
+} from '../domain/applicants.ts';
+import type { MessageKey } from '../domain/infra/i18n.ts';
+
+declare module 'express-session' {
+  interface SessionData {
+    /** A one-off notice for the next page ("saved"), as a message key. */
+    notice?: MessageKey;
+  }
+}
+
+// GET  /signin                   sign-in form            POST /signin
+// POST /signout                  sign out (POST only)
+// GET  /account/verify?token=    follows the verification link
+// GET  /account/verify/resend    asks for a new link     POST /account/verify/resend
+// GET  /account/forgot           forgotten password      POST /account/forgot
+// GET  /account/reset?token=     new password form       POST /account/reset
+// GET  /account                  the applicant's page
+// GET  /account/profile          修改個人資料            POST /account/profile
+// GET  /account/password         change password         POST /account/password
+const PASSWORD_ORDER: readonly PasswordField[] = ['currentPassword', 'password', 'passwordConfirm'];
+const EMAIL_RE = /^[^@\s]+@[^@\s]+$/;
+
+export function accountRoutes(d: RouteDeps): Router {
+  const r = Router();
+  const limit = limiters(d.limits);
+
+  // ---- sign in / out ----
+  const renderSignIn = (req: Request, res: Response, opts: { email?: string; error?: MessageKey; emailError?: MessageKey; status?: number } = {}) => {
+    const errorList = [];
+    if (opts.emailError) errorList.push({ field: 'email', href: '#email', text: res.locals.t(opts.emailError) });
+    if (opts.error) errorList.push({ field: 'email', href: '#email', text: res.locals.t(opts.error) });
+    res.status(opts.status ?? 200).render('account/signin', {
+      email: opts.email ?? '',
+      returnTo: safeReturn(req.query.return ?? req.body?.return),
+      errorList,
+      fieldErrors: { email: opts.emailError ? res.locals.t(opts.emailError) : undefined },
+      notice: takeNotice(req),
+    });
+  };
+
+  r.get('/signin', (req, res) => (req.user ? res.redirect(303, '/account') : renderSignIn(req, res)));
+
+  r.post('/signin', ...limit.signIn, (req: Request, res: Response, next: NextFunction) => {
+    const email = normalizeEmail(String(req.body?.email ?? ''));
+    const password = String(req.body?.password ?? '');
+    if (email === '' || password === '') {
+      return renderSignIn(req, res, { email, emailError: email === '' ? 'error.signin.emailRequired' : undefined, error: password === '' ? 'error.signin.passwordRequired' : undefined, status: 422 });
+    }
+    passport.authenticate(APPLICANT_STRATEGY, (err: unknown, user: Express.User | false, info?: { message?: string }) => {
+      if (err) return next(err);
+      if (!user) {
+        if (info?.message === 'unverified') {
+          return res.status(403).render('account/unverified', { email });
+        }
+        return renderSignIn(req, res, { email, error: 'error.signin.invalid', status: 401 });
+      }
+      const returnTo = safeReturn(req.body?.return);
+      // passport 0.7 regenerates the session here, so a session id fixed before sign-in is worthless.
+      req.login(user, (loginErr) => {
+        if (loginErr) return next(loginErr);
+        setLocale(d.pool, user.applicant.id, req.locale).then(() => res.redirect(303, returnTo), next);
+      });
+    })(req, res, next);
+  });
+
+  r.post('/signout', (req, res, next) => {
+    req.logout((err) => {
+      if (err) return next(err);
+      req.session.destroy(() => {
+        res.clearCookie('portal.sid');
+        res.redirect(303, '/');
+      });
+    });
+  });
+
+  // ---- verification ----
+  r.get('/account/verify', async (req, res) => {
+    const token = typeof req.query.token === 'string' ? req.query.token : '';
+    const state = await verifyEmail(d.pool, token, d.clock());
+    res.status(state === 'valid' ? 200 : 410).render('account/verified', { state });
+  });
+
+  const renderEmailForm = (res: Response, view: string, email = '', error?: MessageKey, status = 200) => {
+    res.status(status).render(view, {
+      email,
+      errorList: error ? [{ field: 'email', href: '#email', text: res.locals.t(error) }] : [],
+      fieldErrors: { email: error ? res.locals.t(error) : undefined },
+    });
+  };
+  const emailFrom = (req: Request) => normalizeEmail(String(req.body?.email ?? ''));
+  const emailError = (email: string): MessageKey | undefined =>
+    email === '' ? 'error.email.required' : EMAIL_RE.test(email) ? undefined : 'error.email.format';
+
+  r.get('/account/verify/resend', (req, res) => renderEmailForm(res, 'account/resend', typeof req.query.email === 'string' ? req.query.email : ''));
+  r.post('/account/verify/resend', ...limit.mail, async (req, res) => {
+    const email = emailFrom(req);
+    const error = emailError(email);
+    if (error) return renderEmailForm(res, 'account/resend', email, error, 422);
+    await resendVerification(d.pool, email, { now: d.clock(), publicUrl: d.config.publicUrl });
+    res.render('account/link-sent', { email, kind: 'verify' });
+  });
+
+  // ---- forgotten password ----
+  r.get('/account/forgot', (_req, res) => renderEmailForm(res, 'account/forgot'));
+  r.post('/account/forgot', ...limit.mail, async (req, res) => {
+    const email = emailFrom(req);
+    const error = emailError(email);
+    if (error) return renderEmailForm(res, 'account/forgot', email, error, 422);
+    await requestPasswordReset(d.pool, email, { now: d.clock(), publicUrl: d.config.publicUrl });
+    res.render('account/link-sent', { email, kind: 'reset' });
+  });
+
+  const renderReset = (res: Response, token: string, errors: FieldErrors<PasswordField> = {}, status = 200) =>
+    res.status(status).render('account/reset', { token, ...errorView(res.locals.t, errors, PASSWORD_ORDER) });
+
+  r.get('/account/reset', async (req, res) => {
+    const token = typeof req.query.token === 'string' ? req.query.token : '';
+    const state = await checkResetToken(d.pool, token, d.clock());
+    if (state !== 'valid') return res.status(410).render('account/reset-problem', { state });
+    renderReset(res, token);
+  });
+
+  r.post('/account/reset', async (req, res, next) => {
+    const { token, password, passwordConfirm } = formFields(req, ['token', 'password', 'passwordConfirm']);
+    const outcome = await resetPassword(d.pool, token, password, passwordConfirm, d.clock());
+    if (outcome.kind === 'errors') return renderReset(res, token, outcome.errors, 422);
+    if (outcome.kind === 'token') return res.status(410).render('account/reset-problem', { state: outcome.state });
+    // Any session open in this browser ended with the reset; start clean and say so on the sign-in page.
+    req.session.regenerate((err) => {
+      if (err) return next(err);
+      req.session.notice = 'notice.passwordReset';
+      res.redirect(303, '/signin');
+    });
+  });
+
+  // ---- the signed-in applicant ----
+  r.get('/account', requireApplicant, (req, res) => res.render('account/home', { notice: takeNotice(req) }));
+
+  const renderProfile = (req: Request, res: Response, values?: { mobile: string; phone: string }, errors: FieldErrors<ContactField> = {}, status = 200) => {
+    const a = req.user!.applicant;
+    res.status(status).render('account/profile', {
+      values: values ?? { mobile: a.mobile ?? '', phone: a.phone ?? '' },
+      notice: takeNotice(req),
+      ...errorView(res.locals.t, errors, ['mobile', 'phone']),
+    });
+  };
+
+  r.get('/account/profile', requireApplicant, (req, res) => renderProfile(req, res));
+  r.post('/account/profile', requireApplicant, async (req, res) => {
+    // Only these two fields are read: name, ID, e-mail and birthday in a forged form are ignored.
+    const values = formFields(req, ['mobile', 'phone']);
+    const result = await updateContact(d.pool, req.user!.applicant.id, values);
+    if (!result.ok) return renderProfile(req, res, values, result.errors, 422);
+    req.session.notice = 'notice.profileSaved';
+    res.redirect(303, '/account/profile');
+  });
+
+  const renderPassword = (res: Response, errors: FieldErrors<PasswordField> = {}, status = 200) =>
+    res.status(status).render('account/password', errorView(res.locals.t, errors, PASSWORD_ORDER));
+
+  r.get('/account/password', requireApplicant, (_req, res) => renderPassword(res));
+  r.post('/account/password', requireApplicant, async (req, res) => {
+    const input = formFields(req, ['currentPassword', 'password', 'passwordConfirm']);
+    const result = await changePassword(d.pool, req.user!.applicant.id, input, req.session.id);
+    if (!result.ok) return renderPassword(res, result.errors, 422);
+    req.session.notice = 'notice.passwordChanged';
+    res.redirect(303, '/account/profile');
+  });
+
+  return r;
+}
+
+function takeNotice(req: Request): MessageKey | null {
+  const notice = req.session.notice ?? null;
+  if (notice) delete req.session.notice;
+  return notice;
+}

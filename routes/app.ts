@@ -1,0 +1,139 @@
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import compression from 'compression';
+import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
+import session from 'express-session';
+import connectPgSimple from 'connect-pg-simple';
+import passport from 'passport';
+import { pinoHttp } from 'pino-http';
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import type { Config } from '../domain/infra/config.ts';
+import type { Logger } from '../domain/infra/logger.ts';
+import { redactUrl } from '../domain/infra/logger.ts';
+import { type Clock, systemClock } from '../domain/infra/clock.ts';
+import { setUpViews } from './middleware/views.ts';
+import { setUpStaticAssets } from './middleware/assets.ts';
+import { setUpLocale } from './middleware/locale.ts';
+import { setUpCsrf } from './middleware/csrf.ts';
+import { setUpAuthentication } from './middleware/authentication.ts';
+import { defaultLimits, type RateLimits } from './middleware/rate-limits.ts';
+import { healthRoutes } from './health.ts';
+import { publicRoutes } from './public.ts';
+import { registrationRoutes } from './registration.ts';
+import { accountRoutes } from './account.ts';
+import { devRoutes } from './dev.ts';
+
+export type AppDeps = {
+  config: Config;
+  pool: pg.Pool;
+  logger: Logger;
+  clock?: Clock;
+  limits?: Partial<RateLimits>;
+};
+
+export type RouteDeps = Required<Omit<AppDeps, 'limits'>> & { limits: RateLimits };
+
+/** Builds the portal without listening, so tests can run it on an ephemeral port. */
+export function createApp(deps: AppDeps): Express {
+  const d: RouteDeps = { clock: systemClock, ...deps, limits: { ...defaultLimits, ...deps.limits } };
+  const app = express();
+  app.disable('x-powered-by');
+  // Behind one TLS-terminating proxy in production, so rate limits see the real client address.
+  app.set('trust proxy', d.config.env === 'production' ? 1 : false);
+
+  app.use(healthRoutes(d));
+  setUpRequestLogging(app, d);
+  setUpSecurityHeaders(app);
+  app.use(compression());
+  setUpStaticAssets(app);
+  setUpViews(app, d);
+  app.use(express.urlencoded({ extended: false, limit: '50kb', parameterLimit: 100 }));
+  app.use(cookieParser());
+  setUpSessions(app, d);
+  setUpLocale(app, d);
+  setUpCsrf(app, d);
+  setUpAuthentication(app, d);
+
+  app.use(publicRoutes(d));
+  app.use(registrationRoutes(d));
+  app.use(accountRoutes(d));
+  if (d.config.devMailbox) app.use(devRoutes(d));
+
+  app.use((req: Request, res: Response) => {
+    res.status(404).render('errors/not-found');
+  });
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const e = err as { status?: number; statusCode?: number; type?: string };
+    const status = e.status ?? e.statusCode ?? 500;
+    if (status === 403 && (err as { code?: string }).code === 'EBADCSRFTOKEN') {
+      res.status(403).render('errors/csrf');
+      return;
+    }
+    if (status === 413 || e.type === 'entity.too.large') {
+      res.status(413).render('errors/generic', { status: 413 });
+      return;
+    }
+    if (status >= 500) req.log?.error({ err }, 'unhandled error');
+    if (res.headersSent) return;
+    res.status(status >= 400 && status < 600 ? status : 500).render('errors/generic', { status });
+  });
+  return app;
+}
+
+function setUpRequestLogging(app: Express, d: RouteDeps): void {
+  app.use(
+    pinoHttp({
+      logger: d.logger,
+      genReqId: (req, res) => {
+        const id = randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // Method, path and status only: no bodies (passwords, ID numbers) and no query values (tokens).
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+    }),
+  );
+}
+
+function setUpSecurityHeaders(app: Express): void {
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+          upgradeInsecureRequests: null,
+        },
+      },
+      // HSTS only matters behind TLS, and there the proxy may set it too.
+      strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+      referrerPolicy: { policy: 'same-origin' },
+    }),
+  );
+}
+
+function setUpSessions(app: Express, d: RouteDeps): void {
+  const PgStore = connectPgSimple(session);
+  app.use(
+    session({
+      name: 'portal.sid',
+      store: new PgStore({ pool: d.pool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: d.config.env === 'test' ? false : 15 * 60 }),
+      secret: d.config.sessionSecret,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: d.config.secureCookies, maxAge: 2 * 60 * 60 * 1000 },
+    }),
+  );
+}

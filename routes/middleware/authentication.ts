@@ -1,0 +1,51 @@
+import type { Express, Request, Response, NextFunction } from 'express';
+import passport from 'passport';
+import { Strategy as LocalStrategy } from 'passport-local';
+import type { RouteDeps } from '../app.ts';
+import { type Applicant, authenticate, getApplicant } from '../../domain/applicants.ts';
+
+type SessionUser = { kind: 'applicant'; id: number };
+
+declare global {
+  namespace Express {
+    interface User {
+      kind: 'applicant';
+      applicant: Applicant;
+    }
+  }
+}
+
+export const APPLICANT_STRATEGY = 'applicant-local';
+
+export function setUpAuthentication(app: Express, d: RouteDeps): void {
+  passport.use(
+    APPLICANT_STRATEGY,
+    new LocalStrategy({ usernameField: 'email', passwordField: 'password' }, (email, password, done) => {
+      authenticate(d.pool, email, password).then(
+        (outcome) => {
+          if (outcome.kind === 'ok') done(null, { kind: 'applicant', applicant: outcome.applicant });
+          else done(null, false, { message: outcome.kind, ...(outcome.kind === 'unverified' ? { email: outcome.applicant.email } : {}) } as never);
+        },
+        (err) => done(err),
+      );
+    }),
+  );
+  passport.serializeUser((user, done) => done(null, { kind: user.kind, id: user.applicant.id } satisfies SessionUser));
+  passport.deserializeUser((stored: SessionUser, done) => {
+    if (stored?.kind !== 'applicant') return done(null, false);
+    getApplicant(d.pool, stored.id).then((applicant) => done(null, applicant ? { kind: 'applicant', applicant } : false), done);
+  });
+  app.use(passport.initialize());
+  app.use(passport.session());
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    res.locals.applicant = req.user?.kind === 'applicant' ? req.user.applicant : null;
+    next();
+  });
+}
+
+/** Pages for signed-in applicants: others are sent to sign in and brought back afterwards. */
+export function requireApplicant(req: Request, res: Response, next: NextFunction): void {
+  if (req.user?.kind === 'applicant') return next();
+  const back = req.method === 'GET' ? req.originalUrl : '/account';
+  res.redirect(303, `/signin?return=${encodeURIComponent(back)}`);
+}

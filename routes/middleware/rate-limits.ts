@@ -1,0 +1,55 @@
+import type { Request, Response, RequestHandler } from 'express';
+import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
+
+/** [requests, per minutes] */
+export type Limit = [number, number];
+export type RateLimits = {
+  signInPerAccount: Limit;
+  signInPerAddress: Limit;
+  signInPerEmail: Limit;
+  registerPerAddress: Limit;
+  mailPerAccount: Limit;
+  mailPerAddress: Limit;
+};
+
+// A waiting-room kiosk puts many families behind one address, so per-address limits are generous and
+// per-account ones strict.
+export const defaultLimits: RateLimits = {
+  signInPerAccount: [10, 15],
+  signInPerAddress: [100, 15],
+  // Across addresses too, so rotating addresses does not open an account to guessing.
+  signInPerEmail: [30, 15],
+  registerPerAddress: [30, 60],
+  mailPerAccount: [5, 60],
+  mailPerAddress: [30, 60],
+};
+
+function tooMany(req: Request, res: Response): void {
+  res.status(429).render('errors/too-many', { minutes: res.locals.retryMinutes ?? 15 });
+}
+
+function limiter([limit, minutes]: Limit, key: (req: Request) => string): RequestHandler {
+  return rateLimit({
+    windowMs: minutes * 60_000,
+    limit,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: key,
+    handler: (req, res) => {
+      res.locals.retryMinutes = minutes;
+      tooMany(req, res);
+    },
+  });
+}
+
+const address = (req: Request) => ipKeyGenerator(req.ip ?? 'unknown');
+const email = (req: Request) => `email|${String(req.body?.email ?? '').trim().toLowerCase()}`;
+const addressAndEmail = (req: Request) => `${address(req)}|${String(req.body?.email ?? '').trim().toLowerCase()}`;
+
+export function limiters(l: RateLimits) {
+  return {
+    signIn: [limiter(l.signInPerAddress, address), limiter(l.signInPerAccount, addressAndEmail), limiter(l.signInPerEmail, email)],
+    register: [limiter(l.registerPerAddress, address)],
+    mail: [limiter(l.mailPerAddress, address), limiter(l.mailPerAccount, addressAndEmail)],
+  };
+}

@@ -1,0 +1,102 @@
+import http from 'node:http';
+import path from 'node:path';
+import { ConfigError, loadConfig } from './domain/infra/config.ts';
+import { createLogger } from './domain/infra/logger.ts';
+import { createPool } from './domain/infra/db.ts';
+import { EmbeddedDbError, ensureDatabase, startEmbeddedDb, type EmbeddedDb } from './domain/infra/embedded-db.ts';
+import { migrate, MigrationError } from './domain/infra/migrate.ts';
+import { migrateWorkerSchema, startWorker } from './domain/infra/worker.ts';
+import { devMailboxTransport, smtpTransport } from './domain/infra/mailer.ts';
+import { systemClock } from './domain/infra/clock.ts';
+import { loadDemoData } from './domain/demo-data.ts';
+import { createApp } from './routes/app.ts';
+
+/** The composition root: configuration, database, migrations, worker, app, and a graceful stop. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+
+  let embedded: EmbeddedDb | undefined;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    const dataDir = path.resolve(import.meta.dirname, '.data/postgres');
+    logger.info({ dataDir }, 'no DATABASE_URL: starting the embedded PostgreSQL');
+    embedded = await startEmbeddedDb(dataDir);
+    databaseUrl = await ensureDatabase(embedded.url, 'portal');
+  }
+
+  const pool = createPool(databaseUrl, (err) => logger.error({ err }, 'idle database client error'));
+  const applied = await migrate(pool);
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+  await migrateWorkerSchema(pool, logger);
+
+  const transport = config.devMailbox ? devMailboxTransport(pool, logger) : smtpTransport(config.smtpUrl!, config.mailFrom);
+  const worker = await startWorker({ pool, logger, transport, clock: systemClock });
+
+  let demoLogins: { who: string; account: string; password: string }[] = [];
+  if (config.loadDemoData) {
+    const demo = await loadDemoData(pool, systemClock());
+    if (demo.loaded) logger.info('demo data loaded');
+    demoLogins = demo.logins;
+  }
+
+  const app = createApp({ config, pool, logger });
+  const server = http.createServer(app);
+  // Slow-client protection: a request must arrive whole within 30 s.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 20_000;
+  await new Promise<void>((resolve) => server.listen(config.port, resolve));
+  const port = (server.address() as { port: number }).port;
+  const url = config.databaseUrl || config.publicUrl !== `http://localhost:${config.port}` ? config.publicUrl : `http://localhost:${port}`;
+
+  const lines = [`\n  Corrections Service Portal is running: ${url}`];
+  if (config.devMailbox) lines.push(`  Mail is not sent in development: read it at ${url}/dev/mailbox`);
+  if (demoLogins.length) {
+    lines.push('  Demo logins (development only):');
+    for (const l of demoLogins) lines.push(`    ${l.who.padEnd(34)} ${l.account.padEnd(22)} ${l.password}`);
+    lines.push('  (Staff sign-in arrives with the back office; the staff accounts are ready for it.)');
+  }
+  console.log(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: finishing open requests');
+    const force = setTimeout(() => {
+      logger.error('graceful stop took too long; exiting');
+      process.exit(1);
+    }, 20_000);
+    force.unref();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    await worker.stop();
+    transport.close();
+    await pool.end();
+    if (embedded) await embedded.stop();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err) => {
+  if (err instanceof EmbeddedDbError || err instanceof MigrationError) {
+    console.error(`\nThe portal could not start:\n${err.message}\n`);
+  } else {
+    console.error('The portal could not start:', err);
+  }
+  process.exit(1);
+});
