@@ -1,0 +1,60 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import type { Runner } from 'graphile-worker';
+import { pino } from 'pino';
+import { createApp } from '../../routes/app.ts';
+import { loadConfig, type Config } from '../../domain/infra/config.ts';
+import { smtpTransport } from '../../domain/infra/mailer.ts';
+import { startWorker } from '../../domain/infra/worker.ts';
+import { type Clock, systemClock } from '../../domain/infra/clock.ts';
+import type { RateLimits } from '../../routes/middleware/rate-limits.ts';
+import { freshDatabase, type TestDb } from './db.ts';
+import { SmtpSink } from './smtp-sink.ts';
+
+export type TestApp = {
+  url: string;
+  db: TestDb;
+  smtp: SmtpSink;
+  config: Config;
+  /** Every log line the app wrote, as JSON text. */
+  logs: string[];
+  close: () => Promise<void>;
+};
+
+/**
+ * The real portal on an ephemeral port: its own database, a real SMTP sink on loopback and the real
+ * delivery worker. Nothing is mocked.
+ */
+export async function startTestApp(opts: { clock?: Clock; limits?: Partial<RateLimits>; env?: Record<string, string> } = {}): Promise<TestApp> {
+  const db = await freshDatabase();
+  const smtp = await new SmtpSink().start();
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const config = loadConfig({
+    NODE_ENV: 'test', PUBLIC_URL: url, DATABASE_URL: db.url, SMTP_URL: smtp.url,
+    SESSION_SECRET: 'test-session-secret-that-is-long-enough-0123456789', LOG_LEVEL: 'debug', ...opts.env,
+  });
+  const logs: string[] = [];
+  const logger = pino(
+    { level: 'debug', base: undefined, redact: { paths: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'], censor: '[redacted]' } },
+    new Writable({ write(chunk, _enc, cb) { logs.push(String(chunk)); cb(); } }),
+  );
+  const clock = opts.clock ?? systemClock;
+  const transport = smtpTransport(smtp.url, config.mailFrom);
+  const worker: Runner = await startWorker({ pool: db.pool, logger, transport, clock, pollInterval: 200 });
+  const app = createApp({ config, pool: db.pool, logger, clock, limits: opts.limits });
+  server.on('request', app);
+  return {
+    url, db, smtp, config, logs,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await worker.stop();
+      transport.close();
+      await smtp.stop();
+      await db.drop();
+    },
+  };
+}

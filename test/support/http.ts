@@ -1,0 +1,75 @@
+import * as assert from 'uvu/assert';
+
+export type Res = { status: number; headers: Headers; text: string; location: string | null };
+
+/** A small browser stand-in: keeps cookies, reads CSRF tokens from forms, never follows redirects by itself. */
+export class Client {
+  private cookies = new Map<string, string>();
+  lastPage = '';
+  constructor(readonly base: string, readonly ip?: string) {}
+
+  private cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  private keep(res: Response): void {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const i = pair!.indexOf('=');
+      const name = pair!.slice(0, i);
+      const value = pair!.slice(i + 1);
+      if (/expires=Thu, 01 Jan 1970/i.test(c) || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+
+  async request(method: string, path: string, body?: Record<string, string> | string, headers: Record<string, string> = {}): Promise<Res> {
+    const url = path.startsWith('http') ? path : this.base + path;
+    const res = await fetch(url, {
+      method,
+      redirect: 'manual',
+      headers: {
+        cookie: this.cookieHeader(),
+        ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        ...headers,
+      },
+      body: typeof body === 'string' ? body : body ? new URLSearchParams(body).toString() : undefined,
+    });
+    this.keep(res);
+    const text = await res.text();
+    if (method === 'GET') this.lastPage = text;
+    return { status: res.status, headers: res.headers, text, location: res.headers.get('location') };
+  }
+
+  get(path: string, headers?: Record<string, string>): Promise<Res> {
+    return this.request('GET', path, undefined, headers);
+  }
+
+  /** Posts a form with the CSRF token of the last page fetched (as a browser would). */
+  post(path: string, fields: Record<string, string>, opts: { csrf?: boolean } = {}): Promise<Res> {
+    const body = opts.csrf === false ? fields : { _csrf: csrfFrom(this.lastPage), ...fields };
+    return this.request('POST', path, body);
+  }
+
+  /** GET, then follow redirects within the site, like a browser; returns the last response. */
+  async follow(res: Res, max = 5): Promise<Res> {
+    let r = res;
+    for (let i = 0; i < max && r.status >= 300 && r.status < 400 && r.location; i++) r = await this.get(r.location);
+    return r;
+  }
+
+  hasCookie(name: string): boolean {
+    return this.cookies.has(name);
+  }
+}
+
+export function csrfFrom(html: string): string {
+  const m = /name="_csrf" value="([^"]+)"/.exec(html);
+  assert.ok(m, 'the page has a form with a CSRF token');
+  return m![1]!;
+}
+
+/** Visible text of an HTML page, for "does the page say X" checks. */
+export function textOf(html: string): string {
+  return html.replace(/<script[\s\S]*?<\/script>/g, '').replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/\s+/g, ' ');
+}
