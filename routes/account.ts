@@ -1,5 +1,5 @@
 import { Router, type Request, type Response, type NextFunction } from 'express';
-import passport from 'passport';
+import type { Passport } from 'passport';
 import type { RouteDeps } from './app.ts';
 import { errorView, formFields, safeReturn } from './forms.ts';
 import { limiters } from './middleware/rate-limits.ts';
@@ -29,7 +29,7 @@ declare module 'express-session' {
 const PASSWORD_ORDER: readonly PasswordField[] = ['currentPassword', 'password', 'passwordConfirm'];
 const EMAIL_RE = /^[^@\s]+@[^@\s]+$/;
 
-export function accountRoutes(d: RouteDeps): Router {
+export function accountRoutes(d: RouteDeps, passport: InstanceType<typeof Passport>): Router {
   const r = Router();
   const limit = limiters(d.limits);
 

@@ -4,7 +4,6 @@ import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
-import passport from 'passport';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
@@ -53,11 +52,11 @@ export function createApp(deps: AppDeps): Express {
   setUpSessions(app, d);
   setUpLocale(app, d);
   setUpCsrf(app, d);
-  setUpAuthentication(app, d);
+  const passport = setUpAuthentication(app, d);
 
   app.use(publicRoutes(d));
   app.use(registrationRoutes(d));
-  app.use(accountRoutes(d));
+  app.use(accountRoutes(d, passport));
   if (d.config.devMailbox) app.use(devRoutes(d));
 
   app.use((req: Request, res: Response) => {

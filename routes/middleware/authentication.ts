@@ -1,5 +1,5 @@
 import type { Express, Request, Response, NextFunction } from 'express';
-import passport from 'passport';
+import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { RouteDeps } from '../app.ts';
 import { type Applicant, authenticate, getApplicant } from '../../domain/applicants.ts';
@@ -17,7 +17,13 @@ declare global {
 
 export const APPLICANT_STRATEGY = 'applicant-local';
 
-export function setUpAuthentication(app: Express, d: RouteDeps): void {
+/**
+ * Sessions carry { kind, id }; the applicant is read afresh on each request. Each app has its own
+ * Passport instance (not the module's shared one), so its strategies and pool are its own.
+ * Returns that instance for the sign-in route.
+ */
+export function setUpAuthentication(app: Express, d: RouteDeps): InstanceType<typeof Passport> {
+  const passport = new Passport();
   passport.use(
     APPLICANT_STRATEGY,
     new LocalStrategy({ usernameField: 'email', passwordField: 'password' }, (email, password, done) => {
@@ -41,6 +47,7 @@ export function setUpAuthentication(app: Express, d: RouteDeps): void {
     res.locals.applicant = req.user?.kind === 'applicant' ? req.user.applicant : null;
     next();
   });
+  return passport;
 }
 
 /** Pages for signed-in applicants: others are sent to sign in and brought back afterwards. */

@@ -6,6 +6,8 @@ export type Res = { status: number; headers: Headers; text: string; location: st
 export class Client {
   private cookies = new Map<string, string>();
   lastPage = '';
+  /** The CSRF token of the last form seen: what a person going back to that form would send. */
+  private lastToken = '';
   constructor(readonly base: string, readonly ip?: string) {}
 
   private cookieHeader(): string {
@@ -37,7 +39,12 @@ export class Client {
     });
     this.keep(res);
     const text = await res.text();
-    if (method === 'GET') this.lastPage = text;
+    // Like a browser, the page on screen is the last one shown, whatever method brought it.
+    if ((res.status < 300 || res.status >= 400) && (res.headers.get('content-type') ?? '').includes('text/html')) {
+      this.lastPage = text;
+      const token = /name="_csrf" value="([^"]+)"/.exec(text)?.[1];
+      if (token) this.lastToken = token;
+    }
     return { status: res.status, headers: res.headers, text, location: res.headers.get('location') };
   }
 
@@ -47,7 +54,7 @@ export class Client {
 
   /** Posts a form with the CSRF token of the last page fetched (as a browser would). */
   post(path: string, fields: Record<string, string>, opts: { csrf?: boolean } = {}): Promise<Res> {
-    const body = opts.csrf === false ? fields : { _csrf: csrfFrom(this.lastPage), ...fields };
+    const body = opts.csrf === false ? fields : { _csrf: this.lastToken || csrfFrom(this.lastPage), ...fields };
     return this.request('POST', path, body);
   }
 

@@ -1,0 +1,48 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { Client, textOf } from '../support/http.ts';
+import { defaultLimits } from '../../routes/middleware/rate-limits.ts';
+import { person, submitRegistration } from '../support/journeys.ts';
+
+// The real limits, counted to their edge: one app per test so counters start at zero.
+const test = suite<{ app: TestApp }>('rate limits');
+test.before.each(async (ctx) => { ctx.app = await startTestApp(); });
+test.after.each(async (ctx) => { await ctx.app.close(); });
+
+test('sign-in: the attempt after the limit for one address and account is refused with 429 and a message', async ({ app }) => {
+  const c = new Client(app.url);
+  await c.get('/signin');
+  const [limit] = defaultLimits.signInPerAccount;
+  for (let i = 0; i < limit; i++) {
+    assert.is((await c.post('/signin', { email: 'target@example.com', password: `guess ${i}` })).status, 401, `attempt ${i + 1}`);
+  }
+  const blocked = await c.post('/signin', { email: 'target@example.com', password: 'one more' });
+  assert.is(blocked.status, 429);
+  assert.match(textOf(blocked.text), '嘗試次數太多');
+  assert.is((await c.post('/signin', { email: 'someone-else@example.com', password: 'x' })).status, 401, 'another account is not blocked');
+});
+
+test('reset and verification mails are limited per account', async ({ app }) => {
+  const c = new Client(app.url);
+  await c.get('/account/forgot');
+  const [limit] = defaultLimits.mailPerAccount;
+  for (let i = 0; i < limit; i++) assert.is((await c.post('/account/forgot', { email: 'a@example.com' })).status, 200);
+  assert.is((await c.post('/account/forgot', { email: 'a@example.com' })).status, 429);
+  assert.is((await c.post('/account/verify/resend', { email: 'a@example.com' })).status, 429, 'the same budget covers both mails');
+});
+
+test('registration is limited per address', async ({ app }) => {
+  const c = new Client(app.url);
+  const [limit] = defaultLimits.registerPerAddress;
+  await c.get('/register');
+  await c.post('/register', { consent: 'yes' });
+  await c.get('/register/details');
+  for (let i = 0; i < limit; i++) {
+    assert.is((await c.post('/register/details', { ...person(), name: '' })).status, 422);
+  }
+  const blocked = await submitRegistration(c, person());
+  assert.is(blocked.status, 429);
+});
+
+test.run();
