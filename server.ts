@@ -30,11 +30,14 @@ async function main(): Promise<void> {
   if (!databaseUrl) {
     const dataDir = path.resolve(import.meta.dirname, '.data/postgres');
     logger.info({ dataDir }, 'no DATABASE_URL: starting the embedded PostgreSQL');
-    embedded = await startEmbeddedDb(dataDir);
+    embedded = await startEmbeddedDb(dataDir, { ownSignals: true });
     databaseUrl = await ensureDatabase(embedded.url, 'portal');
   }
 
-  const pool = createPool(databaseUrl, (err) => logger.error({ err }, 'idle database client error'));
+  const pool = createPool(databaseUrl, (err) => {
+    const e = err as Error & { code?: string };
+    logger.error({ code: e.code, message: e.message }, 'idle database client error');
+  });
   const applied = await migrate(pool);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   await migrateWorkerSchema(pool, logger);

