@@ -135,4 +135,14 @@ function setUpSessions(app: Express, d: RouteDeps): void {
       cookie: { httpOnly: true, sameSite: 'lax', secure: d.config.secureCookies, maxAge: 2 * 60 * 60 * 1000 },
     }),
   );
+  // express-session saves after the headers are sent, so a browser following a 303 at once could read
+  // the session before the save (losing a consent or a "saved" notice). Every redirect waits for it.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+    res.redirect = ((...args: unknown[]) => {
+      if (!req.session) return redirect(...args);
+      req.session.save((err) => (err ? next(err) : redirect(...args)));
+    }) as Response['redirect'];
+    next();
+  });
 }

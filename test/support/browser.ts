@@ -35,20 +35,83 @@ export type ContextOptions = {
   baseURL?: string;
 };
 
+/** For each context with JavaScript off, the page where axe checks copies of its pages. */
+const inspectors = new WeakMap<BrowserContext, Inspector>();
+
 /** A fresh browser profile (cookies, storage) for one run. */
-export function newContext(browser: Browser, opts: ContextOptions): Promise<BrowserContext> {
-  return browser.newContext({ javaScriptEnabled: opts.javaScriptEnabled, viewport: opts.viewport, baseURL: opts.baseURL });
+export async function newContext(browser: Browser, opts: ContextOptions): Promise<BrowserContext> {
+  const context = await browser.newContext({ javaScriptEnabled: opts.javaScriptEnabled, viewport: opts.viewport, baseURL: opts.baseURL });
+  // Every page here answers in milliseconds: a step that waits longer has found a missing control.
+  context.setDefaultTimeout(5_000);
+  if (!opts.javaScriptEnabled) {
+    const inspector = await Inspector.open(browser, opts.viewport);
+    inspectors.set(context, inspector);
+    context.on('close', () => void inspector.close());
+  }
+  return context;
 }
 
 /** Runs axe on the page as it is now and fails with every violation, its help text and where it is. */
 export async function checkA11y(page: Page, label: string): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).withTags(A11Y_TAGS).analyze();
+  const inspector = inspectors.get(page.context());
+  const violations = inspector ? await inspector.check(page) : await axe(page);
   if (violations.length === 0) return;
   const lines = violations.map((v) => {
     const targets = v.nodes.map((n) => `      ${n.target.join(' ')}`).join('\n');
     return `  ${v.id} (${v.impact ?? 'unknown'}): ${v.help}\n${targets}`;
   });
   assert.unreachable(`${label} (${page.url()}): ${violations.length} accessibility violation(s)\n${lines.join('\n')}`);
+}
+
+type Violations = Awaited<ReturnType<AxeBuilder['analyze']>>['violations'];
+
+async function axe(page: Page): Promise<Violations> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`axe did not finish on ${page.url()} within 15 s`)), 15_000);
+  });
+  // Legacy mode runs axe.run() in the page itself; the default opens a blank page per check to
+  // merge results across iframes, which costs about twice the time and our pages have no iframes.
+  const run = new AxeBuilder({ page }).withTags(A11Y_TAGS).setLegacyMode(true).analyze();
+  try {
+    return (await Promise.race([run, timeout])).violations;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * axe needs timers and promises, which never run in a page with JavaScript disabled. So the page's
+ * markup as it is now is loaded, at the same address and size, into a page that may run axe but
+ * fetches no scripts: the DOM, the stylesheet and the layout are the JavaScript-off ones.
+ */
+class Inspector {
+  private html = '';
+  private constructor(private readonly context: BrowserContext, private readonly page: Page) {}
+
+  static async open(browser: Browser, viewport: ContextOptions['viewport']): Promise<Inspector> {
+    const context = await browser.newContext({ javaScriptEnabled: true, viewport });
+    const inspector = new Inspector(context, await context.newPage());
+    await context.route('**/*', (route) => {
+      const request = route.request();
+      if (request.isNavigationRequest()) return route.fulfill({ contentType: 'text/html; charset=utf-8', body: inspector.html });
+      if (request.resourceType() === 'script') return route.abort();
+      return route.continue();
+    });
+    return inspector;
+  }
+
+  async check(page: Page): Promise<Violations> {
+    this.html = await page.content();
+    const url = new URL(page.url());
+    url.hash = ''; // a URL differing only in its fragment would not load the new copy
+    await this.page.goto(url.href);
+    return axe(this.page);
+  }
+
+  close(): Promise<void> {
+    return this.context.close();
+  }
 }
 
 /** Runs `steps`; when they fail, keeps a full-page screenshot as test-artifacts/<name>.png and rethrows. */
