@@ -59,6 +59,26 @@ test('changing the password needs the current one and ends the other sessions', 
   p.password = 'a new password here';
 });
 
+test('a redirect is sent only after the session is saved: a browser that follows at once sees the notice', async ({ app, c }) => {
+  const { request } = await import('node:http');
+  // Follow the Location as soon as the headers arrive, before the body, as browsers do.
+  const postAndFollowEarly = async (): Promise<string> => {
+    await c.get('/account/profile');
+    const token = /name="_csrf" value="([^"]+)"/.exec(c.lastPage)![1]!;
+    const cookie = (c as unknown as { cookieHeader(): string }).cookieHeader();
+    const location = await new Promise<string>((resolve, reject) => {
+      const body = new URLSearchParams({ _csrf: token, mobile: '0933000111', phone: '' }).toString();
+      const req = request(`${app.url}/account/profile`, {
+        method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) },
+      }, (res) => { resolve(res.headers.location ?? ''); res.resume(); });
+      req.on('error', reject);
+      req.end(body);
+    });
+    return textOf((await c.get(location)).text);
+  };
+  for (let i = 0; i < 40; i++) assert.match(await postAndFollowEarly(), '已儲存您的手機與電話', `attempt ${i + 1}`);
+});
+
 test('account pages need a signed-in applicant', async ({ app }) => {
   const anon = new Client(app.url);
   for (const path of ['/account', '/account/profile', '/account/password']) {
