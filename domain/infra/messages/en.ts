@@ -156,6 +156,12 @@ export const en: { [K in keyof typeof zhTW]: string } = {
   'error.signin.passwordRequired': 'Enter your password',
   'error.signin.invalid': 'The e-mail address or password is not correct',
 
+  'error.upload.empty': 'The selected file “{file}” is empty. Choose another file',
+  'error.upload.type': 'The selected file “{file}” must be a PDF, PNG, JPG or JPEG',
+  'error.upload.photoType': 'The selected photo “{file}” must be a PNG, JPG or JPEG',
+  'error.upload.unreadable': 'The selected file “{file}” could not be read. It may be damaged; choose it again',
+  'error.upload.tooLarge': 'The files must be {limit} MB or less in total; they are {total} MB',
+
   'signin.title': 'Sign in',
   'signin.email': 'Account (the e-mail address you registered)',
   'signin.submit': 'Sign in',

@@ -154,6 +154,12 @@ export const zhTW = {
   'error.signin.passwordRequired': '請輸入密碼',
   'error.signin.invalid': '信箱或密碼不正確',
 
+  'error.upload.empty': '「{file}」是空的檔案，請重新選擇',
+  'error.upload.type': '「{file}」必須是 PDF、PNG、JPG 或 JPEG 檔',
+  'error.upload.photoType': '「{file}」必須是 PNG、JPG 或 JPEG 照片',
+  'error.upload.unreadable': '「{file}」無法讀取，檔案可能已損壞，請重新選擇',
+  'error.upload.tooLarge': '檔案合計不可超過 {limit} MB，目前為 {total} MB',
+
   'signin.title': '登入',
   'signin.email': '帳號（註冊的信箱）',
   'signin.submit': '登入',

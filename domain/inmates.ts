@@ -1,0 +1,39 @@
+import type { Db } from './infra/db.ts';
+
+export type InmateRestriction = 'visit_ban' | 'disciplinary_isolation' | 'protective_custody' | 'medical_isolation';
+
+export type InmateLookup =
+  | { kind: 'found'; inmateId: number; maskedName: string }
+  | { kind: 'format' }
+  | { kind: 'unknown' }
+  | { kind: 'restricted'; restriction: InmateRestriction };
+
+/** 王小明 → 王○○: the first character, then one ○ for each of the rest (counted as a person counts). */
+export function maskName(name: string): string {
+  const chars = [...new Intl.Segmenter('zh-Hant', { granularity: 'grapheme' }).segment(name.trim())].map((s) => s.segment);
+  if (chars.length === 0) return '';
+  return chars[0] + '○'.repeat(Math.max(chars.length - 1, 1));
+}
+
+export function isCallNumber(v: string): boolean {
+  return /^(\d{4}|\d{6})$/.test(v);
+}
+
+/**
+ * Finds an inmate by institution and call number for an applicant to confirm. Only the masked name
+ * leaves: the lookup must not reveal more than the real portal does. Inmates who cannot be applied
+ * for (seed 000 §一(三): court ban on visits and letters, disciplinary isolation, protective custody,
+ * medical isolation) are told apart so the applicant knows why.
+ */
+export async function lookUpInmate(db: Db, institutionCode: string, callNumber: string): Promise<InmateLookup> {
+  const number = callNumber.normalize('NFKC').trim();
+  if (!/^\d{4}$/.test(institutionCode) || !isCallNumber(number)) return { kind: 'format' };
+  const { rows } = await db.query<{ id: number; name: string; restriction: InmateRestriction | null }>(
+    'SELECT id, name, restriction FROM inmate WHERE institution_code = $1 AND call_number = $2',
+    [institutionCode, number],
+  );
+  const row = rows[0];
+  if (!row) return { kind: 'unknown' };
+  if (row.restriction) return { kind: 'restricted', restriction: row.restriction };
+  return { kind: 'found', inmateId: row.id, maskedName: maskName(row.name) };
+}
