@@ -1,6 +1,7 @@
 import { type Locale, translator } from './infra/i18n.ts';
 import type { MailToSend } from './notifications.ts';
 import { escapeHtml } from './infra/html.ts';
+import type { ApplicationMailView } from './applications.ts';
 
 /** Where a one-time link goes in a stored mail body; the worker fills it in when sending. */
 export const LINK_PLACEHOLDER = '[[link]]';
@@ -67,4 +68,31 @@ export function passwordResetMail(locale: Locale, applicantId: number, to: strin
     to, applicantId, subject: t('mail.reset.subject'), text, html,
     secrets: { [LINK_PLACEHOLDER]: `${publicUrl}/account/reset?token=${token}` },
   };
+}
+
+function applicationDetails(v: ApplicationMailView): string {
+  const t = translator(v.locale);
+  const kinds = v.visitKinds.map((k) => t(`visitKind.${k}`));
+  const service = v.service !== 'visit' ? t(`service.${v.service}`)
+    : v.locale === 'en' ? `${t('service.visit')} (${kinds.join(', ')})` : `${t('service.visit')}（${kinds.join('、')}）`;
+  return t('mail.application.details', {
+    number: v.number, institution: v.institutionName, inmate: v.maskedInmate, relationship: t(`relationship.${v.relationship}`), service,
+  });
+}
+
+/** Seed 003: "您於【便民服務入口網】申請服務項目目前狀態為待審核。" with the details. */
+export function applicationPendingMail(v: ApplicationMailView): MailToSend {
+  const t = translator(v.locale);
+  const { text, html } = compose(v.locale, [t('mail.greetingPlain'), t('mail.application.pendingIntro'), applicationDetails(v), t('mail.signature')]);
+  return { to: v.to, applicantId: v.applicantId, institutionCode: v.institutionCode, subject: t('mail.application.pendingSubject'), text, html };
+}
+
+/** Seed 002: "…申請服務項目審核結果為審核通過。" (or 審核未通過, with the staff's reason as written). */
+export function applicationDecisionMail(v: ApplicationMailView): MailToSend {
+  const t = translator(v.locale);
+  const paragraphs = [t('mail.greetingPlain'), t(v.status === 'rejected' ? 'mail.application.rejected' : 'mail.application.approved'), applicationDetails(v)];
+  if (v.status === 'rejected') paragraphs.push(t('mail.application.reason', { reason: v.rejectionReason ?? '' }));
+  paragraphs.push(t('mail.signature'));
+  const { text, html } = compose(v.locale, paragraphs);
+  return { to: v.to, applicantId: v.applicantId, institutionCode: v.institutionCode, subject: t('mail.application.decisionSubject'), text, html };
 }

@@ -1,0 +1,140 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { randomUUID } from 'node:crypto';
+import sharp from 'sharp';
+import { freshDatabase, type TestDb } from '../support/db.ts';
+import { decideApplication, listApplicationsOf, submitApplication, type ApplicationInput } from '../../domain/applications.ts';
+import { isUploadProblem, MB, prepareDocument, type StoredDocument } from '../../domain/documents.ts';
+
+type Ctx = { db: TestDb; doc: StoredDocument; staff2477: number; staff2411: number; applicants: number[] };
+const test = suite<Ctx>('service applications');
+const NOW = new Date('2026-11-23T02:00:00Z');
+
+test.before(async (ctx) => {
+  ctx.db = await freshDatabase();
+  const q = (sql: string, params: unknown[] = []) => ctx.db.pool.query(sql, params);
+  await q(`INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison'), ('2411', '基隆監獄', 'Keelung Prison')`);
+  await q(`INSERT INTO inmate (institution_code, call_number, name, restriction) VALUES
+    ('2477', '1024', '王小明', NULL), ('2477', '2048', '林美華', NULL), ('2477', '4209', '張雅婷', 'visit_ban'), ('2411', '1024', '陳志強', NULL)`);
+  ctx.staff2477 = (await q(`INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES ('s2477', 'A', '2477', 'reviewer', 'x') RETURNING id`)).rows[0].id;
+  ctx.staff2411 = (await q(`INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES ('s2411', 'B', '2411', 'reviewer', 'x') RETURNING id`)).rows[0].id;
+  ctx.applicants = [];
+  for (const [i, id] of ['A152601814', 'A259083012', 'B166131862'].entries()) {
+    const mobile = i === 0 ? '0912345678' : null;
+    const { rows } = await q(
+      `INSERT INTO applicant (name, national_id, email, birthday, mobile, password_hash, privacy_consent_at, email_verified_at)
+       VALUES ($1, $2, $3, '1980-01-01', $4, 'x', now(), now()) RETURNING id`, [`家屬${i}`, id, `family${i}@example.com`, mobile]);
+    ctx.applicants.push(rows[0].id);
+  }
+  const jpeg = await sharp({ create: { width: 20, height: 20, channels: 3, background: '#888' } }).jpeg().toBuffer();
+  const doc = await prepareDocument({ fileName: 'id.jpg', bytes: jpeg });
+  if (isUploadProblem(doc)) throw new Error('fixture');
+  ctx.doc = doc;
+});
+test.after(async (ctx) => { await ctx.db.drop(); });
+
+const input = (ctx: Ctx, over: Partial<ApplicationInput> = {}): ApplicationInput => ({
+  applicantId: ctx.applicants[0]!, institutionCode: '2477', callNumber: '1024', service: 'contact_book', visitKinds: [],
+  relationship: 'mother', documents: { identity: [ctx.doc], relationship: [ctx.doc] }, submissionKey: randomUUID(), ...over,
+});
+
+test('a complete application is recorded as pending with its documents, history and the pending mail, together', async (ctx) => {
+  const out = await submitApplication(ctx.db.pool, input(ctx), NOW);
+  assert.is(out.kind, 'submitted');
+  const { applicationId, number } = out as { applicationId: number; number: string };
+  assert.match(number, /^20261123-[2-9A-HJ-NP-Z]{6}$/);
+  const { rows } = await ctx.db.pool.query(`SELECT status,
+      (SELECT count(*)::int FROM application_document WHERE application_id = a.id) AS docs,
+      (SELECT count(*)::int FROM application_event WHERE application_id = a.id AND action = 'submitted') AS events
+    FROM service_application a WHERE id = $1`, [applicationId]);
+  assert.equal(rows[0], { status: 'pending', docs: 2, events: 1 });
+  const mail = await ctx.db.pool.query(`SELECT subject, body_text FROM notification WHERE applicant_id = $1 ORDER BY id DESC LIMIT 1`, [ctx.applicants[0]]);
+  assert.is(mail.rows[0].subject, '便民服務入口網服務項目申請通知');
+  assert.match(mail.rows[0].body_text, '申請服務項目目前狀態為待審核');
+  assert.match(mail.rows[0].body_text, '桃園女子監獄-王○○');
+  assert.not.match(mail.rows[0].body_text, '王小明');
+});
+
+test('the same submission key twice (double click) makes one application', async (ctx) => {
+  const key = randomUUID();
+  const data = input(ctx, { applicantId: ctx.applicants[1]!, callNumber: '2048', service: 'visit', visitKinds: ['onsite'], submissionKey: key });
+  const [a, b] = await Promise.all([submitApplication(ctx.db.pool, data, NOW), submitApplication(ctx.db.pool, data, NOW)]);
+  assert.is(a.kind, 'submitted');
+  assert.equal(a, b);
+  const { rows } = await ctx.db.pool.query('SELECT count(*)::int AS n FROM service_application WHERE submission_key = $1', [key]);
+  assert.is(rows[0].n, 1);
+});
+
+test('one contact book per inmate: another household is told, in code and in the database', async (ctx) => {
+  const other = await submitApplication(ctx.db.pool, input(ctx, { applicantId: ctx.applicants[2]!, relationship: 'sibling' }), NOW);
+  assert.equal(other, { kind: 'errors', errors: { callNumber: { key: 'error.application.contactBookTaken' } } });
+});
+
+test('missing answers and documents: one message per field, the relationship and its documents apart', async (ctx) => {
+  const out = await submitApplication(ctx.db.pool, input(ctx, { applicantId: ctx.applicants[1]!, callNumber: '12', relationship: 'lawyer', documents: {} }), NOW);
+  assert.is(out.kind, 'errors');
+  const keys = Object.fromEntries(Object.entries((out as { errors: Record<string, { key: string }> }).errors).map(([k, v]) => [k, v.key]));
+  assert.equal(keys, {
+    callNumber: 'error.callNumber.format', relationship: 'error.relationship.required',
+    identityFiles: 'error.documents.identity', relationshipFiles: 'error.documents.relationship',
+  });
+  const lawyer = await submitApplication(ctx.db.pool, input(ctx, { applicantId: ctx.applicants[1]!, service: 'lawyer_visit', relationship: 'mother', documents: { identity: [ctx.doc] } }), NOW);
+  const lk = Object.keys((lawyer as { errors: object }).errors).sort();
+  assert.equal(lk, ['mandateFiles', 'relationship'], 'a lawyer must be a lawyer, defender… and send a mandate');
+});
+
+test('restricted and unknown inmates cannot be applied for; call numbers belong to one institution', async (ctx) => {
+  const key = (o: unknown) => (o as { errors: { callNumber?: { key: string } } }).errors.callNumber?.key;
+  assert.is(key(await submitApplication(ctx.db.pool, input(ctx, { applicantId: ctx.applicants[1]!, callNumber: '4209' }), NOW)), 'restriction.visit_ban');
+  assert.is(key(await submitApplication(ctx.db.pool, input(ctx, { applicantId: ctx.applicants[1]!, callNumber: '9999' }), NOW)), 'error.callNumber.unknown');
+});
+
+test('a mobile visit needs a mobile number on the account and a frontal photo', async (ctx) => {
+  const noMobile = await submitApplication(ctx.db.pool, input(ctx, { applicantId: ctx.applicants[2]!, service: 'visit', visitKinds: ['mobile'], callNumber: '2048' }), NOW);
+  const e = (noMobile as { errors: Record<string, { key: string }> }).errors;
+  assert.is(e.visitKinds?.key, 'error.mobileVisit.noMobile');
+  assert.is(e.photoFiles?.key, 'error.documents.photo');
+  const ok = await submitApplication(ctx.db.pool, input(ctx, {
+    service: 'visit', visitKinds: ['mobile', 'onsite'], callNumber: '2048', relationship: 'spouse',
+    documents: { identity: [ctx.doc], relationship: [ctx.doc], photo: [ctx.doc] },
+  }), NOW);
+  assert.is(ok.kind, 'submitted');
+});
+
+test('the total size limit is per service: 20 MB for visits, 30 MB otherwise', async (ctx) => {
+  const big = { ...ctx.doc, uploadedBytes: 10 * MB + 1 };
+  const visit = await submitApplication(ctx.db.pool, input(ctx, { applicantId: ctx.applicants[2]!, service: 'visit', visitKinds: ['onsite'], documents: { identity: [big], relationship: [ctx.doc, { ...ctx.doc, uploadedBytes: 10 * MB }] } }), NOW);
+  assert.equal((visit as { errors: Record<string, unknown> }).errors.files, { key: 'error.upload.tooLarge', params: { limit: 20, total: '20.0' } });
+  const exactly = await submitApplication(ctx.db.pool, input(ctx, { applicantId: ctx.applicants[2]!, service: 'visit', visitKinds: ['onsite'], documents: { identity: [{ ...ctx.doc, uploadedBytes: 10 * MB }], relationship: [{ ...ctx.doc, uploadedBytes: 10 * MB }] } }), NOW);
+  assert.is(exactly.kind, 'submitted', 'exactly 20 MB is allowed');
+});
+
+test('only staff of the inmate\'s institution decide; two decisions at once: the second is told, nothing overwritten', async (ctx) => {
+  const made = await submitApplication(ctx.db.pool, input(ctx, { applicantId: ctx.applicants[2]!, service: 'lawyer_visit', relationship: 'lawyer', callNumber: '2048', documents: { identity: [ctx.doc], mandate: [ctx.doc] } }), NOW);
+  const id = (made as { applicationId: number }).applicationId;
+  const other = { staffId: ctx.staff2411, institutionCode: '2411', ip: '127.0.0.1' };
+  assert.is(await decideApplication(ctx.db.pool, id, 1, { decision: 'approve' }, other, NOW), 'not_found');
+  const mine = { staffId: ctx.staff2477, institutionCode: '2477', ip: '127.0.0.1' };
+  assert.is(await decideApplication(ctx.db.pool, id, 1, { decision: 'reject', reason: '  ' }, mine, NOW), 'reason_required');
+  const results = await Promise.all([
+    decideApplication(ctx.db.pool, id, 1, { decision: 'reject', reason: '委任狀影像不清楚，請重新上傳。' }, mine, NOW),
+    decideApplication(ctx.db.pool, id, 1, { decision: 'approve' }, mine, NOW),
+  ]);
+  assert.equal([...results].sort(), ['already_decided', 'decided']);
+  const { rows } = await ctx.db.pool.query(`SELECT status, (SELECT count(*)::int FROM application_event WHERE application_id = $1 AND action <> 'submitted') AS decisions,
+    (SELECT count(*)::int FROM audit_log WHERE object_id = $1) AS audits FROM service_application WHERE id = $1`, [id]);
+  assert.equal({ ...rows[0], status: undefined }, { status: undefined, decisions: 1, audits: 1 });
+  const mail = await ctx.db.pool.query(`SELECT body_text FROM notification WHERE applicant_id = $1 ORDER BY id DESC LIMIT 1`, [ctx.applicants[2]]);
+  assert.match(mail.rows[0].body_text, rows[0].status === 'approved' ? '審核結果為審核通過' : '委任狀影像不清楚，請重新上傳。');
+});
+
+test('the status list holds only the applicant\'s own rows, newest first, with masked names', async (ctx) => {
+  const mine = await listApplicationsOf(ctx.db.pool, ctx.applicants[0]!, 'zh-TW');
+  assert.ok(mine.length >= 2);
+  assert.ok(mine.every((r) => r.maskedInmate.endsWith('○○')));
+  const ids = new Set(mine.map((r) => r.id));
+  for (const r of await listApplicationsOf(ctx.db.pool, ctx.applicants[2]!, 'zh-TW')) assert.not.ok(ids.has(r.id));
+  for (let i = 1; i < mine.length; i++) assert.ok(mine[i - 1]!.submittedAt >= mine[i]!.submittedAt);
+});
+
+test.run();
