@@ -22,7 +22,7 @@ import { migrate } from '../domain/infra/migrate.ts';
 import { migrateWorkerSchema } from '../domain/infra/worker.ts';
 import { loadDemoData } from '../domain/demo-data.ts';
 import { createApp } from '../routes/app.ts';
-import type { Limit, RateLimits } from '../routes/middleware/rate-limits.ts';
+import { defaultLimits, type Limit, type RateLimits } from '../routes/middleware/rate-limits.ts';
 
 const WARM_UP = 10;
 const SAMPLES = 200;
@@ -232,10 +232,8 @@ async function main(): Promise<void> {
     // No SMTP_URL in development: the dev mailbox, so nothing leaves the machine.
     const config = loadConfig({ NODE_ENV: 'development', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', DEMO_DATA: 'true' });
     const generous: Limit = [1_000_000, 1];
-    const limits: RateLimits = {
-      signInPerAccount: generous, signInPerAddress: generous, signInPerEmail: generous,
-      registerPerAddress: generous, mailPerAccount: generous, mailPerAddress: generous,
-    };
+    // Every limit, whatever limits are added later.
+    const limits = Object.fromEntries(Object.keys(defaultLimits).map((k) => [k, generous])) as RateLimits;
     const server = http.createServer(createApp({ config, pool, logger, limits }));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -121,6 +121,8 @@ export async function submitApplication(pool: pg.Pool, input: ApplicationInput, 
         }
       }
       await tx.query(`INSERT INTO application_event (application_id, action, at) VALUES ($1, 'submitted', $2)`, [applicationId, now]);
+      // The form's drafts have become the application's documents.
+      await tx.query('DELETE FROM application_upload WHERE applicant_id = $1 AND submission_key = $2', [input.applicantId, input.submissionKey]);
       const view = await mailView(tx, applicationId);
       await enqueueMail(tx, applicationPendingMail(view));
       return { kind: 'submitted', applicationId, number } as const;
@@ -211,16 +213,73 @@ export type ApplicationRow = {
 };
 
 /** The applicant's own applications, newest first (服務項目狀態查詢). */
-export async function listApplicationsOf(db: Db, applicantId: number, locale: 'zh-TW' | 'en'): Promise<ApplicationRow[]> {
+export async function listApplicationsOf(db: Db, applicantId: number, locale: 'zh-TW' | 'en', number?: string): Promise<ApplicationRow[]> {
   const { rows } = await db.query(
     `SELECT a.id, a.number, i.name_zh, i.name_en, m.name AS inmate_name, a.relationship, a.service, a.visit_kinds, a.status,
             a.submitted_at, a.decided_at, a.rejection_reason
        FROM service_application a JOIN institution i ON i.code = a.institution_code JOIN inmate m ON m.id = a.inmate_id
-      WHERE a.applicant_id = $1 ORDER BY a.submitted_at DESC, a.id DESC`, [applicantId],
+      WHERE a.applicant_id = $1 AND ($2::text IS NULL OR a.number = $2) ORDER BY a.submitted_at DESC, a.id DESC`, [applicantId, number ?? null],
   );
   return rows.map((r) => ({
     id: r.id, number: r.number, institutionName: locale === 'en' ? r.name_en : r.name_zh, maskedInmate: maskName(r.inmate_name),
     relationship: r.relationship, service: r.service, visitKinds: r.visit_kinds, status: r.status, submittedAt: r.submitted_at,
     decidedAt: r.decided_at, rejectionReason: r.rejection_reason,
   }));
+}
+
+// ---- files accepted while the form is being filled (drafts, keyed by the form's submission key) ----
+
+export type UploadedFile = { id: number; kind: DocumentKind; fileName: string; mediaType: string; uploadedBytes: number };
+
+export async function listUploads(db: Db, applicantId: number, submissionKey: string): Promise<UploadedFile[]> {
+  const { rows } = await db.query(
+    `SELECT id, kind, file_name, media_type, uploaded_bytes FROM application_upload
+      WHERE applicant_id = $1 AND submission_key = $2 ORDER BY id`, [applicantId, submissionKey],
+  );
+  return rows.map((r) => ({ id: r.id, kind: r.kind, fileName: r.file_name, mediaType: r.media_type, uploadedBytes: r.uploaded_bytes }));
+}
+
+/** Keeps an accepted file unless it would take the form over its service's total. */
+export async function addUpload(
+  pool: pg.Pool, applicantId: number, submissionKey: string, service: Service, kind: DocumentKind, doc: StoredDocument, now: Date,
+): Promise<FieldProblem | null> {
+  return withTransaction(pool, async (tx) => {
+    // One form at a time per applicant and key: concurrent uploads cannot both squeeze under the limit.
+    await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [applicantId, submissionKey]);
+    const { rows } = await tx.query<{ total: number }>(
+      'SELECT coalesce(sum(uploaded_bytes), 0)::int AS total FROM application_upload WHERE applicant_id = $1 AND submission_key = $2',
+      [applicantId, submissionKey],
+    );
+    const limit = UPLOAD_LIMIT_MB[service];
+    const total = rows[0]!.total + doc.uploadedBytes;
+    if (total > limit * MB) return { key: 'error.upload.tooLarge', params: { limit, total: (total / MB).toFixed(1) } };
+    await tx.query(
+      `INSERT INTO application_upload (applicant_id, submission_key, kind, file_name, media_type, uploaded_bytes, content, sha256, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [applicantId, submissionKey, kind, doc.fileName, doc.mediaType, doc.uploadedBytes, doc.content, doc.sha256, now],
+    );
+    return null;
+  });
+}
+
+export async function removeUpload(db: Db, applicantId: number, submissionKey: string, uploadId: number): Promise<void> {
+  await db.query('DELETE FROM application_upload WHERE id = $1 AND applicant_id = $2 AND submission_key = $3', [uploadId, applicantId, submissionKey]);
+}
+
+/** The accepted files of a form, with their content, grouped by kind, ready for submitApplication. */
+export async function uploadedDocuments(db: Db, applicantId: number, submissionKey: string): Promise<Partial<Record<DocumentKind, StoredDocument[]>>> {
+  const { rows } = await db.query(
+    `SELECT kind, file_name, media_type, uploaded_bytes, content, sha256 FROM application_upload
+      WHERE applicant_id = $1 AND submission_key = $2 ORDER BY id`, [applicantId, submissionKey],
+  );
+  const out: Partial<Record<DocumentKind, StoredDocument[]>> = {};
+  for (const r of rows) {
+    (out[r.kind as DocumentKind] ??= []).push({ fileName: r.file_name, mediaType: r.media_type, uploadedBytes: r.uploaded_bytes, content: r.content, sha256: r.sha256 });
+  }
+  return out;
+}
+
+/** One application, only for its own applicant (anyone else gets null, as if it did not exist). */
+export async function getOwnApplication(db: Db, applicantId: number, number: string, locale: 'zh-TW' | 'en'): Promise<ApplicationRow | null> {
+  return (await listApplicationsOf(db, applicantId, locale, number))[0] ?? null;
 }

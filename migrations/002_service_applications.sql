@@ -77,3 +77,19 @@ CREATE TABLE audit_log (
   at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX audit_log_at ON audit_log (at DESC);
+
+-- Files accepted while a form is still being filled (a lookup, or a submit with another mistake), so
+-- nothing is uploaded twice; moved into application_document when the application is submitted.
+CREATE TABLE application_upload (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  applicant_id bigint NOT NULL REFERENCES applicant(id) ON DELETE CASCADE,
+  submission_key uuid NOT NULL,
+  kind text NOT NULL CHECK (kind IN ('identity', 'relationship', 'mandate', 'photo')),
+  file_name text NOT NULL CHECK (length(file_name) BETWEEN 1 AND 255),
+  media_type text NOT NULL CHECK (media_type IN ('application/pdf', 'image/png', 'image/jpeg')),
+  uploaded_bytes integer NOT NULL CHECK (uploaded_bytes > 0),
+  content bytea NOT NULL,
+  sha256 bytea NOT NULL,
+  created_at timestamptz NOT NULL
+);
+CREATE INDEX application_upload_form ON application_upload (applicant_id, submission_key);

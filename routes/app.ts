@@ -22,6 +22,7 @@ import { publicRoutes } from './public.ts';
 import { registrationRoutes } from './registration.ts';
 import { accountRoutes } from './account.ts';
 import { devRoutes } from './dev.ts';
+import { applicationRoutes } from './applications.ts';
 
 export type AppDeps = {
   config: Config;
@@ -51,12 +52,13 @@ export function createApp(deps: AppDeps): Express {
   app.use(cookieParser());
   setUpSessions(app, d);
   setUpLocale(app, d);
-  setUpCsrf(app, d);
+  const csrfCheck = setUpCsrf(app, d);
   const passport = setUpAuthentication(app, d);
 
   app.use(publicRoutes(d));
   app.use(registrationRoutes(d));
   app.use(accountRoutes(d, passport));
+  app.use(applicationRoutes(d, csrfCheck));
   if (d.config.devMailbox) app.use(devRoutes(d));
 
   app.use((req: Request, res: Response) => {

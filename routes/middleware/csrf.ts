@@ -1,4 +1,4 @@
-import type { Express, Request, Response, NextFunction } from 'express';
+import type { Express, Request, Response, NextFunction, RequestHandler } from 'express';
 import { doubleCsrf } from 'csrf-csrf';
 import type { RouteDeps } from '../app.ts';
 
@@ -9,11 +9,14 @@ declare module 'express-session' {
   }
 }
 
+/** The only routes that take multipart bodies; they run the CSRF check right after parsing. */
+export const UPLOAD_PATHS: readonly RegExp[] = [/^\/applications\/new\/[a-z-]+$/];
+
 /**
  * Double-submit CSRF tokens bound to the session id (csrf-csrf). Every POST must carry the token,
- * in the `_csrf` field or, for htmx, the `X-CSRF-Token` header.
+ * in the `_csrf` field or, for htmx, the `X-CSRF-Token` header. Returns the check for upload routes.
  */
-export function setUpCsrf(app: Express, d: RouteDeps): void {
+export function setUpCsrf(app: Express, d: RouteDeps): RequestHandler {
   const secure = d.config.secureCookies;
   const { doubleCsrfProtection, generateCsrfToken } = doubleCsrf({
     getSecret: () => d.config.sessionSecret,
@@ -34,5 +37,14 @@ export function setUpCsrf(app: Express, d: RouteDeps): void {
     };
     next();
   });
-  app.use(doubleCsrfProtection);
+  // A multipart body is not parsed yet here: upload routes parse it (after checking who is signed in)
+  // and then run the returned check themselves, so no multipart POST goes unchecked.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.is('multipart/form-data')) {
+      if (req.method === 'POST' && UPLOAD_PATHS.some((re) => re.test(req.path))) return next();
+      return next(Object.assign(new Error('multipart body outside an upload route'), { status: 403, code: 'EBADCSRFTOKEN' }));
+    }
+    doubleCsrfProtection(req, res, next);
+  });
+  return doubleCsrfProtection;
 }

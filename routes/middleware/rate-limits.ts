@@ -10,6 +10,7 @@ export type RateLimits = {
   registerPerAddress: Limit;
   mailPerAccount: Limit;
   mailPerAddress: Limit;
+  lookupPerAccount: Limit;
 };
 
 // A waiting-room kiosk puts many families behind one address, so per-address limits are generous and
@@ -22,13 +23,15 @@ export const defaultLimits: RateLimits = {
   registerPerAddress: [30, 60],
   mailPerAccount: [5, 60],
   mailPerAddress: [30, 60],
+  // A family looks up a handful of numbers; walking the register takes thousands.
+  lookupPerAccount: [30, 10],
 };
 
 function tooMany(req: Request, res: Response): void {
   res.status(429).render('errors/too-many', { minutes: res.locals.retryMinutes ?? 15 });
 }
 
-function limiter([limit, minutes]: Limit, key: (req: Request) => string): RequestHandler {
+export function limiter([limit, minutes]: Limit, key: (req: Request) => string): RequestHandler {
   return rateLimit({
     windowMs: minutes * 60_000,
     limit,

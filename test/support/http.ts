@@ -25,17 +25,18 @@ export class Client {
     }
   }
 
-  async request(method: string, path: string, body?: Record<string, string> | string, headers: Record<string, string> = {}): Promise<Res> {
+  async request(method: string, path: string, body?: Record<string, string> | string | FormData, headers: Record<string, string> = {}): Promise<Res> {
     const url = path.startsWith('http') ? path : this.base + path;
+    const multipart = body instanceof FormData;
     const res = await fetch(url, {
       method,
       redirect: 'manual',
       headers: {
         cookie: this.cookieHeader(),
-        ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        ...(body && !multipart ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
         ...headers,
       },
-      body: typeof body === 'string' ? body : body ? new URLSearchParams(body).toString() : undefined,
+      body: multipart ? body : typeof body === 'string' ? body : body ? new URLSearchParams(body).toString() : undefined,
     });
     this.keep(res);
     const text = await res.text();
@@ -56,6 +57,20 @@ export class Client {
   post(path: string, fields: Record<string, string>, opts: { csrf?: boolean } = {}): Promise<Res> {
     const body = opts.csrf === false ? fields : { _csrf: this.lastToken || csrfFrom(this.lastPage), ...fields };
     return this.request('POST', path, body);
+  }
+
+  /**
+   * Posts a multipart form as a browser would: the page's hidden fields (CSRF token, submission key)
+   * plus `fields`, and `files` as [field, file name, bytes].
+   */
+  postMultipart(path: string, fields: Record<string, string | string[]>, files: Array<[string, string, Buffer]> = [], opts: { csrf?: boolean } = {}): Promise<Res> {
+    const form = new FormData();
+    if (opts.csrf !== false) form.append('_csrf', this.lastToken || csrfFrom(this.lastPage));
+    const key = /name="submissionKey" value="([^"]+)"/.exec(this.lastPage)?.[1];
+    if (key && !('submissionKey' in fields)) form.append('submissionKey', key);
+    for (const [k, v] of Object.entries(fields)) for (const one of ([] as string[]).concat(v)) form.append(k, one);
+    for (const [field, name, bytes] of files) form.append(field, new Blob([new Uint8Array(bytes)]), name);
+    return this.request('POST', path, form);
   }
 
   /** GET, then follow redirects within the site, like a browser; returns the last response. */

@@ -1,0 +1,126 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import sharp from 'sharp';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { Client, textOf } from '../support/http.ts';
+import { person, registerVerifyAndSignIn, type Person } from '../support/journeys.ts';
+
+type Ctx = { app: TestApp; alice: Client; bob: Client; jpegWithGps: Buffer; pdf: Buffer; alicePerson: Person };
+const test = suite<Ctx>('service applications over HTTP');
+
+test.before(async (ctx) => {
+  ctx.app = await startTestApp();
+  await ctx.app.db.pool.query(`INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison'), ('2411', '基隆監獄', 'Keelung Prison')`);
+  await ctx.app.db.pool.query(`INSERT INTO inmate (institution_code, call_number, name, restriction) VALUES
+    ('2477', '1024', '王小明', NULL), ('2477', '310567', '陳志強', NULL), ('2477', '4209', '張雅婷', 'visit_ban'), ('2411', '2048', '林美華', NULL)`);
+  ctx.alicePerson = person();
+  ctx.alice = new Client(ctx.app.url);
+  await registerVerifyAndSignIn(ctx.alice, ctx.app.smtp, ctx.alicePerson);
+  ctx.bob = new Client(ctx.app.url);
+  await registerVerifyAndSignIn(ctx.bob, ctx.app.smtp, person());
+  ctx.jpegWithGps = await sharp({ create: { width: 60, height: 40, channels: 3, background: '#a0a0a0' } })
+    .withExif({ IFD0: { Make: 'PhoneMaker' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '25/1 2/1 0/1' } }).jpeg().toBuffer();
+  ctx.pdf = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n', 'latin1');
+});
+test.after(async (ctx) => { await ctx.app.close(); });
+
+test('the lookup shows the masked name, with and without JavaScript, and tells each problem apart', async ({ alice }) => {
+  const form = await alice.get('/applications/new/contact-book');
+  assert.is(form.status, 200);
+  const plain = await alice.postMultipart('/applications/new/contact-book', { action: 'lookup', institution: '2477', callNumber: '1024', relationship: 'mother' });
+  assert.is(plain.status, 200);
+  assert.match(textOf(plain.text), '申請對象：王○○');
+  assert.not.match(plain.text, '王小明');
+  assert.match(plain.text, '<option value="mother" selected>', 'the rest of the form is kept');
+  const token = /name="_csrf" value="([^"]+)"/.exec(plain.text)![1]!;
+  const htmx = await alice.request('POST', '/applications/lookup', { _csrf: token, institution: '2477', callNumber: '310567' }, { 'hx-request': 'true' });
+  assert.is(htmx.status, 200);
+  assert.match(htmx.text, /^<div id="inmate-result"/, 'only the fragment');
+  assert.match(textOf(htmx.text), '陳○○');
+  for (const [callNumber, message] of [['12', '呼號請輸入 4 或 6 碼數字'], ['9999', '找不到這個呼號'], ['4209', '禁止接見']] as const) {
+    const r = await alice.request('POST', '/applications/lookup', { _csrf: token, institution: '2477', callNumber }, { 'hx-request': 'true' });
+    assert.match(textOf(r.text), message, callNumber);
+  }
+});
+
+test('a bad file is refused by its content with its name, and nothing else entered is lost; good files are kept', async ({ app, alice, jpegWithGps }) => {
+  await alice.get('/applications/new/contact-book');
+  const res = await alice.postMultipart('/applications/new/contact-book', { action: 'submit', institution: '2477', callNumber: '1024', relationship: 'mother' }, [
+    ['identityFiles', '身分證.jpg', jpegWithGps],
+    ['relationshipFiles', 'household.jpg', Buffer.from('this is a text file pretending to be a JPEG')],
+  ]);
+  assert.is(res.status, 422);
+  assert.match(textOf(res.text), '「household.jpg」必須是 PDF、PNG、JPG 或 JPEG 檔');
+  assert.match(res.text, 'value="1024"');
+  assert.match(res.text, '<option value="mother" selected>');
+  assert.match(textOf(res.text), '身分證.jpg', 'the accepted file is listed, with its Chinese name intact');
+  const { rows } = await app.db.pool.query('SELECT count(*)::int AS n FROM service_application');
+  assert.is(rows[0].n, 0, 'nothing half-saved');
+});
+
+test('submitting with the missing document completes the application once, even when sent twice; the mail says pending', async ({ app, alice, alicePerson, pdf }) => {
+  const first = await alice.postMultipart('/applications/new/contact-book', { action: 'submit', institution: '2477', callNumber: '1024', relationship: 'mother' }, [['relationshipFiles', 'household.pdf', pdf]]);
+  assert.is(first.status, 303, textOf(first.text).slice(0, 300));
+  const again = await alice.postMultipart('/applications/new/contact-book', { action: 'submit', institution: '2477', callNumber: '1024', relationship: 'mother' });
+  assert.is(again.status, 303);
+  assert.is(again.location, first.location, 'back and resubmit lands on the same application');
+  const page = await alice.follow(first);
+  assert.match(textOf(page.text), '已送出申請');
+  const number = first.location!.split('/').pop()!;
+  assert.match(textOf(page.text), number);
+  const { rows } = await app.db.pool.query(`SELECT a.status, array_agg(d.kind ORDER BY d.kind) AS kinds, bool_and(position('PhoneMaker' in encode(d.content, 'escape')) = 0) AS clean
+    FROM service_application a JOIN application_document d ON d.application_id = a.id GROUP BY a.status`);
+  assert.equal(rows, [{ status: 'pending', kinds: ['identity', 'relationship'], clean: true }]);
+  const mail = await app.smtp.waitFor((m) => m.to.includes(alicePerson.email) && m.subject === '便民服務入口網服務項目申請通知');
+  assert.match(mail.text, '申請服務項目目前狀態為待審核');
+  assert.match(mail.text, number);
+});
+
+test('the status table lists only the applicant’s own applications; another applicant cannot open one', async ({ alice, bob }) => {
+  const mine = await alice.get('/applications');
+  assert.match(textOf(mine.text), '待審核');
+  assert.match(textOf(mine.text), '王○○');
+  const number = /href="\/applications\/(\d{8}-[0-9A-Z]{6})"/.exec(mine.text)![1]!;
+  const theirs = await bob.get('/applications');
+  assert.not.match(theirs.text, number);
+  assert.is((await bob.get(`/applications/${number}`)).status, 404);
+  assert.is((await new Client(alice.base).get(`/applications/${number}`)).status, 303, 'signed out: to the sign-in page');
+});
+
+test('one contact book per inmate: another household is told', async ({ bob, pdf }) => {
+  await bob.get('/applications/new/contact-book');
+  const res = await bob.postMultipart('/applications/new/contact-book', { action: 'submit', institution: '2477', callNumber: '1024', relationship: 'sibling' }, [
+    ['identityFiles', 'id.pdf', pdf], ['relationshipFiles', 'rel.pdf', pdf],
+  ]);
+  assert.is(res.status, 422);
+  assert.match(textOf(res.text), '每位收容人限 1 戶');
+});
+
+/** A well-formed PDF of exactly `size` bytes. */
+function pdfOfSize(size: number): Buffer {
+  const head = Buffer.from('%PDF-1.4\n', 'latin1');
+  const tail = Buffer.from('\n%%EOF\n', 'latin1');
+  return Buffer.concat([head, Buffer.alloc(size - head.length - tail.length, 32), tail]);
+}
+
+test('one byte over the total is refused, with the limit in words; exactly the limit is fine', async ({ bob }) => {
+  const MB = 1024 * 1024;
+  await bob.get('/applications/new/visit');
+  const fields = { action: 'lookup', institution: '2477', callNumber: '310567' };
+  assert.is((await bob.postMultipart('/applications/new/visit', fields, [['identityFiles', 'a.pdf', pdfOfSize(10 * MB)]])).status, 200);
+  const over = await bob.postMultipart('/applications/new/visit', fields, [['relationshipFiles', 'b.pdf', pdfOfSize(10 * MB + 1)]]);
+  assert.is(over.status, 422);
+  assert.match(textOf(over.text), '檔案合計不可超過 20 MB');
+  assert.is((await bob.postMultipart('/applications/new/visit', fields, [['relationshipFiles', 'c.pdf', pdfOfSize(10 * MB)]])).status, 200, 'exactly 20 MB in total');
+});
+
+test('multipart posts need the CSRF token too, and only upload routes take multipart', async ({ alice }) => {
+  await alice.get('/applications/new/visit');
+  const res = await alice.postMultipart('/applications/new/visit', { action: 'lookup', institution: '2477', callNumber: '1024' }, [], { csrf: false });
+  assert.is(res.status, 403);
+  const signout = await alice.postMultipart('/signout', {});
+  assert.is(signout.status, 403, 'a multipart POST elsewhere is refused');
+  assert.is((await alice.get('/account')).status, 200, 'still signed in');
+});
+
+test.run();
