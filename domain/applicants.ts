@@ -127,7 +127,7 @@ export type Registration = {
 };
 
 /** Checks a birthday typed as three numbers: a real date, after 1900, before today in Taipei. */
-function checkBirthday(y: string, m: string, d: string, now: Date): { value?: string; error?: MessageKey } {
+export function checkBirthday(y: string, m: string, d: string, now: Date): { value?: string; error?: MessageKey } {
   if ([y, m, d].every((p) => p.trim() === '')) return { error: 'error.birthday.required' };
   if (![y, m, d].every((p) => /^\d{1,4}$/.test(p.trim()))) return { error: 'error.birthday.invalid' };
   const year = Number(y), month = Number(m), day = Number(d);

@@ -283,3 +283,20 @@ export async function uploadedDocuments(db: Db, applicantId: number, submissionK
 export async function getOwnApplication(db: Db, applicantId: number, number: string, locale: 'zh-TW' | 'en'): Promise<ApplicationRow | null> {
   return (await listApplicationsOf(db, applicantId, locale, number))[0] ?? null;
 }
+
+export type PublicProgress = { number: string; status: ApplicationStatus; submittedAt: Date; decidedAt: Date | null };
+
+/**
+ * Seed 004's public progress lookup: with the application number and the applicant's birthday, anyone
+ * sees the status and dates, nothing personal. A wrong number and a wrong birthday look the same.
+ */
+export async function publicProgress(db: Db, number: string, birthday: string): Promise<PublicProgress | null> {
+  const n = number.normalize('NFKC').trim().toUpperCase();
+  if (!/^\d{8}-[0-9A-Z]{6}$/.test(n)) return null;
+  const { rows } = await db.query<{ number: string; status: ApplicationStatus; submitted_at: Date; decided_at: Date | null }>(
+    `SELECT a.number, a.status, a.submitted_at, a.decided_at FROM service_application a JOIN applicant p ON p.id = a.applicant_id
+      WHERE a.number = $1 AND p.birthday = $2::date`, [n, birthday],
+  );
+  const r = rows[0];
+  return r ? { number: r.number, status: r.status, submittedAt: r.submitted_at, decidedAt: r.decided_at } : null;
+}

@@ -23,6 +23,7 @@ import { registrationRoutes } from './registration.ts';
 import { accountRoutes } from './account.ts';
 import { devRoutes } from './dev.ts';
 import { applicationRoutes } from './applications.ts';
+import { progressRoutes } from './progress.ts';
 
 export type AppDeps = {
   config: Config;
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(registrationRoutes(d));
   app.use(accountRoutes(d, passport));
   app.use(applicationRoutes(d, csrfCheck));
+  app.use(progressRoutes(d));
   if (d.config.devMailbox) app.use(devRoutes(d));
 
   app.use((req: Request, res: Response) => {

@@ -11,6 +11,7 @@ export type RateLimits = {
   mailPerAccount: Limit;
   mailPerAddress: Limit;
   lookupPerAccount: Limit;
+  progressPerAddress: Limit;
 };
 
 // A waiting-room kiosk puts many families behind one address, so per-address limits are generous and
@@ -25,6 +26,7 @@ export const defaultLimits: RateLimits = {
   mailPerAddress: [30, 60],
   // A family looks up a handful of numbers; walking the register takes thousands.
   lookupPerAccount: [30, 10],
+  progressPerAddress: [20, 15],
 };
 
 function tooMany(req: Request, res: Response): void {

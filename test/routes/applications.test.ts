@@ -87,6 +87,27 @@ test('the status table lists only the applicant’s own applications; another ap
   assert.is((await new Client(alice.base).get(`/applications/${number}`)).status, 303, 'signed out: to the sign-in page');
 });
 
+test('public progress lookup: number and birthday show status and dates only; a wrong birthday looks like a wrong number', async ({ app, alice, alicePerson }) => {
+  const list = await alice.get('/applications');
+  const number = /href="\/applications\/(\d{8}-[0-9A-Z]{6})"/.exec(list.text)![1]!;
+  const visitor = new Client(app.url);
+  await visitor.get('/progress');
+  const birthday = { birthYear: alicePerson.birthYear, birthMonth: alicePerson.birthMonth, birthDay: alicePerson.birthDay };
+  const found = await visitor.post('/progress', { number: number.toLowerCase(), ...birthday });
+  assert.is(found.status, 200);
+  const text = textOf(found.text);
+  assert.match(text, '待審核');
+  for (const personal of ['王○○', '桃園女子監獄', alicePerson.name, alicePerson.email, '母']) assert.not.match(text, personal);
+  const wrongDay = textOf((await visitor.post('/progress', { number, ...birthday, birthDay: '15' })).text);
+  const wrongNumber = textOf((await visitor.post('/progress', { number: '20261123-ZZZZZZ', ...birthday })).text);
+  assert.match(wrongDay, '查無符合的申請');
+  assert.is(wrongDay.replace(number, 'N'), wrongNumber.replace('20261123-ZZZZZZ', 'N'));
+  const bad = await visitor.post('/progress', { number: 'abc', birthYear: '', birthMonth: '', birthDay: '' });
+  assert.is(bad.status, 422);
+  assert.match(textOf(bad.text), '申請編號格式不正確');
+  assert.match(textOf(bad.text), '請輸入生日');
+});
+
 test('one contact book per inmate: another household is told', async ({ bob, pdf }) => {
   await bob.get('/applications/new/contact-book');
   const res = await bob.postMultipart('/applications/new/contact-book', { action: 'submit', institution: '2477', callNumber: '1024', relationship: 'sibling' }, [

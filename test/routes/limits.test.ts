@@ -45,4 +45,13 @@ test('registration is limited per address', async ({ app }) => {
   assert.is(blocked.status, 429);
 });
 
+test('the public progress lookup is limited per address', async ({ app }) => {
+  const c = new Client(app.url);
+  await c.get('/progress');
+  const [limit] = defaultLimits.progressPerAddress;
+  const guess = { number: '20261123-ABCDEF', birthYear: '1980', birthMonth: '1', birthDay: '1' };
+  for (let i = 0; i < limit; i++) assert.is((await c.post('/progress', guess)).status, 200);
+  assert.is((await c.post('/progress', guess)).status, 429);
+});
+
 test.run();

@@ -261,6 +261,16 @@ export const en: { [K in keyof typeof zhTW]: string } = {
   'status.rejected': 'Not approved',
   'status.auto_approved': 'Approved automatically',
 
+  'progress.title': 'Check an application',
+  'progress.lead': 'Enter the application number and the applicant’s date of birth to see where the application is. No personal details are shown here.',
+  'progress.number': 'Application number',
+  'progress.number.hint': 'Shown after sending the application and in our e-mail, for example 20261123-7K3M9Q',
+  'progress.birthday': 'Applicant’s date of birth',
+  'progress.submit': 'Check',
+  'progress.notFound': 'No application matches. Check the number and the date of birth.',
+  'progress.notYet': 'Not yet',
+  'error.progress.number': 'Enter the application number in the right format, like 20261123-7K3M9Q',
+
   'signin.title': 'Sign in',
   'signin.email': 'Account (the e-mail address you registered)',
   'signin.submit': 'Sign in',

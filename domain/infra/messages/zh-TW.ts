@@ -259,6 +259,16 @@ export const zhTW = {
   'status.rejected': '審核未通過',
   'status.auto_approved': '自動審核通過',
 
+  'progress.title': '申辦進度查詢',
+  'progress.lead': '輸入申請編號與申請人的生日，即可查看申請的審核狀態。這裡不會顯示任何個人資料。',
+  'progress.number': '申請編號',
+  'progress.number.hint': '送出申請後顯示在確認頁與通知信中，例如 20261123-7K3M9Q',
+  'progress.birthday': '申請人的生日',
+  'progress.submit': '查詢進度',
+  'progress.notFound': '查無符合的申請。請確認申請編號與生日是否正確。',
+  'progress.notYet': '尚未審核',
+  'error.progress.number': '申請編號格式不正確，例如 20261123-7K3M9Q',
+
   'signin.title': '登入',
   'signin.email': '帳號（註冊的信箱）',
   'signin.submit': '登入',

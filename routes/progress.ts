@@ -1,0 +1,33 @@
+import { Router } from 'express';
+import type { RouteDeps } from './app.ts';
+import { errorView, formFields } from './forms.ts';
+import { limiter } from './middleware/rate-limits.ts';
+import { checkBirthday, type FieldErrors } from '../domain/applicants.ts';
+import { publicProgress } from '../domain/applications.ts';
+
+// GET  /progress   申辦進度查詢: application number + the applicant's birthday (seed 004)
+// POST /progress   shows the status and dates only
+type Field = 'number' | 'birthday';
+
+export function progressRoutes(d: RouteDeps): Router {
+  const r = Router();
+  // Number and birthday together are hard to guess; the limit keeps it so.
+  const limit = limiter(d.limits.progressPerAddress, (req) => `progress|${req.ip}`);
+  const FIELDS = ['number', 'birthYear', 'birthMonth', 'birthDay'] as const;
+
+  r.get('/progress', (_req, res) => res.render('public/progress', { values: {}, errorList: [], fieldErrors: {}, result: undefined }));
+
+  r.post('/progress', limit, async (req, res) => {
+    const values = formFields(req, FIELDS);
+    const errors: FieldErrors<Field> = {};
+    if (!/^\s*\d{8}-[0-9A-Za-z]{6}\s*$/.test(values.number.normalize('NFKC'))) errors.number = 'error.progress.number';
+    const birthday = checkBirthday(values.birthYear, values.birthMonth, values.birthDay, d.clock());
+    if (birthday.error) errors.birthday = birthday.error;
+    if (Object.keys(errors).length) {
+      return res.status(422).render('public/progress', { values, result: undefined, ...errorView(res.locals.t, errors, ['number', 'birthday'], { birthday: 'birthYear' }) });
+    }
+    const result = await publicProgress(d.pool, values.number, birthday.value!);
+    res.render('public/progress', { values, result, errorList: [], fieldErrors: {} });
+  });
+  return r;
+}
