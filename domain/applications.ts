@@ -44,12 +44,12 @@ export type ApplicationInput = {
   service: Service;
   visitKinds: VisitKind[];
   relationship: string;
-  documents: Partial<Record<DocumentKind, StoredDocument[]>>;
+  /** The form's one-time key: its accepted files (drafts) become the application's documents. */
   submissionKey: string;
 };
 
 /** Form fields; each document kind has its own file field, e.g. identityFiles. */
-export type ApplicationField = 'institution' | 'callNumber' | 'relationship' | 'visitKinds' | `${DocumentKind}Files` | 'files';
+export type ApplicationField = 'form' | 'institution' | 'callNumber' | 'relationship' | 'visitKinds' | `${DocumentKind}Files` | 'files';
 export type FieldProblem = { key: MessageKey; params?: Record<string, string | number> };
 export type SubmitOutcome =
   | { kind: 'submitted'; applicationId: number; number: string }
@@ -63,7 +63,7 @@ function newApplicationNumber(now: Date): string {
   return `${taipeiToday(now).replace(/-/g, '')}-${tail}`;
 }
 
-async function checkInput(db: Db, input: ApplicationInput) {
+async function checkInput(db: Db, input: ApplicationInput, documents: Partial<Record<DocumentKind, StoredDocument[]>>) {
   const errors: Partial<Record<ApplicationField, FieldProblem>> = {};
   let inmateId: number | undefined;
   if (!/^\d{4}$/.test(input.institutionCode)) errors.institution = { key: 'error.institution.required' };
@@ -82,12 +82,12 @@ async function checkInput(db: Db, input: ApplicationInput) {
   if (input.service === 'visit' && kinds.includes('mobile')) {
     const { rows } = await db.query<{ mobile: string | null }>('SELECT mobile FROM applicant WHERE id = $1', [input.applicantId]);
     if (!rows[0]?.mobile) errors.visitKinds = { key: 'error.mobileVisit.noMobile' };
-    if ((input.documents.photo ?? []).length === 0) errors.photoFiles = { key: 'error.documents.photo' };
+    if ((documents.photo ?? []).length === 0) errors.photoFiles = { key: 'error.documents.photo' };
   }
   for (const kind of REQUIRED_DOCUMENTS[input.service]) {
-    if ((input.documents[kind] ?? []).length === 0) errors[`${kind}Files`] = { key: `error.documents.${kind}` };
+    if ((documents[kind] ?? []).length === 0) errors[`${kind}Files`] = { key: `error.documents.${kind}` };
   }
-  const total = Object.values(input.documents).flat().reduce((sum, d) => sum + (d?.uploadedBytes ?? 0), 0);
+  const total = Object.values(documents).flat().reduce((sum, d) => sum + (d?.uploadedBytes ?? 0), 0);
   const limit = UPLOAD_LIMIT_MB[input.service];
   if (total > limit * MB) errors.files = { key: 'error.upload.tooLarge', params: { limit, total: (total / MB).toFixed(1) } };
   return { errors, inmateId, kinds: input.service === 'visit' ? kinds : [] };
@@ -95,15 +95,25 @@ async function checkInput(db: Db, input: ApplicationInput) {
 
 /**
  * Records an application as 待審核 with its documents and the "pending" mail, all in one transaction.
- * The same submission key (a double click, or back and resubmit) returns the application already made.
+ * The form's drafts are read and consumed under the same lock that guards adding them, so a file
+ * added from another tab is either in the application or still a draft, never lost.
+ * The same submission key (a double click, or back and resubmit) returns the application already
+ * made; the same key with other answers (back, changed the form, sent again) is refused.
  */
 export async function submitApplication(pool: pg.Pool, input: ApplicationInput, now: Date): Promise<SubmitOutcome> {
-  const previous = await findBySubmissionKey(pool, input.applicantId, input.submissionKey);
-  if (previous) return { kind: 'submitted', ...previous };
-  const { errors, inmateId, kinds } = await checkInput(pool, input);
-  if (Object.keys(errors).length || !inmateId) return { kind: 'errors', errors };
   try {
     return await withTransaction(pool, async (tx) => {
+      await lockForm(tx, input.applicantId);
+      const previous = await findBySubmissionKey(tx, input.applicantId, input.submissionKey);
+      if (previous) {
+        const same = previous.service === input.service && previous.institutionCode === input.institutionCode && previous.callNumber === input.callNumber.trim();
+        return same
+          ? ({ kind: 'submitted', applicationId: previous.applicationId, number: previous.number } as const)
+          : ({ kind: 'errors', errors: { form: { key: 'error.application.formUsed' } } } as const);
+      }
+      const documents = await uploadedDocuments(tx, input.applicantId, input.submissionKey);
+      const { errors, inmateId, kinds } = await checkInput(tx, input, documents);
+      if (Object.keys(errors).length || !inmateId) return { kind: 'errors', errors } as const;
       const number = newApplicationNumber(now);
       const { rows } = await tx.query<{ id: number }>(
         `INSERT INTO service_application (number, applicant_id, inmate_id, institution_code, service, visit_kinds, relationship, submission_key, submitted_at)
@@ -111,39 +121,40 @@ export async function submitApplication(pool: pg.Pool, input: ApplicationInput, 
         [number, input.applicantId, inmateId, input.institutionCode, input.service, kinds, input.relationship, input.submissionKey, now],
       );
       const applicationId = rows[0]!.id;
-      for (const [kind, docs] of Object.entries(input.documents)) {
-        for (const d of docs ?? []) {
-          await tx.query(
-            `INSERT INTO application_document (application_id, kind, file_name, media_type, uploaded_bytes, content, sha256, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-            [applicationId, kind, d.fileName, d.mediaType, d.uploadedBytes, d.content, d.sha256, now],
-          );
-        }
-      }
-      await tx.query(`INSERT INTO application_event (application_id, action, at) VALUES ($1, 'submitted', $2)`, [applicationId, now]);
-      // The form's drafts have become the application's documents.
+      // The form's drafts become the application's documents.
+      await tx.query(
+        `INSERT INTO application_document (application_id, kind, file_name, media_type, uploaded_bytes, content, sha256, created_at)
+         SELECT $1, kind, file_name, media_type, uploaded_bytes, content, sha256, $4 FROM application_upload
+          WHERE applicant_id = $2 AND submission_key = $3 ORDER BY id`,
+        [applicationId, input.applicantId, input.submissionKey, now],
+      );
       await tx.query('DELETE FROM application_upload WHERE applicant_id = $1 AND submission_key = $2', [input.applicantId, input.submissionKey]);
+      await tx.query(`INSERT INTO application_event (application_id, action, at) VALUES ($1, 'submitted', $2)`, [applicationId, now]);
       const view = await mailView(tx, applicationId);
       await enqueueMail(tx, applicationPendingMail(view));
       return { kind: 'submitted', applicationId, number } as const;
     });
   } catch (err) {
-    if (isUniqueViolation(err, 'service_application_submission_key_key')) {
-      const made = await findBySubmissionKey(pool, input.applicantId, input.submissionKey);
-      if (made) return { kind: 'submitted', ...made };
-    }
     if (isUniqueViolation(err, 'one_contact_book_per_inmate')) return { kind: 'errors', errors: { callNumber: { key: 'error.application.contactBookTaken' } } };
     if (isUniqueViolation(err, 'one_pending_application_per_service')) return { kind: 'errors', errors: { callNumber: { key: 'error.application.alreadyPending' } } };
     throw err;
   }
 }
 
-async function findBySubmissionKey(db: Db, applicantId: number, key: string): Promise<{ applicationId: number; number: string } | null> {
+/** One form action at a time per applicant: uploads and submissions cannot interleave. */
+async function lockForm(tx: Db, applicantId: number): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock($1, $2)', [FORM_LOCK, applicantId]);
+}
+const FORM_LOCK = 2477;
+
+async function findBySubmissionKey(db: Db, applicantId: number, key: string) {
   if (!/^[0-9a-f-]{36}$/i.test(key)) return null;
-  const { rows } = await db.query<{ id: number; number: string }>(
-    'SELECT id, number FROM service_application WHERE submission_key = $1 AND applicant_id = $2', [key, applicantId],
+  const { rows } = await db.query<{ id: number; number: string; service: Service; institution_code: string; call_number: string }>(
+    `SELECT a.id, a.number, a.service, a.institution_code, m.call_number FROM service_application a JOIN inmate m ON m.id = a.inmate_id
+      WHERE a.submission_key = $1 AND a.applicant_id = $2`, [key, applicantId],
   );
-  return rows[0] ? { applicationId: rows[0].id, number: rows[0].number } : null;
+  const r = rows[0];
+  return r ? { applicationId: r.id, number: r.number, service: r.service, institutionCode: r.institution_code, callNumber: r.call_number } : null;
 }
 
 /** What the mails about an application say, in the applicant's language. */
@@ -243,16 +254,19 @@ export async function listUploads(db: Db, applicantId: number, submissionKey: st
 export async function addUpload(
   pool: pg.Pool, applicantId: number, submissionKey: string, service: Service, kind: DocumentKind, doc: StoredDocument, now: Date,
 ): Promise<FieldProblem | null> {
-  return withTransaction(pool, async (tx) => {
-    // One form at a time per applicant and key: concurrent uploads cannot both squeeze under the limit.
-    await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [applicantId, submissionKey]);
-    const { rows } = await tx.query<{ total: number }>(
-      'SELECT coalesce(sum(uploaded_bytes), 0)::int AS total FROM application_upload WHERE applicant_id = $1 AND submission_key = $2',
+  return withTransaction(pool, async (tx): Promise<FieldProblem | null> => {
+    // Concurrent uploads cannot both squeeze under a limit.
+    await lockForm(tx, applicantId);
+    const { rows } = await tx.query<{ form: number; all: number }>(
+      `SELECT coalesce(sum(uploaded_bytes) FILTER (WHERE submission_key = $2), 0)::int AS form, coalesce(sum(uploaded_bytes), 0)::bigint::float8 AS all
+         FROM application_upload WHERE applicant_id = $1`,
       [applicantId, submissionKey],
     );
     const limit = UPLOAD_LIMIT_MB[service];
-    const total = rows[0]!.total + doc.uploadedBytes;
+    const total = rows[0]!.form + doc.uploadedBytes;
     if (total > limit * MB) return { key: 'error.upload.tooLarge', params: { limit, total: (total / MB).toFixed(1) } };
+    // Across all of one applicant's unfinished forms, so new keys do not buy new space.
+    if (rows[0]!.all + doc.uploadedBytes > DRAFT_QUOTA_MB * MB) return { key: 'error.upload.quota', params: { limit: DRAFT_QUOTA_MB } };
     await tx.query(
       `INSERT INTO application_upload (applicant_id, submission_key, kind, file_name, media_type, uploaded_bytes, content, sha256, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
@@ -260,6 +274,15 @@ export async function addUpload(
     );
     return null;
   });
+}
+
+/** What one applicant may keep in unfinished forms at once; drafts older than a day are purged. */
+export const DRAFT_QUOTA_MB = 60;
+export const DRAFT_LIFETIME_HOURS = 24;
+
+export async function purgeOldUploads(db: Db, now: Date): Promise<number> {
+  const { rowCount } = await db.query(`DELETE FROM application_upload WHERE created_at < $1`, [new Date(now.getTime() - DRAFT_LIFETIME_HOURS * 3600_000)]);
+  return rowCount ?? 0;
 }
 
 export async function removeUpload(db: Db, applicantId: number, submissionKey: string, uploadId: number): Promise<void> {

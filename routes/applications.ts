@@ -6,7 +6,7 @@ import { requireApplicant } from './middleware/authentication.ts';
 import { limiter } from './middleware/rate-limits.ts';
 import {
   addUpload, getOwnApplication, listApplicationsOf, listUploads, relationshipsFor, removeUpload, REQUIRED_DOCUMENTS,
-  submitApplication, uploadedDocuments, UPLOAD_LIMIT_MB, VISIT_KINDS,
+  SERVICES, submitApplication, UPLOAD_LIMIT_MB, VISIT_KINDS,
   type ApplicationField, type DocumentKind, type FieldProblem, type Service, type VisitKind,
 } from '../domain/applications.ts';
 import { isUploadProblem, MB, prepareDocument } from '../domain/documents.ts';
@@ -19,9 +19,8 @@ import { listInstitutions } from '../domain/institutions.ts';
 // POST /applications/lookup               htmx: only the inmate lookup result
 // GET  /applications/:number              one application (confirmation, status, staff's reason)
 const SLUGS: Record<string, Service> = { 'contact-book': 'contact_book', visit: 'visit', 'lawyer-visit': 'lawyer_visit' };
-const FILE_FIELDS = ['identity', 'relationship', 'mandate', 'photo'] as const satisfies readonly DocumentKind[];
 const FIELD_ORDER: readonly ApplicationField[] = [
-  'institution', 'callNumber', 'relationship', 'visitKinds', 'identityFiles', 'relationshipFiles', 'mandateFiles', 'photoFiles', 'files',
+  'form', 'institution', 'callNumber', 'relationship', 'visitKinds', 'identityFiles', 'relationshipFiles', 'mandateFiles', 'photoFiles', 'files',
 ];
 
 /** The file fields a form shows: the required kinds, and for visits the photo (needed for mobile visits). */
@@ -44,12 +43,24 @@ function readValues(req: Request): FormValues {
 
 export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Router {
   const r = Router();
-  // A whole form is at most 30 MB; one file a little over that is refused with a message, not a crash.
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 31 * MB, files: 20, fields: 30, fieldSize: 10_000 } });
+  // Files are held in memory while checked, so a body larger than the service's total (plus room for
+  // the form's fields) is refused before it is read, and only the service's file fields are taken.
+  const parsers = Object.fromEntries(SERVICES.map((service) => [service, multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: UPLOAD_LIMIT_MB[service] * MB, files: 10 * documentKindsFor(service).length, fields: 20, fieldSize: 10_000 },
+  }).fields(documentKindsFor(service).map((k) => ({ name: `${k}Files`, maxCount: 10 })))])) as Record<Service, RequestHandler>;
   const parseFiles: RequestHandler = (req, res, next) => {
-    upload.fields(FILE_FIELDS.map((k) => ({ name: `${k}Files`, maxCount: 10 })))(req, res, (err: unknown) => {
+    const service = SLUGS[String(req.params.service)];
+    if (!service) return next('route');
+    const length = Number(req.headers['content-length'] ?? 0);
+    if (length > (UPLOAD_LIMIT_MB[service] + 1) * MB) {
+      res.status(413).render('errors/too-large', { limit: UPLOAD_LIMIT_MB[service], back: req.originalUrl });
+      req.resume();
+      return;
+    }
+    parsers[service](req, res, (err: unknown) => {
       if (err instanceof multer.MulterError) {
-        res.locals.uploadError = err.code === 'LIMIT_FILE_SIZE' ? 'error.upload.tooLarge' : 'error.upload.type';
+        res.locals.uploadError = err.code === 'LIMIT_FILE_SIZE' ? 'error.upload.tooLarge' : err.code === 'LIMIT_UNEXPECTED_FILE' || err.code === 'LIMIT_FILE_COUNT' ? 'error.upload.tooMany' : 'error.upload.type';
         return csrfCheck(req, res, next);
       }
       if (err) return next(err);
@@ -57,7 +68,8 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
     });
   };
   // Walking the register one number at a time is what this stops.
-  const lookupLimit = limiter(d.limits.lookupPerAccount, (req) => `lookup|${req.user?.applicant.id ?? req.ip}`);
+  // Every path that answers "who has this call number" counts: the htmx lookup and the form's posts.
+  const lookupLimit = limiter(d.limits.lookupPerAccount, (req) => `lookup|${req.user!.applicant.id}`);
 
   const serviceOf = (req: Request): Service | null => SLUGS[String(req.params.service)] ?? null;
 
@@ -68,7 +80,9 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
     const applicantId = req.user!.applicant.id;
     const files = await listUploads(d.pool, applicantId, values.submissionKey);
     const errors = extra.errors ?? {};
-    const errorList = FIELD_ORDER.filter((f) => errors[f]).map((f) => ({ field: f, href: `#${f}`, text: t(errors[f]!.key, errors[f]!.params) }));
+    // Each summary link leads to something that takes focus: the first box of a group, the first file input.
+    const anchor = (f: ApplicationField) => (f === 'form' ? 'institution' : f === 'visitKinds' ? 'visitKind-onsite' : f === 'files' ? `${documentKindsFor(service)[0]}Files` : f);
+    const errorList = FIELD_ORDER.filter((f) => errors[f]).map((f) => ({ field: f, href: `#${anchor(f)}`, text: t(errors[f]!.key, errors[f]!.params) }));
     const fieldErrors = Object.fromEntries(errorList.map((e) => [e.field, e.text]));
     const total = files.reduce((s, f) => s + f.uploadedBytes, 0);
     res.status(extra.status ?? 200).render('applications/form', {
@@ -98,7 +112,7 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
     res.set('Vary', 'HX-Request').render('applications/_inmate-result', { lookup });
   });
 
-  r.post('/applications/new/:service', requireApplicant, parseFiles, async (req: Request, res: Response, next: NextFunction) => {
+  r.post('/applications/new/:service', requireApplicant, parseFiles, lookupLimit, async (req: Request, res: Response, next: NextFunction) => {
     const service = serviceOf(req);
     if (!service) return next();
     const applicantId = req.user!.applicant.id;
@@ -131,10 +145,13 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
     if (Object.keys(errors).length) return render(req, res, service, values, { errors, status: 422 });
     const outcome = await submitApplication(d.pool, {
       applicantId, institutionCode: values.institution, callNumber: values.callNumber, service, visitKinds: values.visitKinds,
-      relationship: values.relationship, documents: await uploadedDocuments(d.pool, applicantId, values.submissionKey),
-      submissionKey: values.submissionKey,
+      relationship: values.relationship, submissionKey: values.submissionKey,
     }, now);
-    if (outcome.kind === 'errors') return render(req, res, service, values, { errors: outcome.errors, status: 422 });
+    if (outcome.kind === 'errors') {
+      // A form already sent gets a fresh key, so sending it again makes a new application.
+      if (outcome.errors.form) values.submissionKey = randomUUID();
+      return render(req, res, service, values, { errors: outcome.errors, status: 422 });
+    }
     res.redirect(303, `/applications/${outcome.number}`);
   });
 

@@ -4,6 +4,7 @@ import type { Logger } from './logger.ts';
 import type { MailTransport } from './mailer.ts';
 import type { Clock } from './clock.ts';
 import { DELIVER_TASK, fillSecrets, getNotification, markAttemptFailed, markSent } from '../notifications.ts';
+import { purgeOldUploads } from '../applications.ts';
 
 function workerLogger(logger: Logger): WorkerLogger {
   return new WorkerLogger((scope) => (level, message) => {
@@ -33,7 +34,13 @@ export async function startWorker(opts: {
     noHandleSignals: true,
     pollInterval: opts.pollInterval ?? 2000,
     logger: workerLogger(logger),
+    // Unsent forms' files (ID documents) are not kept beyond a day.
+    crontab: '15 * * * * purge_upload_drafts',
     taskList: {
+      purge_upload_drafts: async () => {
+        const purged = await purgeOldUploads(pool, clock());
+        if (purged) logger.info({ purged }, 'old upload drafts purged');
+      },
       [DELIVER_TASK]: async (payload, helpers) => {
         const { id, secrets } = payload as { id: number; secrets: Record<string, string> };
         const n = await getNotification(pool, id);

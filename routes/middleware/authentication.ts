@@ -45,6 +45,8 @@ export function setUpAuthentication(app: Express, d: RouteDeps): InstanceType<ty
   app.use(passport.session());
   app.use((req: Request, res: Response, next: NextFunction) => {
     res.locals.applicant = req.user?.kind === 'applicant' ? req.user.applicant : null;
+    // A shared kiosk must not show the last family's pages from the cache after signing out.
+    if (req.user) res.set('Cache-Control', 'no-store');
     next();
   });
   return passport;
@@ -54,5 +56,11 @@ export function setUpAuthentication(app: Express, d: RouteDeps): InstanceType<ty
 export function requireApplicant(req: Request, res: Response, next: NextFunction): void {
   if (req.user?.kind === 'applicant') return next();
   const back = req.method === 'GET' ? req.originalUrl : '/account';
-  res.redirect(303, `/signin?return=${encodeURIComponent(back)}`);
+  const signIn = `/signin?return=${encodeURIComponent(back)}`;
+  // htmx would swap the sign-in page into a fragment: ask it to load the page instead.
+  if (req.get('HX-Request')) {
+    res.set('HX-Redirect', signIn).status(401).end();
+    return;
+  }
+  res.redirect(303, signIn);
 }

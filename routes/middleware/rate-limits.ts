@@ -1,5 +1,6 @@
 import type { Request, Response, RequestHandler } from 'express';
 import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
+import { normalizeEmail } from '../../domain/applicants.ts';
 
 /** [requests, per minutes] */
 export type Limit = [number, number];
@@ -48,8 +49,10 @@ export function limiter([limit, minutes]: Limit, key: (req: Request) => string):
 }
 
 const address = (req: Request) => ipKeyGenerator(req.ip ?? 'unknown');
-const email = (req: Request) => `email|${String(req.body?.email ?? '').trim().toLowerCase()}`;
-const addressAndEmail = (req: Request) => `${address(req)}|${String(req.body?.email ?? '').trim().toLowerCase()}`;
+// The same normalisation as the account lookup, so a full-width look-alike is the same account here too.
+const account = (req: Request) => normalizeEmail(String(req.body?.email ?? '')).toLowerCase();
+const email = (req: Request) => `email|${account(req)}`;
+const addressAndEmail = (req: Request) => `${address(req)}|${account(req)}`;
 
 export function limiters(l: RateLimits) {
   return {

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { freshDatabase, type TestDb } from '../support/db.ts';
-import { decideApplication, listApplicationsOf, submitApplication, type ApplicationInput } from '../../domain/applications.ts';
+import { addUpload, DRAFT_QUOTA_MB, decideApplication, listApplicationsOf, purgeOldUploads, submitApplication, type ApplicationInput, type DocumentKind } from '../../domain/applications.ts';
 import { isUploadProblem, MB, prepareDocument, type StoredDocument } from '../../domain/documents.ts';
 
 type Ctx = { db: TestDb; doc: StoredDocument; staff2477: number; staff2411: number; applicants: number[] };
@@ -33,13 +33,27 @@ test.before(async (ctx) => {
 });
 test.after(async (ctx) => { await ctx.db.drop(); });
 
-const input = (ctx: Ctx, over: Partial<ApplicationInput> = {}): ApplicationInput => ({
-  applicantId: ctx.applicants[0]!, institutionCode: '2477', callNumber: '1024', service: 'contact_book', visitKinds: [],
-  relationship: 'mother', documents: { identity: [ctx.doc], relationship: [ctx.doc] }, submissionKey: randomUUID(), ...over,
-});
+type Docs = Partial<Record<DocumentKind, StoredDocument[]>>;
+type Over = Partial<ApplicationInput> & { documents?: Docs };
+
+/** The form's answers; its files are added as drafts first, as the upload route does. */
+async function input(ctx: Ctx, over: Over = {}): Promise<ApplicationInput> {
+  const { documents = { identity: [ctx.doc], relationship: [ctx.doc] }, ...rest } = over;
+  const form: ApplicationInput = {
+    applicantId: ctx.applicants[0]!, institutionCode: '2477', callNumber: '1024', service: 'contact_book', visitKinds: [],
+    relationship: 'mother', submissionKey: randomUUID(), ...rest,
+  };
+  for (const [kind, docs] of Object.entries(documents)) {
+    for (const doc of docs ?? []) {
+      const problem = await addUpload(ctx.db.pool, form.applicantId, form.submissionKey, form.service, kind as DocumentKind, doc, NOW);
+      if (problem) throw new Error(`draft refused: ${problem.key}`);
+    }
+  }
+  return form;
+}
 
 test('a complete application is recorded as pending with its documents, history and the pending mail, together', async (ctx) => {
-  const out = await submitApplication(ctx.db.pool, input(ctx), NOW);
+  const out = await submitApplication(ctx.db.pool, await input(ctx), NOW);
   assert.is(out.kind, 'submitted');
   const { applicationId, number } = out as { applicationId: number; number: string };
   assert.match(number, /^20261123-[2-9A-HJ-NP-Z]{6}$/);
@@ -57,7 +71,7 @@ test('a complete application is recorded as pending with its documents, history 
 
 test('the same submission key twice (double click) makes one application', async (ctx) => {
   const key = randomUUID();
-  const data = input(ctx, { applicantId: ctx.applicants[1]!, callNumber: '2048', service: 'visit', visitKinds: ['onsite'], submissionKey: key });
+  const data = await input(ctx, { applicantId: ctx.applicants[1]!, callNumber: '2048', service: 'visit', visitKinds: ['onsite'], submissionKey: key });
   const [a, b] = await Promise.all([submitApplication(ctx.db.pool, data, NOW), submitApplication(ctx.db.pool, data, NOW)]);
   assert.is(a.kind, 'submitted');
   assert.equal(a, b);
@@ -66,51 +80,68 @@ test('the same submission key twice (double click) makes one application', async
 });
 
 test('one contact book per inmate: another household is told, in code and in the database', async (ctx) => {
-  const other = await submitApplication(ctx.db.pool, input(ctx, { applicantId: ctx.applicants[2]!, relationship: 'sibling' }), NOW);
+  const other = await submitApplication(ctx.db.pool, await input(ctx, { applicantId: ctx.applicants[2]!, relationship: 'sibling' }), NOW);
   assert.equal(other, { kind: 'errors', errors: { callNumber: { key: 'error.application.contactBookTaken' } } });
 });
 
 test('missing answers and documents: one message per field, the relationship and its documents apart', async (ctx) => {
-  const out = await submitApplication(ctx.db.pool, input(ctx, { applicantId: ctx.applicants[1]!, callNumber: '12', relationship: 'lawyer', documents: {} }), NOW);
+  const out = await submitApplication(ctx.db.pool, await input(ctx, { applicantId: ctx.applicants[1]!, callNumber: '12', relationship: 'lawyer', documents: {} }), NOW);
   assert.is(out.kind, 'errors');
   const keys = Object.fromEntries(Object.entries((out as { errors: Record<string, { key: string }> }).errors).map(([k, v]) => [k, v.key]));
   assert.equal(keys, {
     callNumber: 'error.callNumber.format', relationship: 'error.relationship.required',
     identityFiles: 'error.documents.identity', relationshipFiles: 'error.documents.relationship',
   });
-  const lawyer = await submitApplication(ctx.db.pool, input(ctx, { applicantId: ctx.applicants[1]!, service: 'lawyer_visit', relationship: 'mother', documents: { identity: [ctx.doc] } }), NOW);
+  const lawyer = await submitApplication(ctx.db.pool, await input(ctx, { applicantId: ctx.applicants[1]!, service: 'lawyer_visit', relationship: 'mother', documents: { identity: [ctx.doc] } }), NOW);
   const lk = Object.keys((lawyer as { errors: object }).errors).sort();
   assert.equal(lk, ['mandateFiles', 'relationship'], 'a lawyer must be a lawyer, defender… and send a mandate');
 });
 
 test('restricted and unknown inmates cannot be applied for; call numbers belong to one institution', async (ctx) => {
   const key = (o: unknown) => (o as { errors: { callNumber?: { key: string } } }).errors.callNumber?.key;
-  assert.is(key(await submitApplication(ctx.db.pool, input(ctx, { applicantId: ctx.applicants[1]!, callNumber: '4209' }), NOW)), 'restriction.visit_ban');
-  assert.is(key(await submitApplication(ctx.db.pool, input(ctx, { applicantId: ctx.applicants[1]!, callNumber: '9999' }), NOW)), 'error.callNumber.unknown');
+  assert.is(key(await submitApplication(ctx.db.pool, await input(ctx, { applicantId: ctx.applicants[1]!, callNumber: '4209' }), NOW)), 'restriction.visit_ban');
+  assert.is(key(await submitApplication(ctx.db.pool, await input(ctx, { applicantId: ctx.applicants[1]!, callNumber: '9999' }), NOW)), 'error.callNumber.unknown');
 });
 
 test('a mobile visit needs a mobile number on the account and a frontal photo', async (ctx) => {
-  const noMobile = await submitApplication(ctx.db.pool, input(ctx, { applicantId: ctx.applicants[2]!, service: 'visit', visitKinds: ['mobile'], callNumber: '2048' }), NOW);
+  const noMobile = await submitApplication(ctx.db.pool, await input(ctx, { applicantId: ctx.applicants[2]!, service: 'visit', visitKinds: ['mobile'], callNumber: '2048' }), NOW);
   const e = (noMobile as { errors: Record<string, { key: string }> }).errors;
   assert.is(e.visitKinds?.key, 'error.mobileVisit.noMobile');
   assert.is(e.photoFiles?.key, 'error.documents.photo');
-  const ok = await submitApplication(ctx.db.pool, input(ctx, {
+  const ok = await submitApplication(ctx.db.pool, await input(ctx, {
     service: 'visit', visitKinds: ['mobile', 'onsite'], callNumber: '2048', relationship: 'spouse',
     documents: { identity: [ctx.doc], relationship: [ctx.doc], photo: [ctx.doc] },
   }), NOW);
   assert.is(ok.kind, 'submitted');
 });
 
-test('the total size limit is per service: 20 MB for visits, 30 MB otherwise', async (ctx) => {
-  const big = { ...ctx.doc, uploadedBytes: 10 * MB + 1 };
-  const visit = await submitApplication(ctx.db.pool, input(ctx, { applicantId: ctx.applicants[2]!, service: 'visit', visitKinds: ['onsite'], documents: { identity: [big], relationship: [ctx.doc, { ...ctx.doc, uploadedBytes: 10 * MB }] } }), NOW);
-  assert.equal((visit as { errors: Record<string, unknown> }).errors.files, { key: 'error.upload.tooLarge', params: { limit: 20, total: '20.0' } });
-  const exactly = await submitApplication(ctx.db.pool, input(ctx, { applicantId: ctx.applicants[2]!, service: 'visit', visitKinds: ['onsite'], documents: { identity: [{ ...ctx.doc, uploadedBytes: 10 * MB }], relationship: [{ ...ctx.doc, uploadedBytes: 10 * MB }] } }), NOW);
-  assert.is(exactly.kind, 'submitted', 'exactly 20 MB is allowed');
+test('the total size limit is per service and per form: 20 MB for visits; and per applicant across unsent forms', async (ctx) => {
+  const tenMb = { ...ctx.doc, uploadedBytes: 10 * MB };
+  const key = randomUUID();
+  const add = (k: string, d: StoredDocument, service: 'visit' | 'lawyer_visit' = 'visit') => addUpload(ctx.db.pool, ctx.applicants[2]!, k, service, 'identity', d, NOW);
+  assert.is(await add(key, tenMb), null);
+  assert.equal(await add(key, { ...tenMb, uploadedBytes: 10 * MB + 1 }), { key: 'error.upload.tooLarge', params: { limit: 20, total: '20.0' } });
+  assert.is(await add(key, tenMb), null, 'exactly 20 MB is allowed');
+  // New forms do not buy new space: 60 MB across all unsent forms.
+  const other = randomUUID();
+  assert.is(await add(other, { ...tenMb, uploadedBytes: 20 * MB }, 'lawyer_visit'), null);
+  assert.is(await add(other, { ...tenMb, uploadedBytes: 10 * MB }, 'lawyer_visit'), null);
+  assert.equal(await add(randomUUID(), { ...tenMb, uploadedBytes: 10 * MB + 1 }), { key: 'error.upload.quota', params: { limit: DRAFT_QUOTA_MB } });
+  // Drafts older than a day are purged.
+  assert.is(await purgeOldUploads(ctx.db.pool, new Date(NOW.getTime() + 23 * 3600_000)), 0);
+  assert.ok((await purgeOldUploads(ctx.db.pool, new Date(NOW.getTime() + 25 * 3600_000))) >= 4);
+});
+
+test('the same form key with other answers is refused rather than landing on the first application', async (ctx) => {
+  const first = await input(ctx, { applicantId: ctx.applicants[2]!, service: 'visit', visitKinds: ['onsite'], callNumber: '1024', relationship: 'spouse' });
+  const made = await submitApplication(ctx.db.pool, first, NOW);
+  assert.is(made.kind, 'submitted');
+  const changed = await submitApplication(ctx.db.pool, { ...first, service: 'contact_book', visitKinds: [] }, NOW);
+  assert.equal(changed, { kind: 'errors', errors: { form: { key: 'error.application.formUsed' } } });
 });
 
 test('only staff of the inmate\'s institution decide; two decisions at once: the second is told, nothing overwritten', async (ctx) => {
-  const made = await submitApplication(ctx.db.pool, input(ctx, { applicantId: ctx.applicants[2]!, service: 'lawyer_visit', relationship: 'lawyer', callNumber: '2048', documents: { identity: [ctx.doc], mandate: [ctx.doc] } }), NOW);
+  const made = await submitApplication(ctx.db.pool, await input(ctx, { applicantId: ctx.applicants[2]!, service: 'lawyer_visit', relationship: 'lawyer', callNumber: '2048', documents: { identity: [ctx.doc], mandate: [ctx.doc] } }), NOW);
   const id = (made as { applicationId: number }).applicationId;
   const other = { staffId: ctx.staff2411, institutionCode: '2411', ip: '127.0.0.1' };
   assert.is(await decideApplication(ctx.db.pool, id, 1, { decision: 'approve' }, other, NOW), 'not_found');

@@ -35,7 +35,7 @@ test('the lookup shows the masked name, with and without JavaScript, and tells e
   const token = /name="_csrf" value="([^"]+)"/.exec(plain.text)![1]!;
   const htmx = await alice.request('POST', '/applications/lookup', { _csrf: token, institution: '2477', callNumber: '310567' }, { 'hx-request': 'true' });
   assert.is(htmx.status, 200);
-  assert.match(htmx.text, /^<div id="inmate-result"/, 'only the fragment');
+  assert.not.match(htmx.text, '<html', 'only the fragment');
   assert.match(textOf(htmx.text), '陳○○');
   for (const [callNumber, message] of [['12', '呼號請輸入 4 或 6 碼數字'], ['9999', '找不到這個呼號'], ['4209', '禁止接見']] as const) {
     const r = await alice.request('POST', '/applications/lookup', { _csrf: token, institution: '2477', callNumber }, { 'hx-request': 'true' });
@@ -133,6 +133,24 @@ test('one byte over the total is refused, with the limit in words; exactly the l
   assert.is(over.status, 422);
   assert.match(textOf(over.text), '檔案合計不可超過 20 MB');
   assert.is((await bob.postMultipart('/applications/new/visit', fields, [['relationshipFiles', 'c.pdf', pdfOfSize(10 * MB)]])).status, 200, 'exactly 20 MB in total');
+});
+
+test('a body larger than the service allows is refused before it is read, with a page that says what to do', async ({ alice }) => {
+  await alice.get('/applications/new/contact-book');
+  const big = Buffer.alloc(32 * 1024 * 1024, 1);
+  const res = await alice.postMultipart('/applications/new/contact-book', { action: 'submit' }, [['identityFiles', 'big.pdf', big]]);
+  assert.is(res.status, 413);
+  assert.match(textOf(res.text), '檔案太大');
+});
+
+test('signed-in pages are never cached; an htmx lookup after the session ended asks for a full sign-in page', async ({ app, alice }) => {
+  assert.is((await alice.get('/applications')).headers.get('cache-control'), 'no-store');
+  const anon = new Client(app.url);
+  const page = await anon.get('/signin');
+  const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+  const res = await anon.request('POST', '/applications/lookup', { _csrf: token, institution: '2477', callNumber: '1024' }, { 'hx-request': 'true' });
+  assert.is(res.status, 401);
+  assert.match(res.headers.get('hx-redirect')!, /^\/signin\?return=/);
 });
 
 test('multipart posts need the CSRF token too, and only upload routes take multipart', async ({ alice }) => {

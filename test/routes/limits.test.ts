@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { Client, textOf } from '../support/http.ts';
 import { defaultLimits } from '../../routes/middleware/rate-limits.ts';
-import { person, submitRegistration } from '../support/journeys.ts';
+import { person, registerVerifyAndSignIn, submitRegistration } from '../support/journeys.ts';
 
 // The real limits, counted to their edge: one app per test so counters start at zero.
 const test = suite<{ app: TestApp }>('rate limits');
@@ -21,6 +21,8 @@ test('sign-in: the attempt after the limit for one address and account is refuse
   assert.is(blocked.status, 429);
   assert.match(textOf(blocked.text), '嘗試次數太多');
   assert.is((await c.post('/signin', { email: 'someone-else@example.com', password: 'x' })).status, 401, 'another account is not blocked');
+  // Full-width look-alikes reach the same account, so they share its limit.
+  assert.is((await c.post('/signin', { email: 'ＴＡＲＧＥＴ＠example.com', password: 'one more' })).status, 429);
 });
 
 test('reset and verification mails are limited per account', async ({ app }) => {
@@ -43,6 +45,22 @@ test('registration is limited per address', async ({ app }) => {
   }
   const blocked = await submitRegistration(c, person());
   assert.is(blocked.status, 429);
+});
+
+test('inmate lookups are limited per account, through htmx and through the form alike', async ({ app }) => {
+  await app.db.pool.query(`INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan')`);
+  const c = new Client(app.url);
+  await registerVerifyAndSignIn(c, app.smtp, person());
+  const page = await c.get('/applications/new/visit');
+  const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+  const [limit] = defaultLimits.lookupPerAccount;
+  for (let i = 0; i < limit - 1; i++) {
+    const r = await c.request('POST', '/applications/lookup', { _csrf: token, institution: '2477', callNumber: String(1000 + i) }, { 'hx-request': 'true' });
+    assert.is(r.status, 200);
+  }
+  assert.is((await c.postMultipart('/applications/new/visit', { action: 'lookup', institution: '2477', callNumber: '5000' })).status, 200);
+  assert.is((await c.postMultipart('/applications/new/visit', { action: 'lookup', institution: '2477', callNumber: '5001' })).status, 429);
+  assert.is((await c.request('POST', '/applications/lookup', { _csrf: token, institution: '2477', callNumber: '5002' }, { 'hx-request': 'true' })).status, 429);
 });
 
 test('the public progress lookup is limited per address', async ({ app }) => {

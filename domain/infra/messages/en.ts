@@ -271,6 +271,13 @@ export const en: { [K in keyof typeof zhTW]: string } = {
   'progress.notYet': 'Not yet',
   'error.progress.number': 'Enter the application number in the right format, like 20261123-7K3M9Q',
 
+  'error.application.formUsed': 'This form has already been sent. The page has been refreshed: check it and send it again.',
+  'error.upload.quota': 'Files in unsent forms must be {limit} MB or less in total. Send or remove some first',
+  'error.upload.tooMany': 'Too many files: up to 10 for each document',
+
+  'error.413.title': 'The files are too large',
+  'error.413.text': 'The files sent at once must be {limit} MB or less in total. Go back and upload them in smaller batches or choose smaller files.',
+
   'signin.title': 'Sign in',
   'signin.email': 'Account (the e-mail address you registered)',
   'signin.submit': 'Sign in',

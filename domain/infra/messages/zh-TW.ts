@@ -269,6 +269,13 @@ export const zhTW = {
   'progress.notYet': '尚未審核',
   'error.progress.number': '申請編號格式不正確，例如 20261123-7K3M9Q',
 
+  'error.application.formUsed': '這份表單已經送出過。頁面已更新，請重新確認後再送出。',
+  'error.upload.quota': '未送出表單中的檔案合計不可超過 {limit} MB，請先送出或移除部分檔案',
+  'error.upload.tooMany': '檔案太多：每一項最多 10 個檔案',
+
+  'error.413.title': '檔案太大',
+  'error.413.text': '一次送出的檔案合計不可超過 {limit} MB。請回上一頁，分次上傳或選擇較小的檔案。',
+
   'signin.title': '登入',
   'signin.email': '帳號（註冊的信箱）',
   'signin.submit': '登入',
