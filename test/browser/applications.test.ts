@@ -1,0 +1,107 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { Browser } from 'playwright-core';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { checkA11y, launchBrowser, newContext, withScreenshotOnFailure } from '../support/browser.ts';
+import { hashPassword } from '../../domain/infra/passwords.ts';
+import { translator } from '../../domain/infra/i18n.ts';
+import { VALID_IDS } from '../support/journeys.ts';
+
+type Ctx = { app: TestApp; browser: Browser; dir: string; photo: string; pdf: string; text: string };
+const test = suite<Ctx>('browser: applying for visits');
+const t = translator('zh-TW');
+const PASSWORD = 'browser test password';
+
+test.before(async (ctx) => {
+  [ctx.app, ctx.browser] = await Promise.all([startTestApp(), launchBrowser()]);
+  const q = (sql: string, p: unknown[] = []) => ctx.app.db.pool.query(sql, p);
+  await q(`INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison')`);
+  await q(`INSERT INTO inmate (institution_code, call_number, name) VALUES ('2477', '1024', '王小明'), ('2477', '2048', '林美華'), ('2477', '310567', '陳志強'), ('2477', '3333', '李四')`);
+  const hash = await hashPassword(PASSWORD);
+  for (let i = 0; i < 4; i++) {
+    await q(`INSERT INTO applicant (name, national_id, email, birthday, mobile, password_hash, privacy_consent_at, email_verified_at)
+             VALUES ($1, $2, $3, '1980-01-01', '0912345678', $4, now(), now())`, [`家屬${i}`, VALID_IDS[i], `browser${i}@example.com`, hash]);
+  }
+  ctx.dir = await mkdtemp(path.join(os.tmpdir(), 'uploads-'));
+  ctx.photo = path.join(ctx.dir, '正面照.jpg');
+  await writeFile(ctx.photo, await sharp({ create: { width: 80, height: 100, channels: 3, background: '#c0a080' } }).jpeg().toBuffer());
+  ctx.pdf = path.join(ctx.dir, '戶口名簿.pdf');
+  await writeFile(ctx.pdf, '%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n');
+  ctx.text = path.join(ctx.dir, 'notes.jpg');
+  await writeFile(ctx.text, 'not a picture');
+});
+test.after(async (ctx) => {
+  await ctx.browser?.close();
+  await ctx.app?.close();
+  await rm(ctx.dir, { recursive: true, force: true });
+});
+
+const RUNS = [
+  { name: 'apply-js-off-phone', javaScriptEnabled: false, viewport: { width: 360, height: 640 }, callNumber: '1024' },
+  { name: 'apply-js-on-phone', javaScriptEnabled: true, viewport: { width: 360, height: 640 }, callNumber: '2048' },
+  { name: 'apply-js-off-kiosk', javaScriptEnabled: false, viewport: { width: 1080, height: 1920 }, callNumber: '310567' },
+  { name: 'apply-js-on-kiosk', javaScriptEnabled: true, viewport: { width: 1080, height: 1920 }, callNumber: '3333' },
+];
+
+RUNS.forEach((run, index) => {
+  test(`look up the inmate, upload documents with one bad file, send, see it pending (${run.name})`, async (ctx) => {
+    const context = await newContext(ctx.browser, { javaScriptEnabled: run.javaScriptEnabled, viewport: run.viewport, baseURL: ctx.app.url });
+    const page = await context.newPage();
+    const main = page.getByRole('main');
+    try {
+      await withScreenshotOnFailure(page, run.name, async () => {
+        await page.goto('/signin');
+        await page.getByLabel(t('signin.email')).fill(`browser${index}@example.com`);
+        await page.getByLabel(t('field.password'), { exact: true }).fill(PASSWORD);
+        await page.getByRole('button', { name: t('signin.submit') }).click();
+        await page.waitForURL('**/account');
+
+        await page.goto('/applications/new/visit');
+        await checkA11y(page, `${run.name}: form`);
+        await page.getByLabel(t('apply.institution')).selectOption('2477');
+        await page.getByLabel(t('apply.callNumber')).fill(run.callNumber);
+        await page.getByRole('button', { name: t('apply.lookup') }).click();
+        await main.getByText(/申請對象：.○+/).waitFor();
+        if (run.javaScriptEnabled) assert.is(await page.getByLabel(t('apply.callNumber')).inputValue(), run.callNumber, 'no reload');
+        await checkA11y(page, `${run.name}: after lookup`);
+
+        await page.getByLabel(t('apply.relationship')).selectOption('spouse');
+        await page.getByRole('checkbox', { name: t('visitKind.onsite') }).check();
+        await page.getByRole('checkbox', { name: t('visitKind.mobile') }).check();
+        await page.getByLabel(t('apply.doc.identity')).setInputFiles(ctx.pdf);
+        await page.getByLabel(t('apply.doc.relationship')).setInputFiles(ctx.text);
+        await page.getByLabel(t('apply.doc.photo')).setInputFiles(ctx.photo);
+        await page.getByRole('button', { name: t('apply.submit') }).click();
+
+        const summary = page.getByRole('alert');
+        await summary.waitFor();
+        assert.match(await summary.innerText(), '「notes.jpg」必須是 PDF、PNG、JPG 或 JPEG 檔');
+        assert.ok((await page.title()).startsWith(t('common.errorPrefix')));
+        await checkA11y(page, `${run.name}: file refused`);
+        // Nothing else was lost: answers kept, good files listed.
+        assert.is(await page.getByLabel(t('apply.relationship')).inputValue(), 'spouse');
+        assert.ok(await page.getByRole('checkbox', { name: t('visitKind.mobile') }).isChecked());
+        assert.match(await main.innerText(), '戶口名簿.pdf');
+        assert.match(await main.innerText(), '正面照.jpg');
+
+        await page.getByLabel(t('apply.doc.relationship')).setInputFiles(ctx.pdf);
+        await page.getByRole('button', { name: t('apply.submit') }).click();
+        await page.waitForURL(/\/applications\/\d{8}-[0-9A-Z]{6}$/);
+        await main.getByRole('heading', { name: t('applications.sent') }).waitFor();
+        await checkA11y(page, `${run.name}: confirmation`);
+
+        await page.goto('/applications');
+        assert.match(await main.innerText(), t('status.pending'));
+        await checkA11y(page, `${run.name}: status table`);
+      });
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+test.run();
