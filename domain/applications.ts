@@ -33,6 +33,11 @@ export const REQUIRED_DOCUMENTS: Record<Service, DocumentKind[]> = {
   lawyer_visit: ['identity', 'mandate'],
 };
 
+/** The document kinds a form asks for: the required ones, and for visits the photo (needed for mobile visits). */
+export function documentKindsFor(service: Service): DocumentKind[] {
+  return service === 'visit' ? [...REQUIRED_DOCUMENTS.visit, 'photo'] : REQUIRED_DOCUMENTS[service];
+}
+
 export function relationshipsFor(service: Service): readonly Relationship[] {
   return service === 'lawyer_visit' ? LAWYER_RELATIONSHIPS : FAMILY_RELATIONSHIPS;
 }

@@ -90,11 +90,7 @@ export function accountRoutes(d: RouteDeps, passport: InstanceType<typeof Passpo
   });
 
   const renderEmailForm = (res: Response, view: string, email = '', error?: MessageKey, status = 200) => {
-    res.status(status).render(view, {
-      email,
-      errorList: error ? [{ field: 'email', href: '#email', text: res.locals.t(error) }] : [],
-      fieldErrors: { email: error ? res.locals.t(error) : undefined },
-    });
+    res.status(status).render(view, { email, ...errorView(res.locals.t, { email: error }, ['email']) });
   };
   const emailFrom = (req: Request) => normalizeEmail(String(req.body?.email ?? ''));
   const emailError = (email: string): MessageKey | undefined =>

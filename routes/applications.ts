@@ -3,9 +3,10 @@ import multer from 'multer';
 import { randomUUID } from 'node:crypto';
 import type { RouteDeps } from './app.ts';
 import { requireApplicant } from './middleware/authentication.ts';
+import { errorView } from './forms.ts';
 import { limiter } from './middleware/rate-limits.ts';
 import {
-  addUpload, getOwnApplication, listApplicationsOf, listUploads, relationshipsFor, removeUpload, REQUIRED_DOCUMENTS,
+  addUpload, documentKindsFor, getOwnApplication, listApplicationsOf, listUploads, relationshipsFor, removeUpload,
   SERVICES, submitApplication, UPLOAD_LIMIT_MB, VISIT_KINDS,
   type ApplicationField, type DocumentKind, type FieldProblem, type Service, type VisitKind,
 } from '../domain/applications.ts';
@@ -22,11 +23,6 @@ const SLUGS: Record<string, Service> = { 'contact-book': 'contact_book', visit: 
 const FIELD_ORDER: readonly ApplicationField[] = [
   'form', 'institution', 'callNumber', 'relationship', 'visitKinds', 'identityFiles', 'relationshipFiles', 'mandateFiles', 'photoFiles', 'files',
 ];
-
-/** The file fields a form shows: the required kinds, and for visits the photo (needed for mobile visits). */
-export function documentKindsFor(service: Service): DocumentKind[] {
-  return service === 'visit' ? [...REQUIRED_DOCUMENTS.visit, 'photo'] : REQUIRED_DOCUMENTS[service];
-}
 
 type FormValues = { institution: string; callNumber: string; relationship: string; visitKinds: VisitKind[]; submissionKey: string };
 
@@ -76,17 +72,13 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
   async function render(req: Request, res: Response, service: Service, values: FormValues, extra: {
     lookup?: InmateLookup | null; errors?: Partial<Record<ApplicationField, FieldProblem>>; status?: number;
   } = {}) {
-    const t = res.locals.t;
     const applicantId = req.user!.applicant.id;
     const files = await listUploads(d.pool, applicantId, values.submissionKey);
-    const errors = extra.errors ?? {};
     // Each summary link leads to something that takes focus: the first box of a group, the first file input.
-    const anchor = (f: ApplicationField) => (f === 'form' ? 'institution' : f === 'visitKinds' ? 'visitKind-onsite' : f === 'files' ? `${documentKindsFor(service)[0]}Files` : f);
-    const errorList = FIELD_ORDER.filter((f) => errors[f]).map((f) => ({ field: f, href: `#${anchor(f)}`, text: t(errors[f]!.key, errors[f]!.params) }));
-    const fieldErrors = Object.fromEntries(errorList.map((e) => [e.field, e.text]));
+    const anchors = { form: 'institution', visitKinds: 'visitKind-onsite', files: `${documentKindsFor(service)[0]}Files` };
     const total = files.reduce((s, f) => s + f.uploadedBytes, 0);
     res.status(extra.status ?? 200).render('applications/form', {
-      service, slug: req.params.service, values, files, errorList, fieldErrors,
+      service, slug: req.params.service, values, files, ...errorView(res.locals.t, extra.errors ?? {}, FIELD_ORDER, anchors),
       institutions: await listInstitutions(d.pool, req.locale),
       relationships: relationshipsFor(service),
       documentKinds: documentKindsFor(service),

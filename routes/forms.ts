@@ -14,17 +14,20 @@ export function formFields<K extends string>(req: Request, names: readonly K[]):
 
 export type ErrorItem = { field: string; href: string; text: string };
 
+/** A field's problem: a message key, or one with parameters such as a file name or a limit. */
+export type FieldMessage = MessageKey | { key: MessageKey; params?: Record<string, string | number> };
+
 /**
  * Turns field errors into what the views need: the summary list (in form order, linked to the
- * field) and the message per field.
+ * field, or to `anchors[field]` when the field itself cannot take focus) and the message per field.
  */
-export function errorView(t: Translate, errors: Partial<Record<string, MessageKey>>, order: readonly string[], anchors: Record<string, string> = {}) {
+export function errorView(t: Translate, errors: Partial<Record<string, FieldMessage>>, order: readonly string[], anchors: Record<string, string> = {}) {
   const list: ErrorItem[] = [];
   const byField: Record<string, string> = {};
   for (const field of order) {
-    const key = errors[field];
-    if (!key) continue;
-    const text = t(key);
+    const problem = errors[field];
+    if (!problem) continue;
+    const text = typeof problem === 'string' ? t(problem) : t(problem.key, problem.params);
     byField[field] = text;
     list.push({ field, href: `#${anchors[field] ?? field}`, text });
   }

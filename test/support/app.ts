@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { Runner } from 'graphile-worker';
-import { pino } from 'pino';
+import { createLogger } from '../../domain/infra/logger.ts';
 import { createApp } from '../../routes/app.ts';
 import { loadConfig, type Config } from '../../domain/infra/config.ts';
 import { smtpTransport } from '../../domain/infra/mailer.ts';
@@ -37,10 +37,8 @@ export async function startTestApp(opts: { clock?: Clock; limits?: Partial<RateL
     SESSION_SECRET: 'test-session-secret-that-is-long-enough-0123456789', LOG_LEVEL: 'debug', ...opts.env,
   });
   const logs: string[] = [];
-  const logger = pino(
-    { level: 'debug', base: undefined, redact: { paths: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'], censor: '[redacted]' } },
-    new Writable({ write(chunk, _enc, cb) { logs.push(String(chunk)); cb(); } }),
-  );
+  // The production logger and its redaction, written to memory so tests can read what it logged.
+  const logger = createLogger('debug', new Writable({ write(chunk, _enc, cb) { logs.push(String(chunk)); cb(); } }));
   const clock = opts.clock ?? systemClock;
   const transport = smtpTransport(smtp.url, config.mailFrom);
   const worker: Runner = await startWorker({ pool: db.pool, logger, transport, clock, pollInterval: 200 });
