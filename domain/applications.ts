@@ -146,6 +146,118 @@ export async function submitApplication(pool: pg.Pool, input: ApplicationInput, 
   }
 }
 
+export type ResubmitInput = {
+  applicantId: number;
+  number: string;
+  /** the version the applicant saw when the form was shown */
+  seenVersion: number;
+  relationship: string;
+  visitKinds: VisitKind[];
+  /** documents of the rejected application to keep; the others are marked replaced (kept for the history) */
+  keepDocumentIds: number[];
+  /** the correction form's key: its accepted files (drafts) are added as new documents */
+  submissionKey: string;
+};
+export type ResubmitOutcome = SubmitOutcome | { kind: 'not_found' } | { kind: 'not_rejected'; number: string };
+
+/**
+ * 修改並重新送出: the applicant corrects a rejected application; the same application goes back to
+ * 待審核 with a new version. Documents not kept are marked replaced, never deleted, and the history
+ * keeps every decision. Sending the same correction twice resubmits once.
+ */
+export async function resubmitApplication(pool: pg.Pool, input: ResubmitInput, now: Date): Promise<ResubmitOutcome> {
+  try {
+    return await withTransaction(pool, async (tx): Promise<ResubmitOutcome> => {
+      await lockForm(tx, input.applicantId);
+      const found = await tx.query<{ id: string; status: ApplicationStatus; version: number; institution_code: string; call_number: string; service: Service }>(
+        `SELECT a.id, a.status, a.version, a.institution_code, m.call_number, a.service FROM service_application a JOIN inmate m ON m.id = a.inmate_id
+          WHERE a.number = $1 AND a.applicant_id = $2 FOR UPDATE OF a`, [input.number, input.applicantId],
+      );
+      const app = found.rows[0];
+      if (!app) return { kind: 'not_found' };
+      const applicationId = Number(app.id);
+      // The same correction sent twice (double click, back and resend): the first one already did it.
+      if (app.status === 'pending' && app.version === input.seenVersion + 1) return { kind: 'submitted', applicationId, number: input.number };
+      if (app.status !== 'rejected') return { kind: 'not_rejected', number: input.number };
+      if (app.version !== input.seenVersion) return { kind: 'errors', errors: { form: { key: 'error.application.changed' } } };
+
+      const current = await tx.query<{ id: string; kind: DocumentKind; uploaded_bytes: number }>(
+        'SELECT id, kind, uploaded_bytes FROM application_document WHERE application_id = $1 AND replaced_at IS NULL', [applicationId],
+      );
+      const kept = current.rows.filter((d) => input.keepDocumentIds.includes(Number(d.id)));
+      const documents = await uploadedDocuments(tx, input.applicantId, input.submissionKey);
+      for (const d of kept) {
+        (documents[d.kind] ??= []).push({ fileName: '', mediaType: 'application/pdf', uploadedBytes: d.uploaded_bytes, content: Buffer.alloc(0), sha256: Buffer.alloc(0) });
+      }
+      const { errors, kinds } = await checkInput(tx, {
+        applicantId: input.applicantId, institutionCode: app.institution_code, callNumber: app.call_number, service: app.service,
+        visitKinds: input.visitKinds, relationship: input.relationship, submissionKey: input.submissionKey,
+      }, documents);
+      if (Object.keys(errors).length) return { kind: 'errors', errors };
+
+      await tx.query(
+        'UPDATE application_document SET replaced_at = $3 WHERE application_id = $1 AND replaced_at IS NULL AND NOT (id = ANY($2::bigint[]))',
+        [applicationId, kept.map((d) => d.id), now],
+      );
+      await tx.query(
+        `INSERT INTO application_document (application_id, kind, file_name, media_type, uploaded_bytes, content, sha256, created_at)
+         SELECT $1, kind, file_name, media_type, uploaded_bytes, content, sha256, $4 FROM application_upload
+          WHERE applicant_id = $2 AND submission_key = $3 ORDER BY id`,
+        [applicationId, input.applicantId, input.submissionKey, now],
+      );
+      await tx.query('DELETE FROM application_upload WHERE applicant_id = $1 AND submission_key = $2', [input.applicantId, input.submissionKey]);
+      await tx.query(
+        `UPDATE service_application SET status = 'pending', decided_at = NULL, decided_by = NULL, rejection_reason = NULL,
+                relationship = $2, visit_kinds = $3, version = version + 1 WHERE id = $1`,
+        [applicationId, input.relationship, kinds],
+      );
+      await tx.query(`INSERT INTO application_event (application_id, action, at) VALUES ($1, 'resubmitted', $2)`, [applicationId, now]);
+      await enqueueMail(tx, applicationPendingMail(await mailView(tx, applicationId)));
+      return { kind: 'submitted', applicationId, number: input.number };
+    });
+  } catch (err) {
+    if (isUniqueViolation(err, 'one_contact_book_per_inmate')) return { kind: 'errors', errors: { form: { key: 'error.application.contactBookTaken' } } };
+    if (isUniqueViolation(err, 'one_pending_application_per_service')) return { kind: 'errors', errors: { form: { key: 'error.application.alreadyPending' } } };
+    throw err;
+  }
+}
+
+/** What a correction form starts from: the rejected application's answers and its current documents. */
+export type CorrectionStart = {
+  number: string; version: number; service: Service; institutionCode: string; institutionName: string; callNumber: string; maskedInmate: string;
+  relationship: Relationship; visitKinds: VisitKind[]; rejectionReason: string;
+  documents: { id: number; kind: DocumentKind; fileName: string; uploadedBytes: number }[];
+};
+
+export async function getCorrectionStart(db: Db, applicantId: number, number: string, locale: 'zh-TW' | 'en'): Promise<CorrectionStart | null> {
+  const { rows } = await db.query(
+    `SELECT a.id, a.number, a.version, a.service, a.institution_code, i.name_zh, i.name_en, m.call_number, m.name AS inmate_name,
+            a.relationship, a.visit_kinds, a.rejection_reason
+       FROM service_application a JOIN inmate m ON m.id = a.inmate_id JOIN institution i ON i.code = a.institution_code
+      WHERE a.number = $1 AND a.applicant_id = $2 AND a.status = 'rejected'`, [number, applicantId],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  const docs = await db.query(
+    'SELECT id, kind, file_name, uploaded_bytes FROM application_document WHERE application_id = $1 AND replaced_at IS NULL ORDER BY kind, id', [r.id],
+  );
+  return {
+    number: r.number, version: r.version, service: r.service, institutionCode: r.institution_code, institutionName: locale === 'en' ? r.name_en : r.name_zh,
+    callNumber: r.call_number, maskedInmate: maskName(r.inmate_name), relationship: r.relationship, visitKinds: r.visit_kinds,
+    rejectionReason: r.rejection_reason,
+    documents: docs.rows.map((d) => ({ id: Number(d.id), kind: d.kind, fileName: d.file_name, uploadedBytes: d.uploaded_bytes })),
+  };
+}
+
+/** The documents an applicant sees on their own application (links open them). */
+export async function listOwnDocuments(db: Db, applicantId: number, number: string): Promise<{ id: number; applicationId: number; kind: DocumentKind; fileName: string; uploadedBytes: number }[]> {
+  const { rows } = await db.query(
+    `SELECT d.id, d.application_id, d.kind, d.file_name, d.uploaded_bytes FROM application_document d JOIN service_application a ON a.id = d.application_id
+      WHERE a.number = $1 AND a.applicant_id = $2 AND d.replaced_at IS NULL ORDER BY d.kind, d.id`, [number, applicantId],
+  );
+  return rows.map((d) => ({ id: Number(d.id), applicationId: Number(d.application_id), kind: d.kind, fileName: d.file_name, uploadedBytes: d.uploaded_bytes }));
+}
+
 /** One form action at a time per applicant: uploads and submissions cannot interleave. */
 async function lockForm(tx: Db, applicantId: number): Promise<void> {
   await tx.query('SELECT pg_advisory_xact_lock($1, $2)', [FORM_LOCK, applicantId]);
@@ -258,6 +370,8 @@ export async function listUploads(db: Db, applicantId: number, submissionKey: st
 /** Keeps an accepted file unless it would take the form over its service's total. */
 export async function addUpload(
   pool: pg.Pool, applicantId: number, submissionKey: string, service: Service, kind: DocumentKind, doc: StoredDocument, now: Date,
+  /** bytes of documents already in the application and kept (a correction) */
+  keptBytes = 0,
 ): Promise<FieldProblem | null> {
   return withTransaction(pool, async (tx): Promise<FieldProblem | null> => {
     // Concurrent uploads cannot both squeeze under a limit.
@@ -268,7 +382,7 @@ export async function addUpload(
       [applicantId, submissionKey],
     );
     const limit = UPLOAD_LIMIT_MB[service];
-    const total = rows[0]!.form + doc.uploadedBytes;
+    const total = rows[0]!.form + keptBytes + doc.uploadedBytes;
     if (total > limit * MB) return { key: 'error.upload.tooLarge', params: { limit, total: (total / MB).toFixed(1) } };
     // Across all of one applicant's unfinished forms, so new keys do not buy new space.
     if (rows[0]!.all + doc.uploadedBytes > DRAFT_QUOTA_MB * MB) return { key: 'error.upload.quota', params: { limit: DRAFT_QUOTA_MB } };

@@ -87,3 +87,54 @@ export async function listDevMail(db: Db, limit = 50): Promise<DevMail[]> {
   );
   return rows.map((r) => ({ id: r.id, recipient: r.recipient, subject: r.subject, bodyText: r.body_text, receivedAt: r.received_at }));
 }
+
+export const LOG_PAGE_SIZE = 20;
+
+export type NotificationFilter = {
+  institutionCode: string | null;
+  /** words found in the recipient, subject or body */
+  text: string | null;
+  status: NotificationRow['status'] | null;
+  channel: NotificationRow['channel'] | null;
+  /** Asia/Taipei dates, inclusive */
+  from: string | null;
+  to: string | null;
+  page: number;
+};
+
+export type NotificationLogEntry = NotificationRow & { institution_name: string | null };
+
+/**
+ * The notification log (seed 002): every mail and SMS the portal sent, newest first, with its
+ * delivery status. Staff see only their institution's; an agency administrator (scope null) sees all,
+ * including account mails that belong to no institution.
+ */
+export async function searchNotifications(db: Db, scope: string | null, f: NotificationFilter, locale: 'zh-TW' | 'en'): Promise<{ rows: NotificationLogEntry[]; total: number; page: number; pages: number }> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    where.push(sql.replaceAll('?', `$${params.length}`));
+  };
+  if (scope) add('n.institution_code = ?', scope);
+  if (f.institutionCode) add('n.institution_code = ?', f.institutionCode);
+  if (f.status) add('n.status = ?', f.status);
+  if (f.channel) add('n.channel = ?', f.channel);
+  if (f.text) add(`(n.recipient ILIKE ? OR n.subject ILIKE ? OR n.body_text ILIKE ?)`, `%${f.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (f.from) add(`n.created_at >= (?::date)::timestamp AT TIME ZONE 'Asia/Taipei'`, f.from);
+  if (f.to) add(`n.created_at < ((?::date) + 1)::timestamp AT TIME ZONE 'Asia/Taipei'`, f.to);
+  const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const count = await db.query<{ n: string }>(`SELECT count(*) AS n FROM notification n ${whereSql}`, params);
+  const total = Number(count.rows[0]!.n);
+  const pages = Math.max(1, Math.ceil(total / LOG_PAGE_SIZE));
+  const page = Math.min(Math.max(1, f.page), pages);
+  const { rows } = await db.query<NotificationRow & { name_zh: string | null; name_en: string | null }>(
+    `SELECT n.*, i.name_zh, i.name_en FROM notification n LEFT JOIN institution i ON i.code = n.institution_code ${whereSql}
+      ORDER BY n.created_at DESC, n.id DESC LIMIT ${LOG_PAGE_SIZE} OFFSET ${(page - 1) * LOG_PAGE_SIZE}`,
+    params,
+  );
+  return {
+    total, page, pages,
+    rows: rows.map(({ name_zh, name_en, ...n }) => ({ ...n, id: Number(n.id), institution_name: locale === 'en' ? name_en : name_zh })),
+  };
+}

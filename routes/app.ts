@@ -17,6 +17,7 @@ import { setUpLocale } from './middleware/locale.ts';
 import { setUpCsrf } from './middleware/csrf.ts';
 import { setUpAuthentication } from './middleware/authentication.ts';
 import { defaultLimits, type RateLimits } from './middleware/rate-limits.ts';
+import { BACKOFFICE, byArea } from './middleware/area.ts';
 import { healthRoutes } from './health.ts';
 import { publicRoutes } from './public.ts';
 import { registrationRoutes } from './registration.ts';
@@ -24,6 +25,10 @@ import { accountRoutes } from './account.ts';
 import { devRoutes } from './dev.ts';
 import { applicationRoutes } from './applications.ts';
 import { progressRoutes } from './progress.ts';
+import { backofficeRoutes } from './backoffice.ts';
+
+/** A staff session ends after this long without a request. */
+export const STAFF_IDLE_MINUTES = 30;
 
 export type AppDeps = {
   config: Config;
@@ -54,8 +59,9 @@ export function createApp(deps: AppDeps): Express {
   setUpSessions(app, d);
   setUpLocale(app, d);
   const csrfCheck = setUpCsrf(app, d);
-  const passport = setUpAuthentication(app, d);
+  const { passport, staffPassport } = setUpAuthentication(app, d);
 
+  app.use(BACKOFFICE, backofficeRoutes(d, staffPassport));
   app.use(publicRoutes(d));
   app.use(registrationRoutes(d));
   app.use(accountRoutes(d, passport));
@@ -128,17 +134,29 @@ function setUpSecurityHeaders(app: Express): void {
 
 function setUpSessions(app: Express, d: RouteDeps): void {
   const PgStore = connectPgSimple(session);
-  app.use(
-    session({
-      name: 'portal.sid',
-      store: new PgStore({ pool: d.pool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: d.config.env === 'test' ? false : 15 * 60 }),
-      secret: d.config.sessionSecret,
-      resave: false,
-      saveUninitialized: false,
-      rolling: true,
-      cookie: { httpOnly: true, sameSite: 'lax', secure: d.config.secureCookies, maxAge: 2 * 60 * 60 * 1000 },
-    }),
-  );
+  // One store per middleware: express-session writes its cookie settings onto the store it is given
+  // (store.generate), so a shared store would give regenerated applicant sessions the staff cookie.
+  const store = (prune: boolean) => new PgStore({ pool: d.pool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: prune && d.config.env !== 'test' ? 15 * 60 : false });
+  const portal = session({
+    name: 'portal.sid',
+    store: store(true),
+    secret: d.config.sessionSecret,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: d.config.secureCookies, maxAge: 2 * 60 * 60 * 1000 },
+  });
+  // Staff: a cookie of their own, sent only to the back office, strict, and a shorter idle time.
+  const backoffice = session({
+    name: 'portal.staff.sid',
+    store: store(false),
+    secret: d.config.sessionSecret,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    cookie: { httpOnly: true, sameSite: 'strict', secure: d.config.secureCookies, path: BACKOFFICE, maxAge: STAFF_IDLE_MINUTES * 60 * 1000 },
+  });
+  app.use(byArea(portal, backoffice));
   // express-session saves after the headers are sent, so a browser following a 303 at once could read
   // the session before the save (losing a consent or a "saved" notice). Every redirect waits for it.
   app.use((req: Request, res: Response, next: NextFunction) => {

@@ -6,19 +6,25 @@ import { requireApplicant } from './middleware/authentication.ts';
 import { errorView } from './forms.ts';
 import { limiter } from './middleware/rate-limits.ts';
 import {
-  addUpload, documentKindsFor, getOwnApplication, listApplicationsOf, listUploads, relationshipsFor, removeUpload,
-  SERVICES, submitApplication, UPLOAD_LIMIT_MB, VISIT_KINDS,
+  addUpload, documentKindsFor, getCorrectionStart, getOwnApplication, listApplicationsOf, listOwnDocuments, listUploads, relationshipsFor,
+  removeUpload, resubmitApplication, SERVICES, submitApplication, UPLOAD_LIMIT_MB, VISIT_KINDS, type CorrectionStart,
   type ApplicationField, type DocumentKind, type FieldProblem, type Service, type VisitKind,
 } from '../domain/applications.ts';
 import { isUploadProblem, MB, prepareDocument } from '../domain/documents.ts';
 import { lookUpInmate, type InmateLookup } from '../domain/inmates.ts';
 import { listInstitutions } from '../domain/institutions.ts';
+import { readDocument } from '../domain/application-review.ts';
+import { sendDocument } from './documents.ts';
 
 // GET  /applications                      服務項目狀態查詢: the applicant's applications
 // GET  /applications/new/:service         an application form (contact-book, visit, lawyer-visit)
 // POST /applications/new/:service         multipart: lookup, add or remove files, or submit
 // POST /applications/lookup               htmx: only the inmate lookup result
-// GET  /applications/:number              one application (confirmation, status, staff's reason)
+// GET  /applications/:number              one application (confirmation, status, staff's reason, documents)
+// GET  /applications/:number/reason       htmx: the staff's reason, for the dialog on the status table
+// GET  /applications/:number/documents/:docId   one of the applicant's own documents
+// GET  /applications/:number/resubmit     修改並重新送出: correct a rejected application
+// POST /applications/:number/resubmit     multipart: add or remove files, or resend
 const SLUGS: Record<string, Service> = { 'contact-book': 'contact_book', visit: 'visit', 'lawyer-visit': 'lawyer_visit' };
 const FIELD_ORDER: readonly ApplicationField[] = [
   'form', 'institution', 'callNumber', 'relationship', 'visitKinds', 'identityFiles', 'relationshipFiles', 'mandateFiles', 'photoFiles', 'files',
@@ -45,9 +51,8 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
     storage: multer.memoryStorage(),
     limits: { fileSize: UPLOAD_LIMIT_MB[service] * MB, files: 10 * documentKindsFor(service).length, fields: 20, fieldSize: 10_000 },
   }).fields(documentKindsFor(service).map((k) => ({ name: `${k}Files`, maxCount: 10 })))])) as Record<Service, RequestHandler>;
-  const parseFiles: RequestHandler = (req, res, next) => {
-    const service = SLUGS[String(req.params.service)];
-    if (!service) return next('route');
+  /** Parses an upload for the given service's fields and limits, then checks the CSRF token. */
+  const parseUpload = (service: Service, req: Request, res: Response, next: NextFunction) => {
     const length = Number(req.headers['content-length'] ?? 0);
     if (length > (UPLOAD_LIMIT_MB[service] + 1) * MB) {
       res.status(413).render('errors/too-large', { limit: UPLOAD_LIMIT_MB[service], back: req.originalUrl });
@@ -63,6 +68,25 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
       csrfCheck(req, res, next);
     });
   };
+  const parseFiles: RequestHandler = (req, res, next) => {
+    const service = SLUGS[String(req.params.service)];
+    if (!service) return next('route');
+    parseUpload(service, req, res, next);
+  };
+  /** Files first: whatever else happens, an accepted file is kept as a draft of this form. */
+  const keepUploadedFiles = async (req: Request, service: Service, submissionKey: string, keptBytes: number, errors: Partial<Record<ApplicationField, FieldProblem>>) => {
+    const applicantId = req.user!.applicant.id;
+    const uploaded = (req.files ?? {}) as Record<string, Express.Multer.File[]>;
+    for (const kind of documentKindsFor(service)) {
+      for (const f of uploaded[`${kind}Files`] ?? []) {
+        if (f.size === 0 && f.originalname === '') continue; // an empty file input sends a nameless part
+        const doc = await prepareDocument({ fileName: Buffer.from(f.originalname, 'latin1').toString('utf8'), bytes: f.buffer }, { imagesOnly: kind === 'photo' });
+        const problem = isUploadProblem(doc) ? doc : await addUpload(d.pool, applicantId, submissionKey, service, kind, doc, d.clock(), keptBytes);
+        if (problem && !errors[`${kind}Files`]) errors[`${kind}Files`] = problem;
+      }
+    }
+  };
+
   // Walking the register one number at a time is what this stops.
   // Every path that answers "who has this call number" counts: the htmx lookup and the form's posts.
   const lookupLimit = limiter(d.limits.lookupPerAccount, (req) => `lookup|${req.user!.applicant.id}`);
@@ -113,16 +137,7 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
     const errors: Partial<Record<ApplicationField, FieldProblem>> = {};
     if (res.locals.uploadError) errors.files = { key: res.locals.uploadError, params: { limit: UPLOAD_LIMIT_MB[service], total: `> ${UPLOAD_LIMIT_MB[service]}`, file: '' } };
 
-    // Files first: whatever else happens, an accepted file is kept for this form.
-    const uploaded = (req.files ?? {}) as Record<string, Express.Multer.File[]>;
-    for (const kind of documentKindsFor(service)) {
-      for (const f of uploaded[`${kind}Files`] ?? []) {
-        if (f.size === 0 && f.originalname === '') continue; // an empty file input sends a nameless part
-        const doc = await prepareDocument({ fileName: Buffer.from(f.originalname, 'latin1').toString('utf8'), bytes: f.buffer }, { imagesOnly: kind === 'photo' });
-        const problem = isUploadProblem(doc) ? doc : await addUpload(d.pool, applicantId, values.submissionKey, service, kind, doc, now);
-        if (problem && !errors[`${kind}Files`]) errors[`${kind}Files`] = problem;
-      }
-    }
+    await keepUploadedFiles(req, service, values.submissionKey, 0, errors);
 
     const action = String(req.body?.action ?? 'submit');
     const removeId = Number(req.body?.remove);
@@ -148,9 +163,108 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
   });
 
   r.get('/applications/:number', requireApplicant, async (req, res, next) => {
+    const number = String(req.params.number);
+    const application = await getOwnApplication(d.pool, req.user!.applicant.id, number, req.locale);
+    if (!application) return next();
+    res.render('applications/show', { application, documents: await listOwnDocuments(d.pool, req.user!.applicant.id, number) });
+  });
+
+  // The staff's reason: inside a <dialog> on the status table with htmx, the whole page without.
+  r.get('/applications/:number/reason', requireApplicant, async (req, res, next) => {
     const application = await getOwnApplication(d.pool, req.user!.applicant.id, String(req.params.number), req.locale);
     if (!application) return next();
-    res.render('applications/show', { application });
+    res.set('Vary', 'HX-Request');
+    if (!req.get('HX-Request')) return res.redirect(303, `/applications/${application.number}`);
+    res.render('applications/_reason', { application });
+  });
+
+  r.get('/applications/:number/documents/:docId', requireApplicant, async (req, res, next) => {
+    const own = await listOwnDocuments(d.pool, req.user!.applicant.id, String(req.params.number));
+    const listed = own.find((doc) => doc.id === Number(req.params.docId));
+    if (!listed) return next();
+    const doc = await readDocument(d.pool, listed.id, listed.applicationId, { applicantId: req.user!.applicant.id });
+    if (!doc) return next();
+    sendDocument(res, doc, req.query.download === '1');
+  });
+
+  // ---- 修改並重新送出: correct a rejected application and send it again ----
+  type CorrectionValues = { relationship: string; visitKinds: VisitKind[]; keep: number[]; submissionKey: string; version: number };
+
+  async function renderCorrection(req: Request, res: Response, start: CorrectionStart, values: CorrectionValues, extra: {
+    errors?: Partial<Record<ApplicationField, FieldProblem>>; status?: number;
+  } = {}) {
+    const files = await listUploads(d.pool, req.user!.applicant.id, values.submissionKey);
+    const keptBytes = start.documents.filter((doc) => values.keep.includes(doc.id)).reduce((sum, doc) => sum + doc.uploadedBytes, 0);
+    const total = files.reduce((sum, f) => sum + f.uploadedBytes, keptBytes);
+    const anchors = { form: 'relationship', visitKinds: 'visitKind-onsite', files: `${documentKindsFor(start.service)[0]}Files` };
+    res.status(extra.status ?? 200).render('applications/resubmit', {
+      start, values, files, service: start.service,
+      ...errorView(res.locals.t, extra.errors ?? {}, FIELD_ORDER, anchors),
+      relationships: relationshipsFor(start.service),
+      documentKinds: documentKindsFor(start.service),
+      limitMb: UPLOAD_LIMIT_MB[start.service],
+      totalMb: (total / MB).toFixed(1),
+    });
+  }
+
+  const correctionStart = async (req: Request, res: Response): Promise<CorrectionStart | null> => {
+    const start = await getCorrectionStart(d.pool, req.user!.applicant.id, String(req.params.number), req.locale);
+    if (start) return start;
+    // Already resubmitted (a second click, or back to the form) or decided: show where it stands.
+    const own = await getOwnApplication(d.pool, req.user!.applicant.id, String(req.params.number), req.locale);
+    if (own) res.redirect(303, `/applications/${own.number}`);
+    else res.status(404).render('errors/not-found');
+    return null;
+  };
+
+  r.get('/applications/:number/resubmit', requireApplicant, async (req, res) => {
+    const start = await correctionStart(req, res);
+    if (!start) return;
+    await renderCorrection(req, res, start, {
+      relationship: start.relationship, visitKinds: start.visitKinds, keep: start.documents.map((doc) => doc.id), submissionKey: randomUUID(), version: start.version,
+    });
+  });
+
+  r.post('/applications/:number/resubmit', requireApplicant, async (req, res, next) => {
+    const start = await correctionStart(req, res);
+    if (!start) {
+      req.resume();
+      return;
+    }
+    parseUpload(start.service, req, res, async (err?: unknown) => {
+      if (err) return next(err);
+      try {
+        const base = readValues(req);
+        const keep = ([] as unknown[]).concat(req.body?.keep ?? []).map(Number).filter((id) => start.documents.some((doc) => doc.id === id));
+        const values: CorrectionValues = { relationship: base.relationship, visitKinds: base.visitKinds, keep, submissionKey: base.submissionKey, version: Number(req.body?.version) || 0 };
+        const errors: Partial<Record<ApplicationField, FieldProblem>> = {};
+        const limit = UPLOAD_LIMIT_MB[start.service];
+        if (res.locals.uploadError) errors.files = { key: res.locals.uploadError, params: { limit, total: `> ${limit}`, file: '' } };
+        const keptBytes = start.documents.filter((doc) => keep.includes(doc.id)).reduce((sum, doc) => sum + doc.uploadedBytes, 0);
+        await keepUploadedFiles(req, start.service, values.submissionKey, keptBytes, errors);
+        const removeId = Number(req.body?.remove);
+        if (Number.isSafeInteger(removeId) && removeId > 0) {
+          await removeUpload(d.pool, req.user!.applicant.id, values.submissionKey, removeId);
+          return renderCorrection(req, res, start, values, { errors, status: Object.keys(errors).length ? 422 : 200 });
+        }
+        if (String(req.body?.action ?? 'submit') !== 'submit' || Object.keys(errors).length) {
+          return renderCorrection(req, res, start, values, { errors, status: Object.keys(errors).length ? 422 : 200 });
+        }
+        const outcome = await resubmitApplication(d.pool, {
+          applicantId: req.user!.applicant.id, number: start.number, seenVersion: values.version, relationship: values.relationship,
+          visitKinds: values.visitKinds, keepDocumentIds: keep, submissionKey: values.submissionKey,
+        }, d.clock());
+        if (outcome.kind === 'not_found') return next();
+        if (outcome.kind === 'errors') {
+          const fresh = outcome.errors.form?.key === 'error.application.changed' ? await getCorrectionStart(d.pool, req.user!.applicant.id, start.number, req.locale) : null;
+          if (fresh) values.version = fresh.version;
+          return renderCorrection(req, res, fresh ?? start, values, { errors: outcome.errors, status: 422 });
+        }
+        res.redirect(303, `/applications/${start.number}`);
+      } catch (e) {
+        next(e);
+      }
+    });
   });
 
   return r;

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { RouteDeps } from './app.ts';
 import { errorView, formFields } from './forms.ts';
+import { ipKeyGenerator } from 'express-rate-limit';
 import { limiter } from './middleware/rate-limits.ts';
 import { checkBirthday, type FieldErrors } from '../domain/applicants.ts';
 import { publicProgress } from '../domain/applications.ts';
@@ -12,7 +13,7 @@ type Field = 'number' | 'birthday';
 export function progressRoutes(d: RouteDeps): Router {
   const r = Router();
   // Number and birthday together are hard to guess; the limit keeps it so.
-  const limit = limiter(d.limits.progressPerAddress, (req) => `progress|${req.ip}`);
+  const limit = limiter(d.limits.progressPerAddress, (req) => `progress|${ipKeyGenerator(req.ip ?? 'unknown')}`);
   const FIELDS = ['number', 'birthYear', 'birthMonth', 'birthDay'] as const;
 
   r.get('/progress', (_req, res) => res.render('public/progress', { values: {}, errorList: [], fieldErrors: {}, result: undefined }));

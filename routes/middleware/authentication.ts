@@ -1,8 +1,10 @@
-import type { Express, Request, Response, NextFunction } from 'express';
+import type { Express, Request, Response, NextFunction, RequestHandler } from 'express';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { RouteDeps } from '../app.ts';
 import { type Applicant, authenticate, getApplicant } from '../../domain/applicants.ts';
+import { getStaffMember, type StaffMember } from '../../domain/staff.ts';
+import { BACKOFFICE, byArea } from './area.ts';
 
 type SessionUser = { kind: 'applicant'; id: number };
 
@@ -20,9 +22,9 @@ export const APPLICANT_STRATEGY = 'applicant-local';
 /**
  * Sessions carry { kind, id }; the applicant is read afresh on each request. Each app has its own
  * Passport instance (not the module's shared one), so its strategies and pool are its own.
- * Returns that instance for the sign-in route.
+ * Returns both instances for the sign-in routes; the back office has its own (see setUpStaffAuthentication).
  */
-export function setUpAuthentication(app: Express, d: RouteDeps): InstanceType<typeof Passport> {
+export function setUpAuthentication(app: Express, d: RouteDeps): { passport: InstanceType<typeof Passport>; staffPassport: InstanceType<typeof Passport> } {
   const passport = new Passport();
   passport.use(
     APPLICANT_STRATEGY,
@@ -41,15 +43,20 @@ export function setUpAuthentication(app: Express, d: RouteDeps): InstanceType<ty
     if (stored?.kind !== 'applicant') return done(null, false);
     getApplicant(d.pool, stored.id).then((applicant) => done(null, applicant ? { kind: 'applicant', applicant } : false), done);
   });
-  app.use(passport.initialize());
-  app.use(passport.session());
-  app.use((req: Request, res: Response, next: NextFunction) => {
+  const staff = setUpStaffAuthentication(d);
+  const chain = (handlers: RequestHandler[]): RequestHandler => (req, res, next) => {
+    let i = 0;
+    const step = (err?: unknown) => (err ? next(err) : i < handlers.length ? handlers[i++]!(req, res, step) : next());
+    step();
+  };
+  const applicantExpose: RequestHandler = (req, res, next) => {
     res.locals.applicant = req.user?.kind === 'applicant' ? req.user.applicant : null;
     // A shared kiosk must not show the last family's pages from the cache after signing out.
     if (req.user) res.set('Cache-Control', 'no-store');
     next();
-  });
-  return passport;
+  };
+  app.use(byArea(chain([passport.initialize(), passport.session(), applicantExpose]), chain(staff.middleware)));
+  return { passport, staffPassport: staff.passport };
 }
 
 /** Pages for signed-in applicants: others are sent to sign in and brought back afterwards. */
@@ -58,6 +65,50 @@ export function requireApplicant(req: Request, res: Response, next: NextFunction
   const back = req.method === 'GET' ? req.originalUrl : '/account';
   const signIn = `/signin?return=${encodeURIComponent(back)}`;
   // htmx would swap the sign-in page into a fragment: ask it to load the page instead.
+  if (req.get('HX-Request')) {
+    res.set('HX-Redirect', signIn).status(401).end();
+    return;
+  }
+  res.redirect(303, signIn);
+}
+
+declare global {
+  namespace Express {
+    interface Request {
+      /** The signed-in staff member, set only under the back office (Passport's userProperty). */
+      staffMember?: StaffMember;
+    }
+  }
+}
+
+/**
+ * The back office's own Passport instance. It keeps the staff member on `req.staffMember`, never on
+ * `req.user`, so no applicant check can ever be satisfied by a staff session or the other way round.
+ * The password check happens in the sign-in route, after the captcha; this instance only keeps the session.
+ */
+export function setUpStaffAuthentication(d: RouteDeps): { passport: InstanceType<typeof Passport>; middleware: RequestHandler[] } {
+  const passport = new Passport();
+  passport.serializeUser((staff: Express.User, done) => done(null, { kind: 'staff', id: (staff as unknown as StaffMember).id }));
+  passport.deserializeUser((stored: { kind?: string; id?: number }, done) => {
+    if (stored?.kind !== 'staff' || typeof stored.id !== 'number') return done(null, false);
+    getStaffMember(d.pool, stored.id).then((staff) => done(null, (staff ?? false) as never), done);
+  });
+  const expose: RequestHandler = (req, res, next) => {
+    res.locals.staffMember = req.staffMember ?? null;
+    res.locals.backoffice = true;
+    res.locals.applicant = null;
+    // Staff pages show personal data and documents: never cached, never framed.
+    res.set('Cache-Control', 'no-store');
+    next();
+  };
+  return { passport, middleware: [passport.initialize({ userProperty: 'staffMember' }), passport.session(), expose] };
+}
+
+/** Back-office pages: anyone else is sent to the staff sign-in and brought back afterwards. */
+export function requireStaff(req: Request, res: Response, next: NextFunction): void {
+  if (req.staffMember) return next();
+  const back = req.method === 'GET' ? req.originalUrl : BACKOFFICE;
+  const signIn = `${BACKOFFICE}/signin?return=${encodeURIComponent(back)}`;
   if (req.get('HX-Request')) {
     res.set('HX-Redirect', signIn).status(401).end();
     return;

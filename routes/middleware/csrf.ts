@@ -1,6 +1,7 @@
 import type { Express, Request, Response, NextFunction, RequestHandler } from 'express';
 import { doubleCsrf } from 'csrf-csrf';
 import type { RouteDeps } from '../app.ts';
+import { BACKOFFICE, inBackoffice } from './area.ts';
 
 declare module 'express-session' {
   interface SessionData {
@@ -10,7 +11,7 @@ declare module 'express-session' {
 }
 
 /** The only routes that take multipart bodies; they run the CSRF check right after parsing. */
-export const UPLOAD_PATHS: readonly RegExp[] = [/^\/applications\/new\/[a-z-]+$/];
+export const UPLOAD_PATHS: readonly RegExp[] = [/^\/applications\/new\/[a-z-]+$/, /^\/applications\/[0-9A-Z-]+\/resubmit$/];
 
 /**
  * Double-submit CSRF tokens bound to the session id (csrf-csrf). Every POST must carry the token,
@@ -18,20 +19,25 @@ export const UPLOAD_PATHS: readonly RegExp[] = [/^\/applications\/new\/[a-z-]+$/
  */
 export function setUpCsrf(app: Express, d: RouteDeps): RequestHandler {
   const secure = d.config.secureCookies;
-  const { doubleCsrfProtection, generateCsrfToken } = doubleCsrf({
+  const make = (cookieName: string, path: string) => doubleCsrf({
     getSecret: () => d.config.sessionSecret,
     getSessionIdentifier: (req) => req.session.id,
-    cookieName: secure ? '__Host-portal.csrf' : 'portal.csrf',
-    cookieOptions: { sameSite: 'lax', secure, httpOnly: true, path: '/' },
+    cookieName,
+    cookieOptions: { sameSite: 'lax', secure, httpOnly: true, path },
     getCsrfTokenFromRequest: (req) => (req.body?._csrf as string | undefined) ?? (req.headers['x-csrf-token'] as string | undefined),
   });
+  // The back office has its own cookie: one shared cookie would be replaced by whichever area showed a
+  // form last, and the other area's open form would then be refused.
+  const portal = make(secure ? '__Host-portal.csrf' : 'portal.csrf', '/');
+  const backoffice = make(secure ? '__Secure-portal.staff.csrf' : 'portal.staff.csrf', BACKOFFICE);
+  const tokens = (req: Request) => (inBackoffice(req) ? backoffice : portal);
   app.use((req: Request, res: Response, next: NextFunction) => {
     let token: string | undefined;
     // Called by a view only when it renders a form, so pages without one create no session.
     res.locals.csrfToken = () => {
       if (!token) {
         req.session.formShown = true;
-        token = generateCsrfToken(req, res);
+        token = tokens(req).generateCsrfToken(req, res);
       }
       return token;
     };
@@ -44,7 +50,7 @@ export function setUpCsrf(app: Express, d: RouteDeps): RequestHandler {
       if (req.method === 'POST' && UPLOAD_PATHS.some((re) => re.test(req.path))) return next();
       return next(Object.assign(new Error('multipart body outside an upload route'), { status: 403, code: 'EBADCSRFTOKEN' }));
     }
-    doubleCsrfProtection(req, res, next);
+    tokens(req).doubleCsrfProtection(req, res, next);
   });
-  return doubleCsrfProtection;
+  return (req, res, next) => tokens(req).doubleCsrfProtection(req, res, next);
 }

@@ -1,5 +1,5 @@
 import * as assert from 'uvu/assert';
-import { Client } from './http.ts';
+import { Client, textOf } from './http.ts';
 import { linkIn, type SmtpSink } from './smtp-sink.ts';
 
 export type Person = {
@@ -44,4 +44,18 @@ export async function registerVerifyAndSignIn(c: Client, smtp: SmtpSink, p: Pers
   await c.get('/signin');
   const signin = await c.post('/signin', { email: p.email, password: p.password });
   assert.is(signin.status, 303, 'signed in');
+}
+
+const ZH_DIGITS = '零一二三四五六七八九';
+
+/**
+ * Signs in to the back office as a screen-reader user would: asks for the text code (digits read
+ * out as words), types it as digits. Returns the response to the sign-in post.
+ */
+export async function staffSignIn(c: Client, account: string, password: string, opts: { wrongCaptcha?: boolean } = {}) {
+  const page = await c.get('/backoffice/signin?captcha=text');
+  const words = /請以阿拉伯數字輸入：([零一二三四五六七八九 ]+)/.exec(textOf(page.text))?.[1];
+  assert.ok(words, 'the text code is on the page');
+  const digits = words!.trim().split(' ').map((w) => ZH_DIGITS.indexOf(w)).join('');
+  return c.post('/backoffice/signin', { account, password, captcha: opts.wrongCaptcha ? [...digits].map((n) => (Number(n) + 1) % 10).join('') : digits, captchaMode: 'text' });
 }

@@ -11,11 +11,23 @@ export class SmtpSink {
   private waiters: Array<() => void> = [];
   port = 0;
 
+  /** When set, every message is refused at MAIL FROM with this temporary (4xx) reply. */
+  private refusal: { code: number; message: string } | null = null;
+
   constructor() {
-    this.server = new SMTPServer({
+    this.server = this.createServer();
+  }
+
+  private createServer(): SMTPServer {
+    return new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      onMailFrom: (_address, _session, callback) => {
+        if (!this.refusal) return callback();
+        const err = Object.assign(new Error(this.refusal.message), { responseCode: this.refusal.code });
+        callback(err);
+      },
       onData: (stream, _session, callback) => {
         simpleParser(stream)
           .then((m: ParsedMail) => {
@@ -29,8 +41,16 @@ export class SmtpSink {
     });
   }
 
+  /**
+   * Listens on loopback: a free port the first time, then (after `stop()`) the same port again, so a
+   * transport configured with `url` reaches it once more.
+   */
   async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    if (!this.server.server.listening && this.port !== 0) this.server = this.createServer();
+    await new Promise<void>((resolve, reject) => {
+      this.server.server.once('error', reject);
+      this.server.listen(this.port, '127.0.0.1', () => { this.server.server.off('error', reject); resolve(); });
+    });
     this.port = (this.server.server.address() as AddressInfo).port;
     return this;
   }
@@ -52,6 +72,15 @@ export class SmtpSink {
         this.waiters.push(() => { clearTimeout(timer); resolve(); });
       });
     }
+  }
+
+  /** Answers every message with a temporary failure (e.g. 451) until `accept()`; nothing is kept. */
+  refuse(code = 451, message = '4.3.0 Mail server temporarily unavailable (test)'): void {
+    this.refusal = { code, message };
+  }
+
+  accept(): void {
+    this.refusal = null;
   }
 
   to(address: string): ReceivedMail[] {

@@ -1,0 +1,140 @@
+import type { Db } from './infra/db.ts';
+import type { ApplicationStatus, DocumentKind, Relationship, Service, VisitKind } from './applications.ts';
+import { SERVICES } from './applications.ts';
+
+/**
+ * The staff's side of service applications (seed 002 服務項目管理): the review queue, the case page
+ * and its documents. Every query takes the staff member's scope (their institution, or null for an
+ * agency administrator) and never returns anything outside it.
+ */
+
+export const QUEUE_PAGE_SIZE = 20;
+export const STATUSES: readonly ApplicationStatus[] = ['pending', 'approved', 'rejected', 'auto_approved'];
+
+/** Common reasons offered to a reviewer; the text stored is what the applicant reads. */
+export const REJECTION_REASONS = ['identityUnreadable', 'relationshipMissing', 'mandateMissing', 'photoUnclear', 'wrongInmate'] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+export type QueueFilter = {
+  institutionCode: string | null;
+  callNumber: string | null;
+  status: ApplicationStatus | null;
+  service: Service | null;
+  /** application date range, inclusive, as Asia/Taipei dates (YYYY-MM-DD) */
+  from: string | null;
+  to: string | null;
+  page: number;
+};
+
+export type QueueRow = {
+  id: number; number: string; institutionName: string; inmateName: string; callNumber: string; applicantName: string;
+  relationship: Relationship; service: Service; status: ApplicationStatus; submittedAt: Date; decidedAt: Date | null;
+};
+
+export type QueuePage = { rows: QueueRow[]; total: number; page: number; pages: number };
+
+/** Pending first, oldest first: the order in which cases should be reviewed. */
+export async function listReviewQueue(db: Db, scope: string | null, f: QueueFilter, locale: 'zh-TW' | 'en'): Promise<QueuePage> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  if (scope) add('a.institution_code = ?', scope);
+  if (f.institutionCode) add('a.institution_code = ?', f.institutionCode);
+  if (f.callNumber) add('m.call_number = ?', f.callNumber);
+  if (f.status) add('a.status = ?', f.status);
+  if (f.service && SERVICES.includes(f.service)) add('a.service = ?', f.service);
+  if (f.from) add(`a.submitted_at >= (?::date)::timestamp AT TIME ZONE 'Asia/Taipei'`, f.from);
+  if (f.to) add(`a.submitted_at < ((?::date) + 1)::timestamp AT TIME ZONE 'Asia/Taipei'`, f.to);
+  const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const from = `FROM service_application a JOIN inmate m ON m.id = a.inmate_id JOIN applicant p ON p.id = a.applicant_id
+                JOIN institution i ON i.code = a.institution_code ${whereSql}`;
+  const count = await db.query<{ n: string }>(`SELECT count(*) AS n ${from}`, params);
+  const total = Number(count.rows[0]!.n);
+  const pages = Math.max(1, Math.ceil(total / QUEUE_PAGE_SIZE));
+  const page = Math.min(Math.max(1, f.page), pages);
+  const { rows } = await db.query(
+    `SELECT a.id, a.number, i.name_zh, i.name_en, m.name AS inmate_name, m.call_number, p.name AS applicant_name, a.relationship,
+            a.service, a.status, a.submitted_at, a.decided_at
+       ${from}
+      ORDER BY (a.status = 'pending') DESC, a.submitted_at ASC, a.id ASC
+      LIMIT ${QUEUE_PAGE_SIZE} OFFSET ${(page - 1) * QUEUE_PAGE_SIZE}`,
+    params,
+  );
+  return {
+    total, page, pages,
+    rows: rows.map((r) => ({
+      id: Number(r.id), number: r.number, institutionName: locale === 'en' ? r.name_en : r.name_zh, inmateName: r.inmate_name,
+      callNumber: r.call_number, applicantName: r.applicant_name, relationship: r.relationship, service: r.service, status: r.status,
+      submittedAt: r.submitted_at, decidedAt: r.decided_at,
+    })),
+  };
+}
+
+export type CaseDocument = { id: number; kind: DocumentKind; fileName: string; mediaType: string; uploadedBytes: number; createdAt: Date; replacedAt: Date | null };
+export type CaseEvent = { action: 'submitted' | 'resubmitted' | 'approved' | 'rejected'; staffName: string | null; reason: string | null; at: Date };
+
+export type ReviewCase = {
+  id: number; number: string; version: number; status: ApplicationStatus; service: Service; visitKinds: VisitKind[]; relationship: Relationship;
+  submittedAt: Date; decidedAt: Date | null; rejectionReason: string | null;
+  institutionCode: string; institutionName: string;
+  inmate: { name: string; callNumber: string };
+  applicant: { name: string; nationalId: string; birthday: string; email: string; mobile: string | null; phone: string | null };
+  documents: CaseDocument[];
+  history: CaseEvent[];
+};
+
+/** One case with its documents and history, or null when it does not exist or is outside the scope. */
+export async function getReviewCase(db: Db, scope: string | null, id: number, locale: 'zh-TW' | 'en'): Promise<ReviewCase | null> {
+  if (!Number.isSafeInteger(id) || id <= 0) return null;
+  const { rows } = await db.query(
+    `SELECT a.id, a.number, a.version, a.status, a.service, a.visit_kinds, a.relationship, a.submitted_at, a.decided_at, a.rejection_reason,
+            a.institution_code, i.name_zh, i.name_en, m.name AS inmate_name, m.call_number,
+            p.name AS applicant_name, p.national_id, to_char(p.birthday, 'YYYY-MM-DD') AS birthday, p.email, p.mobile, p.phone
+       FROM service_application a JOIN inmate m ON m.id = a.inmate_id JOIN applicant p ON p.id = a.applicant_id
+       JOIN institution i ON i.code = a.institution_code
+      WHERE a.id = $1 AND ($2::char(4) IS NULL OR a.institution_code = $2)`,
+    [id, scope],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  const docs = await db.query(
+    `SELECT id, kind, file_name, media_type, uploaded_bytes, created_at, replaced_at FROM application_document
+      WHERE application_id = $1 ORDER BY replaced_at IS NOT NULL, kind, id`, [id],
+  );
+  const events = await db.query(
+    `SELECT e.action, s.name AS staff_name, e.reason, e.at FROM application_event e LEFT JOIN staff s ON s.id = e.staff_id
+      WHERE e.application_id = $1 ORDER BY e.at, e.id`, [id],
+  );
+  return {
+    id: Number(r.id), number: r.number, version: r.version, status: r.status, service: r.service, visitKinds: r.visit_kinds,
+    relationship: r.relationship, submittedAt: r.submitted_at, decidedAt: r.decided_at, rejectionReason: r.rejection_reason,
+    institutionCode: r.institution_code, institutionName: locale === 'en' ? r.name_en : r.name_zh,
+    inmate: { name: r.inmate_name, callNumber: r.call_number },
+    applicant: { name: r.applicant_name, nationalId: r.national_id, birthday: r.birthday, email: r.email, mobile: r.mobile, phone: r.phone },
+    documents: docs.rows.map((d) => ({
+      id: Number(d.id), kind: d.kind, fileName: d.file_name, mediaType: d.media_type, uploadedBytes: d.uploaded_bytes, createdAt: d.created_at, replacedAt: d.replaced_at,
+    })),
+    history: events.rows.map((e) => ({ action: e.action, staffName: e.staff_name, reason: e.reason, at: e.at })),
+  };
+}
+
+export type DocumentContent = { fileName: string; mediaType: string; content: Buffer };
+
+/** Who asks for a document: the applicant who sent it, or staff within their scope. */
+export type DocumentReader = { applicantId: number } | { staffScope: string | null };
+
+/** A document's bytes, only for its own applicant or for staff of the inmate's institution. */
+export async function readDocument(db: Db, documentId: number, applicationId: number, who: DocumentReader): Promise<DocumentContent | null> {
+  if (!Number.isSafeInteger(documentId) || documentId <= 0 || !Number.isSafeInteger(applicationId)) return null;
+  const byApplicant = 'applicantId' in who;
+  const { rows } = await db.query<{ file_name: string; media_type: string; content: Buffer }>(
+    `SELECT d.file_name, d.media_type, d.content FROM application_document d JOIN service_application a ON a.id = d.application_id
+      WHERE d.id = $1 AND a.id = $2 AND ${byApplicant ? 'a.applicant_id = $3' : '($3::char(4) IS NULL OR a.institution_code = $3)'}`,
+    [documentId, applicationId, byApplicant ? who.applicantId : who.staffScope],
+  );
+  const r = rows[0];
+  return r ? { fileName: r.file_name, mediaType: r.media_type, content: r.content } : null;
+}

@@ -1,0 +1,53 @@
+import type { Db } from './infra/db.ts';
+import { burnPasswordCheck, verifyPassword } from './infra/passwords.ts';
+
+export type StaffRole = 'reviewer' | 'institution_admin' | 'agency_admin';
+
+/** 承辦人員: a back-office user, bound to one institution unless an agency administrator. */
+export type StaffMember = {
+  id: number;
+  account: string;
+  name: string;
+  role: StaffRole;
+  /** null only for agency administrators, who see every institution */
+  institutionCode: string | null;
+};
+
+type StaffRow = { id: number; account: string; name: string; role: StaffRole; institution_code: string | null; password_hash: string; active: boolean };
+
+const toStaffMember = (r: StaffRow): StaffMember => ({ id: Number(r.id), account: r.account, name: r.name, role: r.role, institutionCode: r.institution_code });
+
+const COLUMNS = 'id, account, name, role, institution_code, password_hash, active';
+
+/** An unknown account, a wrong password and a deactivated account look the same, and take as long. */
+export async function authenticateStaff(db: Db, account: string, password: string): Promise<StaffMember | null> {
+  const { rows } = await db.query<StaffRow>(`SELECT ${COLUMNS} FROM staff WHERE lower(account) = lower($1)`, [account.trim()]);
+  const row = rows[0];
+  if (!row) {
+    await burnPasswordCheck(password);
+    return null;
+  }
+  if (!(await verifyPassword(row.password_hash, password)) || !row.active) return null;
+  return toStaffMember(row);
+}
+
+/** Read afresh on every request, so a deactivated account loses its session at once. */
+export async function getStaffMember(db: Db, id: number): Promise<StaffMember | null> {
+  const { rows } = await db.query<StaffRow>(`SELECT ${COLUMNS} FROM staff WHERE id = $1 AND active`, [id]);
+  return rows[0] ? toStaffMember(rows[0]) : null;
+}
+
+/** The institution a staff member's queries are limited to; null means every institution. */
+export function scopeOf(staff: StaffMember): string | null {
+  return staff.role === 'agency_admin' ? null : staff.institutionCode;
+}
+
+export async function recordStaffAction(
+  db: Db,
+  a: { staffId: number; action: string; objectType: string; objectId?: number | null; institutionCode?: string | null; ip: string | null; details?: object; at: Date },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO audit_log (staff_id, action, object_type, object_id, institution_code, ip, details, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [a.staffId, a.action, a.objectType, a.objectId ?? null, a.institutionCode ?? null, a.ip, JSON.stringify(a.details ?? {}), a.at],
+  );
+}

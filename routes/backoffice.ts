@@ -1,0 +1,244 @@
+import { Router, type Request, type Response, type NextFunction } from 'express';
+import type { Passport } from 'passport';
+import { ipKeyGenerator } from 'express-rate-limit';
+import type { RouteDeps } from './app.ts';
+import { errorView, formFields, safeReturn, type FieldMessage } from './forms.ts';
+import { BACKOFFICE } from './middleware/area.ts';
+import { requireStaff } from './middleware/authentication.ts';
+import { captchaSvg, captchaWords, issueCaptcha, takeCaptcha, type CaptchaMode } from './middleware/captcha.ts';
+import { limiter } from './middleware/rate-limits.ts';
+import { sendDocument } from './documents.ts';
+import { authenticateStaff, scopeOf, type StaffMember } from '../domain/staff.ts';
+import { decideApplication, SERVICES, type ApplicationStatus, type Service } from '../domain/applications.ts';
+import { getReviewCase, listReviewQueue, readDocument, REJECTION_REASONS, STATUSES, type QueueFilter } from '../domain/application-review.ts';
+import { searchNotifications, type NotificationFilter } from '../domain/notifications.ts';
+import { listInstitutions } from '../domain/institutions.ts';
+import type { MessageKey } from '../domain/infra/i18n.ts';
+
+declare module 'express-session' {
+  interface SessionData {
+    /** A one-off notice for the next back-office page, with its parameters. */
+    staffNotice?: { key: MessageKey; params?: Record<string, string> };
+  }
+}
+
+// Mounted under /backoffice (便民服務後臺管理系統), with its own session cookie and Passport instance.
+// GET  /                                   home: what waits for review
+// GET  /signin                             sign-in: account, password, captcha     POST /signin
+// GET  /captcha.svg                        the current captcha's picture
+// POST /signout
+// GET  /applications                       服務項目審核: the review queue (filters, pages)
+// GET  /applications/:id                   a case: applicant, inmate, documents, history, decision form
+// POST /applications/:id/decision          approve, or reject with a reason
+// GET  /applications/:id/documents/:docId  one document (inline; ?download=1 saves it)
+// GET  /notifications                      通知紀錄: every mail and SMS sent, searchable
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+const REASON_MAX = 500;
+
+export function backofficeRoutes(d: RouteDeps, passport: InstanceType<typeof Passport>): Router {
+  const r = Router();
+  const address = (req: Request) => `staff|${ipKeyGenerator(req.ip ?? 'unknown')}`;
+  const signInLimits = [
+    limiter(d.limits.signInPerAddress, address),
+    limiter(d.limits.signInPerAccount, (req) => `staff|${String(req.body?.account ?? '').trim().toLowerCase()}`),
+  ];
+  const staffOf = (req: Request) => req.staffMember as StaffMember;
+  const takeNotice = (req: Request) => {
+    const n = req.session.staffNotice ?? null;
+    delete req.session.staffNotice;
+    return n;
+  };
+
+  // ---- sign in / out ----
+  const renderSignIn = (req: Request, res: Response, opts: { account?: string; errors?: Record<string, FieldMessage>; status?: number; mode?: CaptchaMode } = {}) => {
+    const mode: CaptchaMode = opts.mode ?? (req.query.captcha === 'text' || req.body?.captchaMode === 'text' ? 'text' : 'image');
+    issueCaptcha(req, mode);
+    res.status(opts.status ?? 200).render('backoffice/signin', {
+      account: opts.account ?? '',
+      returnTo: safeReturn(req.query.return ?? req.body?.return, BACKOFFICE),
+      captchaMode: mode,
+      captchaWords: captchaWords(req, req.locale),
+      // A new URL per drawing, so the browser never shows an old picture for a new code.
+      captchaSrc: `${BACKOFFICE}/captcha.svg?v=${Date.now()}`,
+      ...errorView(res.locals.t, opts.errors ?? {}, ['account', 'password', 'captcha']),
+    });
+  };
+
+  r.get('/signin', (req, res) => (req.staffMember ? res.redirect(303, BACKOFFICE) : renderSignIn(req, res)));
+
+  r.get('/captcha.svg', (req, res) => {
+    const svg = captchaSvg(req);
+    if (!svg) return res.status(404).end();
+    res.set({ 'Content-Type': 'image/svg+xml', 'Cache-Control': 'no-store', 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'" }).send(svg);
+  });
+
+  r.post('/signin', ...signInLimits, async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const f = formFields(req, ['account', 'password', 'captcha']);
+      const errors: Record<string, FieldMessage> = {};
+      if (!f.account.trim()) errors.account = 'error.staff.accountRequired';
+      if (!f.password) errors.password = 'error.signin.passwordRequired';
+      // Checked (and used up) before the password, so guessing passwords costs a captcha each time.
+      const captchaOk = takeCaptcha(req, f.captcha);
+      if (!f.captcha.trim()) errors.captcha = 'error.captcha.required';
+      else if (!captchaOk) errors.captcha = 'error.captcha.wrong';
+      if (Object.keys(errors).length) return renderSignIn(req, res, { account: f.account, errors, status: 422 });
+      const staff = await authenticateStaff(d.pool, f.account, f.password);
+      if (!staff) return renderSignIn(req, res, { account: f.account, errors: { account: 'error.staff.invalid' }, status: 401 });
+      const returnTo = safeReturn(req.body?.return, BACKOFFICE);
+      // The session is regenerated by passport at login: an id fixed before sign-in is worthless.
+      req.login(staff as unknown as Express.User, (err) => {
+        if (err) return next(err);
+        res.redirect(303, returnTo.startsWith(`${BACKOFFICE}/`) || returnTo === BACKOFFICE ? returnTo : BACKOFFICE);
+      });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  r.post('/signout', (req, res, next) => {
+    req.logout((err) => {
+      if (err) return next(err);
+      req.session.destroy(() => {
+        res.clearCookie('portal.staff.sid', { path: BACKOFFICE });
+        res.redirect(303, `${BACKOFFICE}/signin`);
+      });
+    });
+  });
+
+  r.use(requireStaff);
+
+  // ---- home ----
+  r.get('/', async (req, res) => {
+    const staff = staffOf(req);
+    const queue = await listReviewQueue(d.pool, scopeOf(staff), emptyFilter({ status: 'pending' }), req.locale);
+    res.render('backoffice/home', { pending: queue.total, notice: takeNotice(req) });
+  });
+
+  // ---- review queue ----
+  r.get('/applications', async (req, res) => {
+    const staff = staffOf(req);
+    const { filter, errors } = readQueueFilter(req.query);
+    const queue = await listReviewQueue(d.pool, scopeOf(staff), filter, req.locale);
+    const institutions = await listInstitutions(d.pool, req.locale);
+    res.status(Object.keys(errors).length ? 422 : 200).render('backoffice/queue', {
+      queue, filter, statuses: STATUSES, services: SERVICES, notice: takeNotice(req),
+      institutions: scopeOf(staff) ? institutions.filter((i) => i.code === staff.institutionCode) : institutions,
+      pageUrl: (page: number) => `${BACKOFFICE}/applications?${queryString({ ...req.query, page: String(page) })}`,
+      ...errorView(res.locals.t, errors, ['callNumber', 'from', 'to']),
+    });
+  });
+
+  // ---- one case ----
+  const renderCase = async (req: Request, res: Response, next: NextFunction, extra: { errors?: Record<string, FieldMessage>; values?: Record<string, string>; status?: number; conflict?: boolean } = {}) => {
+    const found = await getReviewCase(d.pool, scopeOf(staffOf(req)), Number(req.params.id), req.locale);
+    if (!found) return next();
+    res.status(extra.status ?? 200).render('backoffice/case', {
+      c: found, reasons: REJECTION_REASONS, reasonMax: REASON_MAX, values: extra.values ?? {}, conflict: extra.conflict ?? false,
+      ...errorView(res.locals.t, extra.errors ?? {}, ['decision', 'reasonCode', 'reasonText'], { decision: 'decision-approve', reasonCode: 'reasonCode' }),
+    });
+  };
+
+  r.get('/applications/:id', (req, res, next) => renderCase(req, res, next).catch(next));
+
+  r.post('/applications/:id/decision', async (req, res, next) => {
+    const staff = staffOf(req);
+    const f = formFields(req, ['decision', 'reasonCode', 'reasonText', 'version']);
+    const reasonText = f.reasonText.trim();
+    const errors: Record<string, FieldMessage> = {};
+    if (f.decision !== 'approve' && f.decision !== 'reject') errors.decision = 'error.decision.required';
+    const code = (REJECTION_REASONS as readonly string[]).includes(f.reasonCode) ? f.reasonCode : null;
+    if (f.decision === 'reject') {
+      if (!code && !reasonText) errors.reasonCode = 'error.decision.reasonRequired';
+      if (f.reasonCode === 'other' && !reasonText) errors.reasonText = 'error.decision.reasonTextRequired';
+      if ([...reasonText].length > REASON_MAX) errors.reasonText = { key: 'error.decision.reasonTooLong', params: { max: REASON_MAX } };
+    }
+    if (Object.keys(errors).length) return renderCase(req, res, next, { errors, values: f, status: 422 });
+    // What the applicant reads: the common reason, then the reviewer's own words, as written.
+    const reason = [code ? res.locals.t(`rejectReason.${code}` as MessageKey) : '', reasonText].filter(Boolean).join('\n');
+    const outcome = await decideApplication(
+      d.pool, Number(req.params.id), Number(f.version),
+      f.decision === 'approve' ? { decision: 'approve' } : { decision: 'reject', reason },
+      { staffId: staff.id, institutionCode: scopeOf(staff), ip: req.ip ?? null }, d.clock(),
+    );
+    if (outcome === 'not_found') return next();
+    if (outcome === 'already_decided') return renderCase(req, res, next, { conflict: true, status: 409 });
+    if (outcome === 'reason_required') return renderCase(req, res, next, { errors: { reasonText: 'error.decision.reasonRequired' }, values: f, status: 422 });
+    const found = await getReviewCase(d.pool, scopeOf(staff), Number(req.params.id), req.locale);
+    req.session.staffNotice = { key: f.decision === 'approve' ? 'backoffice.decided.approved' : 'backoffice.decided.rejected', params: { number: found?.number ?? '' } };
+    res.redirect(303, `${BACKOFFICE}/applications`);
+  });
+
+  r.get('/applications/:id/documents/:docId', async (req, res, next) => {
+    const doc = await readDocument(d.pool, Number(req.params.docId), Number(req.params.id), { staffScope: scopeOf(staffOf(req)) });
+    if (!doc) return next();
+    sendDocument(res, doc, req.query.download === '1');
+  });
+
+  // ---- notification log ----
+  r.get('/notifications', async (req, res) => {
+    const staff = staffOf(req);
+    const q = req.query as Record<string, unknown>;
+    const str = (v: unknown) => (typeof v === 'string' ? v.trim().slice(0, 100) : '');
+    const errors: Record<string, FieldMessage> = {};
+    const from = str(q.from), to = str(q.to);
+    if (from && !DATE_RE.test(from)) errors.from = 'error.filter.date';
+    if (to && !DATE_RE.test(to)) errors.to = 'error.filter.date';
+    const status = str(q.status), channel = str(q.channel);
+    const filter: NotificationFilter = {
+      institutionCode: /^\d{4}$/.test(str(q.institution)) ? str(q.institution) : null,
+      text: str(q.q) || null,
+      status: ['queued', 'sent', 'failed'].includes(status) ? (status as NotificationFilter['status']) : null,
+      channel: ['email', 'sms'].includes(channel) ? (channel as NotificationFilter['channel']) : null,
+      from: errors.from ? null : from || null,
+      to: errors.to ? null : to || null,
+      page: Math.max(1, Number.parseInt(str(q.page), 10) || 1),
+    };
+    const log = await searchNotifications(d.pool, scopeOf(staff), filter, req.locale);
+    const institutions = await listInstitutions(d.pool, req.locale);
+    res.status(Object.keys(errors).length ? 422 : 200).render('backoffice/notifications', {
+      log, filter, values: { q: str(q.q), from, to, status, channel, institution: filter.institutionCode ?? '' },
+      institutions: scopeOf(staff) ? institutions.filter((i) => i.code === staff.institutionCode) : institutions,
+      pageUrl: (page: number) => `${BACKOFFICE}/notifications?${queryString({ ...req.query, page: String(page) })}`,
+      ...errorView(res.locals.t, errors, ['from', 'to']),
+    });
+  });
+
+  return r;
+}
+
+function emptyFilter(over: Partial<QueueFilter> = {}): QueueFilter {
+  return { institutionCode: null, callNumber: null, status: null, service: null, from: null, to: null, page: 1, ...over };
+}
+
+/** The queue's filters from the query string; with none given, it shows what is pending. */
+function readQueueFilter(query: Request['query']): { filter: QueueFilter & { raw: Record<string, string> }; errors: Record<string, FieldMessage> } {
+  const q = query as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' ? v.normalize('NFKC').trim().slice(0, 20) : '');
+  const raw = { institution: str(q.institution), callNumber: str(q.callNumber), status: str(q.status), service: str(q.service), from: str(q.from), to: str(q.to) };
+  const errors: Record<string, FieldMessage> = {};
+  if (raw.callNumber && !/^(\d{4}|\d{6})$/.test(raw.callNumber)) errors.callNumber = 'error.callNumber.format';
+  if (raw.from && !DATE_RE.test(raw.from)) errors.from = 'error.filter.date';
+  if (raw.to && !DATE_RE.test(raw.to)) errors.to = 'error.filter.date';
+  // No status parameter at all (the menu link) means pending; an empty one (chosen "all") means all.
+  const status = q.status === undefined ? 'pending' : raw.status;
+  return {
+    errors,
+    filter: {
+      raw: { ...raw, status },
+      institutionCode: /^\d{4}$/.test(raw.institution) ? raw.institution : null,
+      callNumber: errors.callNumber ? null : raw.callNumber || null,
+      status: (STATUSES as readonly string[]).includes(status) ? (status as ApplicationStatus) : null,
+      service: (SERVICES as readonly string[]).includes(raw.service) ? (raw.service as Service) : null,
+      from: errors.from ? null : raw.from || null,
+      to: errors.to ? null : raw.to || null,
+      page: Math.max(1, Number.parseInt(str(q.page), 10) || 1),
+    },
+  };
+}
+
+function queryString(q: Record<string, unknown>): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (typeof v === 'string' && v !== '') params.set(k, v);
+  return params.toString();
+}
