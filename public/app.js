@@ -26,3 +26,70 @@ document.addEventListener('htmx:afterSwap', function (event) {
     heading.focus();
   }
 });
+
+// Upload progress: a form marked data-upload-progress that carries files is sent with
+// XMLHttpRequest so its progress can be shown. The answer replaces the page's main content as a
+// normal submission would; after a redirect the browser goes to the new page. Without JavaScript,
+// or without files chosen, the form is submitted as usual.
+document.addEventListener('submit', function (event) {
+  var form = event.target;
+  if (!form.hasAttribute || !form.hasAttribute('data-upload-progress') || !window.FormData || !window.DOMParser) return;
+  var hasFile = Array.prototype.some.call(form.querySelectorAll('input[type="file"]'), function (input) {
+    return input.files && input.files.length > 0;
+  });
+  var status = form.querySelector('.upload-status');
+  if (!hasFile || !status) return;
+  event.preventDefault();
+  var submitter = event.submitter;
+  var data = new FormData(form);
+  if (submitter && submitter.name) data.append(submitter.name, submitter.value);
+  var bar = status.querySelector('progress');
+  var text = status.querySelector('.upload-status__text');
+  var buttons = form.querySelectorAll('button[type="submit"]');
+  var say = function (template, percent) { text.textContent = template.replace('{percent}', String(percent)); };
+  var lastSaid = -1;
+  Array.prototype.forEach.call(buttons, function (b) { b.disabled = true; });
+  status.hidden = false;
+  bar.value = 0;
+  say(status.getAttribute('data-uploading'), 0);
+
+  // getAttribute: the form's buttons are named "action", which hides form.action.
+  var action = new URL(form.getAttribute('action') || window.location.href, window.location.href).href;
+  var xhr = new XMLHttpRequest();
+  xhr.open('POST', action);
+  xhr.upload.addEventListener('progress', function (e) {
+    if (!e.lengthComputable) return;
+    var percent = Math.floor((e.loaded / e.total) * 100);
+    bar.value = percent;
+    // Screen readers hear every 25%, not every packet.
+    if (percent - lastSaid >= 25 || percent === 100) {
+      lastSaid = percent;
+      say(status.getAttribute(percent === 100 ? 'data-checking' : 'data-uploading'), percent);
+    }
+  });
+  var fail = function () {
+    Array.prototype.forEach.call(buttons, function (b) { b.disabled = false; });
+    say(status.getAttribute('data-failed'), 0);
+  };
+  xhr.addEventListener('error', fail);
+  xhr.addEventListener('abort', fail);
+  xhr.addEventListener('load', function () {
+    var finalUrl = xhr.responseURL || action;
+    var sameUrl = finalUrl.split('#')[0] === action;
+    if (!sameUrl) {
+      window.location.assign(finalUrl);
+      return;
+    }
+    var page = new DOMParser().parseFromString(xhr.responseText, 'text/html');
+    var main = page.querySelector('main');
+    if (!main) return fail();
+    document.title = page.title;
+    var current = document.querySelector('main');
+    current.innerHTML = main.innerHTML;
+    if (window.htmx) window.htmx.process(current);
+    var summary = current.querySelector('.error-summary');
+    (summary || current).focus();
+    window.scrollTo(0, 0);
+  });
+  xhr.send(data);
+});

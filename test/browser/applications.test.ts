@@ -11,7 +11,7 @@ import { hashPassword } from '../../domain/infra/passwords.ts';
 import { translator } from '../../domain/infra/i18n.ts';
 import { VALID_IDS } from '../support/journeys.ts';
 
-type Ctx = { app: TestApp; browser: Browser; dir: string; photo: string; pdf: string; text: string };
+type Ctx = { app: TestApp; browser: Browser; dir: string; photo: string; pdf: string; bigPdf: string; text: string };
 const test = suite<Ctx>('browser: applying for visits');
 const t = translator('zh-TW');
 const PASSWORD = 'browser test password';
@@ -31,6 +31,8 @@ test.before(async (ctx) => {
   await writeFile(ctx.photo, await sharp({ create: { width: 80, height: 100, channels: 3, background: '#c0a080' } }).jpeg().toBuffer());
   ctx.pdf = path.join(ctx.dir, '戶口名簿.pdf');
   await writeFile(ctx.pdf, '%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n');
+  ctx.bigPdf = path.join(ctx.dir, '戶籍謄本.pdf');
+  await writeFile(ctx.bigPdf, Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(600 * 1024, 32), Buffer.from('\n%%EOF\n')]));
   ctx.text = path.join(ctx.dir, 'notes.jpg');
   await writeFile(ctx.text, 'not a picture');
 });
@@ -88,8 +90,25 @@ RUNS.forEach((run, index) => {
         assert.match(await main.innerText(), '戶口名簿.pdf');
         assert.match(await main.innerText(), '正面照.jpg');
 
-        await page.getByLabel(t('apply.doc.relationship')).setInputFiles(ctx.pdf);
-        await page.getByRole('button', { name: t('apply.submit') }).click();
+        if (run.javaScriptEnabled) {
+          // A slow line (200 KB/s up) and a 600 KB file: the progress bar moves and says so.
+          const cdp = await context.newCDPSession(page);
+          await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 200 * 1024 });
+          await page.getByLabel(t('apply.doc.relationship')).setInputFiles(ctx.bigPdf);
+          await page.getByRole('button', { name: t('apply.submit') }).click();
+          await page.waitForFunction(() => {
+            const bar = document.querySelector('progress');
+            return !!bar && bar.value > 0 && bar.value < 100 && !bar.closest('[hidden]');
+          });
+          assert.match(await page.getByRole('status').first().innerText(), /正在上傳：\d+%|上傳完成/);
+          assert.ok(await page.getByRole('button', { name: t('apply.submit') }).isDisabled(), 'no second click while uploading');
+          await checkA11y(page, `${run.name}: uploading`);
+          await page.waitForURL(/\/applications\/\d{8}-[0-9A-Z]{6}$/, { timeout: 20_000 });
+          await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+        } else {
+          await page.getByLabel(t('apply.doc.relationship')).setInputFiles(ctx.pdf);
+          await page.getByRole('button', { name: t('apply.submit') }).click();
+        }
         await page.waitForURL(/\/applications\/\d{8}-[0-9A-Z]{6}$/);
         await main.getByRole('heading', { name: t('applications.sent') }).waitFor();
         await checkA11y(page, `${run.name}: confirmation`);
