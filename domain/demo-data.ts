@@ -45,13 +45,17 @@ export type DemoLogin = { who: string; account: string; password: string };
 
 export const DEMO_APPLICANT = { email: 'family@example.com', password: 'demo-family-2026', name: '李大同', nationalId: 'A123456789' };
 export const demoStaffAccount = (code: string) => ({ account: `staff${code}`, password: `demo-staff-${code}` });
+/** An agency administrator (矯正署), who sees every institution. */
+export const DEMO_AGENCY_ADMIN = { account: 'agency', password: 'demo-agency-2026', name: '矯正署管理者' };
 
 /** Loads the demo data once (when there is no institution yet); returns the logins to print. */
 export async function loadDemoData(pool: pg.Pool, now: Date): Promise<{ loaded: boolean; logins: DemoLogin[] }> {
   const logins: DemoLogin[] = [
     { who: 'family (applicant)', account: DEMO_APPLICANT.email, password: DEMO_APPLICANT.password },
     ...DEMO_INSTITUTIONS.map((i) => ({ who: `staff, ${i.zh} ${i.code}`, ...demoStaffAccount(i.code) })),
+    { who: 'staff, agency administrator (every institution)', account: DEMO_AGENCY_ADMIN.account, password: DEMO_AGENCY_ADMIN.password },
   ];
+  const agencyHash = await hashPassword(DEMO_AGENCY_ADMIN.password);
   const staffHashes = await Promise.all(DEMO_INSTITUTIONS.map((i) => hashPassword(demoStaffAccount(i.code).password)));
   const applicantHash = await hashPassword(DEMO_APPLICANT.password);
   const loaded = await withTransaction(pool, async (tx) => {
@@ -72,6 +76,10 @@ export async function loadDemoData(pool: pg.Pool, now: Date): Promise<{ loaded: 
         [demoStaffAccount(i.code).account, `${i.zh}承辦人`, i.code, staffHashes[index]],
       );
     }
+    await tx.query(
+      `INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES ($1, $2, NULL, 'agency_admin', $3)`,
+      [DEMO_AGENCY_ADMIN.account, DEMO_AGENCY_ADMIN.name, agencyHash],
+    );
     for (const [daysAgo, titleZh, titleEn, bodyZh, bodyEn] of DEMO_ANNOUNCEMENTS) {
       await tx.query(
         `INSERT INTO announcement (title_zh, title_en, body_zh, body_en, published_on) VALUES ($1, $2, $3, $4, $5::date - $6::int)`,
