@@ -259,6 +259,30 @@ test('the notification log: staff of that institution find the mails; other inst
   assert.not.match(textOf((await staff.get(`/backoffice/notifications?q=${encodeURIComponent('驗證')}`)).text), alicePerson.email);
 });
 
+test('every application URL as another applicant and as staff of another institution: refused', async ({ app, alice, bob, other, staff, number, applicationId }) => {
+  const docIds = (await app.db.pool.query('SELECT id FROM application_document WHERE application_id = $1 AND replaced_at IS NULL', [applicationId])).rows.map((r) => r.id);
+  const applicantUrls = [`/applications/${number}`, `/applications/${number}/reason`, `/applications/${number}/resubmit`,
+    ...docIds.map((id) => `/applications/${number}/documents/${id}`)];
+  for (const url of applicantUrls) {
+    assert.is((await bob.get(url)).status, 404, `another applicant: ${url}`);
+    assert.is((await bob.get(url, { 'hx-request': 'true' })).status, 404, `another applicant with htmx: ${url}`);
+    const asStaff = await other.get(url);
+    assert.is(asStaff.status, 303, `staff are not applicants: ${url}`);
+    assert.match(asStaff.location!, /^\/signin/);
+    assert.ok([200, 303].includes((await alice.get(url)).status), `the applicant herself: ${url}`);
+  }
+  await bob.get('/applications');
+  assert.is((await bob.postMultipart(`/applications/${number}/resubmit`, { action: 'submit', relationship: 'mother', version: '1' })).status, 404);
+  const staffUrls = [`/backoffice/applications/${applicationId}`, ...docIds.map((id) => `/backoffice/applications/${applicationId}/documents/${id}`)];
+  for (const url of staffUrls) {
+    assert.is((await other.get(url)).status, 404, `another institution: ${url}`);
+    assert.is((await staff.get(url)).status, 200, `its own institution: ${url}`);
+    assert.is((await bob.get(url)).status, 303, `an applicant: ${url}`);
+  }
+  await other.get('/backoffice/applications');
+  assert.is((await other.post(`/backoffice/applications/${applicationId}/decision`, { decision: 'reject', reasonCode: 'wrongInmate', version: '5' })).status, 404);
+});
+
 test('sign-out ends the staff session; forms need the back office’s own CSRF token', async ({ app, staff }) => {
   await staff.get('/backoffice');
   const out = await staff.post('/backoffice/signout', {});
