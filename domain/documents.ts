@@ -66,3 +66,38 @@ export async function prepareDocument(upload: Upload, opts: { imagesOnly?: boole
 export function isUploadProblem(v: StoredDocument | UploadProblem): v is UploadProblem {
   return 'key' in v;
 }
+
+// ---- the contact book photo (愛在雲端): one photo, downsized for printing and the tablet ----
+
+export const POST_PHOTO_MAX_MB = 10;
+/** Long side of a stored contact book photo: enough for a printed half page, small to store and send. */
+export const POST_PHOTO_SIDE = 1600;
+export type StoredPhoto = { fileName: string; uploadedBytes: number; content: Buffer; width: number; height: number; sha256: Buffer };
+
+/**
+ * Checks and prepares a contact book photo: JPEG, PNG or WebP by content, at most 10 MB as sent.
+ * It is stored as a JPEG of at most 1600 px on the long side, turned upright, with no metadata at
+ * all (sharp keeps none unless asked). HEIC, what iPhones take by default, gets its own message.
+ */
+export async function preparePostPhoto(upload: Upload): Promise<StoredPhoto | UploadProblem> {
+  const file = cleanFileName(upload.fileName);
+  if (upload.bytes.length === 0) return { key: 'error.upload.empty', params: { file } };
+  if (upload.bytes.length > POST_PHOTO_MAX_MB * MB) return { key: 'error.photo.tooLarge', params: { file, limit: POST_PHOTO_MAX_MB } };
+  const mime = (await fileTypeFromBuffer(upload.bytes))?.mime;
+  if (mime === 'image/heic' || mime === 'image/heif' || mime === 'image/heic-sequence' || mime === 'image/heif-sequence') {
+    return { key: 'error.photo.heic', params: { file } };
+  }
+  if (!mime || !['image/jpeg', 'image/png', 'image/webp'].includes(mime)) return { key: 'error.photo.type', params: { file } };
+  try {
+    const { data, info } = await sharp(upload.bytes, { failOn: 'error' })
+      .rotate()
+      .resize({ width: POST_PHOTO_SIDE, height: POST_PHOTO_SIDE, fit: 'inside', withoutEnlargement: true })
+      // A transparent PNG gets a white background rather than black.
+      .flatten({ background: '#ffffff' })
+      .jpeg({ quality: 82, mozjpeg: true })
+      .toBuffer({ resolveWithObject: true });
+    return { fileName: file, uploadedBytes: upload.bytes.length, content: data, width: info.width, height: info.height, sha256: createHash('sha256').update(data).digest() };
+  } catch {
+    return { key: 'error.upload.unreadable', params: { file } };
+  }
+}
