@@ -63,7 +63,7 @@ export async function prepareDocument(upload: Upload, opts: { imagesOnly?: boole
   }
 }
 
-export function isUploadProblem(v: StoredDocument | UploadProblem): v is UploadProblem {
+export function isUploadProblem<T extends object>(v: T | UploadProblem): v is UploadProblem {
   return 'key' in v;
 }
 
