@@ -13,7 +13,7 @@ const accepted = async (bytes: Buffer, name = 'photo.jpg') => {
 
 /** A 6000×4000 phone photo with GPS EXIF, as close to 10 MB as a JPEG of noise gets without going over. */
 async function bigPhoneJpeg(): Promise<Buffer> {
-  const base = sharp({ create: { width: 6000, height: 4000, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } });
+  const base = sharp({ create: { width: 6000, height: 4000, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } });
   let best: Buffer | null = null;
   for (const quality of [60, 50, 40, 30, 20]) {
     const jpeg = await base.clone().withExif(GPS).jpeg({ quality }).toBuffer();
