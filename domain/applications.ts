@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type pg from 'pg';
 import { type Db, isUniqueViolation, withTransaction } from './infra/db.ts';
 import { taipeiToday } from './infra/clock.ts';
-import type { MessageKey } from './infra/i18n.ts';
+import { translator, type MessageKey } from './infra/i18n.ts';
 import { lookUpInmate, maskName } from './inmates.ts';
 import { enqueueMail } from './notifications.ts';
 import { applicationDecisionMail, applicationPendingMail } from './mails.ts';
@@ -112,6 +112,8 @@ export async function submitApplication(pool: pg.Pool, input: ApplicationInput, 
       const previous = await findBySubmissionKey(tx, input.applicantId, input.submissionKey);
       if (previous) {
         const same = previous.service === input.service && previous.institutionCode === input.institutionCode && previous.callNumber === input.callNumber.trim();
+        // Files sent again with the repeated form are not kept as drafts nobody will send.
+        if (same) await tx.query('DELETE FROM application_upload WHERE applicant_id = $1 AND submission_key = $2', [input.applicantId, input.submissionKey]);
         return same
           ? ({ kind: 'submitted', applicationId: previous.applicationId, number: previous.number } as const)
           : ({ kind: 'errors', errors: { form: { key: 'error.application.formUsed' } } } as const);
@@ -177,7 +179,10 @@ export async function resubmitApplication(pool: pg.Pool, input: ResubmitInput, n
       if (!app) return { kind: 'not_found' };
       const applicationId = Number(app.id);
       // The same correction sent twice (double click, back and resend): the first one already did it.
-      if (app.status === 'pending' && app.version === input.seenVersion + 1) return { kind: 'submitted', applicationId, number: input.number };
+      if (app.status === 'pending' && app.version === input.seenVersion + 1) {
+        await tx.query('DELETE FROM application_upload WHERE applicant_id = $1 AND submission_key = $2', [input.applicantId, input.submissionKey]);
+        return { kind: 'submitted', applicationId, number: input.number };
+      }
       if (app.status !== 'rejected') return { kind: 'not_rejected', number: input.number };
       if (app.version !== input.seenVersion) return { kind: 'errors', errors: { form: { key: 'error.application.changed' } } };
 
@@ -193,6 +198,13 @@ export async function resubmitApplication(pool: pg.Pool, input: ResubmitInput, n
         applicantId: input.applicantId, institutionCode: app.institution_code, callNumber: app.call_number, service: app.service,
         visitKinds: input.visitKinds, relationship: input.relationship, submissionKey: input.submissionKey,
       }, documents);
+      // The inmate cannot be changed on this form: a problem with them (say, a visiting ban since) is the form's.
+      const inmateProblem = errors.institution ?? errors.callNumber;
+      if (inmateProblem) {
+        delete errors.institution;
+        delete errors.callNumber;
+        errors.form = inmateProblem;
+      }
       if (Object.keys(errors).length) return { kind: 'errors', errors };
 
       await tx.query(
@@ -297,7 +309,7 @@ async function mailView(db: Db, applicationId: number): Promise<ApplicationMailV
   };
 }
 
-export type Decision = { decision: 'approve' } | { decision: 'reject'; reason: string };
+export type Decision = { decision: 'approve' } | { decision: 'reject'; reason: string; reasonCode?: string | null };
 export type Reviewer = { staffId: number; institutionCode: string | null; ip: string | null };
 export type DecideOutcome = 'decided' | 'already_decided' | 'not_found' | 'reason_required';
 
@@ -305,18 +317,23 @@ export type DecideOutcome = 'decided' | 'already_decided' | 'not_found' | 'reaso
  * A staff decision on a pending application. Only staff of the inmate's institution (or an agency
  * administrator, institutionCode null) may decide; the decision names the version the reviewer saw,
  * so when two decide at once the second is told, and nothing is overwritten. The history, the audit
- * log and the result mail are written in the same transaction.
+ * log and the result mail are written in the same transaction. A common reason (reasonCode) is
+ * written in the applicant's language, followed by the reviewer's own words as written.
  */
 export async function decideApplication(pool: pg.Pool, applicationId: number, seenVersion: number, d: Decision, who: Reviewer, now: Date): Promise<DecideOutcome> {
-  const reason = d.decision === 'reject' ? d.reason.trim() : null;
-  if (d.decision === 'reject' && (!reason || reason.length > 1000)) return 'reason_required';
+  const ownWords = d.decision === 'reject' ? d.reason.trim() : '';
+  const code = d.decision === 'reject' ? d.reasonCode ?? null : null;
+  if (d.decision === 'reject' && ((!ownWords && !code) || ownWords.length > 900)) return 'reason_required';
   return withTransaction(pool, async (tx) => {
-    const visible = await tx.query<{ status: ApplicationStatus; version: number }>(
-      `SELECT status, version FROM service_application WHERE id = $1 AND ($2::char(4) IS NULL OR institution_code = $2)`,
+    const visible = await tx.query<{ status: ApplicationStatus; version: number; locale: 'zh-TW' | 'en' }>(
+      `SELECT a.status, a.version, p.locale FROM service_application a JOIN applicant p ON p.id = a.applicant_id
+        WHERE a.id = $1 AND ($2::char(4) IS NULL OR a.institution_code = $2)`,
       [applicationId, who.institutionCode],
     );
     if (!visible.rows[0]) return 'not_found';
     const status = d.decision === 'approve' ? 'approved' : 'rejected';
+    const t = translator(visible.rows[0].locale);
+    const reason = d.decision === 'approve' ? null : [code ? t(`rejectReason.${code}` as MessageKey) : '', ownWords].filter(Boolean).join('\n');
     const updated = await tx.query(
       `UPDATE service_application SET status = $3, decided_at = $4, decided_by = $5, rejection_reason = $6, version = version + 1
         WHERE id = $1 AND version = $2 AND status = 'pending'`,
@@ -388,7 +405,7 @@ export async function addUpload(
     if (rows[0]!.all + doc.uploadedBytes > DRAFT_QUOTA_MB * MB) return { key: 'error.upload.quota', params: { limit: DRAFT_QUOTA_MB } };
     await tx.query(
       `INSERT INTO application_upload (applicant_id, submission_key, kind, file_name, media_type, uploaded_bytes, content, sha256, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (applicant_id, submission_key, kind, sha256) DO NOTHING`,
       [applicantId, submissionKey, kind, doc.fileName, doc.mediaType, doc.uploadedBytes, doc.content, doc.sha256, now],
     );
     return null;

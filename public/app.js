@@ -38,7 +38,9 @@ document.addEventListener('submit', function (event) {
     return input.files && input.files.length > 0;
   });
   var status = form.querySelector('.upload-status');
-  if (!hasFile || !status) return;
+  // Without event.submitter (older Safari) the button pressed is unknown: "remove" would become
+  // "send", so such browsers submit the form the plain way.
+  if (!hasFile || !status || !('submitter' in event)) return;
   event.preventDefault();
   var submitter = event.submitter;
   var data = new FormData(form);

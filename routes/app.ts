@@ -45,6 +45,8 @@ export function createApp(deps: AppDeps): Express {
   const d: RouteDeps = { clock: systemClock, ...deps, limits: { ...defaultLimits, ...deps.limits } };
   const app = express();
   app.disable('x-powered-by');
+  // /BACKOFFICE must not reach the back-office router with the portal's session: paths match exactly.
+  app.set('case sensitive routing', true);
   // Behind one TLS-terminating proxy in production, so rate limits see the real client address.
   app.set('trust proxy', d.config.env === 'production' ? 1 : false);
 

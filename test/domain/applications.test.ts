@@ -116,20 +116,30 @@ test('a mobile visit needs a mobile number on the account and a frontal photo', 
 });
 
 test('the total size limit is per service and per form: 20 MB for visits; and per applicant across unsent forms', async (ctx) => {
-  const tenMb = { ...ctx.doc, uploadedBytes: 10 * MB };
+  // Distinct contents (by hash), since the same file twice in one form is kept once.
+  let n = 0;
+  const sized = (bytes: number): StoredDocument => ({ ...ctx.doc, uploadedBytes: bytes, sha256: Buffer.from(`file-${(n += 1)}`) });
   const key = randomUUID();
   const add = (k: string, d: StoredDocument, service: 'visit' | 'lawyer_visit' = 'visit') => addUpload(ctx.db.pool, ctx.applicants[2]!, k, service, 'identity', d, NOW);
-  assert.is(await add(key, tenMb), null);
-  assert.equal(await add(key, { ...tenMb, uploadedBytes: 10 * MB + 1 }), { key: 'error.upload.tooLarge', params: { limit: 20, total: '20.0' } });
-  assert.is(await add(key, tenMb), null, 'exactly 20 MB is allowed');
+  assert.is(await add(key, sized(10 * MB)), null);
+  assert.equal(await add(key, sized(10 * MB + 1)), { key: 'error.upload.tooLarge', params: { limit: 20, total: '20.0' } });
+  assert.is(await add(key, sized(10 * MB)), null, 'exactly 20 MB is allowed');
   // New forms do not buy new space: 60 MB across all unsent forms.
   const other = randomUUID();
-  assert.is(await add(other, { ...tenMb, uploadedBytes: 20 * MB }, 'lawyer_visit'), null);
-  assert.is(await add(other, { ...tenMb, uploadedBytes: 10 * MB }, 'lawyer_visit'), null);
-  assert.equal(await add(randomUUID(), { ...tenMb, uploadedBytes: 10 * MB + 1 }), { key: 'error.upload.quota', params: { limit: DRAFT_QUOTA_MB } });
+  assert.is(await add(other, sized(20 * MB), 'lawyer_visit'), null);
+  assert.is(await add(other, sized(10 * MB), 'lawyer_visit'), null);
+  assert.equal(await add(randomUUID(), sized(10 * MB + 1)), { key: 'error.upload.quota', params: { limit: DRAFT_QUOTA_MB } });
   // Drafts older than a day are purged.
   assert.is(await purgeOldUploads(ctx.db.pool, new Date(NOW.getTime() + 23 * 3600_000)), 0);
   assert.ok((await purgeOldUploads(ctx.db.pool, new Date(NOW.getTime() + 25 * 3600_000))) >= 4);
+});
+
+test('the same file sent twice for one form (a double click) is kept once', async (ctx) => {
+  const key = randomUUID();
+  const results = await Promise.all([1, 2, 3].map(() => addUpload(ctx.db.pool, ctx.applicants[1]!, key, 'contact_book', 'identity', ctx.doc, NOW)));
+  assert.equal(results, [null, null, null]);
+  const { rows } = await ctx.db.pool.query('SELECT count(*)::int AS n FROM application_upload WHERE submission_key = $1', [key]);
+  assert.is(rows[0].n, 1);
 });
 
 test('the same form key with other answers is refused rather than landing on the first application', async (ctx) => {

@@ -47,7 +47,8 @@ test('staff sign in with account, password and captcha; a wrong captcha or passw
   const page = await staff.get('/backoffice/signin');
   assert.is(page.status, 200);
   assert.match(page.text, '<img class="captcha" src="/backoffice/captcha.svg');
-  const svg = await staff.get('/backoffice/captcha.svg');
+  const src = /<img class="captcha" src="([^"]+)"/.exec(page.text)![1]!.replace(/&amp;/g, '&');
+  const svg = await staff.get(src);
   assert.is(svg.headers.get('content-type'), 'image/svg+xml; charset=utf-8');
   assert.match(svg.text, /^<svg/);
   assert.not.match(svg.text, /<text/, 'the code is drawn as paths, not as text a script could read');
@@ -81,9 +82,25 @@ test('staff sign in with account, password and captcha; a wrong captcha or passw
   const page2 = await c.get('/backoffice/signin?captcha=text');
   const words = /請以阿拉伯數字輸入：([零一二三四五六七八九 ]+)/.exec(textOf(page2.text))![1]!.trim().split(' ');
   const digits = words.map((w) => '零一二三四五六七八九'.indexOf(w)).join('');
-  assert.is((await c.post('/backoffice/signin', { account: 'reviewer2477', password: 'wrong', captcha: digits, captchaMode: 'text' })).status, 401);
-  const replay = await c.post('/backoffice/signin', { account: 'reviewer2477', password: 'staff password 1', captcha: digits, captchaMode: 'text' });
-  assert.is(replay.status, 422);
+  const captchaId = /name="captchaId" value="([^"]+)"/.exec(page2.text)![1]!;
+  const form = { account: 'reviewer2477', captcha: digits, captchaId, captchaMode: 'text' };
+  assert.is((await c.post('/backoffice/signin', { ...form, password: 'wrong' })).status, 401);
+  const replay = await c.post('/backoffice/signin', { ...form, password: 'staff password 1' });
+  assert.is(replay.status, 422, 'the same code again');
+  assert.match(textOf(replay.text), '驗證碼不正確或已過期');
+
+  // One solved code sent in parallel: only one request gets as far as the password.
+  const p3 = await c.get('/backoffice/signin?captcha=text');
+  const id3 = /name="captchaId" value="([^"]+)"/.exec(p3.text)![1]!;
+  const d3 = /請以阿拉伯數字輸入：([零一二三四五六七八九 ]+)/.exec(textOf(p3.text))![1]!.trim().split(' ').map((w) => '零一二三四五六七八九'.indexOf(w)).join('');
+  const token = /name="_csrf" value="([^"]+)"/.exec(p3.text)![1]!;
+  const statuses = await Promise.all(Array.from({ length: 6 }, () =>
+    c.request('POST', '/backoffice/signin', { _csrf: token, account: 'agency', password: 'a wrong guess', captcha: d3, captchaId: id3, captchaMode: 'text' }).then((r) => r.status)));
+  assert.equal(statuses.sort(), [401, 422, 422, 422, 422, 422], 'one password check for one code');
+  assert.is((await app.db.pool.query('SELECT count(*)::int AS n FROM staff_captcha WHERE id = $1', [id3])).rows[0].n, 0);
+
+  // /BACKOFFICE is not the back office: no portal session reaches the staff routes by changing case.
+  assert.is((await c.get('/BACKOFFICE/signin')).status, 404);
 });
 
 test('an applicant session never opens a staff page, and a staff session is not an applicant', async ({ alice, staff }) => {

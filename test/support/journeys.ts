@@ -57,5 +57,6 @@ export async function staffSignIn(c: Client, account: string, password: string, 
   const words = /請以阿拉伯數字輸入：([零一二三四五六七八九 ]+)/.exec(textOf(page.text))?.[1];
   assert.ok(words, 'the text code is on the page');
   const digits = words!.trim().split(' ').map((w) => ZH_DIGITS.indexOf(w)).join('');
-  return c.post('/backoffice/signin', { account, password, captcha: opts.wrongCaptcha ? [...digits].map((n) => (Number(n) + 1) % 10).join('') : digits, captchaMode: 'text' });
+  const captchaId = /name="captchaId" value="([^"]+)"/.exec(page.text)![1]!;
+  return c.post('/backoffice/signin', { account, password, captchaId, captcha: opts.wrongCaptcha ? [...digits].map((n) => (Number(n) + 1) % 10).join('') : digits, captchaMode: 'text' });
 }
