@@ -1,3 +1,10 @@
+import type pg from 'pg';
+import { type Db, isCheckViolation, isUniqueViolation, withTransaction } from './infra/db.ts';
+import { taipeiToday } from './infra/clock.ts';
+import { maskName } from './inmates.ts';
+import type { MessageKey } from './infra/i18n.ts';
+import type { StoredPhoto } from './documents.ts';
+
 /**
  * The family contact book (家庭聯絡簿, 愛在雲端): an approved family member sends the inmate a short
  * note and one photo, reviewed by staff (seed 000 §三).
@@ -22,4 +29,225 @@ export function countCharacters(text: string): number {
 /** The note as stored: NFC, LF line breaks, no spaces around it. */
 export function normalizePostText(text: string): string {
   return text.replace(/\r\n?/g, '\n').normalize('NFC').trim();
+}
+
+// ---- posting ----
+
+export const POST_TITLE_MAX = 30;
+/** Rejections that suspend posting (seed 000 §三(四)), and for how long. */
+export const REJECTIONS_BEFORE_SUSPENSION = 3;
+export const SUSPENSION_MONTHS = 1;
+
+/** An inmate the applicant may write to: they hold an approved contact book service for them. */
+export type Recipient = { applicationId: number; inmateId: number; institutionCode: string; institutionName: string; maskedInmate: string; relationship: string };
+
+export async function listRecipients(db: Db, applicantId: number, locale: 'zh-TW' | 'en'): Promise<Recipient[]> {
+  const { rows } = await db.query(
+    `SELECT a.id, a.inmate_id, a.institution_code, i.name_zh, i.name_en, m.name, a.relationship
+       FROM service_application a JOIN inmate m ON m.id = a.inmate_id JOIN institution i ON i.code = a.institution_code
+      WHERE a.applicant_id = $1 AND a.service = 'contact_book' AND a.status IN ('approved', 'auto_approved') ORDER BY a.id`, [applicantId],
+  );
+  return rows.map((r) => ({
+    applicationId: Number(r.id), inmateId: Number(r.inmate_id), institutionCode: r.institution_code,
+    institutionName: locale === 'en' ? r.name_en : r.name_zh, maskedInmate: maskName(r.name), relationship: r.relationship,
+  }));
+}
+
+/** Adds whole days to a YYYY-MM-DD date. */
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+export type PostingState =
+  | { kind: 'open' }
+  | { kind: 'wait'; nextDate: string; intervalDays: number }
+  | { kind: 'suspended'; until: Date };
+
+/**
+ * Whether the applicant may post to this inmate today (Asia/Taipei): the interval counts from the
+ * date of their last post that was not rejected, with the institution's current parameter C.
+ */
+export async function postingState(db: Db, applicantId: number, recipient: { inmateId: number; institutionCode: string }, now: Date, excludePostId = 0): Promise<PostingState> {
+  const suspension = await activeSuspension(db, applicantId, now);
+  if (suspension) return { kind: 'suspended', until: suspension.endsAt };
+  const { rows } = await db.query<{ last: string | null; days: number }>(
+    `SELECT (SELECT to_char(max(posted_on), 'YYYY-MM-DD') FROM contact_book_post
+              WHERE applicant_id = $1 AND inmate_id = $2 AND status <> 'rejected' AND id <> $4) AS last,
+            (SELECT contact_book_interval_days FROM institution WHERE code = $3) AS days`,
+    [applicantId, recipient.inmateId, recipient.institutionCode, excludePostId],
+  );
+  const { last, days } = rows[0]!;
+  if (!last) return { kind: 'open' };
+  const nextDate = addDays(last, days);
+  return taipeiToday(now) < nextDate ? { kind: 'wait', nextDate, intervalDays: days } : { kind: 'open' };
+}
+
+export async function activeSuspension(db: Db, applicantId: number, now: Date): Promise<{ id: number; endsAt: Date } | null> {
+  const { rows } = await db.query<{ id: string; ends_at: Date }>(
+    `SELECT id, ends_at FROM contact_book_suspension WHERE applicant_id = $1 AND lifted_at IS NULL AND starts_at <= $2 AND ends_at > $2
+      ORDER BY ends_at DESC LIMIT 1`, [applicantId, now],
+  );
+  return rows[0] ? { id: Number(rows[0].id), endsAt: rows[0].ends_at } : null;
+}
+
+export type PostInput = { applicantId: number; applicationId: number; title: string; body: string; photo: StoredPhoto | null; submissionKey: string };
+export type PostField = 'recipient' | 'title' | 'body' | 'photo' | 'form';
+export type PostProblem = { key: MessageKey; params?: Record<string, string | number> };
+export type PostOutcome = { kind: 'posted'; postId: number } | { kind: 'errors'; errors: Partial<Record<PostField, PostProblem>> };
+
+/**
+ * 發佈家庭聯絡簿: records a post as 待審核. The interval and the suspension are checked here for a
+ * clear message, and again by the database (a trigger under a lock), which is what makes two posts
+ * sent at the same moment end as exactly one.
+ */
+export async function submitPost(pool: pg.Pool, input: PostInput, now: Date): Promise<PostOutcome> {
+  const errors: Partial<Record<PostField, PostProblem>> = {};
+  const title = input.title.normalize('NFC').trim();
+  const body = normalizePostText(input.body);
+  if (!title) errors.title = { key: 'error.post.titleRequired' };
+  else if (countCharacters(title) > POST_TITLE_MAX) errors.title = { key: 'error.post.titleTooLong', params: { max: POST_TITLE_MAX } };
+  if (!body) errors.body = { key: 'error.post.bodyRequired' };
+  else if (countCharacters(body) > POST_TEXT_MAX) errors.body = { key: 'error.post.bodyTooLong', params: { max: POST_TEXT_MAX, count: countCharacters(body) } };
+  try {
+    return await withTransaction(pool, async (tx): Promise<PostOutcome> => {
+      const recipient = (await listRecipients(tx, input.applicantId, 'zh-TW')).find((r) => r.applicationId === input.applicationId);
+      if (!recipient) errors.recipient = { key: 'error.post.recipient' };
+      else {
+        const state = await postingState(tx, input.applicantId, recipient, now);
+        if (state.kind === 'wait') errors.form = { key: 'error.post.tooSoon', params: { date: state.nextDate, days: state.intervalDays } };
+        if (state.kind === 'suspended') errors.form = { key: 'error.post.suspended', params: { date: taipeiToday(state.until) } };
+      }
+      if (Object.keys(errors).length || !recipient) return { kind: 'errors', errors };
+      const { rows } = await tx.query<{ id: string }>(
+        `INSERT INTO contact_book_post (application_id, applicant_id, inmate_id, institution_code, title, body, photo, photo_width, photo_height,
+                                        posted_on, submitted_at, submission_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+        [recipient.applicationId, input.applicantId, recipient.inmateId, recipient.institutionCode, title, body,
+          input.photo?.content ?? null, input.photo?.width ?? null, input.photo?.height ?? null, taipeiToday(now), now, input.submissionKey],
+      );
+      const postId = Number(rows[0]!.id);
+      await tx.query(`INSERT INTO contact_book_event (post_id, action, at) VALUES ($1, 'submitted', $2)`, [postId, now]);
+      return { kind: 'posted', postId };
+    });
+  } catch (err) {
+    if (isCheckViolation(err, 'contact_book_interval')) return { kind: 'errors', errors: { form: { key: 'error.post.justPosted' } } };
+    if (isCheckViolation(err, 'contact_book_suspended')) return { kind: 'errors', errors: { form: { key: 'error.post.suspendedNow' } } };
+    if (isUniqueViolation(err, 'contact_book_post_submission_key_key')) {
+      const { rows } = await pool.query<{ id: string }>('SELECT id FROM contact_book_post WHERE submission_key = $1 AND applicant_id = $2', [input.submissionKey, input.applicantId]);
+      if (rows[0]) return { kind: 'posted', postId: Number(rows[0].id) };
+    }
+    throw err;
+  }
+}
+
+export type PostDecision = { decision: 'approve' } | { decision: 'reject'; reason: string };
+export type PostReviewer = { staffId: number; institutionCode: string | null; ip: string | null };
+
+/**
+ * A staff decision on a pending post, with the same version check, history and audit log as service
+ * applications. The third rejection since the last suspension suspends posting for a month.
+ */
+export async function decidePost(pool: pg.Pool, postId: number, seenVersion: number, d: PostDecision, who: PostReviewer, now: Date): Promise<'decided' | 'already_decided' | 'not_found' | 'reason_required'> {
+  const reason = d.decision === 'reject' ? d.reason.trim() : null;
+  if (d.decision === 'reject' && (!reason || reason.length > 1000)) return 'reason_required';
+  return withTransaction(pool, async (tx) => {
+    const found = await tx.query<{ applicant_id: string; institution_code: string }>(
+      'SELECT applicant_id, institution_code FROM contact_book_post WHERE id = $1 AND ($2::char(4) IS NULL OR institution_code = $2)', [postId, who.institutionCode],
+    );
+    const post = found.rows[0];
+    if (!post) return 'not_found';
+    const status = d.decision === 'approve' ? 'approved' : 'rejected';
+    const updated = await tx.query(
+      `UPDATE contact_book_post SET status = $3, decided_at = $4, decided_by = $5, rejection_reason = $6, version = version + 1
+        WHERE id = $1 AND version = $2 AND status = 'pending'`, [postId, seenVersion, status, now, who.staffId, reason],
+    );
+    if (updated.rowCount === 0) return 'already_decided';
+    await tx.query('INSERT INTO contact_book_event (post_id, action, staff_id, reason, at) VALUES ($1, $2, $3, $4, $5)', [postId, status, who.staffId, reason, now]);
+    await tx.query(
+      `INSERT INTO audit_log (staff_id, action, object_type, object_id, institution_code, ip, details, at) VALUES ($1, $2, 'contact_book_post', $3, $4, $5, $6, $7)`,
+      [who.staffId, `contact_book_post.${status}`, postId, post.institution_code, who.ip, JSON.stringify({ reason }), now],
+    );
+    if (status === 'rejected') await suspendAfterRejections(tx, Number(post.applicant_id), post.institution_code, who, now);
+    return 'decided';
+  });
+}
+
+/** Rejections count since the end of the applicant's last suspension (or lifting); the third suspends. */
+async function suspendAfterRejections(tx: Db, applicantId: number, institutionCode: string, who: PostReviewer, now: Date): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock(2480, $1::int)', [applicantId]);
+  const { rows } = await tx.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM contact_book_event e JOIN contact_book_post p ON p.id = e.post_id
+      WHERE p.applicant_id = $1 AND e.action = 'rejected'
+        AND e.at > coalesce((SELECT max(least(coalesce(lifted_at, ends_at), ends_at)) FROM contact_book_suspension WHERE applicant_id = $1 AND starts_at <= $2),
+                            '-infinity')`, [applicantId, now],
+  );
+  if (rows[0]!.n < REJECTIONS_BEFORE_SUSPENSION) return;
+  if (await activeSuspension(tx, applicantId, now)) return;
+  const ends = new Date(now);
+  ends.setUTCMonth(ends.getUTCMonth() + SUSPENSION_MONTHS);
+  const { rows: made } = await tx.query<{ id: string }>(
+    'INSERT INTO contact_book_suspension (applicant_id, institution_code, starts_at, ends_at) VALUES ($1, $2, $3, $4) RETURNING id', [applicantId, institutionCode, now, ends],
+  );
+  await tx.query(
+    `INSERT INTO audit_log (staff_id, action, object_type, object_id, institution_code, ip, details, at) VALUES ($1, 'contact_book.suspended', 'contact_book_suspension', $2, $3, $4, $5, $6)`,
+    [who.staffId, Number(made[0]!.id), institutionCode, who.ip, JSON.stringify({ applicantId, until: ends.toISOString() }), now],
+  );
+}
+
+/** Staff lift a suspension early (their institution's, or any for the agency). */
+export async function liftSuspension(pool: pg.Pool, suspensionId: number, who: PostReviewer, now: Date): Promise<boolean> {
+  return withTransaction(pool, async (tx) => {
+    const { rowCount } = await tx.query(
+      `UPDATE contact_book_suspension SET lifted_at = $2, lifted_by = $3
+        WHERE id = $1 AND lifted_at IS NULL AND ends_at > $2 AND ($4::char(4) IS NULL OR institution_code = $4)`, [suspensionId, now, who.staffId, who.institutionCode],
+    );
+    if (!rowCount) return false;
+    await tx.query(
+      `INSERT INTO audit_log (staff_id, action, object_type, object_id, institution_code, ip, at) VALUES ($1, 'contact_book.suspension_lifted', 'contact_book_suspension', $2, $3, $4, $5)`,
+      [who.staffId, suspensionId, who.institutionCode, who.ip, now],
+    );
+    return true;
+  });
+}
+
+/** Correct a rejected post and send it again: the same post, back to 待審核, dated today. */
+export async function resendPost(pool: pg.Pool, applicantId: number, postId: number, seenVersion: number, edit: { title: string; body: string; photo: StoredPhoto | null | 'keep' }, now: Date): Promise<PostOutcome | { kind: 'not_found' }> {
+  const errors: Partial<Record<PostField, PostProblem>> = {};
+  const title = edit.title.normalize('NFC').trim();
+  const body = normalizePostText(edit.body);
+  if (!title) errors.title = { key: 'error.post.titleRequired' };
+  else if (countCharacters(title) > POST_TITLE_MAX) errors.title = { key: 'error.post.titleTooLong', params: { max: POST_TITLE_MAX } };
+  if (!body) errors.body = { key: 'error.post.bodyRequired' };
+  else if (countCharacters(body) > POST_TEXT_MAX) errors.body = { key: 'error.post.bodyTooLong', params: { max: POST_TEXT_MAX, count: countCharacters(body) } };
+  try {
+    return await withTransaction(pool, async (tx): Promise<PostOutcome | { kind: 'not_found' }> => {
+      const { rows } = await tx.query<{ inmate_id: string; institution_code: string; status: string; version: number }>(
+        'SELECT inmate_id, institution_code, status, version FROM contact_book_post WHERE id = $1 AND applicant_id = $2 FOR UPDATE', [postId, applicantId],
+      );
+      const post = rows[0];
+      if (!post) return { kind: 'not_found' };
+      if (post.status === 'pending' && post.version === seenVersion + 1) return { kind: 'posted', postId };
+      if (post.status !== 'rejected' || post.version !== seenVersion) return { kind: 'errors', errors: { form: { key: 'error.post.changed' } } };
+      const state = await postingState(tx, applicantId, { inmateId: Number(post.inmate_id), institutionCode: post.institution_code }, now, postId);
+      if (state.kind === 'wait') errors.form = { key: 'error.post.tooSoon', params: { date: state.nextDate, days: state.intervalDays } };
+      if (state.kind === 'suspended') errors.form = { key: 'error.post.suspended', params: { date: taipeiToday(state.until) } };
+      if (Object.keys(errors).length) return { kind: 'errors', errors };
+      const photo = edit.photo === 'keep' ? null : edit.photo;
+      await tx.query(
+        `UPDATE contact_book_post SET status = 'pending', decided_at = NULL, decided_by = NULL, rejection_reason = NULL, title = $2, body = $3,
+                photo = CASE WHEN $4 THEN photo ELSE $5 END, photo_width = CASE WHEN $4 THEN photo_width ELSE $6 END,
+                photo_height = CASE WHEN $4 THEN photo_height ELSE $7 END, posted_on = $8, submitted_at = $9, version = version + 1
+          WHERE id = $1`,
+        [postId, title, body, edit.photo === 'keep', photo?.content ?? null, photo?.width ?? null, photo?.height ?? null, taipeiToday(now), now],
+      );
+      await tx.query(`INSERT INTO contact_book_event (post_id, action, at) VALUES ($1, 'resubmitted', $2)`, [postId, now]);
+      return { kind: 'posted', postId };
+    });
+  } catch (err) {
+    if (isCheckViolation(err, 'contact_book_interval')) return { kind: 'errors', errors: { form: { key: 'error.post.justPosted' } } };
+    if (isCheckViolation(err, 'contact_book_suspended')) return { kind: 'errors', errors: { form: { key: 'error.post.suspendedNow' } } };
+    throw err;
+  }
 }
