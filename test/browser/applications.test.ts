@@ -123,4 +123,37 @@ RUNS.forEach((run, index) => {
   });
 });
 
+RUNS.forEach((run, index) => {
+  test(`each of the three forms passes axe; a lawyer applies with a mandate (${run.name})`, async (ctx) => {
+    const context = await newContext(ctx.browser, { javaScriptEnabled: run.javaScriptEnabled, viewport: run.viewport, baseURL: ctx.app.url });
+    const page = await context.newPage();
+    try {
+      await withScreenshotOnFailure(page, `${run.name}-forms`, async () => {
+        await page.goto('/signin');
+        await page.getByLabel(t('signin.email')).fill(`browser${index}@example.com`);
+        await page.getByLabel(t('field.password'), { exact: true }).fill(PASSWORD);
+        await page.getByRole('button', { name: t('signin.submit') }).click();
+        await page.waitForURL('**/account');
+        for (const slug of ['contact-book', 'visit', 'lawyer-visit']) {
+          await page.goto(`/applications/new/${slug}`);
+          await checkA11y(page, `${run.name}: ${slug} form`);
+        }
+        await page.getByLabel(t('apply.institution')).selectOption('2477');
+        await page.getByLabel(t('apply.callNumber')).fill(run.callNumber);
+        await page.getByLabel(t('apply.relationship')).selectOption('defender');
+        await page.getByLabel(t('apply.doc.identity')).setInputFiles(ctx.photo);
+        await page.getByLabel(t('apply.doc.mandate')).setInputFiles(ctx.pdf);
+        await page.getByRole('button', { name: t('apply.submit') }).click();
+        await page.waitForURL(/\/applications\/\d{8}-[0-9A-Z]{6}$/);
+        const text = await page.getByRole('main').innerText();
+        assert.match(text, t('applications.sent'));
+        assert.match(text, t('service.lawyer_visit'));
+        assert.match(text, t('relationship.defender'));
+      });
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 test.run();
