@@ -1,4 +1,4 @@
-import type { Db } from './infra/db.ts';
+import { conditions, pageOf, type Db } from './infra/db.ts';
 import type { ApplicationStatus, DocumentKind, Relationship, Service, VisitKind } from './applications.ts';
 import { SERVICES } from './applications.ts';
 
@@ -35,33 +35,25 @@ export type QueuePage = { rows: QueueRow[]; total: number; page: number; pages: 
 
 /** Pending first, oldest first: the order in which cases should be reviewed. */
 export async function listReviewQueue(db: Db, scope: string | null, f: QueueFilter, locale: 'zh-TW' | 'en'): Promise<QueuePage> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const add = (sql: string, value: unknown) => {
-    params.push(value);
-    where.push(sql.replace('?', `$${params.length}`));
-  };
-  if (scope) add('a.institution_code = ?', scope);
-  if (f.institutionCode) add('a.institution_code = ?', f.institutionCode);
-  if (f.callNumber) add('m.call_number = ?', f.callNumber);
-  if (f.status) add('a.status = ?', f.status);
-  if (f.service && SERVICES.includes(f.service)) add('a.service = ?', f.service);
-  if (f.from) add(`a.submitted_at >= (?::date)::timestamp AT TIME ZONE 'Asia/Taipei'`, f.from);
-  if (f.to) add(`a.submitted_at < ((?::date) + 1)::timestamp AT TIME ZONE 'Asia/Taipei'`, f.to);
-  const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const c = conditions();
+  if (scope) c.add('a.institution_code = ?', scope);
+  if (f.institutionCode) c.add('a.institution_code = ?', f.institutionCode);
+  if (f.callNumber) c.add('m.call_number = ?', f.callNumber);
+  if (f.status) c.add('a.status = ?', f.status);
+  if (f.service && SERVICES.includes(f.service)) c.add('a.service = ?', f.service);
+  if (f.from) c.add(`a.submitted_at >= (?::date)::timestamp AT TIME ZONE 'Asia/Taipei'`, f.from);
+  if (f.to) c.add(`a.submitted_at < ((?::date) + 1)::timestamp AT TIME ZONE 'Asia/Taipei'`, f.to);
   const from = `FROM service_application a JOIN inmate m ON m.id = a.inmate_id JOIN applicant p ON p.id = a.applicant_id
-                JOIN institution i ON i.code = a.institution_code ${whereSql}`;
-  const count = await db.query<{ n: string }>(`SELECT count(*) AS n ${from}`, params);
+                JOIN institution i ON i.code = a.institution_code ${c.sql()}`;
+  const count = await db.query<{ n: string }>(`SELECT count(*) AS n ${from}`, c.params);
   const total = Number(count.rows[0]!.n);
-  const pages = Math.max(1, Math.ceil(total / QUEUE_PAGE_SIZE));
-  const page = Math.min(Math.max(1, f.page), pages);
+  const { page, pages, limitSql } = pageOf(total, f.page, QUEUE_PAGE_SIZE);
   const { rows } = await db.query(
     `SELECT a.id, a.number, i.name_zh, i.name_en, m.name AS inmate_name, m.call_number, p.name AS applicant_name, a.relationship,
             a.service, a.status, a.submitted_at, a.decided_at
        ${from}
-      ORDER BY (a.status = 'pending') DESC, a.submitted_at ASC, a.id ASC
-      LIMIT ${QUEUE_PAGE_SIZE} OFFSET ${(page - 1) * QUEUE_PAGE_SIZE}`,
-    params,
+      ORDER BY (a.status = 'pending') DESC, a.submitted_at ASC, a.id ASC ${limitSql}`,
+    c.params,
   );
   return {
     total, page, pages,

@@ -5,6 +5,7 @@ import { taipeiToday } from './infra/clock.ts';
 import { translator, type MessageKey } from './infra/i18n.ts';
 import { lookUpInmate, maskName } from './inmates.ts';
 import { enqueueMail } from './notifications.ts';
+import { recordStaffAction } from './staff.ts';
 import { applicationDecisionMail, applicationPendingMail } from './mails.ts';
 import { MB, type StoredDocument } from './documents.ts';
 
@@ -113,7 +114,7 @@ export async function submitApplication(pool: pg.Pool, input: ApplicationInput, 
       if (previous) {
         const same = previous.service === input.service && previous.institutionCode === input.institutionCode && previous.callNumber === input.callNumber.trim();
         // Files sent again with the repeated form are not kept as drafts nobody will send.
-        if (same) await tx.query('DELETE FROM application_upload WHERE applicant_id = $1 AND submission_key = $2', [input.applicantId, input.submissionKey]);
+        if (same) await discardDrafts(tx, input.applicantId, input.submissionKey);
         return same
           ? ({ kind: 'submitted', applicationId: previous.applicationId, number: previous.number } as const)
           : ({ kind: 'errors', errors: { form: { key: 'error.application.formUsed' } } } as const);
@@ -128,14 +129,7 @@ export async function submitApplication(pool: pg.Pool, input: ApplicationInput, 
         [number, input.applicantId, inmateId, input.institutionCode, input.service, kinds, input.relationship, input.submissionKey, now],
       );
       const applicationId = rows[0]!.id;
-      // The form's drafts become the application's documents.
-      await tx.query(
-        `INSERT INTO application_document (application_id, kind, file_name, media_type, uploaded_bytes, content, sha256, created_at)
-         SELECT $1, kind, file_name, media_type, uploaded_bytes, content, sha256, $4 FROM application_upload
-          WHERE applicant_id = $2 AND submission_key = $3 ORDER BY id`,
-        [applicationId, input.applicantId, input.submissionKey, now],
-      );
-      await tx.query('DELETE FROM application_upload WHERE applicant_id = $1 AND submission_key = $2', [input.applicantId, input.submissionKey]);
+      await draftsBecomeDocuments(tx, applicationId, input.applicantId, input.submissionKey, now);
       await tx.query(`INSERT INTO application_event (application_id, action, at) VALUES ($1, 'submitted', $2)`, [applicationId, now]);
       const view = await mailView(tx, applicationId);
       await enqueueMail(tx, applicationPendingMail(view));
@@ -180,7 +174,7 @@ export async function resubmitApplication(pool: pg.Pool, input: ResubmitInput, n
       const applicationId = Number(app.id);
       // The same correction sent twice (double click, back and resend): the first one already did it.
       if (app.status === 'pending' && app.version === input.seenVersion + 1) {
-        await tx.query('DELETE FROM application_upload WHERE applicant_id = $1 AND submission_key = $2', [input.applicantId, input.submissionKey]);
+        await discardDrafts(tx, input.applicantId, input.submissionKey);
         return { kind: 'submitted', applicationId, number: input.number };
       }
       if (app.status !== 'rejected') return { kind: 'not_rejected', number: input.number };
@@ -211,13 +205,7 @@ export async function resubmitApplication(pool: pg.Pool, input: ResubmitInput, n
         'UPDATE application_document SET replaced_at = $3 WHERE application_id = $1 AND replaced_at IS NULL AND NOT (id = ANY($2::bigint[]))',
         [applicationId, kept.map((d) => d.id), now],
       );
-      await tx.query(
-        `INSERT INTO application_document (application_id, kind, file_name, media_type, uploaded_bytes, content, sha256, created_at)
-         SELECT $1, kind, file_name, media_type, uploaded_bytes, content, sha256, $4 FROM application_upload
-          WHERE applicant_id = $2 AND submission_key = $3 ORDER BY id`,
-        [applicationId, input.applicantId, input.submissionKey, now],
-      );
-      await tx.query('DELETE FROM application_upload WHERE applicant_id = $1 AND submission_key = $2', [input.applicantId, input.submissionKey]);
+      await draftsBecomeDocuments(tx, applicationId, input.applicantId, input.submissionKey, now);
       await tx.query(
         `UPDATE service_application SET status = 'pending', decided_at = NULL, decided_by = NULL, rejection_reason = NULL,
                 relationship = $2, visit_kinds = $3, version = version + 1 WHERE id = $1`,
@@ -268,6 +256,21 @@ export async function listOwnDocuments(db: Db, applicantId: number, number: stri
       WHERE a.number = $1 AND a.applicant_id = $2 AND d.replaced_at IS NULL ORDER BY d.kind, d.id`, [number, applicantId],
   );
   return rows.map((d) => ({ id: Number(d.id), applicationId: Number(d.application_id), kind: d.kind, fileName: d.file_name, uploadedBytes: d.uploaded_bytes }));
+}
+
+/** A form's drafts become the application's documents (in the caller's transaction). */
+async function draftsBecomeDocuments(tx: Db, applicationId: number, applicantId: number, submissionKey: string, now: Date): Promise<void> {
+  await tx.query(
+    `INSERT INTO application_document (application_id, kind, file_name, media_type, uploaded_bytes, content, sha256, created_at)
+     SELECT $1, kind, file_name, media_type, uploaded_bytes, content, sha256, $4 FROM application_upload
+      WHERE applicant_id = $2 AND submission_key = $3 ORDER BY id`,
+    [applicationId, applicantId, submissionKey, now],
+  );
+  await discardDrafts(tx, applicantId, submissionKey);
+}
+
+async function discardDrafts(tx: Db, applicantId: number, submissionKey: string): Promise<void> {
+  await tx.query('DELETE FROM application_upload WHERE applicant_id = $1 AND submission_key = $2', [applicantId, submissionKey]);
 }
 
 /** One form action at a time per applicant: uploads and submissions cannot interleave. */
@@ -342,11 +345,10 @@ export async function decideApplication(pool: pg.Pool, applicationId: number, se
     if (updated.rowCount === 0) return 'already_decided';
     await tx.query('INSERT INTO application_event (application_id, action, staff_id, reason, at) VALUES ($1, $2, $3, $4, $5)', [applicationId, status, who.staffId, reason, now]);
     const view = await mailView(tx, applicationId);
-    await tx.query(
-      `INSERT INTO audit_log (staff_id, action, object_type, object_id, institution_code, ip, details, at)
-       VALUES ($1, $2, 'service_application', $3, $4, $5, $6, $7)`,
-      [who.staffId, `application.${status}`, applicationId, view.institutionCode, who.ip, JSON.stringify({ number: view.number, reason }), now],
-    );
+    await recordStaffAction(tx, {
+      staffId: who.staffId, action: `application.${status}`, objectType: 'service_application', objectId: applicationId,
+      institutionCode: view.institutionCode, ip: who.ip, details: { number: view.number, reason }, at: now,
+    });
     await enqueueMail(tx, applicationDecisionMail(view));
     return 'decided';
   });

@@ -4,6 +4,7 @@ import { taipeiToday } from './infra/clock.ts';
 import { maskName } from './inmates.ts';
 import type { MessageKey } from './infra/i18n.ts';
 import type { StoredPhoto } from './documents.ts';
+import { recordStaffAction } from './staff.ts';
 
 /**
  * The family contact book (家庭聯絡簿, 愛在雲端): an approved family member sends the inmate a short
@@ -103,21 +104,15 @@ export type PostOutcome = { kind: 'posted'; postId: number } | { kind: 'errors';
  * sent at the same moment end as exactly one.
  */
 export async function submitPost(pool: pg.Pool, input: PostInput, now: Date): Promise<PostOutcome> {
-  const errors: Partial<Record<PostField, PostProblem>> = {};
-  const title = input.title.normalize('NFC').trim();
-  const body = normalizePostText(input.body);
-  if (!title) errors.title = { key: 'error.post.titleRequired' };
-  else if (countCharacters(title) > POST_TITLE_MAX) errors.title = { key: 'error.post.titleTooLong', params: { max: POST_TITLE_MAX } };
-  if (!body) errors.body = { key: 'error.post.bodyRequired' };
-  else if (countCharacters(body) > POST_TEXT_MAX) errors.body = { key: 'error.post.bodyTooLong', params: { max: POST_TEXT_MAX, count: countCharacters(body) } };
+  const { title, body, errors } = checkPostText(input);
   try {
     return await withTransaction(pool, async (tx): Promise<PostOutcome> => {
       const recipient = (await listRecipients(tx, input.applicantId, 'zh-TW')).find((r) => r.applicationId === input.applicationId);
       if (!recipient) errors.recipient = { key: 'error.post.recipient' };
       else {
         const state = await postingState(tx, input.applicantId, recipient, now);
-        if (state.kind === 'wait') errors.form = { key: 'error.post.tooSoon', params: { date: state.nextDate, days: state.intervalDays } };
-        if (state.kind === 'suspended') errors.form = { key: 'error.post.suspended', params: { date: taipeiToday(state.until) } };
+        const problem = stateProblem(state);
+        if (problem) errors.form = problem;
       }
       if (Object.keys(errors).length || !recipient) return { kind: 'errors', errors };
       const { rows } = await tx.query<{ id: string }>(
@@ -132,14 +127,40 @@ export async function submitPost(pool: pg.Pool, input: PostInput, now: Date): Pr
       return { kind: 'posted', postId };
     });
   } catch (err) {
-    if (isCheckViolation(err, 'contact_book_interval')) return { kind: 'errors', errors: { form: { key: 'error.post.justPosted' } } };
-    if (isCheckViolation(err, 'contact_book_suspended')) return { kind: 'errors', errors: { form: { key: 'error.post.suspendedNow' } } };
+    const refused = refusedByDatabase(err);
+    if (refused) return { kind: 'errors', errors: { form: refused } };
     if (isUniqueViolation(err, 'contact_book_post_submission_key_key')) {
       const { rows } = await pool.query<{ id: string }>('SELECT id FROM contact_book_post WHERE submission_key = $1 AND applicant_id = $2', [input.submissionKey, input.applicantId]);
       if (rows[0]) return { kind: 'posted', postId: Number(rows[0].id) };
     }
     throw err;
   }
+}
+
+/** The title and the note as stored, and what is wrong with them. */
+function checkPostText(p: { title: string; body: string }) {
+  const errors: Partial<Record<PostField, PostProblem>> = {};
+  const title = p.title.normalize('NFC').trim();
+  const body = normalizePostText(p.body);
+  if (!title) errors.title = { key: 'error.post.titleRequired' };
+  else if (countCharacters(title) > POST_TITLE_MAX) errors.title = { key: 'error.post.titleTooLong', params: { max: POST_TITLE_MAX } };
+  const count = countCharacters(body);
+  if (!body) errors.body = { key: 'error.post.bodyRequired' };
+  else if (count > POST_TEXT_MAX) errors.body = { key: 'error.post.bodyTooLong', params: { max: POST_TEXT_MAX, count } };
+  return { title, body, errors };
+}
+
+function stateProblem(state: PostingState): PostProblem | null {
+  if (state.kind === 'wait') return { key: 'error.post.tooSoon', params: { date: state.nextDate, days: state.intervalDays } };
+  if (state.kind === 'suspended') return { key: 'error.post.suspended', params: { date: taipeiToday(state.until) } };
+  return null;
+}
+
+/** The database's own rules (the trigger), when a post got past the checks above in a race. */
+function refusedByDatabase(err: unknown): PostProblem | null {
+  if (isCheckViolation(err, 'contact_book_interval')) return { key: 'error.post.justPosted' };
+  if (isCheckViolation(err, 'contact_book_suspended')) return { key: 'error.post.suspendedNow' };
+  return null;
 }
 
 export type PostDecision = { decision: 'approve' } | { decision: 'reject'; reason: string };
@@ -165,10 +186,10 @@ export async function decidePost(pool: pg.Pool, postId: number, seenVersion: num
     );
     if (updated.rowCount === 0) return 'already_decided';
     await tx.query('INSERT INTO contact_book_event (post_id, action, staff_id, reason, at) VALUES ($1, $2, $3, $4, $5)', [postId, status, who.staffId, reason, now]);
-    await tx.query(
-      `INSERT INTO audit_log (staff_id, action, object_type, object_id, institution_code, ip, details, at) VALUES ($1, $2, 'contact_book_post', $3, $4, $5, $6, $7)`,
-      [who.staffId, `contact_book_post.${status}`, postId, post.institution_code, who.ip, JSON.stringify({ reason }), now],
-    );
+    await recordStaffAction(tx, {
+      staffId: who.staffId, action: `contact_book_post.${status}`, objectType: 'contact_book_post', objectId: postId,
+      institutionCode: post.institution_code, ip: who.ip, details: { reason }, at: now,
+    });
     if (status === 'rejected') await suspendAfterRejections(tx, Number(post.applicant_id), post.institution_code, who, now);
     return 'decided';
   });
@@ -190,10 +211,10 @@ async function suspendAfterRejections(tx: Db, applicantId: number, institutionCo
   const { rows: made } = await tx.query<{ id: string }>(
     'INSERT INTO contact_book_suspension (applicant_id, institution_code, starts_at, ends_at) VALUES ($1, $2, $3, $4) RETURNING id', [applicantId, institutionCode, now, ends],
   );
-  await tx.query(
-    `INSERT INTO audit_log (staff_id, action, object_type, object_id, institution_code, ip, details, at) VALUES ($1, 'contact_book.suspended', 'contact_book_suspension', $2, $3, $4, $5, $6)`,
-    [who.staffId, Number(made[0]!.id), institutionCode, who.ip, JSON.stringify({ applicantId, until: ends.toISOString() }), now],
-  );
+  await recordStaffAction(tx, {
+    staffId: who.staffId, action: 'contact_book.suspended', objectType: 'contact_book_suspension', objectId: Number(made[0]!.id),
+    institutionCode, ip: who.ip, details: { applicantId, until: ends.toISOString() }, at: now,
+  });
 }
 
 /** Staff lift a suspension early (their institution's, or any for the agency). */
@@ -204,23 +225,17 @@ export async function liftSuspension(pool: pg.Pool, suspensionId: number, who: P
         WHERE id = $1 AND lifted_at IS NULL AND ends_at > $2 AND ($4::char(4) IS NULL OR institution_code = $4)`, [suspensionId, now, who.staffId, who.institutionCode],
     );
     if (!rowCount) return false;
-    await tx.query(
-      `INSERT INTO audit_log (staff_id, action, object_type, object_id, institution_code, ip, at) VALUES ($1, 'contact_book.suspension_lifted', 'contact_book_suspension', $2, $3, $4, $5)`,
-      [who.staffId, suspensionId, who.institutionCode, who.ip, now],
-    );
+    await recordStaffAction(tx, {
+      staffId: who.staffId, action: 'contact_book.suspension_lifted', objectType: 'contact_book_suspension', objectId: suspensionId,
+      institutionCode: who.institutionCode, ip: who.ip, at: now,
+    });
     return true;
   });
 }
 
 /** Correct a rejected post and send it again: the same post, back to 待審核, dated today. */
 export async function resendPost(pool: pg.Pool, applicantId: number, postId: number, seenVersion: number, edit: { title: string; body: string; photo: StoredPhoto | null | 'keep' }, now: Date): Promise<PostOutcome | { kind: 'not_found' }> {
-  const errors: Partial<Record<PostField, PostProblem>> = {};
-  const title = edit.title.normalize('NFC').trim();
-  const body = normalizePostText(edit.body);
-  if (!title) errors.title = { key: 'error.post.titleRequired' };
-  else if (countCharacters(title) > POST_TITLE_MAX) errors.title = { key: 'error.post.titleTooLong', params: { max: POST_TITLE_MAX } };
-  if (!body) errors.body = { key: 'error.post.bodyRequired' };
-  else if (countCharacters(body) > POST_TEXT_MAX) errors.body = { key: 'error.post.bodyTooLong', params: { max: POST_TEXT_MAX, count: countCharacters(body) } };
+  const { title, body, errors } = checkPostText(edit);
   try {
     return await withTransaction(pool, async (tx): Promise<PostOutcome | { kind: 'not_found' }> => {
       const { rows } = await tx.query<{ inmate_id: string; institution_code: string; status: string; version: number }>(
@@ -231,8 +246,8 @@ export async function resendPost(pool: pg.Pool, applicantId: number, postId: num
       if (post.status === 'pending' && post.version === seenVersion + 1) return { kind: 'posted', postId };
       if (post.status !== 'rejected' || post.version !== seenVersion) return { kind: 'errors', errors: { form: { key: 'error.post.changed' } } };
       const state = await postingState(tx, applicantId, { inmateId: Number(post.inmate_id), institutionCode: post.institution_code }, now, postId);
-      if (state.kind === 'wait') errors.form = { key: 'error.post.tooSoon', params: { date: state.nextDate, days: state.intervalDays } };
-      if (state.kind === 'suspended') errors.form = { key: 'error.post.suspended', params: { date: taipeiToday(state.until) } };
+      const problem = stateProblem(state);
+      if (problem) errors.form = problem;
       if (Object.keys(errors).length) return { kind: 'errors', errors };
       const photo = edit.photo === 'keep' ? null : edit.photo;
       await tx.query(
@@ -246,8 +261,8 @@ export async function resendPost(pool: pg.Pool, applicantId: number, postId: num
       return { kind: 'posted', postId };
     });
   } catch (err) {
-    if (isCheckViolation(err, 'contact_book_interval')) return { kind: 'errors', errors: { form: { key: 'error.post.justPosted' } } };
-    if (isCheckViolation(err, 'contact_book_suspended')) return { kind: 'errors', errors: { form: { key: 'error.post.suspendedNow' } } };
+    const refused = refusedByDatabase(err);
+    if (refused) return { kind: 'errors', errors: { form: refused } };
     throw err;
   }
 }

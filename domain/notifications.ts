@@ -1,4 +1,4 @@
-import type { Db } from './infra/db.ts';
+import { conditions, pageOf, type Db } from './infra/db.ts';
 
 /**
  * The outbox and notification log. A notification is written in the same transaction as the action
@@ -110,28 +110,21 @@ export type NotificationLogEntry = NotificationRow & { institution_name: string 
  * including account mails that belong to no institution.
  */
 export async function searchNotifications(db: Db, scope: string | null, f: NotificationFilter, locale: 'zh-TW' | 'en'): Promise<{ rows: NotificationLogEntry[]; total: number; page: number; pages: number }> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const add = (sql: string, value: unknown) => {
-    params.push(value);
-    where.push(sql.replaceAll('?', `$${params.length}`));
-  };
-  if (scope) add('n.institution_code = ?', scope);
-  if (f.institutionCode) add('n.institution_code = ?', f.institutionCode);
-  if (f.status) add('n.status = ?', f.status);
-  if (f.channel) add('n.channel = ?', f.channel);
-  if (f.text) add(`(n.recipient ILIKE ? OR n.subject ILIKE ? OR n.body_text ILIKE ?)`, `%${f.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-  if (f.from) add(`n.created_at >= (?::date)::timestamp AT TIME ZONE 'Asia/Taipei'`, f.from);
-  if (f.to) add(`n.created_at < ((?::date) + 1)::timestamp AT TIME ZONE 'Asia/Taipei'`, f.to);
-  const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const count = await db.query<{ n: string }>(`SELECT count(*) AS n FROM notification n ${whereSql}`, params);
+  const c = conditions();
+  if (scope) c.add('n.institution_code = ?', scope);
+  if (f.institutionCode) c.add('n.institution_code = ?', f.institutionCode);
+  if (f.status) c.add('n.status = ?', f.status);
+  if (f.channel) c.add('n.channel = ?', f.channel);
+  if (f.text) c.add(`(n.recipient ILIKE ? OR n.subject ILIKE ? OR n.body_text ILIKE ?)`, `%${f.text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
+  if (f.from) c.add(`n.created_at >= (?::date)::timestamp AT TIME ZONE 'Asia/Taipei'`, f.from);
+  if (f.to) c.add(`n.created_at < ((?::date) + 1)::timestamp AT TIME ZONE 'Asia/Taipei'`, f.to);
+  const count = await db.query<{ n: string }>(`SELECT count(*) AS n FROM notification n ${c.sql()}`, c.params);
   const total = Number(count.rows[0]!.n);
-  const pages = Math.max(1, Math.ceil(total / LOG_PAGE_SIZE));
-  const page = Math.min(Math.max(1, f.page), pages);
+  const { page, pages, limitSql } = pageOf(total, f.page, LOG_PAGE_SIZE);
   const { rows } = await db.query<NotificationRow & { name_zh: string | null; name_en: string | null }>(
-    `SELECT n.*, i.name_zh, i.name_en FROM notification n LEFT JOIN institution i ON i.code = n.institution_code ${whereSql}
-      ORDER BY n.created_at DESC, n.id DESC LIMIT ${LOG_PAGE_SIZE} OFFSET ${(page - 1) * LOG_PAGE_SIZE}`,
-    params,
+    `SELECT n.*, i.name_zh, i.name_en FROM notification n LEFT JOIN institution i ON i.code = n.institution_code ${c.sql()}
+      ORDER BY n.created_at DESC, n.id DESC ${limitSql}`,
+    c.params,
   );
   return {
     total, page, pages,

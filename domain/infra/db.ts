@@ -41,3 +41,24 @@ export function isCheckViolation(err: unknown, constraint: string): boolean {
   const e = err as { code?: string; constraint?: string };
   return e?.code === '23514' && e.constraint === constraint;
 }
+
+/** A WHERE clause built from optional filters: each `?` in a condition is that condition's value. */
+export function conditions() {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  return {
+    params,
+    add(sql: string, value: unknown): void {
+      params.push(value);
+      where.push(sql.replaceAll('?', `$${params.length}`));
+    },
+    sql: () => (where.length ? `WHERE ${where.join(' AND ')}` : ''),
+  };
+}
+
+/** The page to show of `total` rows (a page past the end shows the last), with its LIMIT/OFFSET. */
+export function pageOf(total: number, requested: number, size: number): { page: number; pages: number; limitSql: string } {
+  const pages = Math.max(1, Math.ceil(total / size));
+  const page = Math.min(Math.max(1, Math.trunc(requested) || 1), pages);
+  return { page, pages, limitSql: `LIMIT ${size} OFFSET ${(page - 1) * size}` };
+}
