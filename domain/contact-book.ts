@@ -2,9 +2,11 @@ import type pg from 'pg';
 import { type Db, isCheckViolation, isUniqueViolation, withTransaction } from './infra/db.ts';
 import { taipeiToday } from './infra/clock.ts';
 import { maskName } from './inmates.ts';
-import type { MessageKey } from './infra/i18n.ts';
+import { type Locale, type MessageKey, translator } from './infra/i18n.ts';
 import type { StoredPhoto } from './documents.ts';
 import { recordStaffAction } from './staff.ts';
+import { enqueueMail } from './notifications.ts';
+import { postDecisionMail, type PostMailView } from './mails.ts';
 
 /**
  * The family contact book (家庭聯絡簿, 愛在雲端): an approved family member sends the inmate a short
@@ -115,12 +117,14 @@ export async function submitPost(pool: pg.Pool, input: PostInput, now: Date): Pr
         if (problem) errors.form = problem;
       }
       if (Object.keys(errors).length || !recipient) return { kind: 'errors', errors };
+      // The photo kept while the form was being filled becomes the post's, in the same transaction.
+      const photo = input.photo ?? await takePhotoDraft(tx, input.applicantId, input.submissionKey);
       const { rows } = await tx.query<{ id: string }>(
         `INSERT INTO contact_book_post (application_id, applicant_id, inmate_id, institution_code, title, body, photo, photo_width, photo_height,
                                         posted_on, submitted_at, submission_key)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
         [recipient.applicationId, input.applicantId, recipient.inmateId, recipient.institutionCode, title, body,
-          input.photo?.content ?? null, input.photo?.width ?? null, input.photo?.height ?? null, taipeiToday(now), now, input.submissionKey],
+          photo?.content ?? null, photo?.width ?? null, photo?.height ?? null, taipeiToday(now), now, input.submissionKey],
       );
       const postId = Number(rows[0]!.id);
       await tx.query(`INSERT INTO contact_book_event (post_id, action, at) VALUES ($1, 'submitted', $2)`, [postId, now]);
@@ -163,22 +167,31 @@ function refusedByDatabase(err: unknown): PostProblem | null {
   return null;
 }
 
-export type PostDecision = { decision: 'approve' } | { decision: 'reject'; reason: string };
+export type PostDecision = { decision: 'approve' } | { decision: 'reject'; reason: string; reasonCode?: PostRejectionReason | null };
 export type PostReviewer = { staffId: number; institutionCode: string | null; ip: string | null };
+/** Common reasons for a post; the text stored is what the family reads, in their language. */
+export const POST_REJECTION_REASONS = ['notFamily', 'unsafeContent', 'photoUnclear', 'codedMessage'] as const;
+export type PostRejectionReason = (typeof POST_REJECTION_REASONS)[number];
 
 /**
- * A staff decision on a pending post, with the same version check, history and audit log as service
- * applications. The third rejection since the last suspension suspends posting for a month.
+ * A staff decision on a pending post, with the same version check, history, audit log and result
+ * mail as service applications. The third rejection since the last suspension suspends posting for a
+ * month. A common reason is written in the applicant's language, then the reviewer's own words.
  */
 export async function decidePost(pool: pg.Pool, postId: number, seenVersion: number, d: PostDecision, who: PostReviewer, now: Date): Promise<'decided' | 'already_decided' | 'not_found' | 'reason_required'> {
-  const reason = d.decision === 'reject' ? d.reason.trim() : null;
-  if (d.decision === 'reject' && (!reason || reason.length > 1000)) return 'reason_required';
+  const ownWords = d.decision === 'reject' ? d.reason.trim() : '';
+  const code = d.decision === 'reject' ? d.reasonCode ?? null : null;
+  if (d.decision === 'reject' && ((!ownWords && !code) || ownWords.length > 900)) return 'reason_required';
+  if (!Number.isSafeInteger(postId) || postId <= 0) return 'not_found';
   return withTransaction(pool, async (tx) => {
-    const found = await tx.query<{ applicant_id: string; institution_code: string }>(
-      'SELECT applicant_id, institution_code FROM contact_book_post WHERE id = $1 AND ($2::char(4) IS NULL OR institution_code = $2)', [postId, who.institutionCode],
+    const found = await tx.query<{ applicant_id: string; institution_code: string; locale: Locale }>(
+      `SELECT p.applicant_id, p.institution_code, x.locale FROM contact_book_post p JOIN applicant x ON x.id = p.applicant_id
+        WHERE p.id = $1 AND ($2::char(4) IS NULL OR p.institution_code = $2)`, [postId, who.institutionCode],
     );
     const post = found.rows[0];
     if (!post) return 'not_found';
+    const t = translator(post.locale);
+    const reason = d.decision === 'approve' ? null : [code ? t(`postRejectReason.${code}`) : '', ownWords].filter(Boolean).join('\n');
     const status = d.decision === 'approve' ? 'approved' : 'rejected';
     const updated = await tx.query(
       `UPDATE contact_book_post SET status = $3, decided_at = $4, decided_by = $5, rejection_reason = $6, version = version + 1
@@ -190,13 +203,14 @@ export async function decidePost(pool: pg.Pool, postId: number, seenVersion: num
       staffId: who.staffId, action: `contact_book_post.${status}`, objectType: 'contact_book_post', objectId: postId,
       institutionCode: post.institution_code, ip: who.ip, details: { reason }, at: now,
     });
-    if (status === 'rejected') await suspendAfterRejections(tx, Number(post.applicant_id), post.institution_code, who, now);
+    const suspendedUntil = status === 'rejected' ? await suspendAfterRejections(tx, Number(post.applicant_id), post.institution_code, who, now) : null;
+    await enqueueMail(tx, postDecisionMail({ ...(await postMailView(tx, postId)), suspendedUntil }));
     return 'decided';
   });
 }
 
 /** Rejections count since the end of the applicant's last suspension (or lifting); the third suspends. */
-async function suspendAfterRejections(tx: Db, applicantId: number, institutionCode: string, who: PostReviewer, now: Date): Promise<void> {
+async function suspendAfterRejections(tx: Db, applicantId: number, institutionCode: string, who: PostReviewer, now: Date): Promise<Date | null> {
   await tx.query('SELECT pg_advisory_xact_lock(2480, $1::int)', [applicantId]);
   const { rows } = await tx.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM contact_book_event e JOIN contact_book_post p ON p.id = e.post_id
@@ -204,8 +218,8 @@ async function suspendAfterRejections(tx: Db, applicantId: number, institutionCo
         AND e.at > coalesce((SELECT max(least(coalesce(lifted_at, ends_at), ends_at)) FROM contact_book_suspension WHERE applicant_id = $1 AND starts_at <= $2),
                             '-infinity')`, [applicantId, now],
   );
-  if (rows[0]!.n < REJECTIONS_BEFORE_SUSPENSION) return;
-  if (await activeSuspension(tx, applicantId, now)) return;
+  if (rows[0]!.n < REJECTIONS_BEFORE_SUSPENSION) return null;
+  if (await activeSuspension(tx, applicantId, now)) return null;
   const ends = new Date(now);
   ends.setUTCMonth(ends.getUTCMonth() + SUSPENSION_MONTHS);
   const { rows: made } = await tx.query<{ id: string }>(
@@ -215,6 +229,7 @@ async function suspendAfterRejections(tx: Db, applicantId: number, institutionCo
     staffId: who.staffId, action: 'contact_book.suspended', objectType: 'contact_book_suspension', objectId: Number(made[0]!.id),
     institutionCode, ip: who.ip, details: { applicantId, until: ends.toISOString() }, at: now,
   });
+  return ends;
 }
 
 /** Staff lift a suspension early (their institution's, or any for the agency). */
@@ -234,7 +249,11 @@ export async function liftSuspension(pool: pg.Pool, suspensionId: number, who: P
 }
 
 /** Correct a rejected post and send it again: the same post, back to 待審核, dated today. */
-export async function resendPost(pool: pg.Pool, applicantId: number, postId: number, seenVersion: number, edit: { title: string; body: string; photo: StoredPhoto | null | 'keep' }, now: Date): Promise<PostOutcome | { kind: 'not_found' }> {
+export async function resendPost(
+  pool: pg.Pool, applicantId: number, postId: number, seenVersion: number,
+  /** photo: a new one, none, or keep the one sent; a photo kept as a draft under submissionKey replaces it */
+  edit: { title: string; body: string; photo: StoredPhoto | null | 'keep'; submissionKey?: string }, now: Date,
+): Promise<PostOutcome | { kind: 'not_found' }> {
   const { title, body, errors } = checkPostText(edit);
   try {
     return await withTransaction(pool, async (tx): Promise<PostOutcome | { kind: 'not_found' }> => {
@@ -249,13 +268,15 @@ export async function resendPost(pool: pg.Pool, applicantId: number, postId: num
       const problem = stateProblem(state);
       if (problem) errors.form = problem;
       if (Object.keys(errors).length) return { kind: 'errors', errors };
-      const photo = edit.photo === 'keep' ? null : edit.photo;
+      const draft = edit.submissionKey ? await takePhotoDraft(tx, applicantId, edit.submissionKey) : null;
+      const keep = !draft && edit.photo === 'keep';
+      const photo = draft ?? (edit.photo === 'keep' ? null : edit.photo);
       await tx.query(
         `UPDATE contact_book_post SET status = 'pending', decided_at = NULL, decided_by = NULL, rejection_reason = NULL, title = $2, body = $3,
                 photo = CASE WHEN $4 THEN photo ELSE $5 END, photo_width = CASE WHEN $4 THEN photo_width ELSE $6 END,
                 photo_height = CASE WHEN $4 THEN photo_height ELSE $7 END, posted_on = $8, submitted_at = $9, version = version + 1
           WHERE id = $1`,
-        [postId, title, body, edit.photo === 'keep', photo?.content ?? null, photo?.width ?? null, photo?.height ?? null, taipeiToday(now), now],
+        [postId, title, body, keep, photo?.content ?? null, photo?.width ?? null, photo?.height ?? null, taipeiToday(now), now],
       );
       await tx.query(`INSERT INTO contact_book_event (post_id, action, at) VALUES ($1, 'resubmitted', $2)`, [postId, now]);
       return { kind: 'posted', postId };
@@ -265,4 +286,111 @@ export async function resendPost(pool: pg.Pool, applicantId: number, postId: num
     if (refused) return { kind: 'errors', errors: { form: refused } };
     throw err;
   }
+}
+
+/** The recipient, relationship and subject of a post, for the result mail (seed 001). */
+async function postMailView(db: Db, postId: number): Promise<PostMailView> {
+  const { rows } = await db.query(
+    `SELECT p.id, p.applicant_id, p.institution_code, p.title, p.status, p.rejection_reason, a.relationship, x.email, x.locale, i.name_zh, i.name_en, m.name
+       FROM contact_book_post p JOIN service_application a ON a.id = p.application_id JOIN applicant x ON x.id = p.applicant_id
+       JOIN institution i ON i.code = p.institution_code JOIN inmate m ON m.id = p.inmate_id WHERE p.id = $1`, [postId],
+  );
+  const r = rows[0]!;
+  return {
+    postId: Number(r.id), applicantId: Number(r.applicant_id), to: r.email, locale: r.locale, institutionCode: r.institution_code,
+    institutionName: r.locale === 'en' ? r.name_en : r.name_zh, maskedInmate: maskName(r.name), relationship: r.relationship,
+    title: r.title, status: r.status, rejectionReason: r.rejection_reason, suspendedUntil: null,
+  };
+}
+
+// ---- the photo kept while the form is being filled (one per form) ----
+
+export type PhotoDraft = { fileName: string; uploadedBytes: number; width: number; height: number };
+
+/** Keeps the form's photo; a second photo sent with the same form replaces the first. */
+export async function keepPhotoDraft(db: Db, applicantId: number, submissionKey: string, photo: StoredPhoto, now: Date): Promise<void> {
+  await db.query(
+    `INSERT INTO contact_book_photo_draft (applicant_id, submission_key, file_name, uploaded_bytes, content, width, height, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+     ON CONFLICT (applicant_id, submission_key) DO UPDATE SET file_name = EXCLUDED.file_name, uploaded_bytes = EXCLUDED.uploaded_bytes,
+       content = EXCLUDED.content, width = EXCLUDED.width, height = EXCLUDED.height, created_at = EXCLUDED.created_at`,
+    [applicantId, submissionKey, photo.fileName, photo.uploadedBytes, photo.content, photo.width, photo.height, now],
+  );
+}
+
+export async function getPhotoDraft(db: Db, applicantId: number, submissionKey: string): Promise<PhotoDraft | null> {
+  const { rows } = await db.query(
+    'SELECT file_name, uploaded_bytes, width, height FROM contact_book_photo_draft WHERE applicant_id = $1 AND submission_key = $2', [applicantId, submissionKey],
+  );
+  const r = rows[0];
+  return r ? { fileName: r.file_name, uploadedBytes: r.uploaded_bytes, width: r.width, height: r.height } : null;
+}
+
+export async function removePhotoDraft(db: Db, applicantId: number, submissionKey: string): Promise<void> {
+  await db.query('DELETE FROM contact_book_photo_draft WHERE applicant_id = $1 AND submission_key = $2', [applicantId, submissionKey]);
+}
+
+/** The draft's photo, removed as it is taken (inside the caller's transaction). */
+async function takePhotoDraft(tx: Db, applicantId: number, submissionKey: string): Promise<{ content: Buffer; width: number; height: number } | null> {
+  const { rows } = await tx.query<{ content: Buffer; width: number; height: number }>(
+    'DELETE FROM contact_book_photo_draft WHERE applicant_id = $1 AND submission_key = $2 RETURNING content, width, height', [applicantId, submissionKey],
+  );
+  return rows[0] ?? null;
+}
+
+export async function purgeOldPhotoDrafts(db: Db, now: Date, lifetimeHours: number): Promise<number> {
+  const { rowCount } = await db.query('DELETE FROM contact_book_photo_draft WHERE created_at < $1', [new Date(now.getTime() - lifetimeHours * 3600_000)]);
+  return rowCount ?? 0;
+}
+
+// ---- the family's own posts (查詢家庭聯絡簿) ----
+
+export type PostStatus = 'pending' | 'approved' | 'rejected';
+
+export type OwnPost = {
+  id: number; version: number; institutionCode: string; institutionName: string; inmateId: number; maskedInmate: string; relationship: string;
+  title: string; body: string; hasPhoto: boolean; status: PostStatus; submittedAt: Date; decidedAt: Date | null;
+  rejectionReason: string | null; deliveredAt: Date | null;
+};
+
+/** The applicant's posts, newest first; with postId, that one post only if it is theirs. */
+export async function listOwnPosts(db: Db, applicantId: number, locale: 'zh-TW' | 'en', postId?: number): Promise<OwnPost[]> {
+  if (postId !== undefined && (!Number.isSafeInteger(postId) || postId <= 0)) return [];
+  const { rows } = await db.query(
+    `SELECT p.id, p.version, p.institution_code, i.name_zh, i.name_en, p.inmate_id, m.name, a.relationship, p.title, p.body, p.photo IS NOT NULL AS has_photo,
+            p.status, p.submitted_at, p.decided_at, p.rejection_reason, p.delivered_at
+       FROM contact_book_post p JOIN service_application a ON a.id = p.application_id JOIN institution i ON i.code = p.institution_code
+       JOIN inmate m ON m.id = p.inmate_id
+      WHERE p.applicant_id = $1 AND ($2::bigint IS NULL OR p.id = $2) ORDER BY p.submitted_at DESC, p.id DESC LIMIT 200`, [applicantId, postId ?? null],
+  );
+  return rows.map((r) => ({
+    id: Number(r.id), version: r.version, institutionCode: r.institution_code, institutionName: locale === 'en' ? r.name_en : r.name_zh,
+    inmateId: Number(r.inmate_id), maskedInmate: maskName(r.name), relationship: r.relationship, title: r.title, body: r.body, hasPhoto: r.has_photo,
+    status: r.status, submittedAt: r.submitted_at, decidedAt: r.decided_at, rejectionReason: r.rejection_reason, deliveredAt: r.delivered_at,
+  }));
+}
+
+export async function getOwnPost(db: Db, applicantId: number, postId: number, locale: 'zh-TW' | 'en'): Promise<OwnPost | null> {
+  return (await listOwnPosts(db, applicantId, locale, postId))[0] ?? null;
+}
+
+/** Who asks for a post's photo: the applicant who sent it, or staff within their scope. */
+export type PhotoReader = { applicantId: number } | { staffScope: string | null };
+
+/** A post's stored photo (a JPEG without metadata), only for its sender or staff of its institution. */
+export async function readPostPhoto(db: Db, postId: number, who: PhotoReader): Promise<Buffer | null> {
+  if (!Number.isSafeInteger(postId) || postId <= 0) return null;
+  const byApplicant = 'applicantId' in who;
+  const { rows } = await db.query<{ photo: Buffer | null }>(
+    `SELECT photo FROM contact_book_post WHERE id = $1 AND ${byApplicant ? 'applicant_id = $2' : '($2::char(4) IS NULL OR institution_code = $2)'}`,
+    [postId, byApplicant ? who.applicantId : who.staffScope],
+  );
+  return rows[0]?.photo ?? null;
+}
+
+/** What the posting page says per recipient: open, the next date, or suspended until when. */
+export async function postingStates(db: Db, applicantId: number, recipients: Recipient[], now: Date): Promise<Map<number, PostingState>> {
+  const out = new Map<number, PostingState>();
+  for (const r of recipients) out.set(r.applicationId, await postingState(db, applicantId, r, now));
+  return out;
 }

@@ -1,6 +1,7 @@
-import { type Locale, translator } from './infra/i18n.ts';
+import { type Locale, type MessageKey, translator } from './infra/i18n.ts';
 import type { MailToSend } from './notifications.ts';
 import { escapeHtml } from './infra/html.ts';
+import { formatDate } from './infra/clock.ts';
 import type { ApplicationMailView } from './applications.ts';
 
 /** Where a one-time link goes in a stored mail body; the worker fills it in when sending. */
@@ -95,4 +96,32 @@ export function applicationDecisionMail(v: ApplicationMailView): MailToSend {
   paragraphs.push(t('mail.signature'));
   const { text, html } = compose(v.locale, paragraphs);
   return { to: v.to, applicantId: v.applicantId, institutionCode: v.institutionCode, subject: t('mail.application.decisionSubject'), text, html };
+}
+
+export type PostMailView = {
+  postId: number; applicantId: number; to: string; locale: Locale; institutionCode: string; institutionName: string;
+  maskedInmate: string; relationship: string; title: string; status: 'pending' | 'approved' | 'rejected'; rejectionReason: string | null;
+  /** set when this rejection suspended posting (the third) */
+  suspendedUntil: Date | null;
+};
+
+/**
+ * Seed 001: "您於【便民服務入口網】發佈家庭連絡簿審核結果為「審核通過」。" with the recipient, the
+ * relationship and the subject; a rejection adds the staff's reason and how to correct and resend.
+ */
+export function postDecisionMail(v: PostMailView): MailToSend {
+  const t = translator(v.locale);
+  const status = t(`status.${v.status}`);
+  const paragraphs = [
+    t('mail.greetingPlain'),
+    t('mail.post.result', { status }),
+    t('mail.post.details', { institution: v.institutionName, inmate: v.maskedInmate, relationship: t(`relationship.${v.relationship}` as MessageKey), title: v.title }),
+  ];
+  if (v.status === 'rejected') {
+    paragraphs.push(t('mail.post.reason', { reason: v.rejectionReason ?? '' }));
+    if (v.suspendedUntil) paragraphs.push(t('mail.post.suspended', { date: formatDate(v.suspendedUntil) }));
+  }
+  paragraphs.push(t('mail.signature'));
+  const { text, html } = compose(v.locale, paragraphs);
+  return { to: v.to, applicantId: v.applicantId, institutionCode: v.institutionCode, subject: t('mail.post.subject'), text, html };
 }

@@ -95,3 +95,42 @@ document.addEventListener('submit', function (event) {
   });
   xhr.send(data);
 });
+
+// A running character count under a text area marked data-max-characters, counted as a person
+// counts (one Chinese character or one emoji is one), as the server counts. Screen readers hear it
+// only near and past the limit, not on every key.
+(function () {
+  var segmenter = window.Intl && Intl.Segmenter ? new Intl.Segmenter('zh-Hant', { granularity: 'grapheme' }) : null;
+  var count = function (text) {
+    var s = text.replace(/\r\n?/g, '\n').trim();
+    if (s.normalize) s = s.normalize('NFC');
+    if (!segmenter) return Array.from(s).length;
+    var n = 0;
+    var it = segmenter.segment(s)[Symbol.iterator]();
+    while (!it.next().done) n += 1;
+    return n;
+  };
+  var update = function (area) {
+    var out = document.getElementById(area.id + '-count');
+    if (!out) return;
+    var max = Number(area.getAttribute('data-max-characters'));
+    var n = count(area.value);
+    var over = n > max;
+    var text = (over ? out.getAttribute('data-over') : out.getAttribute('data-left')).replace('{n}', String(Math.abs(max - n)));
+    if (out.textContent !== text) out.textContent = text;
+    out.classList.toggle('field__count--over', over);
+    var near = max - n <= 10;
+    if (near && !out.hasAttribute('aria-live')) out.setAttribute('aria-live', 'polite');
+    if (!near && out.hasAttribute('aria-live')) out.removeAttribute('aria-live');
+  };
+  document.addEventListener('input', function (event) {
+    var area = event.target;
+    if (area && area.hasAttribute && area.hasAttribute('data-max-characters')) update(area);
+  });
+  var init = function () {
+    Array.prototype.forEach.call(document.querySelectorAll('[data-max-characters]'), update);
+  };
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+  else init();
+  document.addEventListener('htmx:afterSwap', init);
+})();

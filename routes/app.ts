@@ -24,6 +24,7 @@ import { registrationRoutes } from './registration.ts';
 import { accountRoutes } from './account.ts';
 import { devRoutes } from './dev.ts';
 import { applicationRoutes } from './applications.ts';
+import { contactBookRoutes } from './contact-book.ts';
 import { progressRoutes } from './progress.ts';
 import { backofficeRoutes } from './backoffice.ts';
 
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(registrationRoutes(d));
   app.use(accountRoutes(d, passport));
   app.use(applicationRoutes(d, csrfCheck));
+  app.use(contactBookRoutes(d, csrfCheck));
   app.use(progressRoutes(d));
   if (d.config.devMailbox) app.use(devRoutes(d));
 

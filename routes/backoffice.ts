@@ -2,7 +2,8 @@ import { Router, type Request, type Response, type NextFunction } from 'express'
 import type { Passport } from 'passport';
 import { ipKeyGenerator } from 'express-rate-limit';
 import type { RouteDeps } from './app.ts';
-import { errorView, formFields, safeReturn, type FieldMessage } from './forms.ts';
+import { errorView, formFields, queryString, safeReturn, type FieldMessage } from './forms.ts';
+import { contactBookReviewRoutes } from './backoffice-contact-book.ts';
 import { BACKOFFICE } from './middleware/area.ts';
 import { requireStaff } from './middleware/authentication.ts';
 import { captchaWords, drawCaptcha } from './middleware/captcha.ts';
@@ -14,6 +15,7 @@ import { decideApplication, SERVICES, type ApplicationStatus, type Service } fro
 import { getReviewCase, listReviewQueue, readDocument, REJECTION_REASONS, STATUSES, type QueueFilter } from '../domain/application-review.ts';
 import { searchNotifications, type NotificationFilter } from '../domain/notifications.ts';
 import { listInstitutions } from '../domain/institutions.ts';
+import { listPostQueue } from '../domain/contact-book-review.ts';
 import type { MessageKey } from '../domain/infra/i18n.ts';
 
 declare module 'express-session' {
@@ -33,6 +35,7 @@ declare module 'express-session' {
 // POST /applications/:id/decision          approve, or reject with a reason
 // GET  /applications/:id/documents/:docId  one document (inline; ?download=1 saves it)
 // GET  /notifications                      通知紀錄: every mail and SMS sent, searchable
+// /contact-book/…                          聯絡簿管理 (routes/backoffice-contact-book.ts)
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const REASON_MAX = 500;
 
@@ -114,7 +117,8 @@ export function backofficeRoutes(d: RouteDeps, passport: InstanceType<typeof Pas
   r.get('/', async (req, res) => {
     const staff = staffOf(req);
     const queue = await listReviewQueue(d.pool, scopeOf(staff), emptyFilter({ status: 'pending' }), req.locale);
-    res.render('backoffice/home', { pending: queue.total, notice: takeNotice(req) });
+    const posts = await listPostQueue(d.pool, scopeOf(staff), { institutionCode: null, callNumber: null, status: 'pending', from: null, to: null, page: 1 }, req.locale);
+    res.render('backoffice/home', { pending: queue.total, pendingPosts: posts.total, notice: takeNotice(req) });
   });
 
   // ---- review queue ----
@@ -205,6 +209,8 @@ export function backofficeRoutes(d: RouteDeps, passport: InstanceType<typeof Pas
     });
   });
 
+  r.use(contactBookReviewRoutes(d));
+
   return r;
 }
 
@@ -236,10 +242,4 @@ function readQueueFilter(query: Request['query']): { filter: QueueFilter & { raw
       page: Math.max(1, Number.parseInt(str(q.page), 10) || 1),
     },
   };
-}
-
-function queryString(q: Record<string, unknown>): string {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(q)) if (typeof v === 'string' && v !== '') params.set(k, v);
-  return params.toString();
 }

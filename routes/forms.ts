@@ -38,3 +38,10 @@ export function errorView(t: Translate, errors: Partial<Record<string, FieldMess
 export function safeReturn(value: unknown, fallback = '/account'): string {
   return typeof value === 'string' && /^\/(?![/\\])[^\s]*$/.test(value) ? value : fallback;
 }
+
+/** A query string of the non-empty string values, for links that keep a page's filters. */
+export function queryString(q: Record<string, unknown>): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (typeof v === 'string' && v !== '') params.set(k, v);
+  return params.toString();
+}

@@ -4,7 +4,8 @@ import type { Logger } from './logger.ts';
 import type { MailTransport } from './mailer.ts';
 import type { Clock } from './clock.ts';
 import { DELIVER_TASK, fillSecrets, getNotification, markAttemptFailed, markSent } from '../notifications.ts';
-import { purgeOldUploads } from '../applications.ts';
+import { DRAFT_LIFETIME_HOURS, purgeOldUploads } from '../applications.ts';
+import { purgeOldPhotoDrafts } from '../contact-book.ts';
 
 function workerLogger(logger: Logger): WorkerLogger {
   return new WorkerLogger((scope) => (level, message) => {
@@ -38,7 +39,7 @@ export async function startWorker(opts: {
     crontab: '15 * * * * purge_upload_drafts',
     taskList: {
       purge_upload_drafts: async () => {
-        const purged = await purgeOldUploads(pool, clock());
+        const purged = await purgeOldUploads(pool, clock()) + await purgeOldPhotoDrafts(pool, clock(), DRAFT_LIFETIME_HOURS);
         if (purged) logger.info({ purged }, 'old upload drafts purged');
       },
       [DELIVER_TASK]: async (payload, helpers) => {

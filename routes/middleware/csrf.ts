@@ -11,7 +11,9 @@ declare module 'express-session' {
 }
 
 /** The only routes that take multipart bodies; they run the CSRF check right after parsing. */
-export const UPLOAD_PATHS: readonly RegExp[] = [/^\/applications\/new\/[a-z-]+$/, /^\/applications\/[0-9A-Z-]+\/resubmit$/];
+export const UPLOAD_PATHS: readonly RegExp[] = [
+  /^\/applications\/new\/[a-z-]+$/, /^\/applications\/[0-9A-Z-]+\/resubmit$/, /^\/contact-book\/new$/, /^\/contact-book\/\d+\/resend$/,
+];
 
 /**
  * Double-submit CSRF tokens bound to the session id (csrf-csrf). Every POST must carry the token,

@@ -13,6 +13,7 @@ export type RateLimits = {
   mailPerAddress: Limit;
   lookupPerAccount: Limit;
   progressPerAddress: Limit;
+  photoPerAccount: Limit;
 };
 
 // A waiting-room kiosk puts many families behind one address, so per-address limits are generous and
@@ -28,6 +29,8 @@ export const defaultLimits: RateLimits = {
   // A family looks up a handful of numbers; walking the register takes thousands.
   lookupPerAccount: [30, 10],
   progressPerAddress: [20, 15],
+  // Each contact book photo costs a decode and re-encode; a family sends one every few days.
+  photoPerAccount: [30, 60],
 };
 
 function tooMany(req: Request, res: Response): void {
