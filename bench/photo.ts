@@ -1,0 +1,196 @@
+/**
+ * `npm run bench:photo` (also run by `npm run bench`): the cost of one contact book photo upload.
+ * A 6000×4000 JPEG with GPS EXIF, just under 10 MB, is posted through the real form over loopback
+ * to the portal running in a child process; the form is sent without a title, so each request
+ * accepts, checks and re-encodes the photo and keeps it as the form's draft, and no post is created.
+ * Prints, for 10 uploads after one warm-up: the median and p95 time of the whole request, the
+ * median rise of the portal process's resident memory during a request (sampled from /proc every
+ * 2 ms), its high-water mark, and the stored size; then the same figures as one JSON line.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { randomUUID } from 'node:crypto';
+import sharp from 'sharp';
+import pg from 'pg';
+import { createPool } from '../domain/infra/db.ts';
+import { startEmbeddedDb, ensureDatabase } from '../domain/infra/embedded-db.ts';
+import { migrate } from '../domain/infra/migrate.ts';
+import { migrateWorkerSchema } from '../domain/infra/worker.ts';
+import { createLogger } from '../domain/infra/logger.ts';
+import { hashPassword } from '../domain/infra/passwords.ts';
+import { loadConfig } from '../domain/infra/config.ts';
+import { createApp } from '../routes/app.ts';
+import { defaultLimits, type Limit, type RateLimits } from '../routes/middleware/rate-limits.ts';
+import { isUploadProblem, MB, POST_PHOTO_MAX_MB, preparePostPhoto } from '../domain/documents.ts';
+import { Client } from '../test/support/http.ts';
+
+const RUNS = 10;
+const EMAIL = 'bench-family@example.com';
+const PASSWORD = 'bench password 2026';
+const progress = (msg: string) => process.stderr.write(`${msg}\n`);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)]!;
+
+/** The portal alone in this process, so its memory is measured without the client's. */
+async function serve(): Promise<void> {
+  const databaseUrl = process.env.BENCH_DATABASE_URL!;
+  const logger = createLogger('silent');
+  const pool = createPool(databaseUrl, () => undefined);
+  const config = loadConfig({ NODE_ENV: 'development', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', DEMO_DATA: 'false' });
+  const generous: Limit = [1_000_000, 1];
+  const limits = Object.fromEntries(Object.keys(defaultLimits).map((k) => [k, generous])) as RateLimits;
+  const server = http.createServer(createApp({ config, pool, logger, limits }));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  process.send!({ port: (server.address() as AddressInfo).port });
+  process.on('disconnect', () => process.exit(0));
+}
+
+/** Resident memory of a process, in bytes, as /proc reports it (VmRSS, or the high-water mark VmHWM). */
+async function memoryOf(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)![1]) * 1024;
+}
+
+/** A 6000×4000 phone photo with GPS EXIF, as close to 10 MB as a JPEG of noise gets without going over. */
+async function bigPhoneJpeg(): Promise<Buffer> {
+  const base = sharp({ create: { width: 6000, height: 4000, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } });
+  const exif = { IFD0: { Make: 'PhoneMaker', Model: 'Phone X' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '25/1 2/1 0/1', GPSLongitudeRef: 'E', GPSLongitude: '121/1 33/1 0/1' } };
+  // The highest quality that stays within the limit (size grows with quality).
+  let [low, high, best] = [5, 95, null as Buffer | null];
+  while (low <= high) {
+    const quality = Math.floor((low + high) / 2);
+    const jpeg = await base.clone().withExif(exif).jpeg({ quality }).toBuffer();
+    if (jpeg.length <= POST_PHOTO_MAX_MB * MB) [best, low] = [jpeg, quality + 1];
+    else high = quality - 1;
+  }
+  if (!best) throw new Error('could not make a test photo under 10 MB');
+  return best;
+}
+
+async function main(): Promise<void> {
+  const cleanUp: (() => Promise<unknown>)[] = [];
+  try {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'portal-bench-photo-'));
+    cleanUp.unshift(() => rm(tmp, { recursive: true, force: true }));
+    await chmod(tmp, 0o755); // as root the server runs as the postgres user, who must reach the folder
+    progress('starting the embedded PostgreSQL');
+    const embedded = process.env.DATABASE_URL ? null : await startEmbeddedDb(path.join(tmp, 'pg'));
+    if (embedded) cleanUp.unshift(() => embedded.stop());
+    const adminUrl = process.env.DATABASE_URL ?? embedded!.url;
+    const dbName = `portal_bench_photo_${process.pid}`;
+    const databaseUrl = await ensureDatabase(adminUrl, dbName);
+    cleanUp.unshift(async () => {
+      const admin = new pg.Client({ connectionString: adminUrl });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).finally(() => admin.end());
+    });
+    const pool = createPool(databaseUrl, () => undefined);
+    cleanUp.unshift(() => pool.end());
+    await migrate(pool);
+    await migrateWorkerSchema(pool, createLogger('silent'));
+    await pool.query(`INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison')`);
+    const inmate = (await pool.query(`INSERT INTO inmate (institution_code, call_number, name) VALUES ('2477', '1024', '王小明') RETURNING id`)).rows[0].id;
+    const applicant = (await pool.query(
+      `INSERT INTO applicant (name, national_id, email, birthday, password_hash, privacy_consent_at, email_verified_at)
+       VALUES ('測試家屬', 'A123456789', $1, '1980-01-01', $2, now(), now()) RETURNING id`, [EMAIL, await hashPassword(PASSWORD)],
+    )).rows[0].id;
+    await pool.query(
+      `INSERT INTO service_application (number, applicant_id, inmate_id, institution_code, service, relationship, submission_key, submitted_at, status, decided_at)
+       VALUES ('20261101-BENCH1', $1, $2, '2477', 'contact_book', 'mother', $3, now(), 'approved', now())`, [applicant, inmate, randomUUID()],
+    );
+
+    progress('making a 6000×4000 JPEG with GPS, just under 10 MB');
+    const photo = await bigPhoneJpeg();
+
+    const child: ChildProcess = fork(import.meta.filename, [], { env: { ...process.env, BENCH_ROLE: 'server', BENCH_DATABASE_URL: databaseUrl }, execArgv: ['--import', 'tsx'] });
+    cleanUp.unshift(async () => { child.disconnect(); await new Promise((r) => child.once('exit', r)); });
+    const port = await new Promise<number>((resolve, reject) => {
+      child.once('message', (m) => resolve((m as { port: number }).port));
+      child.once('exit', (code) => reject(new Error(`the portal process stopped (${code})`)));
+    });
+    const client = new Client(`http://127.0.0.1:${port}`);
+    await client.get('/signin');
+    if ((await client.post('/signin', { email: EMAIL, password: PASSWORD })).status !== 303) throw new Error('could not sign in');
+    const form = await client.get('/contact-book/new');
+    const recipient = /<option value="(\d+)" selected>/.exec(form.text)![1]!;
+
+    const baseline = await memoryOf(child.pid!, 'VmRSS');
+    const times: number[] = [];
+    const rises: number[] = [];
+    for (let i = 0; i <= RUNS; i++) {
+      const before = await memoryOf(child.pid!, 'VmRSS');
+      let peak = before;
+      let sampling = true;
+      const sampler = (async () => {
+        while (sampling) {
+          peak = Math.max(peak, await memoryOf(child.pid!, 'VmRSS'));
+          await new Promise((r) => setTimeout(r, 2));
+        }
+      })();
+      const start = performance.now();
+      // No title: the form comes back with that error, and the photo is kept as its draft.
+      const res = await client.postMultipart('/contact-book/new', { action: 'submit', recipient, title: '', body: '測試照片' }, [['photo', 'IMG_0001.JPG', photo]]);
+      const ms = performance.now() - start;
+      sampling = false;
+      await sampler;
+      if (res.status !== 422 || !res.text.includes('IMG_0001.JPG')) throw new Error(`the upload was not kept (status ${res.status})`);
+      if (i === 0) continue; // warm-up: first use of sharp and the code paths
+      times.push(ms);
+      rises.push(peak - before);
+      progress(`  upload ${i}: ${ms.toFixed(0)} ms, +${(rises.at(-1)! / MB).toFixed(1)} MB resident`);
+    }
+    const stored = (await pool.query<{ bytes: number; width: number; height: number }>(
+      'SELECT octet_length(content) AS bytes, width, height FROM contact_book_photo_draft LIMIT 1',
+    )).rows[0]!;
+    const highWater = await memoryOf(child.pid!, 'VmHWM');
+
+    // The image pipeline alone, in this process, for comparison.
+    const pipeline: number[] = [];
+    for (let i = 0; i <= RUNS; i++) {
+      const start = performance.now();
+      const out = await preparePostPhoto({ fileName: 'IMG_0001.JPG', bytes: photo });
+      if (isUploadProblem(out)) throw new Error(out.key);
+      if (i > 0) pipeline.push(performance.now() - start);
+    }
+
+    const figures = {
+      uploadBytes: photo.length, runs: RUNS,
+      requestMedianMs: Math.round(median(times)), requestP95Ms: Math.round(p95(times)),
+      pipelineMedianMs: Math.round(median(pipeline)),
+      residentRiseMedianMB: Number((median(rises) / MB).toFixed(1)), residentRiseMaxMB: Number((Math.max(...rises) / MB).toFixed(1)),
+      portalBaselineMB: Number((baseline / MB).toFixed(1)), portalHighWaterMB: Number((highWater / MB).toFixed(1)),
+      storedBytes: stored.bytes, storedWidth: stored.width, storedHeight: stored.height, node: process.version,
+    };
+    console.log(`\nContact book photo: a ${(photo.length / MB).toFixed(2)} MB 6000×4000 JPEG with GPS, posted ${RUNS} times (after 1 warm-up) over loopback`);
+    console.log(`  whole request (upload, check, re-encode, store as draft, page): median ${figures.requestMedianMs} ms, p95 ${figures.requestP95Ms} ms`);
+    console.log(`  image pipeline alone (sharp: decode, rotate, resize to 1600 px, JPEG q82): median ${figures.pipelineMedianMs} ms`);
+    console.log(`  portal process resident memory during a request: median rise ${figures.residentRiseMedianMB} MB, largest ${figures.residentRiseMaxMB} MB; ${figures.portalBaselineMB} MB before the first upload, high-water mark ${figures.portalHighWaterMB} MB`);
+    console.log(`  stored: ${figures.storedWidth}×${figures.storedHeight} JPEG, ${(figures.storedBytes / 1024).toFixed(0)} KB (${((figures.storedBytes / photo.length) * 100).toFixed(1)}% of the upload)\n`);
+    console.log(JSON.stringify(figures));
+  } finally {
+    for (const step of cleanUp) {
+      await step().catch((err: unknown) => progress(`clean-up step failed: ${err instanceof Error ? err.message : String(err)}`));
+    }
+  }
+}
+
+if (process.env.BENCH_ROLE === 'server') {
+  serve().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+} else {
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error('The benchmark failed:', err);
+      process.exit(1);
+    },
+  );
+}
