@@ -93,5 +93,36 @@ export async function loadDemoData(pool: pg.Pool, now: Date): Promise<{ loaded: 
     );
     return true;
   });
+  await loadDemoTimetable(pool);
   return { loaded, logins };
+}
+
+/** Seed 003's eight batches, Monday to Friday. */
+export const DEMO_BATCH_TIMES = ['09:00', '09:30', '10:00', '10:30', '11:00', '14:00', '14:30', '15:00'] as const;
+/** Per kind: length in minutes (mobile visits last parameter A) and visits per batch. */
+const DEMO_BATCH_KINDS: ReadonlyArray<[kind: 'onsite' | 'remote' | 'mobile', minutes: number | null, capacity: number]> = [
+  ['onsite', 30, 6],
+  ['remote', 30, 3],
+  ['mobile', null, 3],
+];
+
+/**
+ * Gives every demo institution that has no timetable yet the demo batches; separate from the rest so
+ * a database loaded before timetables existed gets them too.
+ */
+export async function loadDemoTimetable(pool: pg.Pool): Promise<void> {
+  await withTransaction(pool, async (tx) => {
+    await tx.query('LOCK TABLE visit_batch IN EXCLUSIVE MODE');
+    for (const i of DEMO_INSTITUTIONS) {
+      await tx.query(
+        `INSERT INTO visit_batch (institution_code, visit_kind, weekday, starts_at, length_minutes, capacity)
+         SELECT $1, k.kind, w.day, t.at::time, k.minutes, k.capacity
+           FROM unnest($2::text[], $3::int[], $4::int[]) AS k(kind, minutes, capacity),
+                generate_series(1, 5) AS w(day), unnest($5::text[]) AS t(at)
+          WHERE EXISTS (SELECT 1 FROM institution WHERE code = $1)
+            AND NOT EXISTS (SELECT 1 FROM visit_batch WHERE institution_code = $1)`,
+        [i.code, DEMO_BATCH_KINDS.map((k) => k[0]), DEMO_BATCH_KINDS.map((k) => k[1]), DEMO_BATCH_KINDS.map((k) => k[2]), DEMO_BATCH_TIMES],
+      );
+    }
+  });
 }
