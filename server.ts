@@ -6,6 +6,7 @@ import { createPool } from './domain/infra/db.ts';
 import { EmbeddedDbError, ensureDatabase, startEmbeddedDb, type EmbeddedDb } from './domain/infra/embedded-db.ts';
 import { migrate, MigrationError } from './domain/infra/migrate.ts';
 import { migrateWorkerSchema, startWorker } from './domain/infra/worker.ts';
+import { httpSmsSender } from './domain/infra/sms.ts';
 import { devMailboxTransport, smtpTransport } from './domain/infra/mailer.ts';
 import { systemClock } from './domain/infra/clock.ts';
 import { loadDemoData } from './domain/demo-data.ts';
@@ -43,7 +44,9 @@ async function main(): Promise<void> {
   await migrateWorkerSchema(pool, logger);
 
   const transport = config.devMailbox ? devMailboxTransport(pool, logger) : smtpTransport(config.smtpUrl!, config.mailFrom);
-  const worker = await startWorker({ pool, logger, transport, clock: systemClock });
+  const sms = config.smsUrl ? httpSmsSender(config.smsUrl, config.smsToken) : null;
+  if (!sms) logger.info('no SMS_URL: text messages are recorded in the notification log, not sent');
+  const worker = await startWorker({ pool, logger, transport, sms, clock: systemClock });
 
   let demoLogins: { who: string; account: string; password: string }[] = [];
   if (config.loadDemoData) {

@@ -28,7 +28,7 @@ export type NotificationRow = {
   subject: string;
   body_text: string;
   body_html: string | null;
-  status: 'queued' | 'sent' | 'failed';
+  status: 'queued' | 'sent' | 'failed' | 'recorded';
   attempts: number;
   last_error: string | null;
   created_at: Date;
@@ -50,6 +50,37 @@ export async function enqueueMail(db: Db, mail: MailToSend): Promise<number> {
     [DELIVER_TASK, id, JSON.stringify(mail.secrets ?? {}), MAX_DELIVERY_ATTEMPTS],
   );
   return id;
+}
+
+export type SmsToSend = {
+  to: string;
+  /** what the notification log shows as its subject */
+  subject: string;
+  text: string;
+  applicantId?: number | null;
+  institutionCode?: string | null;
+  /** placeholder → secret value (such as a video link), filled in only at delivery time */
+  secrets?: Record<string, string>;
+};
+
+/** An SMS into the same outbox as mail: logged now, delivered by the worker, retried when it fails. */
+export async function enqueueSms(db: Db, sms: SmsToSend): Promise<number> {
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO notification (channel, institution_code, applicant_id, recipient, subject, body_text)
+     VALUES ('sms', $1, $2, $3, $4, $5) RETURNING id`,
+    [sms.institutionCode ?? null, sms.applicantId ?? null, sms.to, sms.subject, sms.text],
+  );
+  const id = rows[0]!.id;
+  await db.query(
+    `SELECT graphile_worker.add_job($1, json_build_object('id', $2::bigint, 'secrets', $3::json), max_attempts => $4)`,
+    [DELIVER_TASK, id, JSON.stringify(sms.secrets ?? {}), MAX_DELIVERY_ATTEMPTS],
+  );
+  return id;
+}
+
+/** No SMS gateway is configured: the message stays in the log as recorded, not sent. */
+export async function markRecorded(db: Db, id: number, now: Date): Promise<void> {
+  await db.query(`UPDATE notification SET status = 'recorded', sent_at = $2 WHERE id = $1`, [id, now]);
 }
 
 export async function getNotification(db: Db, id: number): Promise<NotificationRow | null> {

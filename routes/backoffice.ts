@@ -193,7 +193,7 @@ export function backofficeRoutes(d: RouteDeps, passport: InstanceType<typeof Pas
     const filter: NotificationFilter = {
       institutionCode: /^\d{4}$/.test(str(q.institution)) ? str(q.institution) : null,
       text: str(q.q) || null,
-      status: ['queued', 'sent', 'failed'].includes(status) ? (status as NotificationFilter['status']) : null,
+      status: ['queued', 'sent', 'failed', 'recorded'].includes(status) ? (status as NotificationFilter['status']) : null,
       channel: ['email', 'sms'].includes(channel) ? (channel as NotificationFilter['channel']) : null,
       from: errors.from ? null : from || null,
       to: errors.to ? null : to || null,

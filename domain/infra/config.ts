@@ -15,6 +15,11 @@ export type Config = {
   /** Demo institutions, inmates, announcements and staff, loaded once. Never in production. */
   loadDemoData: boolean;
   secureCookies: boolean;
+  /** The SMS gateway (see domain/infra/sms.ts); none: text messages are only recorded in the log. */
+  smsUrl: string | undefined;
+  smsToken: string | undefined;
+  /** The video service's join address; a booking's unguessable token is added to it. */
+  videoServiceUrl: string;
 };
 
 export class ConfigError extends Error {
@@ -41,6 +46,9 @@ const schema = z.object({
     error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
   }).default('info'),
   DEMO_DATA: z.enum(['true', 'false'], { error: 'DEMO_DATA must be true or false' }).optional(),
+  SMS_URL: z.url({ protocol: /^https?$/, error: 'SMS_URL must be the http(s) address of the SMS gateway' }).optional(),
+  SMS_TOKEN: z.string().min(8, 'SMS_TOKEN must be at least 8 characters').optional(),
+  VIDEO_SERVICE_URL: z.url({ protocol: /^https$/, error: 'VIDEO_SERVICE_URL must be an https:// address of the video visit service' }).optional(),
 });
 
 /** Reads the environment; throws ConfigError listing every bad value at once. */
@@ -61,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!v.PUBLIC_URL) problems.push('PUBLIC_URL is required in production: links in mails are built from it');
     if (!v.DATABASE_URL) problems.push('DATABASE_URL is required in production: the embedded database is for trying the portal only');
     if (v.DEMO_DATA === 'true') problems.push('DEMO_DATA cannot be true in production');
+    if (!v.VIDEO_SERVICE_URL) problems.push('VIDEO_SERVICE_URL is required in production: remote and mobile visits are joined there');
   }
   if (problems.length) throw new ConfigError(problems);
   const publicUrl = (v.PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, '');
@@ -76,5 +85,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     devMailbox: !production && !v.SMTP_URL,
     loadDemoData: !production && v.DEMO_DATA !== 'false',
     secureCookies: publicUrl.startsWith('https://'),
+    smsUrl: v.SMS_URL,
+    smsToken: v.SMS_TOKEN,
+    // .invalid never resolves: outside production no real address is made up.
+    videoServiceUrl: (v.VIDEO_SERVICE_URL ?? 'https://video-visit.invalid/join').replace(/\/+$/, ''),
   };
 }

@@ -3,7 +3,8 @@ import type pg from 'pg';
 import type { Logger } from './logger.ts';
 import type { MailTransport } from './mailer.ts';
 import type { Clock } from './clock.ts';
-import { DELIVER_TASK, fillSecrets, getNotification, markAttemptFailed, markSent } from '../notifications.ts';
+import { DELIVER_TASK, fillSecrets, getNotification, markAttemptFailed, markRecorded, markSent } from '../notifications.ts';
+import { SmsRefused, type SmsSender } from './sms.ts';
 import { DRAFT_LIFETIME_HOURS, purgeOldUploads } from '../applications.ts';
 import { purgeOldPhotoDrafts } from '../contact-book.ts';
 
@@ -25,10 +26,13 @@ export async function startWorker(opts: {
   pool: pg.Pool;
   logger: Logger;
   transport: MailTransport;
+  /** null: no SMS gateway, text messages are only recorded in the log */
+  sms?: SmsSender | null;
   clock: Clock;
   pollInterval?: number;
 }): Promise<Runner> {
   const { pool, logger, transport, clock } = opts;
+  const sms = opts.sms ?? null;
   return run({
     pgPool: pool,
     concurrency: 2,
@@ -45,18 +49,24 @@ export async function startWorker(opts: {
       [DELIVER_TASK]: async (payload, helpers) => {
         const { id, secrets } = payload as { id: number; secrets: Record<string, string> };
         const n = await getNotification(pool, id);
-        if (!n || n.status === 'sent') return;
+        if (!n || n.status === 'sent' || n.status === 'recorded') return;
+        if (n.channel === 'sms' && !sms) return markRecorded(pool, id, clock());
         try {
-          await transport.send({
-            to: n.recipient,
-            subject: n.subject,
-            text: fillSecrets(n.body_text, secrets),
-            html: fillSecrets(n.body_html ?? '', secrets),
-          });
+          if (n.channel === 'sms') await sms!.send({ to: n.recipient, text: fillSecrets(n.body_text, secrets) });
+          else {
+            await transport.send({
+              to: n.recipient,
+              subject: n.subject,
+              text: fillSecrets(n.body_text, secrets),
+              html: fillSecrets(n.body_html ?? '', secrets),
+            });
+          }
         } catch (err) {
-          const final = helpers.job.attempts >= helpers.job.max_attempts;
+          // A number that can never be reached fails at once; anything else is retried with back-off.
+          const final = err instanceof SmsRefused || helpers.job.attempts >= helpers.job.max_attempts;
           await markAttemptFailed(pool, id, (err as Error).message, final);
-          logger.warn({ notificationId: id, attempt: helpers.job.attempts, final }, 'mail delivery failed; will retry unless final');
+          logger.warn({ notificationId: id, channel: n.channel, attempt: helpers.job.attempts, final }, 'delivery failed; will retry unless final');
+          if (err instanceof SmsRefused) return;
           throw err;
         }
         await markSent(pool, id, clock());

@@ -36,13 +36,15 @@ test('each bad value gets its own message', () => {
 
 test('production refuses to start without its secret, mail server and database; no demo data or dev mailbox there', () => {
   const p = problems({ NODE_ENV: 'production' });
-  for (const name of ['SESSION_SECRET', 'SMTP_URL', 'MAIL_FROM', 'PUBLIC_URL', 'DATABASE_URL']) {
+  for (const name of ['SESSION_SECRET', 'SMTP_URL', 'MAIL_FROM', 'PUBLIC_URL', 'DATABASE_URL', 'VIDEO_SERVICE_URL']) {
     assert.ok(p.some((m) => m.startsWith(name)), name);
   }
   const c = loadConfig({
     NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), SMTP_URL: 'smtp://mail:25', MAIL_FROM: 'noreply@moj.gov.tw',
-    PUBLIC_URL: 'https://portal.example.gov.tw/', DATABASE_URL: 'postgres://u:p@db/portal',
+    PUBLIC_URL: 'https://portal.example.gov.tw/', DATABASE_URL: 'postgres://u:p@db/portal', VIDEO_SERVICE_URL: 'https://video.example.gov.tw/join/',
   });
+  assert.is(c.videoServiceUrl, 'https://video.example.gov.tw/join');
+  assert.is(c.smsUrl, undefined, 'no SMS gateway is allowed: messages are then only recorded');
   assert.is(c.devMailbox, false);
   assert.is(c.loadDemoData, false);
   assert.is(c.secureCookies, true);

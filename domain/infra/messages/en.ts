@@ -368,6 +368,7 @@ export const en: { [K in keyof typeof zhTW]: string } = {
   'notifStatus.queued': 'Waiting',
   'notifStatus.sent': 'Sent',
   'notifStatus.failed': 'Failed',
+  'notifStatus.recorded': 'Recorded (no SMS gateway: not sent)',
   'notifications.col.institution': 'Institution',
   'notifications.col.channel': 'Channel',
   'notifications.col.time': 'Time',

@@ -366,6 +366,7 @@ export const zhTW = {
   'notifStatus.queued': '等待發送',
   'notifStatus.sent': '已發送',
   'notifStatus.failed': '發送失敗',
+  'notifStatus.recorded': '已記錄（未設定簡訊服務，未發送）',
   'notifications.col.institution': '機關',
   'notifications.col.channel': '方式',
   'notifications.col.time': '時間',
