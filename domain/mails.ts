@@ -125,3 +125,55 @@ export function postDecisionMail(v: PostMailView): MailToSend {
   const { text, html } = compose(v.locale, paragraphs);
   return { to: v.to, applicantId: v.applicantId, institutionCode: v.institutionCode, subject: t('mail.post.subject'), text, html };
 }
+
+export type BookingNoticeEvent = 'booked' | 'approved' | 'rejected' | 'cancelled';
+
+export type BookingMailView = {
+  to: string; applicantId: number; locale: Locale; institutionCode: string; institutionName: string; number: string;
+  kind: 'onsite' | 'remote' | 'mobile'; service: 'visit' | 'lawyer_visit'; date: string; startsAt: string; endsAt: string; lawyerArrival: boolean;
+  maskedInmate: string; maskedBooker: string; maskedCompanions: string[]; isBooker: boolean;
+  /** the staff's reason for a rejection or a cancellation by staff */
+  reason: string | null; cancelledByStaff: boolean;
+};
+
+/** Where the video link goes in a stored mail or SMS; the worker fills it in when sending. */
+export const VIDEO_PLACEHOLDER = '[[video]]';
+
+/** The visit's date and time as people read it: 2026/11/25（三）09:30–10:00, or a lawyer's arrival time. */
+export function visitWhen(v: { locale: Locale; date: string; startsAt: string; endsAt: string; lawyerArrival: boolean }): string {
+  const t = translator(v.locale);
+  const weekday = t(`weekday.${new Date(`${v.date}T00:00:00Z`).getUTCDay() || 7}` as MessageKey);
+  const date = t('booking.dateWithWeekday', { date: formatDate(v.date), weekday });
+  return v.lawyerArrival ? t('booking.whenArrival', { date, time: v.startsAt }) : t('booking.whenBatch', { date, start: v.startsAt, end: v.endsAt });
+}
+
+/**
+ * Seed 003's booking notices, to every visitor in their own language: received (待審核), approved
+ * (with the video link for remote and mobile visits), rejected with the reason, cancelled.
+ */
+export function bookingMail(v: BookingMailView, event: BookingNoticeEvent, withVideoLink: boolean): MailToSend {
+  const t = translator(v.locale);
+  const intro = event === 'booked' ? (v.isBooker ? t('mail.booking.booked') : t('mail.booking.bookedCompanion', { booker: v.maskedBooker }))
+    : event === 'approved' ? t('mail.booking.approved')
+      : event === 'rejected' ? t('mail.booking.rejected')
+        : v.cancelledByStaff ? t('mail.booking.cancelledByStaff') : t('mail.booking.cancelled');
+  const paragraphs = [t('mail.greetingPlain'), intro, t('mail.booking.details', {
+    number: v.number, kind: t(`visitKind.${v.kind}`), when: visitWhen(v), institution: v.institutionName, inmate: v.maskedInmate,
+    booker: v.maskedBooker, others: v.maskedCompanions.length ? v.maskedCompanions.join(v.locale === 'en' ? ', ' : '、') : t('booking.none'),
+  })];
+  if (v.reason && (event === 'rejected' || event === 'cancelled')) paragraphs.push(t('mail.booking.reason', { reason: v.reason }));
+  if (event === 'approved') {
+    if (withVideoLink) paragraphs.push(t('mail.booking.video'), VIDEO_PLACEHOLDER, t('mail.booking.videoNote'));
+    else paragraphs.push(t(v.service === 'lawyer_visit' ? 'mail.booking.lawyerNote' : 'mail.booking.onsiteNote'));
+  }
+  if (event === 'booked') paragraphs.push(t('mail.booking.bookedNext'));
+  paragraphs.push(t('mail.signature'));
+  const { text, html } = compose(v.locale, paragraphs);
+  return { to: v.to, applicantId: v.applicantId, institutionCode: v.institutionCode, subject: t(`mail.booking.subject.${event}`), text, html };
+}
+
+/** The approval text message with the video link (seed 003: 請您於約定的時間點擊以下連結開始視訊通話). */
+export function bookingVideoSms(v: BookingMailView): { subject: string; text: string } {
+  const t = translator(v.locale);
+  return { subject: t('sms.booking.subject'), text: t('sms.booking.video', { kind: t(`visitKind.${v.kind}`), when: visitWhen(v), link: VIDEO_PLACEHOLDER }) };
+}

@@ -6,6 +6,9 @@ import type { Relationship, VisitKind } from './applications.ts';
 import { VISIT_KINDS } from './applications.ts';
 import { maskName } from './inmates.ts';
 import { recordStaffAction } from './staff.ts';
+import { notifyVisitors } from './visit-booking-notices.ts';
+import { DEFAULT_VIDEO_SERVICE_URL } from './infra/config.ts';
+import type { BookingNoticeEvent } from './mails.ts';
 
 /**
  * Visit booking (預約接見, seed 003; lawyers and staff, seed 002). The rules that must never break
@@ -548,6 +551,7 @@ async function bookIn(tx: pg.PoolClient, input: BookingInput, now: Date, stage: 
       institutionCode: ent.institutionCode, ip: input.phone.ip, details: { number, bookerId: input.bookerId }, at: now,
     });
   }
+  await notify(tx, bookingId, 'booked');
   return { kind: 'booked', bookingId, number };
 }
 
@@ -589,6 +593,7 @@ export async function cancelBooking(pool: pg.Pool, bookerId: number, bookingId: 
     if (taipeiToday(now) >= b.visit_date) return 'too_late';
     await tx.query(`UPDATE visit_booking SET status = 'cancelled', cancelled_at = $2, version = version + 1 WHERE id = $1`, [bookingId, now]);
     await tx.query(`INSERT INTO visit_booking_event (booking_id, action, applicant_id, at) VALUES ($1, 'cancelled', $2, $3)`, [bookingId, bookerId, now]);
+    await notify(tx, bookingId, 'cancelled');
     return 'cancelled';
   });
 }
@@ -600,7 +605,11 @@ export type DecideBookingOutcome = 'decided' | 'already_decided' | 'not_found' |
  * A staff decision on a pending booking, within the staff member's scope, naming the version they
  * saw (a second reviewer deciding at once is told); history and audit log in the same transaction.
  */
-export async function decideBooking(pool: pg.Pool, bookingId: number, seenVersion: number, d: BookingDecision, who: BookingStaff, now: Date): Promise<DecideBookingOutcome> {
+export async function decideBooking(
+  pool: pg.Pool, bookingId: number, seenVersion: number, d: BookingDecision, who: BookingStaff, now: Date,
+  /** the video service's join address (config VIDEO_SERVICE_URL), for the approval's link */
+  videoServiceUrl = DEFAULT_VIDEO_SERVICE_URL,
+): Promise<DecideBookingOutcome> {
   const reason = d.decision === 'reject' ? d.reason.trim() : null;
   if (d.decision === 'reject' && (!reason || reason.length > 1000)) return 'reason_required';
   if (!Number.isSafeInteger(bookingId)) return 'not_found';
@@ -622,14 +631,17 @@ export async function decideBooking(pool: pg.Pool, bookingId: number, seenVersio
       staffId: who.staffId, action: `visit_booking.${status}`, objectType: 'visit_booking', objectId: bookingId,
       institutionCode: b.institution_code, ip: who.ip, details: { reason }, at: now,
     });
+    await notify(tx, bookingId, status, videoServiceUrl);
     return 'decided';
   });
 }
 
 /** 全選審核: each selected booking decided on its own, so one already decided does not stop the rest. */
-export async function decideBookings(pool: pg.Pool, items: { id: number; version: number }[], d: BookingDecision, who: BookingStaff, now: Date): Promise<Map<number, DecideBookingOutcome>> {
+export async function decideBookings(
+  pool: pg.Pool, items: { id: number; version: number }[], d: BookingDecision, who: BookingStaff, now: Date, videoServiceUrl = DEFAULT_VIDEO_SERVICE_URL,
+): Promise<Map<number, DecideBookingOutcome>> {
   const out = new Map<number, DecideBookingOutcome>();
-  for (const item of items) out.set(item.id, await decideBooking(pool, item.id, item.version, d, who, now));
+  for (const item of items) out.set(item.id, await decideBooking(pool, item.id, item.version, d, who, now, videoServiceUrl));
   return out;
 }
 
@@ -658,8 +670,15 @@ export async function staffCancelBooking(pool: pg.Pool, bookingId: number, seenV
       staffId: who.staffId, action: 'visit_booking.cancelled', objectType: 'visit_booking', objectId: bookingId,
       institutionCode: b.institution_code, ip: who.ip, details: { reason }, at: now,
     });
+    await notify(tx, bookingId, 'cancelled');
     return 'cancelled';
   });
+}
+
+/** Every visitor is told, in the same transaction as the change. */
+async function notify(tx: Db, bookingId: number, event: BookingNoticeEvent, videoServiceUrl = DEFAULT_VIDEO_SERVICE_URL): Promise<void> {
+  const detail = await getBooking(tx, null, bookingId, 'zh-TW');
+  if (detail) await notifyVisitors(tx, detail, event, videoServiceUrl);
 }
 
 // ---- reading bookings ----
@@ -759,6 +778,7 @@ export type BookingVisitor = {
   locale: Locale; relationship: Relationship;
 };
 export type BookingDetail = StaffBookingRow & {
+  institutionNameZh: string; institutionNameEn: string;
   reason: string | null; rejectionReason: string | null; cancelReason: string | null; videoToken: string | null;
   decidedAt: Date | null; cancelledAt: Date | null; visitors: BookingVisitor[];
   history: { action: 'booked' | 'approved' | 'rejected' | 'cancelled'; staffName: string | null; reason: string | null; at: Date }[];
@@ -796,7 +816,7 @@ export async function getBooking(db: Db, scope: string | null, bookingId: number
     institutionCode: r.institution_code, institutionName: locale === 'en' ? r.name_en : r.name_zh, inmateName: r.inmate_name,
     callNumber: r.call_number, bookerName: r.booker_name, relationship: r.relationship, visitorCount: visitors.rows.length,
     byPhone: r.by_phone, bookedAt: r.booked_at, reason: r.reason, rejectionReason: r.rejection_reason, cancelReason: r.cancel_reason,
-    videoToken: r.video_token, decidedAt: r.decided_at, cancelledAt: r.cancelled_at,
+    videoToken: r.video_token, decidedAt: r.decided_at, cancelledAt: r.cancelled_at, institutionNameZh: r.name_zh, institutionNameEn: r.name_en,
     visitors: visitors.rows.map((v) => ({
       applicantId: Number(v.applicant_id), position: v.position, name: v.name, nationalId: v.national_id, email: v.email,
       mobile: v.mobile, locale: v.locale, relationship: v.relationship,

@@ -28,6 +28,9 @@ export class ConfigError extends Error {
   }
 }
 
+/** Outside production, remote and mobile visit links point here: .invalid never resolves. */
+export const DEFAULT_VIDEO_SERVICE_URL = 'https://video-visit.invalid/join';
+
 const DEV_SECRET = 'development-only-session-secret-not-for-production';
 
 const schema = z.object({
@@ -87,7 +90,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: publicUrl.startsWith('https://'),
     smsUrl: v.SMS_URL,
     smsToken: v.SMS_TOKEN,
-    // .invalid never resolves: outside production no real address is made up.
-    videoServiceUrl: (v.VIDEO_SERVICE_URL ?? 'https://video-visit.invalid/join').replace(/\/+$/, ''),
+    videoServiceUrl: (v.VIDEO_SERVICE_URL ?? DEFAULT_VIDEO_SERVICE_URL).replace(/\/+$/, ''),
   };
 }

@@ -1,4 +1,6 @@
 import type { zhTW } from './zh-TW.ts';
+import { bookingsEn } from './bookings.ts';
+import { backofficeBookingsEn } from './backoffice-bookings.ts';
 
 /** English. TypeScript refuses this file when a key of zh-TW.ts is missing here or one is extra. */
 export const en: { [K in keyof typeof zhTW]: string } = {
@@ -590,4 +592,6 @@ export const en: { [K in keyof typeof zhTW]: string } = {
   'backoffice.suspensions.none': 'No one’s posting is suspended.',
   'backoffice.suspensions.from': 'Suspended on',
   'backoffice.suspensions.until': 'Until',
+  ...bookingsEn,
+  ...backofficeBookingsEn,
 };

@@ -1,4 +1,7 @@
 /** Traditional Chinese (the default). Every visible string of the portal is here and in en.ts. */
+import { bookingsZh } from './bookings.ts';
+import { backofficeBookingsZh } from './backoffice-bookings.ts';
+
 export const zhTW = {
   'site.agency': '法務部矯正署',
   'site.name': '便民服務入口網',
@@ -588,4 +591,6 @@ export const zhTW = {
   'backoffice.suspensions.none': '目前沒有暫停發佈的家屬。',
   'backoffice.suspensions.from': '暫停起日',
   'backoffice.suspensions.until': '暫停至',
+  ...bookingsZh,
+  ...backofficeBookingsZh,
 } as const;

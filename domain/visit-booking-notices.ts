@@ -1,0 +1,33 @@
+import type { Db } from './infra/db.ts';
+import { maskName } from './inmates.ts';
+import { enqueueMail, enqueueSms } from './notifications.ts';
+import { bookingMail, bookingVideoSms, VIDEO_PLACEHOLDER, type BookingNoticeEvent } from './mails.ts';
+import type { BookingDetail } from './visit-bookings.ts';
+
+/**
+ * Tells every visitor of a booking what happened to it, in the transaction that did it: a mail each,
+ * and on approval of a remote or mobile visit a text message with the video link to each visitor with
+ * a mobile number. The link (the booking's unguessable token on the video service) travels only in
+ * the delivery jobs, never in the notification log.
+ */
+export async function notifyVisitors(tx: Db, b: BookingDetail, event: BookingNoticeEvent, videoServiceUrl: string): Promise<void> {
+  const booker = b.visitors.find((v) => v.position === 1);
+  const video = event === 'approved' && b.kind !== 'onsite' && b.videoToken ? `${videoServiceUrl}/${b.videoToken}` : null;
+  const secrets = video ? { [VIDEO_PLACEHOLDER]: video } : undefined;
+  for (const visitor of b.visitors) {
+    const view = {
+      to: visitor.email, applicantId: visitor.applicantId, locale: visitor.locale, institutionCode: b.institutionCode,
+      institutionName: visitor.locale === 'en' ? b.institutionNameEn : b.institutionNameZh, number: b.number, kind: b.kind, service: b.service,
+      date: b.date, startsAt: b.startsAt, endsAt: b.endsAt, lawyerArrival: b.lawyerArrival, maskedInmate: maskName(b.inmateName),
+      maskedBooker: maskName(booker?.name ?? ''), maskedCompanions: b.visitors.filter((v) => v.position > 1).map((v) => maskName(v.name)),
+      isBooker: visitor.position === 1,
+      reason: event === 'rejected' ? b.rejectionReason : event === 'cancelled' ? b.cancelReason : null,
+      cancelledByStaff: event === 'cancelled' && b.cancelReason !== null,
+    };
+    await enqueueMail(tx, { ...bookingMail(view, event, video !== null), secrets });
+    if (video && visitor.mobile) {
+      const sms = bookingVideoSms(view);
+      await enqueueSms(tx, { to: visitor.mobile, subject: sms.subject, text: sms.text, applicantId: visitor.applicantId, institutionCode: b.institutionCode, secrets });
+    }
+  }
+}
