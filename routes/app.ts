@@ -25,6 +25,7 @@ import { accountRoutes } from './account.ts';
 import { devRoutes } from './dev.ts';
 import { applicationRoutes } from './applications.ts';
 import { contactBookRoutes } from './contact-book.ts';
+import { bookingRoutes } from './bookings.ts';
 import { progressRoutes } from './progress.ts';
 import { backofficeRoutes } from './backoffice.ts';
 
@@ -70,6 +71,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(accountRoutes(d, passport));
   app.use(applicationRoutes(d, csrfCheck));
   app.use(contactBookRoutes(d, csrfCheck));
+  app.use(bookingRoutes(d));
   app.use(progressRoutes(d));
   if (d.config.devMailbox) app.use(devRoutes(d));
 

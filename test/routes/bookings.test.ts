@@ -1,0 +1,192 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { randomUUID } from 'node:crypto';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { Client, textOf } from '../support/http.ts';
+import { person, registerVerifyAndSignIn, type Person } from '../support/journeys.ts';
+
+/** Monday 2026-11-23 10:00 in Taipei: bookable dates are Wednesday 11-25 to Monday 11-30. */
+const NOW = new Date('2026-11-23T10:00:00+08:00');
+
+type Who = { c: Client; p: Person; id: number };
+type Ctx = { app: TestApp; alice: Who; bob: Who; erin: Who; carol: Who; dave: Who; inmate: number; lastPlaceBatch: number };
+const test = suite<Ctx>('the booking wizard over HTTP: steps without JavaScript, companions, the last place, lawyers, cancelling, who may see what');
+
+async function signedIn(app: TestApp, over: Partial<Person> = {}): Promise<Who> {
+  const p = person(over);
+  const c = new Client(app.url);
+  await registerVerifyAndSignIn(c, app.smtp, p);
+  const id = Number((await app.db.pool.query('SELECT id FROM applicant WHERE email = $1', [p.email])).rows[0].id);
+  return { c, p, id };
+}
+
+test.before(async (ctx) => {
+  ctx.app = await startTestApp({ clock: () => new Date(NOW) });
+  const { pool } = ctx.app.db;
+  await pool.query(`INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison'), ('2411', '基隆監獄', 'Keelung Prison')`);
+  ctx.inmate = Number((await pool.query(`INSERT INTO inmate (institution_code, call_number, name) VALUES ('2477', '1024', '王小明') RETURNING id`)).rows[0].id);
+  for (let weekday = 1; weekday <= 5; weekday++) {
+    for (const [kind, at, minutes, capacity] of [['onsite', '09:00', 30, 5], ['onsite', '09:30', 30, 5], ['onsite', '14:00', 30, 1], ['mobile', '10:00', null, 3]] as const) {
+      await pool.query(`INSERT INTO visit_batch (institution_code, visit_kind, weekday, starts_at, length_minutes, capacity) VALUES ('2477', $1, $2, $3, $4, $5)`, [kind, weekday, at, minutes, capacity]);
+    }
+  }
+  ctx.lastPlaceBatch = Number((await pool.query(`SELECT id FROM visit_batch WHERE visit_kind = 'onsite' AND weekday = 3 AND starts_at = '14:00'`)).rows[0].id);
+  [ctx.alice, ctx.bob, ctx.erin, ctx.carol, ctx.dave] = [
+    await signedIn(ctx.app, { name: '陳美玲' }), await signedIn(ctx.app, { name: '林志明' }), await signedIn(ctx.app, { name: '黃小芬' }),
+    await signedIn(ctx.app, { name: '張無關' }), await signedIn(ctx.app, { name: '吳律師' }),
+  ];
+  // Erin visits another inmate: two visits to one inmate at one time are refused for that reason instead.
+  const other = Number((await pool.query(`INSERT INTO inmate (institution_code, call_number, name) VALUES ('2477', '2048', '李大華') RETURNING id`)).rows[0].id);
+  const grant = (who: Who, service: string, kinds: string[], relationship: string, inmate = ctx.inmate) => pool.query(
+    `INSERT INTO service_application (number, applicant_id, inmate_id, institution_code, service, visit_kinds, relationship, submission_key, submitted_at, status, decided_at)
+     VALUES ($1, $2, $3, '2477', $4, $5, $6, $7, now(), 'approved', now())`,
+    [`20261101-${randomUUID().slice(0, 6).toUpperCase().replace(/[^0-9A-Z]/g, '7')}`, who.id, inmate, service, kinds, relationship, randomUUID()],
+  );
+  await grant(ctx.alice, 'visit', ['onsite', 'mobile'], 'mother');
+  await grant(ctx.bob, 'visit', ['onsite'], 'sibling');
+  await grant(ctx.erin, 'visit', ['onsite'], 'agency_worker', other);
+  await grant(ctx.dave, 'lawyer_visit', [], 'lawyer');
+});
+test.after(async (ctx) => { await ctx.app.close(); });
+
+const wednesday = '2026-11-25';
+
+/** Walks the wizard's first steps as a browser without JavaScript would: each answer a form post. */
+async function through(c: Client, kind: string, companions: number[] = []) {
+  assert.is((await c.get('/bookings/new')).location, '/bookings/new/kind');
+  await c.get('/bookings/new/kind');
+  assert.is((await c.post('/bookings/new/kind', { kind })).location, '/bookings/new/inmate');
+  const inmatePage = await c.get('/bookings/new/inmate');
+  const option = /name="option" value="([^"]+)" checked/.exec(inmatePage.text)?.[1];
+  assert.ok(option, 'the only inmate is chosen already');
+  assert.is((await c.post('/bookings/new/inmate', { option: option! })).location, '/bookings/new/companions');
+  await c.get('/bookings/new/companions');
+  const body = new URLSearchParams({ _csrf: /name="_csrf" value="([^"]+)"/.exec(c.lastPage)![1]! });
+  for (const id of companions) body.append('companion', String(id));
+  return c.request('POST', '/bookings/new/companions', body.toString());
+}
+
+test('someone with no approved visit service is told what to apply for; steps cannot be skipped', async ({ carol }) => {
+  await carol.c.get('/bookings/new');
+  const kind = await carol.c.get('/bookings/new/kind');
+  assert.match(textOf(kind.text), '您還沒有審核通過的接見服務');
+  assert.match(kind.text, 'href="/applications/new/visit"');
+  assert.is((await carol.c.get('/bookings/new/confirm')).location, '/bookings/new/kind');
+  assert.is((await carol.c.post('/bookings/new/kind', { kind: 'onsite' })).status, 422);
+});
+
+test('a family on-site visit with one companion: every step a page, the grid a table of radios, confirm shows all, a number, both mailed', async ({ app, alice, bob }) => {
+  const kindPage = await alice.c.get('/bookings/new/kind');
+  assert.match(textOf(kindPage.text), '現場接見');
+  assert.match(textOf(kindPage.text), '行動接見');
+  assert.not.match(textOf(kindPage.text), '遠距接見', 'only the kinds she is approved for');
+  const toSlot = await through(alice.c, 'onsite', [bob.id]);
+  assert.is(toSlot.location, '/bookings/new/slot');
+  const slot = await alice.c.get('/bookings/new/slot');
+  assert.is(slot.status, 200);
+  assert.match(slot.text, '<caption id="grid-caption">');
+  assert.match(slot.text, '<th scope="row">第1梯 09:00</th>');
+  assert.match(textOf(slot.text), '2026/11/25（三） 第1梯 09:00–09:30 剩 5 位', 'each radio is labelled with its date, batch and places left');
+  assert.not.match(slot.text, 'value="2026-11-24|', 'tomorrow is not offered');
+  assert.not.match(slot.text, 'value="2026-12-01|', 'nor 8 days ahead');
+  assert.not.match(slot.text, 'value="2026-11-28|', 'nor a day without batches');
+  const noChoice = await alice.c.post('/bookings/new/slot', {});
+  assert.is(noChoice.status, 422);
+  assert.match(textOf(noChoice.text), '請選擇一個梯次');
+  const batch = /value="2026-11-25\|(\d+)"/.exec(slot.text)![1]!;
+  assert.is((await alice.c.post('/bookings/new/slot', { slot: `${wednesday}|${batch}` })).location, '/bookings/new/confirm', 'a mother gives no reason');
+  const confirm = await alice.c.get('/bookings/new/confirm');
+  const text = textOf(confirm.text);
+  for (const s of ['現場接見', '2026/11/25（三） 09:00–09:30', '王○○（桃園女子監獄）', '陳美玲（母）', '林○○', '家屬或最近親屬（不必填寫）']) assert.match(text, s);
+  const booked = await alice.c.post('/bookings/new/confirm', {});
+  assert.is(booked.status, 303);
+  assert.match(booked.location!, /^\/bookings\/\d+\?booked=1$/);
+  const page = await alice.c.follow(booked);
+  assert.match(textOf(page.text), '預約接見申請完成');
+  const number = /預約編號：(V\d{8}-[0-9A-Z]{6})/.exec(textOf(page.text))![1]!;
+  const toAlice = await app.smtp.waitFor((m) => m.to.includes(alice.p.email) && m.text.includes(number));
+  assert.match(toAlice.text, '目前狀態為待審核');
+  const toBob = await app.smtp.waitFor((m) => m.to.includes(bob.p.email) && m.text.includes(number));
+  assert.match(toBob.text, '陳○○ 於【便民服務入口網】預約接見，並將您列為其他接見人');
+  // A second press of 確認 (the back button, a double click) books nothing more.
+  assert.is((await app.db.pool.query('SELECT count(*)::int AS n FROM visit_booking')).rows[0].n, 1);
+  assert.is((await alice.c.get('/bookings/new/confirm')).location, '/bookings/new/kind', 'the wizard starts afresh');
+});
+
+test('another applicant sees nothing of it; the companion sees it but cannot cancel; the booker cancels and everyone is told', async ({ app, alice, bob, carol }) => {
+  const id = Number((await app.db.pool.query('SELECT id FROM visit_booking ORDER BY id LIMIT 1')).rows[0].id);
+  for (const path of [`/bookings/${id}`, `/bookings/${id}/cancel`]) assert.is((await carol.c.get(path)).status, 404, `${path} as a stranger`);
+  await carol.c.get('/bookings');
+  assert.is((await carol.c.post(`/bookings/${id}/cancel`, {})).status, 404);
+  assert.not.match(textOf((await carol.c.get('/bookings')).text), '王○○');
+
+  const bobs = await bob.c.get('/bookings');
+  assert.match(textOf(bobs.text), '您是其他接見人');
+  assert.not.match(bobs.text, `/bookings/${id}/cancel`);
+  assert.is((await bob.c.get(`/bookings/${id}`)).status, 200);
+  assert.is((await bob.c.post(`/bookings/${id}/cancel`, {})).status, 403);
+
+  const ask = await alice.c.get(`/bookings/${id}/cancel`);
+  assert.match(textOf(ask.text), '取消這個預約嗎？');
+  const done = await alice.c.post(`/bookings/${id}/cancel`, {});
+  assert.is(done.status, 303);
+  assert.match(textOf((await alice.c.follow(done)).text), '已取消預約');
+  await app.smtp.waitFor((m) => m.to.includes(bob.p.email) && m.text.includes('已由預約人取消'));
+  await app.smtp.waitFor((m) => m.to.includes(alice.p.email) && m.text.includes('已由預約人取消'));
+  assert.is((await app.db.pool.query('SELECT status FROM visit_booking WHERE id = $1', [id])).rows[0].status, 'cancelled');
+});
+
+test('two people confirm the last place at once: one is booked, the other is sent back to the grid with 這個時段已經額滿 and the rest kept', async ({ app, alice, erin, lastPlaceBatch }) => {
+  // Erin is an agency worker: she gives a reason, which must survive being sent back.
+  await through(erin.c, 'onsite');
+  assert.is((await erin.c.post('/bookings/new/slot', { slot: `${wednesday}|${lastPlaceBatch}` })).location, '/bookings/new/reason');
+  await erin.c.get('/bookings/new/reason');
+  assert.is((await erin.c.post('/bookings/new/reason', { reason: '' })).status, 422);
+  assert.is((await erin.c.post('/bookings/new/reason', { reason: '社工訪視，討論出監後安置。' })).location, '/bookings/new/confirm');
+  await through(alice.c, 'onsite');
+  assert.is((await alice.c.post('/bookings/new/slot', { slot: `${wednesday}|${lastPlaceBatch}` })).location, '/bookings/new/confirm');
+  await Promise.all([erin.c.get('/bookings/new/confirm'), alice.c.get('/bookings/new/confirm')]);
+  const [a, b] = await Promise.all([alice.c.post('/bookings/new/confirm', {}), erin.c.post('/bookings/new/confirm', {})]);
+  const winner = a.location!.startsWith('/bookings/new/') ? erin : alice;
+  const loser = winner === alice ? erin : alice;
+  const lost = winner === alice ? b : a;
+  assert.is(lost.location, '/bookings/new/slot', 'the other is sent back to the grid');
+  const grid = await loser.c.get('/bookings/new/slot');
+  assert.is(grid.status, 422);
+  assert.match(textOf(grid.text), '這個時段已經額滿');
+  assert.not.match(grid.text, `value="${wednesday}|${lastPlaceBatch}"`, 'the full batch is no longer offered');
+  const other = /value="(2026-11-2\d\|\d+)"/.exec(grid.text)![1]!;
+  await loser.c.post('/bookings/new/slot', { slot: other });
+  const confirm = await loser.c.get('/bookings/new/confirm');
+  assert.is(confirm.status, 200, 'everything else is still answered');
+  if (loser === erin) assert.match(textOf(confirm.text), '社工訪視，討論出監後安置。');
+  const { rows } = await app.db.pool.query(`SELECT count(*)::int AS n FROM visit_booking WHERE batch_id = $1 AND visit_date = $2 AND status IN ('pending', 'approved')`, [lastPlaceBatch, wednesday]);
+  assert.is(rows[0].n, 1, 'never more than the capacity');
+});
+
+test('a lawyer books an on-site visit by arrival time, seeing how many are booked per hour; outside the window is refused', async ({ app, dave }) => {
+  await through(dave.c, 'onsite');
+  const slot = await dave.c.get('/bookings/new/slot');
+  assert.is(slot.status, 200);
+  const text = textOf(slot.text);
+  assert.match(text, '各時段預約律師現場接見人數一覽表');
+  assert.match(text, '上午 09:00–11:00、下午 14:00–16:00');
+  assert.match(slot.text, '<option value="10:50">');
+  assert.not.match(slot.text, '<option value="11:00">', 'the window ends before 11:00');
+  assert.match(text, '實際開始時間仍須視前一位律師接見結束後方可進行安排');
+  const outside = await dave.c.post('/bookings/new/slot', { date: wednesday, arrival: '12:00' });
+  assert.is(outside.status, 422);
+  assert.match(textOf(outside.text), '請選擇預計到達時間');
+  assert.is((await dave.c.post('/bookings/new/slot', { date: wednesday, arrival: '09:30' })).location, '/bookings/new/confirm', 'a lawyer gives no reason');
+  const confirm = await dave.c.get('/bookings/new/confirm');
+  assert.match(textOf(confirm.text), '2026/11/25（三） 預計 09:30 到達');
+  const booked = await dave.c.post('/bookings/new/confirm', {});
+  assert.match(booked.location!, /^\/bookings\/\d+\?booked=1$/);
+  await through(dave.c, 'onsite');
+  const again = textOf((await dave.c.get('/bookings/new/slot')).text);
+  assert.match(again, /2026\/11\/25（三） 0 人 1 人 0 人/, 'the 09:00–10:00 band now shows one booking');
+  const row = (await app.db.pool.query(`SELECT service, visit_kind, to_char(arrival_time, 'HH24:MI') AS t FROM visit_booking WHERE booker_id = $1`, [dave.id])).rows[0];
+  assert.equal(row, { service: 'lawyer_visit', visit_kind: 'onsite', t: '09:30' });
+});
+
+test.run();
