@@ -70,7 +70,6 @@ async function main(): Promise<void> {
   if (demoLogins.length) {
     lines.push('  Demo logins (development only):');
     for (const l of demoLogins) lines.push(`    ${l.who.padEnd(34)} ${l.account.padEnd(22)} ${l.password}`);
-    lines.push('  (Staff sign-in arrives with the back office; the staff accounts are ready for it.)');
   }
   console.log(`${lines.join('\n')}\n`);
 

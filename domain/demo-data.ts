@@ -45,6 +45,9 @@ export type DemoLogin = { who: string; account: string; password: string };
 
 export const DEMO_APPLICANT = { email: 'family@example.com', password: 'demo-family-2026', name: '李大同', nationalId: 'A123456789' };
 export const demoStaffAccount = (code: string) => ({ account: `staff${code}`, password: `demo-staff-${code}` });
+/** Another family member and a lawyer, with approved services, so companions and lawyer bookings can be tried. */
+export const DEMO_RELATIVE = { email: 'family2@example.com', password: 'demo-family2-2026', name: '李小華', nationalId: 'F218190931' };
+export const DEMO_LAWYER = { email: 'lawyer@example.com', password: 'demo-lawyer-2026', name: '王律師', nationalId: 'E196030826' };
 /** An agency administrator (矯正署), who sees every institution. */
 export const DEMO_AGENCY_ADMIN = { account: 'agency', password: 'demo-agency-2026', name: '矯正署管理者' };
 
@@ -52,6 +55,8 @@ export const DEMO_AGENCY_ADMIN = { account: 'agency', password: 'demo-agency-202
 export async function loadDemoData(pool: pg.Pool, now: Date): Promise<{ loaded: boolean; logins: DemoLogin[] }> {
   const logins: DemoLogin[] = [
     { who: 'family (applicant)', account: DEMO_APPLICANT.email, password: DEMO_APPLICANT.password },
+    { who: 'family, second visitor', account: DEMO_RELATIVE.email, password: DEMO_RELATIVE.password },
+    { who: 'lawyer', account: DEMO_LAWYER.email, password: DEMO_LAWYER.password },
     ...DEMO_INSTITUTIONS.map((i) => ({ who: `staff, ${i.zh} ${i.code}`, ...demoStaffAccount(i.code) })),
     { who: 'staff, agency administrator (every institution)', account: DEMO_AGENCY_ADMIN.account, password: DEMO_AGENCY_ADMIN.password },
   ];
@@ -94,6 +99,7 @@ export async function loadDemoData(pool: pg.Pool, now: Date): Promise<{ loaded: 
     return true;
   });
   await loadDemoTimetable(pool);
+  await loadDemoServices(pool, now);
   return { loaded, logins };
 }
 
@@ -122,6 +128,49 @@ export async function loadDemoTimetable(pool: pg.Pool): Promise<void> {
           WHERE EXISTS (SELECT 1 FROM institution WHERE code = $1)
             AND NOT EXISTS (SELECT 1 FROM visit_batch WHERE institution_code = $1)`,
         [i.code, DEMO_BATCH_KINDS.map((k) => k[0]), DEMO_BATCH_KINDS.map((k) => k[1]), DEMO_BATCH_KINDS.map((k) => k[2]), DEMO_BATCH_TIMES],
+      );
+    }
+  });
+}
+
+/**
+ * Approved services for trying the contact book and visit booking at once: the demo family holds the
+ * contact book and every visit kind for 王小明 at 桃園女子監獄 (2477), a relative the on-site and mobile
+ * visits, a lawyer the lawyer service. Added once, also to a database loaded before they existed.
+ */
+export async function loadDemoServices(pool: pg.Pool, now: Date): Promise<void> {
+  const people = [
+    { ...DEMO_RELATIVE, birthday: '1978-06-02', mobile: '0922333444', hash: await hashPassword(DEMO_RELATIVE.password) },
+    { ...DEMO_LAWYER, birthday: '1970-09-09', mobile: '0933444555', hash: await hashPassword(DEMO_LAWYER.password) },
+  ];
+  await withTransaction(pool, async (tx) => {
+    await tx.query('LOCK TABLE service_application IN EXCLUSIVE MODE');
+    const inmate = (await tx.query<{ id: string }>(`SELECT id FROM inmate WHERE institution_code = '2477' AND call_number = '1024'`)).rows[0];
+    const family = (await tx.query<{ id: string }>('SELECT id FROM applicant WHERE email = $1', [DEMO_APPLICANT.email])).rows[0];
+    if (!inmate || !family) return;
+    if ((await tx.query(`SELECT 1 FROM service_application WHERE number LIKE '20260101-DEMO%'`)).rowCount) return;
+    const ids: Record<string, string> = { family: family.id };
+    for (const [key, p] of [['relative', people[0]!], ['lawyer', people[1]!]] as const) {
+      const { rows } = await tx.query<{ id: string }>(
+        `INSERT INTO applicant (name, national_id, email, birthday, mobile, password_hash, privacy_consent_at, email_verified_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT DO NOTHING RETURNING id`,
+        [p.name, p.nationalId, p.email, p.birthday, p.mobile, p.hash, now],
+      );
+      if (!rows[0]) return; // someone registered these details themselves: leave them alone
+      ids[key] = rows[0].id;
+    }
+    const grants: Array<[string, string, string, string[], string]> = [
+      ['DEMO01', ids.family!, 'contact_book', [], 'father'],
+      ['DEMO02', ids.family!, 'visit', ['onsite', 'remote', 'mobile'], 'father'],
+      ['DEMO03', ids.relative!, 'visit', ['onsite', 'mobile'], 'sibling'],
+      ['DEMO04', ids.lawyer!, 'lawyer_visit', [], 'lawyer'],
+    ];
+    for (const [suffix, applicant, service, kinds, relationship] of grants) {
+      await tx.query(
+        `INSERT INTO service_application (number, applicant_id, inmate_id, institution_code, service, visit_kinds, relationship, submission_key,
+                                          submitted_at, status, decided_at)
+         VALUES ($1, $2, $3, '2477', $4, $5, $6, gen_random_uuid(), $7, 'approved', $7)`,
+        [`20260101-${suffix}`, applicant, inmate.id, service, kinds, relationship, now],
       );
     }
   });

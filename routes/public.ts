@@ -1,4 +1,6 @@
 import { Router } from 'express';
+import { listTimetable, type Batch } from '../domain/visit-bookings.ts';
+import { VISIT_KINDS } from '../domain/applications.ts';
 import type { RouteDeps } from './app.ts';
 import { getAnnouncement, listAnnouncements } from '../domain/announcements.ts';
 import { listInstitutions } from '../domain/institutions.ts';
@@ -10,6 +12,20 @@ import { taipeiToday } from '../domain/infra/clock.ts';
 // GET /process             申辦流程說明
 // GET /visit-times         機關接見時段查詢
 // GET /privacy             個資收集聲明
+/** A timetable as people read it: per kind, each batch's times once, with the weekdays it runs. */
+function timetableByKind(batches: Batch[]) {
+  return VISIT_KINDS.map((kind) => {
+    const rows = new Map<string, { ordinal: number; startsAt: string; endsAt: string; weekdays: number[]; capacity: number }>();
+    for (const b of batches.filter((x) => x.kind === kind)) {
+      const key = `${b.startsAt}-${b.endsAt}`;
+      const row = rows.get(key) ?? { ordinal: b.ordinal, startsAt: b.startsAt, endsAt: b.endsAt, weekdays: [], capacity: b.capacity };
+      row.weekdays.push(b.weekday);
+      rows.set(key, row);
+    }
+    return { kind, rows: [...rows.values()] };
+  }).filter((k) => k.rows.length > 0);
+}
+
 export function publicRoutes(d: RouteDeps): Router {
   const r = Router();
 
@@ -33,7 +49,9 @@ export function publicRoutes(d: RouteDeps): Router {
   r.get('/process', (_req, res) => res.render('public/process'));
 
   r.get('/visit-times', async (req, res) => {
-    res.render('public/visit-times', { institutions: await listInstitutions(d.pool, req.locale) });
+    const institutions = await listInstitutions(d.pool, req.locale);
+    const timetables = new Map(await Promise.all(institutions.map(async (i) => [i.code, timetableByKind(await listTimetable(d.pool, i.code))] as const)));
+    res.render('public/visit-times', { institutions, timetables });
   });
 
   r.get('/privacy', (_req, res) => res.render('public/privacy'));

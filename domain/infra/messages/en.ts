@@ -68,12 +68,16 @@ export const en: { [K in keyof typeof zhTW]: string } = {
   'process.step5.title': 'Use the service',
   'process.step5.text': 'Once approved, you can book visits or send family contact book messages.',
 
-  'visitTimes.lead': 'Arrival times for lawyer visits and the length of mobile visits at each institution. Family visit times are shown when you book.',
+  'visitTimes.lead': 'Each institution’s family visiting times, lawyers’ arrival times and the length of mobile visits. Visits can be booked 2 to 7 days ahead; days when the institution is closed are not offered.',
   'visitTimes.caption': 'Visiting times by institution',
   'visitTimes.colInstitution': 'Institution',
   'visitTimes.colLawyer': 'Lawyer visit arrival times',
   'visitTimes.colMobile': 'Mobile visit length',
   'visitTimes.colContact': 'Address and phone',
+  'visitTimes.colBatches': 'Family visiting times',
+  'visitTimes.noBatches': 'Please ask the institution',
+  'visitTimes.showBatches': 'Visiting times at {institution}',
+  'visitTimes.weekdays': '{days}',
   'visitTimes.window': 'Morning {morningStart}–{morningEnd}, afternoon {afternoonStart}–{afternoonEnd}',
   'visitTimes.minutes': '{minutes} minutes',
 

@@ -67,12 +67,16 @@ export const zhTW = {
   'process.step5.title': '開始使用',
   'process.step5.text': '審核通過後，即可預約接見或發佈家庭聯絡簿。',
 
-  'visitTimes.lead': '各矯正機關的律師接見到達時段與行動接見時間。家屬接見的梯次，請於預約時查看。',
+  'visitTimes.lead': '各矯正機關的家屬接見梯次、律師接見到達時段與行動接見時間。可預約 2 天後到 7 天內的梯次；國定假日等不開放的日期，預約時不會出現。',
   'visitTimes.caption': '各機關接見時段',
   'visitTimes.colInstitution': '矯正機關',
   'visitTimes.colLawyer': '律師接見到達時段',
   'visitTimes.colMobile': '行動接見時間',
   'visitTimes.colContact': '地址與電話',
+  'visitTimes.colBatches': '家屬接見梯次',
+  'visitTimes.noBatches': '請洽機關',
+  'visitTimes.showBatches': '查看{institution}的梯次',
+  'visitTimes.weekdays': '週{days}',
   'visitTimes.window': '上午 {morningStart}–{morningEnd}，下午 {afternoonStart}–{afternoonEnd}',
   'visitTimes.minutes': '每次 {minutes} 分鐘',
 
