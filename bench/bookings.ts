@@ -1,0 +1,134 @@
+/**
+ * `npm run bench:bookings` (also run by `npm run bench`): 500 booking attempts at once across 20
+ * batches of one date, through the domain's bookVisit on a pool the size the portal uses (10
+ * connections), so the database's capacity rule is what decides. Each attempt is a different family
+ * visiting a different inmate, so only capacity can refuse them. Prints the bookings accepted, the
+ * refusals by reason, the overbookings found afterwards in the database (must be 0) and the median
+ * and p95 time of an attempt; then the same figures as one JSON line.
+ */
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { createPool } from '../domain/infra/db.ts';
+import { startEmbeddedDb, ensureDatabase } from '../domain/infra/embedded-db.ts';
+import { migrate } from '../domain/infra/migrate.ts';
+import { migrateWorkerSchema } from '../domain/infra/worker.ts';
+import { createLogger } from '../domain/infra/logger.ts';
+import { bookVisit, type BookingOutcome } from '../domain/visit-bookings.ts';
+
+const ATTEMPTS = 500;
+const BATCHES = 20;
+const CAPACITY = 10;
+/** Monday 2026-11-23 10:00 in Taipei; the visits are on Wednesday 2026-11-25 (two days ahead). */
+const NOW = new Date('2026-11-23T10:00:00+08:00');
+const DATE = '2026-11-25';
+const progress = (msg: string) => process.stderr.write(`${msg}\n`);
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.max(0, Math.ceil(xs.length * p) - 1))]!;
+
+/** A valid national ID for the n-th bench family: area A, gender 1, seven digits of n, check digit. */
+function nationalId(n: number): string {
+  const body = `A1${String(n).padStart(7, '0')}`;
+  const digits = [1, 0, ...body.slice(1).split('').map(Number)];
+  const weights = [1, 9, 8, 7, 6, 5, 4, 3, 2, 1];
+  const sum = digits.reduce((s, d, i) => s + d * weights[i]!, 0);
+  return `${body}${(10 - (sum % 10)) % 10}`;
+}
+
+async function main(): Promise<void> {
+  const cleanUp: (() => Promise<unknown>)[] = [];
+  try {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'portal-bench-bookings-'));
+    cleanUp.unshift(() => rm(tmp, { recursive: true, force: true }));
+    await chmod(tmp, 0o755);
+    progress('starting the embedded PostgreSQL');
+    const embedded = process.env.DATABASE_URL ? null : await startEmbeddedDb(path.join(tmp, 'pg'));
+    if (embedded) cleanUp.unshift(() => embedded.stop());
+    const adminUrl = process.env.DATABASE_URL ?? embedded!.url;
+    const dbName = `portal_bench_bookings_${process.pid}`;
+    const databaseUrl = await ensureDatabase(adminUrl, dbName);
+    cleanUp.unshift(async () => {
+      const admin = new pg.Client({ connectionString: adminUrl });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).finally(() => admin.end());
+    });
+    // The portal's own pool settings (10 connections): the figures are what one instance sees.
+    const pool = createPool(databaseUrl, () => undefined);
+    cleanUp.unshift(() => pool.end());
+    await migrate(pool);
+    await migrateWorkerSchema(pool, createLogger('silent'));
+
+    progress(`setting up ${ATTEMPTS} families, ${ATTEMPTS} inmates and ${BATCHES} batches of ${CAPACITY}`);
+    await pool.query(`INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison')`);
+    // 20 on-site batches on Wednesdays, every 20 minutes from 08:00.
+    const batches = (await pool.query<{ id: string }>(
+      `INSERT INTO visit_batch (institution_code, visit_kind, weekday, starts_at, length_minutes, capacity)
+       SELECT '2477', 'onsite', 3, time '08:00' + make_interval(mins => 20 * g), 20, $1 FROM generate_series(0, $2 - 1) g RETURNING id`,
+      [CAPACITY, BATCHES],
+    )).rows.map((r) => Number(r.id));
+    const families = (await pool.query<{ applicant: string; inmate: string }>(
+      `WITH a AS (
+         INSERT INTO applicant (name, national_id, email, birthday, password_hash, privacy_consent_at, email_verified_at)
+         SELECT '測試家屬', ids.id, 'bench' || ids.n || '@example.com', '1980-01-01', 'x', now(), now()
+           FROM unnest($1::text[]) WITH ORDINALITY AS ids(id, n) RETURNING id, email),
+       m AS (
+         INSERT INTO inmate (institution_code, call_number, name) SELECT '2477', lpad(g::text, 6, '0'), '王小明' FROM generate_series(1, $2) g RETURNING id, call_number),
+       pairs AS (
+         SELECT a.id AS applicant, m.id AS inmate FROM a JOIN m ON m.call_number = lpad(substring(a.email FROM 'bench([0-9]+)@')::text, 6, '0')),
+       s AS (
+         INSERT INTO service_application (number, applicant_id, inmate_id, institution_code, service, visit_kinds, relationship, submission_key, submitted_at, status, decided_at)
+         SELECT '20261101-' || upper(lpad(to_hex(row_number() OVER ()::int), 6, '0')), applicant, inmate, '2477', 'visit', ARRAY['onsite'], 'mother', gen_random_uuid(), now(), 'approved', now()
+           FROM pairs RETURNING applicant_id, inmate_id)
+       SELECT applicant_id AS applicant, inmate_id AS inmate FROM s`,
+      [Array.from({ length: ATTEMPTS }, (_, i) => nationalId(i + 1)), ATTEMPTS],
+    )).rows.map((r) => ({ applicant: Number(r.applicant), inmate: Number(r.inmate) }));
+    if (families.length !== ATTEMPTS) throw new Error(`set-up made ${families.length} families`);
+    // The notices each booking writes go through graphile-worker's add_job: warm both up once.
+    await pool.query('SELECT 1');
+
+    progress(`${ATTEMPTS} attempts at once`);
+    const times: number[] = [];
+    const started = performance.now();
+    const outcomes: BookingOutcome[] = await Promise.all(families.map(async (f, i) => {
+      const t0 = performance.now();
+      const outcome = await bookVisit(pool, {
+        submissionKey: randomUUID(), bookerId: f.applicant, inmateId: f.inmate, service: 'visit', kind: 'onsite', date: DATE,
+        batchId: batches[i % BATCHES]!, arrivalTime: null, companionIds: [], reason: '',
+      }, NOW);
+      times.push(performance.now() - t0);
+      return outcome;
+    }));
+    const seconds = (performance.now() - started) / 1000;
+
+    const refusals: Record<string, number> = {};
+    for (const o of outcomes) if (o.kind === 'errors') for (const code of Object.values(o.errors)) refusals[code!] = (refusals[code!] ?? 0) + 1;
+    const accepted = outcomes.filter((o) => o.kind === 'booked').length;
+    const { rows } = await pool.query<{ over: number; booked: number }>(
+      `SELECT coalesce(sum(greatest(n - b.capacity, 0)), 0)::int AS over, coalesce(sum(n), 0)::int AS booked
+         FROM (SELECT batch_id, count(*)::int AS n FROM visit_booking WHERE visit_date = $1 AND status IN ('pending', 'approved') GROUP BY batch_id) c
+         JOIN visit_batch b ON b.id = c.batch_id`, [DATE],
+    );
+    const figures = {
+      attempts: ATTEMPTS, batches: BATCHES, capacityPerBatch: CAPACITY, places: BATCHES * CAPACITY, accepted, bookedInDatabase: rows[0]!.booked,
+      overbookings: rows[0]!.over, refusals, medianMs: Math.round(pct(times, 0.5)), p95Ms: Math.round(pct(times, 0.95)),
+      wallSeconds: Number(seconds.toFixed(2)), poolSize: 10, node: process.version,
+    };
+    console.log(`\nVisit booking under load: ${ATTEMPTS} attempts at once across ${BATCHES} batches of ${CAPACITY} places (${BATCHES * CAPACITY} in all), a pool of 10 connections`);
+    console.log(`  accepted: ${accepted} (in the database: ${figures.bookedInDatabase}); refused: ${Object.entries(refusals).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'}`);
+    console.log(`  overbookings: ${figures.overbookings}`);
+    console.log(`  one attempt: median ${figures.medianMs} ms, p95 ${figures.p95Ms} ms; all ${ATTEMPTS} in ${figures.wallSeconds} s\n`);
+    console.log(JSON.stringify(figures));
+    if (figures.overbookings !== 0 || accepted !== figures.bookedInDatabase) process.exitCode = 1;
+  } finally {
+    for (const step of cleanUp) {
+      await step().catch((err: unknown) => progress(`clean-up step failed: ${err instanceof Error ? err.message : String(err)}`));
+    }
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error('The benchmark failed:', err);
+  process.exit(1);
+});
