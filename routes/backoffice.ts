@@ -5,6 +5,7 @@ import type { RouteDeps } from './app.ts';
 import { errorView, formFields, queryString, safeReturn, type FieldMessage } from './forms.ts';
 import { contactBookReviewRoutes } from './backoffice-contact-book.ts';
 import { bookingReviewRoutes } from './backoffice-bookings.ts';
+import { timetableRoutes } from './backoffice-timetable.ts';
 import { BACKOFFICE } from './middleware/area.ts';
 import { requireStaff } from './middleware/authentication.ts';
 import { captchaWords, drawCaptcha } from './middleware/captcha.ts';
@@ -38,6 +39,7 @@ declare module 'express-session' {
 // GET  /notifications                      通知紀錄: every mail and SMS sent, searchable
 // /contact-book/…                          聯絡簿管理 (routes/backoffice-contact-book.ts)
 // /bookings/…                              預約接見審核, phone bookings, rosters (routes/backoffice-bookings.ts)
+// /timetable/…                             公告時段管理: batches and closed dates (routes/backoffice-timetable.ts)
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const REASON_MAX = 500;
 
@@ -213,6 +215,7 @@ export function backofficeRoutes(d: RouteDeps, passport: InstanceType<typeof Pas
 
   r.use(contactBookReviewRoutes(d));
   r.use(bookingReviewRoutes(d));
+  r.use(timetableRoutes(d));
 
   return r;
 }

@@ -10,7 +10,6 @@ import {
   removePhotoDraft, resendPost, submitPost, activeSuspension, countCharacters, type OwnPost, type PostField, type PostProblem,
 } from '../domain/contact-book.ts';
 import { isUploadProblem, MB, POST_PHOTO_MAX_MB, preparePostPhoto } from '../domain/documents.ts';
-import { taipeiToday } from '../domain/infra/clock.ts';
 
 // GET  /contact-book               查詢家庭聯絡簿: the applicant's posts, with 新增
 // GET  /contact-book/new           發佈家庭聯絡簿: recipient, title, text, one photo
@@ -95,7 +94,7 @@ export function contactBookRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
     res.render('contact-book/list', {
       posts: await listOwnPosts(d.pool, applicantId, req.locale), recipients,
       states: await postingStates(d.pool, applicantId, recipients, now), suspension: await activeSuspension(d.pool, applicantId, now),
-      today: taipeiToday(now),
+      max: POST_TEXT_MAX,
     });
   });
 

@@ -1,6 +1,7 @@
 import type { zhTW } from './zh-TW.ts';
 import { bookingsEn } from './bookings.ts';
 import { backofficeBookingsEn } from './backoffice-bookings.ts';
+import { backofficeTimetableEn } from './backoffice-timetable.ts';
 
 /** English. TypeScript refuses this file when a key of zh-TW.ts is missing here or one is extra. */
 export const en: { [K in keyof typeof zhTW]: string } = {
@@ -516,7 +517,7 @@ export const en: { [K in keyof typeof zhTW]: string } = {
   'post.canPostNow': 'you can post now',
   'post.nextDate': 'one post every {days} days; your next post can be sent on {date}',
   'post.suspendedShort': 'posting suspended until {date}',
-  'post.rules': 'Staff read every post before it is handed over. A post has at most {max} characters and one photo; you can send one post per inmate every 10 days (the institution sets this). A rejected post can be corrected and sent again.',
+  'post.rules': 'Staff read every post before it is handed over. A post has at most {max} characters and one photo. Each institution sets how often you can write to an inmate (for example every 10 days): the date of your next post is shown below. A rejected post can be corrected and sent again without waiting.',
   'post.recipientName': '{inmate} ({institution})',
   'post.recipientLine': '{inmate} ({institution}): ',
   'post.recipientOption': '{inmate} ({institution}, {relationship})',
@@ -598,4 +599,5 @@ export const en: { [K in keyof typeof zhTW]: string } = {
   'backoffice.suspensions.until': 'Until',
   ...bookingsEn,
   ...backofficeBookingsEn,
+  ...backofficeTimetableEn,
 };

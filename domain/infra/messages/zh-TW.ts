@@ -1,6 +1,7 @@
 /** Traditional Chinese (the default). Every visible string of the portal is here and in en.ts. */
 import { bookingsZh } from './bookings.ts';
 import { backofficeBookingsZh } from './backoffice-bookings.ts';
+import { backofficeTimetableZh } from './backoffice-timetable.ts';
 
 export const zhTW = {
   'site.agency': '法務部矯正署',
@@ -515,7 +516,7 @@ export const zhTW = {
   'post.canPostNow': '現在可以發佈',
   'post.nextDate': '每 {days} 天限發佈 1 次，下次可發佈日期為 {date}',
   'post.suspendedShort': '發佈權限暫停至 {date}',
-  'post.rules': '經機關審核後送達收容人。內容以 {max} 字為限，可附照片 1 張；每位收容人每 10 天（依機關規定）限發佈 1 次，退件的聯絡簿修改後可重新送出。',
+  'post.rules': '經機關審核後送達收容人。內容以 {max} 字為限，可附照片 1 張；每位收容人依機關規定的天數（例如每 10 天）限發佈 1 次，下方列出下次可發佈的日期。退件的聯絡簿修改後可重新送出，不佔用發佈間隔。',
   'post.recipientName': '{inmate}（{institution}）',
   'post.recipientLine': '{inmate}（{institution}）：',
   'post.recipientOption': '{inmate}（{institution}，{relationship}）',
@@ -597,4 +598,5 @@ export const zhTW = {
   'backoffice.suspensions.until': '暫停至',
   ...bookingsZh,
   ...backofficeBookingsZh,
+  ...backofficeTimetableZh,
 } as const;

@@ -1,0 +1,403 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { Browser, Page } from 'playwright-core';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { checkA11y, launchBrowser, newContext, withScreenshotOnFailure } from '../support/browser.ts';
+import { Client } from '../support/http.ts';
+import { person, registerVerifyAndSignIn, type Person } from '../support/journeys.ts';
+import { hashPassword } from '../../domain/infra/passwords.ts';
+import { translator } from '../../domain/infra/i18n.ts';
+import { formatDate, taipeiToday } from '../../domain/infra/clock.ts';
+
+type Ctx = { app: TestApp; browser: Browser; dir: string; photo: string; families: Person[] };
+const test = suite<Ctx>('browser: the family contact book between the family and the back office (issue 4)');
+const t = translator('zh-TW');
+const STAFF_PASSWORD = 'staff password 1';
+const ZH_DIGITS = '零一二三四五六七八九';
+
+const PHONE = { width: 360, height: 640 };
+const KIOSK = { width: 1080, height: 1920 };
+// One inmate per run: an inmate has only one contact book (one household place).
+const RUNS = [
+  { name: 'contact-book-js-off-phone', javaScriptEnabled: false, viewport: PHONE, callNumber: '1024', inmate: '王小明' },
+  { name: 'contact-book-js-on-phone', javaScriptEnabled: true, viewport: PHONE, callNumber: '2048', inmate: '林美華' },
+  { name: 'contact-book-js-off-kiosk', javaScriptEnabled: false, viewport: KIOSK, callNumber: '3072', inmate: '陳志強' },
+  { name: 'contact-book-js-on-kiosk', javaScriptEnabled: true, viewport: KIOSK, callNumber: '4096', inmate: '李四' },
+];
+const PHOTO = { width: 800, height: 600 };
+// 16 characters as a person counts them: the dog is one, and the thumb with its skin tone is one too
+// (17 code points), so the counter must say 150 − 16 = 134 left.
+const BODY = '媽媽很好，家裡的小狗也很想你🐶👍🏽';
+const BODY_COUNT = 16;
+const NEW_BODY = '媽媽很好，小狗也很想你🐶 記得多喝水💧';
+
+test.before(async (ctx) => {
+  [ctx.app, ctx.browser] = await Promise.all([startTestApp(), launchBrowser()]);
+  const { pool } = ctx.app.db;
+  await pool.query(`INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison'), ('2411', '基隆監獄', 'Keelung Prison')`);
+  for (const run of RUNS) await pool.query(`INSERT INTO inmate (institution_code, call_number, name) VALUES ('2477', $1, $2)`, [run.callNumber, run.inmate]);
+  await pool.query(`INSERT INTO inmate (institution_code, call_number, name) VALUES ('2411', '2048', '張三')`);
+  const hash = await hashPassword(STAFF_PASSWORD);
+  await pool.query(
+    `INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES
+       ('reviewer2477', '桃園承辦人', '2477', 'reviewer', $1), ('reviewer2411', '基隆承辦人', '2411', 'reviewer', $1)`, [hash],
+  );
+  ctx.families = [];
+  for (const [index, run] of RUNS.entries()) {
+    const p = person();
+    await registerVerifyAndSignIn(new Client(ctx.app.url), ctx.app.smtp, p);
+    // The family's contact book service for this inmate was approved earlier.
+    const { rowCount } = await pool.query(
+      `INSERT INTO service_application (number, applicant_id, inmate_id, institution_code, service, relationship, submission_key, submitted_at, status, decided_at)
+       SELECT $1, a.id, m.id, '2477', 'contact_book', 'mother', $2, now(), 'approved', now()
+         FROM applicant a, inmate m WHERE a.email = $3 AND m.institution_code = '2477' AND m.call_number = $4`,
+      [`20260101-CBOOK${index}`, randomUUID(), p.email, run.callNumber],
+    );
+    assert.is(rowCount, 1, 'the approved contact book service');
+    ctx.families.push(p);
+  }
+  ctx.dir = await mkdtemp(path.join(os.tmpdir(), 'contact-book-'));
+  ctx.photo = path.join(ctx.dir, '全家福.jpg');
+  // A picture with something in it (not one flat colour), so it is a real photo to downsize and show.
+  const stripes = Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${PHOTO.width}" height="${PHOTO.height}"><rect width="100%" height="100%" fill="#336699"/>`
+    + `<rect x="100" y="100" width="300" height="200" fill="#ffcc00"/><circle cx="600" cy="400" r="120" fill="#cc3333"/></svg>`,
+  );
+  await writeFile(ctx.photo, await sharp(stripes).jpeg({ quality: 85 }).toBuffer());
+});
+test.after(async (ctx) => {
+  await ctx.browser?.close();
+  await ctx.app?.close();
+  if (ctx.dir) await rm(ctx.dir, { recursive: true, force: true });
+});
+
+/** Asks again every 100 ms until `fn` answers something truthy; page scripts may be off, so this polls from Node. */
+async function until<T>(what: string, fn: () => Promise<T | false | null | undefined>, timeoutMs = 10_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The natural width of a picture once it has loaded (0 while loading or when it failed). */
+const loadedWidth = async (page: Page, selector: string, what: string) => {
+  const img = page.locator(selector);
+  assert.is(await img.count(), 1, `one ${what}`);
+  await img.scrollIntoViewIfNeeded();
+  return until(`${what} to load`, () => img.evaluate((el: HTMLImageElement) => (el.complete ? el.naturalWidth : 0)));
+};
+
+RUNS.forEach((run, index) => {
+  const phone = run.viewport === PHONE;
+  test(`post with a photo, staff reject, read the reason, correct and resend, staff approve, mails, print and deliver (${run.name})`, async (ctx) => {
+    const { app } = ctx;
+    const family = ctx.families[index]!;
+    const title = `想念你 ${run.callNumber}`;
+    const reasonText = `照片請換一張看得清楚的，內容請再簡短些（${run.name}）。`;
+    const opts = { javaScriptEnabled: run.javaScriptEnabled, viewport: run.viewport, baseURL: app.url };
+    const [familyContext, staffContext] = await Promise.all([newContext(ctx.browser, opts), newContext(ctx.browser, opts)]);
+    const home = await familyContext.newPage();
+    const staff = await staffContext.newPage();
+    const homeMain = home.getByRole('main');
+    const staffMain = staff.getByRole('main');
+
+    /** axe on every page, and at phone size no sideways scrolling. */
+    const checked = async (page: Page, label: string) => {
+      await checkA11y(page, `${run.name}: ${label}`);
+      if (phone) {
+        const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+        assert.ok(scrollWidth <= innerWidth, `${label} scrolls sideways at ${innerWidth} px: ${scrollWidth} px wide`);
+      }
+    };
+    /** A menu link, public or back office; on a phone the menu is folded into <details>. */
+    const menu = async (page: Page, label: string) => {
+      if (phone) await page.locator('details.menu-narrow > summary').click();
+      await page.locator(phone ? 'details.menu-narrow' : 'nav.menu-wide').getByRole('link', { name: label, exact: true }).click();
+    };
+    const openList = async () => {
+      await menu(home, t('nav.contactBookList'));
+      await home.waitForURL((u) => u.pathname === '/contact-book');
+      await homeMain.getByRole('heading', { level: 1, name: t('nav.contactBookList') }).waitFor();
+      return homeMain.getByRole('row').filter({ hasText: title });
+    };
+    const openPost = async () => {
+      await menu(staff, t('nav.backoffice.contactBook'));
+      await staff.waitForURL((u) => u.pathname === '/backoffice/contact-book');
+      await staffMain.getByRole('heading', { level: 1, name: t('backoffice.posts.title') }).waitFor();
+      await checked(staff, 'moderation queue');
+      await staffMain.getByRole('link', { name: `${t('backoffice.review')} ${run.callNumber} ${title}`, exact: true }).click();
+      await staff.waitForURL(/\/backoffice\/contact-book\/\d+$/);
+      await staffMain.getByRole('heading', { level: 1, name: t('backoffice.post.title', { title }) }).waitFor();
+    };
+    const decide = async (decision: 'approve' | 'reject') => {
+      await staffMain.getByRole('radio', { name: t(`backoffice.case.${decision}`), exact: true }).check();
+      if (decision === 'reject') await staff.getByLabel(t('backoffice.case.reasonText'), { exact: true }).fill(reasonText);
+      await staffMain.getByRole('button', { name: t('backoffice.case.save'), exact: true }).click();
+      await staff.waitForURL((u) => u.pathname === '/backoffice/contact-book');
+    };
+
+    try {
+      // ---- 1. The family posts a note with a photo ----
+      const postId = await withScreenshotOnFailure(home, `${run.name}-post`, async () => {
+        await home.goto('/signin');
+        await checked(home, 'sign-in');
+        await home.getByLabel(t('signin.email')).fill(family.email);
+        await home.getByLabel(t('field.password'), { exact: true }).fill(family.password);
+        await home.getByRole('button', { name: t('signin.submit') }).click();
+        await home.waitForURL('**/account');
+        await checked(home, 'account');
+
+        await menu(home, t('nav.contactBookNew'));
+        await home.waitForURL((u) => u.pathname === '/contact-book/new');
+        await homeMain.getByRole('heading', { level: 1, name: t('nav.contactBookNew') }).waitFor();
+        await checked(home, 'post form');
+        // The only recipient is chosen already; the rules say the limit in words (all that shows without script).
+        assert.ok((await home.getByLabel(t('post.recipient'), { exact: true }).inputValue()) !== '', 'the one recipient is chosen');
+        assert.match(await homeMain.innerText(), t('post.bodyHint', { max: 150 }));
+        const counter = home.locator('#body-count');
+        assert.is((await counter.innerText()).trim(), t('post.countLeft', { n: 150 }));
+
+        await home.getByLabel(t('post.title'), { exact: true }).fill(title);
+        await home.getByLabel(t('post.body'), { exact: true }).fill(BODY);
+        if (run.javaScriptEnabled) {
+          // The live counter counts as a person counts: the emoji with its skin tone is one character.
+          await until('the counter to follow the typing', async () => (await counter.innerText()).trim() === t('post.countLeft', { n: 150 - BODY_COUNT }));
+        } else {
+          assert.is((await counter.innerText()).trim(), t('post.countLeft', { n: 150 }), 'without script the counter stays as the server wrote it');
+        }
+        await home.getByLabel(t('post.photoChoose'), { exact: true }).setInputFiles(ctx.photo);
+        await checked(home, 'filled post form');
+        await homeMain.getByRole('button', { name: t('post.submit'), exact: true }).click();
+
+        await home.waitForURL(/\/contact-book\/\d+\?sent=1$/);
+        await homeMain.getByRole('heading', { level: 1, name: t('post.sent') }).waitFor();
+        await homeMain.getByText(t('status.pending'), { exact: true }).waitFor();
+        const text = await homeMain.innerText();
+        assert.match(text, title);
+        assert.match(text, BODY, 'the note as written, emoji and all');
+        // The family sees their own photo, downsized and stored as a JPEG.
+        assert.is(await loadedWidth(home, 'main img.post-photo', 'the post’s photo'), PHOTO.width);
+        await checked(home, 'post sent');
+        return Number(new URL(home.url()).pathname.split('/').pop());
+      });
+      const photoUrl = `/backoffice/contact-book/${postId}/photo`;
+
+      // ---- 2. Staff sign in with the text code, open the post, see the photo, reject it ----
+      await withScreenshotOnFailure(staff, `${run.name}-reject`, async () => {
+        await staff.goto('/backoffice/signin');
+        await checked(staff, 'staff sign-in (picture code)');
+        await staffMain.getByRole('link', { name: /無法辨識圖片？改用文字驗證碼/ }).click();
+        await staff.waitForURL(/captcha=text/);
+        await checked(staff, 'staff sign-in (text code)');
+        const hint = await staff.locator('#captcha-hint').innerText();
+        const words = /請以阿拉伯數字輸入：([零一二三四五六七八九 ]+)/.exec(hint)?.[1];
+        assert.ok(words, `the code read out as words: "${hint}"`);
+        const digits = words!.trim().split(/\s+/).map((w) => ZH_DIGITS.indexOf(w)).join('');
+        assert.match(digits, /^\d{4,}$/);
+        await staff.getByLabel(t('backoffice.account'), { exact: true }).fill('reviewer2477');
+        await staff.getByLabel(t('backoffice.password'), { exact: true }).fill(STAFF_PASSWORD);
+        await staff.getByLabel(t('backoffice.captcha'), { exact: true }).fill(digits);
+        await staff.getByRole('button', { name: t('backoffice.signin.submit'), exact: true }).click();
+        await staff.waitForURL((url) => url.pathname === '/backoffice');
+        await checked(staff, 'back office home');
+
+        await openPost();
+        assert.is(staff.url(), `${app.url}/backoffice/contact-book/${postId}`);
+        const text = await staffMain.innerText();
+        for (const s of [BODY, family.name, family.email, `${run.callNumber} ${run.inmate}`, t('relationship.mother'), t('history.submitted'),
+          t('backoffice.post.rejectionsValue', { count: 0 })]) assert.match(text, s);
+        assert.match(text, t('status.pending'));
+
+        // The photo is in the page and really loads, downsized no further (800 px fits) and a JPEG.
+        assert.is(await loadedWidth(staff, 'main img.post-photo', 'the post’s photo'), PHOTO.width);
+        assert.is(await staffMain.locator('img.post-photo').getAttribute('alt'), t('post.photoAlt', { title }));
+        const photo = await staffContext.request.get(photoUrl);
+        assert.is(photo.status(), 200);
+        assert.is(photo.headers()['content-type'], 'image/jpeg');
+        const meta = await sharp(await photo.body()).metadata();
+        assert.equal([meta.format, meta.width, meta.height], ['jpeg', PHOTO.width, PHOTO.height]);
+        await checked(staff, 'post to review');
+
+        await decide('reject');
+        await staffMain.getByText(t('backoffice.post.rejectedNotice', { id: String(postId) })).waitFor();
+        assert.is(await staffMain.getByRole('link', { name: `${t('backoffice.review')} ${run.callNumber} ${title}`, exact: true }).count(), 0, 'no longer waiting');
+        await checked(staff, 'queue with the notice');
+      });
+
+      // ---- 3. The family reads the reason, corrects the note and sends it again ----
+      await withScreenshotOnFailure(home, `${run.name}-correct`, async () => {
+        const row = await openList();
+        await row.getByText(t('status.rejected'), { exact: true }).waitFor();
+        const viewReason = row.getByRole('link', { name: `${t('applications.viewReason')} ${title}`, exact: true });
+        const dialog = home.locator('dialog#reason-dialog');
+
+        if (run.javaScriptEnabled) {
+          await viewReason.click();
+          await home.locator('dialog[open]').waitFor();
+          assert.is(home.url(), `${app.url}/contact-book`, 'no page change');
+          await dialog.getByText(reasonText).waitFor();
+          assert.ok(await dialog.getByText(reasonText).isVisible(), 'the staff’s own words are shown');
+          assert.ok(await dialog.getByRole('heading', { name: t('post.reasonDialogTitle', { title }) }).isVisible());
+          assert.ok(await home.evaluate(() => !!document.activeElement?.closest('dialog[open]')), 'focus moved into the dialog');
+          await checked(home, 'list with the reason dialog open');
+          await home.keyboard.press('Escape');
+          await until('Escape to close the dialog', async () => (await home.locator('dialog[open]').count()) === 0);
+
+          await viewReason.click();
+          await home.locator('dialog[open]').waitFor();
+          await dialog.getByRole('link', { name: t('applications.correct'), exact: true }).click();
+        } else {
+          await checked(home, 'list with a rejected post');
+          await viewReason.click();
+          await home.waitForURL((u) => u.pathname === `/contact-book/${postId}`);
+          await homeMain.getByRole('heading', { level: 2, name: t('applications.reasonTitle') }).waitFor();
+          assert.match(await homeMain.innerText(), reasonText);
+          await checked(home, 'post with the reason');
+          await homeMain.getByRole('link', { name: t('applications.correct'), exact: true }).click();
+        }
+
+        await home.waitForURL((u) => u.pathname === `/contact-book/${postId}/resend`);
+        await homeMain.getByRole('heading', { level: 1, name: t('post.resendTitle') }).waitFor();
+        assert.match(await homeMain.innerText(), reasonText);
+        const body = home.getByLabel(t('post.body'), { exact: true });
+        assert.is(await body.inputValue(), BODY, 'the note comes back to be corrected');
+        // Counted on the server the same way (the script, when on, agrees).
+        assert.is((await home.locator('#body-count').innerText()).trim(), t('post.countLeft', { n: 150 - BODY_COUNT }));
+        assert.is(await loadedWidth(home, 'main img.post-photo', 'the photo sent'), PHOTO.width);
+        await checked(home, 'correction form');
+        await body.fill(NEW_BODY);
+        await homeMain.getByRole('button', { name: t('resubmit.submit'), exact: true }).click();
+
+        await home.waitForURL((u) => u.pathname === `/contact-book/${postId}` && u.searchParams.get('sent') === '1');
+        await homeMain.getByRole('heading', { level: 1, name: t('post.sent') }).waitFor();
+        await homeMain.getByText(t('status.pending'), { exact: true }).waitFor();
+        const text = await homeMain.innerText();
+        assert.match(text, NEW_BODY);
+        assert.not.match(text, reasonText, 'the old reason is gone');
+        assert.is(await homeMain.locator('img.post-photo').count(), 1, 'the photo is kept');
+        await checked(home, 'post sent again');
+
+        const again = await openList();
+        await again.getByText(t('status.pending'), { exact: true }).waitFor();
+        assert.is(await again.getByText(t('status.rejected'), { exact: true }).count(), 0);
+        await checked(home, 'list with the post pending again');
+      });
+
+      // ---- 4. Staff approve; the family sees 審核通過; both result mails arrive ----
+      await withScreenshotOnFailure(staff, `${run.name}-approve`, async () => {
+        await openPost();
+        const text = await staffMain.innerText();
+        assert.match(text, NEW_BODY);
+        assert.match(text, t('history.resubmitted'));
+        assert.match(text, reasonText, 'the reason is kept in the history');
+        assert.match(text, t('backoffice.post.rejectionsValue', { count: 1 }));
+        await checked(staff, 'post sent again');
+        await decide('approve');
+        await staffMain.getByText(t('backoffice.post.approvedNotice', { id: String(postId) })).waitFor();
+        await checked(staff, 'queue after approval');
+      });
+      await withScreenshotOnFailure(home, `${run.name}-approved`, async () => {
+        const row = await openList();
+        await row.getByText(t('status.approved'), { exact: true }).waitFor();
+        await checked(home, 'list with the post approved');
+
+        const resultMail = (status: string) => app.smtp.waitFor((m) =>
+          m.to.includes(family.email) && m.subject === t('mail.post.subject') && m.text.includes(`審核結果為「${status}」`));
+        const rejected = await resultMail(t('status.rejected'));
+        assert.match(rejected.text, reasonText, 'the rejection mail carries the staff’s words');
+        assert.match(rejected.text, title);
+        const approved = await resultMail(t('status.approved'));
+        assert.match(approved.text, title);
+        assert.not.match(approved.text, reasonText);
+        assert.is(app.smtp.to(family.email).filter((m) => m.subject === t('mail.post.subject')).length, 2, 'one mail per decision');
+      });
+
+      // ---- 5. Staff print the day's delivery sheet and mark the post delivered ----
+      // The day of the approval just made (read now, so a run near midnight in Taipei still finds it).
+      const today = taipeiToday(new Date());
+      await withScreenshotOnFailure(staff, `${run.name}-deliver`, async () => {
+        await staffMain.getByRole('link', { name: t('backoffice.delivery.title'), exact: true }).click();
+        await staff.waitForURL((u) => u.pathname === '/backoffice/contact-book/delivery');
+        // The staff's own institution and today are chosen already; choosing them again gives the same sheet.
+        assert.is(await staff.getByLabel(t('backoffice.delivery.date'), { exact: true }).inputValue(), today);
+        await checked(staff, 'delivery sheet as opened');
+        await staff.getByLabel(t('backoffice.col.institution'), { exact: true }).selectOption('2477');
+        await staff.getByLabel(t('backoffice.delivery.date'), { exact: true }).fill(today);
+        await staffMain.getByRole('button', { name: t('backoffice.search'), exact: true }).click();
+        await staff.waitForURL((u) => u.pathname === '/backoffice/contact-book/delivery' && u.searchParams.get('institution') === '2477' && u.searchParams.get('date') === today);
+        await staffMain.getByText(t('backoffice.delivery.sheetTitle', { institution: '桃園女子監獄', date: formatDate(today) }), { exact: true }).waitFor();
+
+        const block = staffMain.locator('article.delivery').filter({
+          has: staff.getByRole('heading', { name: t('backoffice.delivery.to', { callNumber: run.callNumber, name: run.inmate }), exact: true }),
+        });
+        assert.is(await block.count(), 1, 'one block for this post');
+        const blockText = await block.innerText();
+        assert.match(blockText, title);
+        assert.match(blockText, NEW_BODY);
+        assert.match(blockText, t('backoffice.delivery.from', { name: family.name, relationship: t('relationship.mother') }));
+        const photo = block.locator('img.delivery__photo');
+        assert.is(await photo.getAttribute('src'), photoUrl);
+        await photo.scrollIntoViewIfNeeded();
+        assert.is(await until('the sheet’s photo to load', () => photo.evaluate((el: HTMLImageElement) => (el.complete ? el.naturalWidth : 0))), PHOTO.width);
+        const tick = block.getByRole('checkbox', { name: t('backoffice.delivery.mark', { callNumber: run.callNumber, title }), exact: true });
+        const register = staffMain.getByRole('button', { name: t('backoffice.delivery.submit'), exact: true });
+        await checked(staff, 'delivery sheet');
+
+        // On paper: the post and the signature line, no menu, header, filters, box or button.
+        const notPrinted = [
+          ['the site header', staff.locator('header.site-header')],
+          [phone ? 'the folded menu' : 'the wide menu', staff.locator(phone ? 'details.menu-narrow' : 'nav.menu-wide')],
+          ['the filters', staffMain.locator('form.filters')],
+          ['the page heading', staffMain.getByRole('heading', { level: 1, name: t('backoffice.delivery.title') })],
+          ['the checkbox', tick],
+          ['the 登記送達 button', register],
+        ] as const;
+        for (const [what, locator] of notPrinted) assert.ok(await locator.isVisible(), `${what} is on screen`);
+        await staff.emulateMedia({ media: 'print' });
+        try {
+          assert.ok(await block.isVisible(), 'the post’s block is printed');
+          assert.ok(await photo.isVisible(), 'with its photo');
+          assert.ok(await block.getByText(t('backoffice.delivery.signature')).isVisible(), 'with the signature line');
+          assert.ok(await staffMain.locator('.print-header').isVisible(), 'under the sheet’s title');
+          for (const [what, locator] of notPrinted) assert.not.ok(await locator.isVisible(), `${what} is not printed`);
+          for (const menuKind of ['nav.menu-wide', 'details.menu-narrow']) assert.not.ok(await staff.locator(menuKind).isVisible(), `${menuKind} is not printed`);
+        } finally {
+          await staff.emulateMedia({ media: 'screen' });
+        }
+        assert.not.ok(await block.getByText(t('backoffice.delivery.signature')).isVisible(), 'the signature line is for paper only');
+
+        await tick.check();
+        await register.click();
+        await staff.waitForURL((u) => u.pathname === '/backoffice/contact-book/delivery' && u.searchParams.get('date') === today);
+        await staffMain.getByText(t('backoffice.post.deliveredNotice', { count: '1' })).waitFor();
+        await block.getByText(t('status.delivered'), { exact: true }).waitFor();
+        assert.is(await block.getByRole('checkbox').count(), 0, 'nothing left to tick for this post');
+        await checked(staff, 'delivery sheet after delivery');
+      });
+
+      await withScreenshotOnFailure(home, `${run.name}-delivered`, async () => {
+        const row = await openList();
+        await row.getByText(t('status.delivered'), { exact: true }).waitFor();
+        await checked(home, 'list with the post delivered');
+        await row.getByRole('link', { name: title, exact: true }).click();
+        await home.waitForURL((u) => u.pathname === `/contact-book/${postId}`);
+        const text = await homeMain.innerText();
+        assert.match(text, t('status.delivered'));
+        assert.match(text, t('post.delivered'), 'with the delivery date');
+        await checked(home, 'delivered post');
+      });
+    } finally {
+      await Promise.all([familyContext.close(), staffContext.close()]);
+    }
+  });
+});
+
+test.run();
