@@ -5,6 +5,7 @@ import { taipeiToday } from './infra/clock.ts';
 import type { Relationship, VisitKind } from './applications.ts';
 import { VISIT_KINDS } from './applications.ts';
 import { maskName } from './inmates.ts';
+import { maskIdentityNumber } from './national-id.ts';
 import { recordStaffAction } from './staff.ts';
 import { notifyVisitors } from './visit-booking-notices.ts';
 import { DEFAULT_VIDEO_SERVICE_URL } from './infra/config.ts';
@@ -827,7 +828,7 @@ export async function getBooking(db: Db, scope: string | null, bookingId: number
 
 /** A01234567 → *****4567: rosters show only the last 4 characters of an ID number. */
 export function maskNationalId(id: string): string {
-  return '*'.repeat(Math.max(id.length - 4, 0)) + id.slice(-4);
+  return maskIdentityNumber(id);
 }
 
 export type RosterRow = {
@@ -865,11 +866,19 @@ export async function roster(db: Db, scope: string | null, q: { institutionCode:
   }));
 }
 
-/** 電話預約: the registered applicant a caller says they are, by name and national ID together. */
-export async function findApplicantByIdentity(db: Db, name: string, nationalId: string): Promise<{ id: number; name: string } | null> {
+/**
+ * 電話預約: the registered applicant a caller says they are, by name and national ID together. Every
+ * look-up by staff is in the audit log, found or not, since it touches a person's identity.
+ */
+export async function findApplicantByIdentity(db: Db, name: string, nationalId: string, who: BookingStaff, now: Date): Promise<{ id: number; name: string } | null> {
+  const id = nationalId.normalize('NFKC').trim().toUpperCase();
   const { rows } = await db.query<{ id: number; name: string }>(
     'SELECT id, name FROM applicant WHERE national_id = $1 AND name = $2 AND email_verified_at IS NOT NULL',
-    [nationalId.normalize('NFKC').trim().toUpperCase(), name.normalize('NFC').trim()],
+    [id, name.normalize('NFC').trim()],
   );
+  await recordStaffAction(db, {
+    staffId: who.staffId, action: 'applicant.looked_up', objectType: 'applicant', objectId: rows[0] ? Number(rows[0].id) : null,
+    institutionCode: who.institutionCode, ip: who.ip, details: { found: Boolean(rows[0]), nationalId: maskNationalId(id) }, at: now,
+  });
   return rows[0] ?? null;
 }

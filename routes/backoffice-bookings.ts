@@ -329,7 +329,7 @@ export function bookingReviewRoutes(d: RouteDeps): Router {
     if (!name) errors.name = 'backoffice.bookings.error.nameRequired';
     if (!id) errors.nationalId = 'error.nationalId.required';
     else if (!identityKind(id)) errors.nationalId = 'error.nationalId.checksum';
-    const found = Object.keys(errors).length ? null : await findApplicantByIdentity(d.pool, name, id);
+    const found = Object.keys(errors).length ? null : await findApplicantByIdentity(d.pool, name, id, reviewer(req), d.clock());
     if (!found && !Object.keys(errors).length) errors.name = 'backoffice.bookings.phone.notFound';
     if (!found) return renderFind(req, res, { values: { name: f.name, nationalId: f.nationalId }, errors, status: 422 });
     const kept = (req.session.phoneApplicants ?? []).filter((a) => a.id !== Number(found.id));

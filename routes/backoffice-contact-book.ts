@@ -57,7 +57,7 @@ export function contactBookReviewRoutes(d: RouteDeps): Router {
     const queue = await listPostQueue(d.pool, scopeOf(staffOf(req)), filter, req.locale);
     res.status(Object.keys(errors).length ? 422 : 200).render('backoffice/posts', {
       queue, raw, statuses: POST_STATUSES, institutions: await institutionsFor(req), notice: takeNotice(req),
-      pageUrl: (page: number) => `${BASE}?${queryString({ ...req.query, page: String(page) })}`,
+      pageUrl: (page: number) => `${BASE}?${queryString({ ...req.query, page: String(page) }, true)}`,
       ...errorView(res.locals.t, errors, ['callNumber', 'from', 'to']),
     });
   });

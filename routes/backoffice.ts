@@ -134,7 +134,7 @@ export function backofficeRoutes(d: RouteDeps, passport: InstanceType<typeof Pas
     res.status(Object.keys(errors).length ? 422 : 200).render('backoffice/queue', {
       queue, filter, statuses: STATUSES, services: SERVICES, notice: takeNotice(req),
       institutions: scopeOf(staff) ? institutions.filter((i) => i.code === staff.institutionCode) : institutions,
-      pageUrl: (page: number) => `${BACKOFFICE}/applications?${queryString({ ...req.query, page: String(page) })}`,
+      pageUrl: (page: number) => `${BACKOFFICE}/applications?${queryString({ ...req.query, page: String(page) }, true)}`,
       ...errorView(res.locals.t, errors, ['callNumber', 'from', 'to']),
     });
   });
@@ -208,7 +208,7 @@ export function backofficeRoutes(d: RouteDeps, passport: InstanceType<typeof Pas
     res.status(Object.keys(errors).length ? 422 : 200).render('backoffice/notifications', {
       log, filter, values: { q: str(q.q), from, to, status, channel, institution: filter.institutionCode ?? '' },
       institutions: scopeOf(staff) ? institutions.filter((i) => i.code === staff.institutionCode) : institutions,
-      pageUrl: (page: number) => `${BACKOFFICE}/notifications?${queryString({ ...req.query, page: String(page) })}`,
+      pageUrl: (page: number) => `${BACKOFFICE}/notifications?${queryString({ ...req.query, page: String(page) }, true)}`,
       ...errorView(res.locals.t, errors, ['from', 'to']),
     });
   });

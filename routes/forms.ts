@@ -39,9 +39,12 @@ export function safeReturn(value: unknown, fallback = '/account'): string {
   return typeof value === 'string' && /^\/(?![/\\])[^\s]*$/.test(value) ? value : fallback;
 }
 
-/** A query string of the non-empty string values, for links that keep a page's filters. */
-export function queryString(q: Record<string, unknown>): string {
+/**
+ * A query string of the string values, for links that keep a page's filters. Empty values are left
+ * out, except with keepEmpty: a page link must keep "status=" (all), which differs from no status.
+ */
+export function queryString(q: Record<string, unknown>, keepEmpty = false): string {
   const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(q)) if (typeof v === 'string' && v !== '') params.set(k, v);
+  for (const [k, v] of Object.entries(q)) if (typeof v === 'string' && (keepEmpty || v !== '')) params.set(k, v);
   return params.toString();
 }

@@ -329,6 +329,9 @@ test('a phone booking: the applicant found by name and ID, only own-institution 
   const found = await staff.post('/backoffice/bookings/phone', { name: frank.name, nationalId: frank.nationalId.toLowerCase() });
   assert.is(found.status, 303);
   assert.is(found.location, `/backoffice/bookings/phone/${frank.id}`);
+  const lookups = (await app.db.pool.query(`SELECT object_id, details->>'found' AS found, details->>'nationalId' AS id FROM audit_log WHERE action = 'applicant.looked_up' ORDER BY id`)).rows;
+  assert.equal(lookups.map((l) => [l.found, l.id.slice(-4)]), [['false', frank.nationalId.slice(-4)], ['true', frank.nationalId.slice(-4)]], 'every look-up by ID is audited, the ID masked');
+  assert.not.ok(lookups.some((l) => l.id === frank.nationalId));
   assert.is((await other.get(`/backoffice/bookings/phone/${frank.id}`)).status, 303, 'another staff member must identify the caller first');
 
   const step2 = await staff.follow(found);
