@@ -6,18 +6,10 @@
  * refusals by reason, the overbookings found afterwards in the database (must be 0) and the median
  * and p95 time of an attempt; then the same figures as one JSON line.
  */
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { createPool } from '../domain/infra/db.ts';
-import { startEmbeddedDb, ensureDatabase } from '../domain/infra/embedded-db.ts';
-import { migrate } from '../domain/infra/migrate.ts';
-import { migrateWorkerSchema } from '../domain/infra/worker.ts';
-import { createLogger } from '../domain/infra/logger.ts';
 import { bookVisit, type BookingOutcome } from '../domain/visit-bookings.ts';
+import { scratchDatabase, type CleanUp } from './scratch-db.ts';
 
 const ATTEMPTS = 500;
 const BATCHES = 20;
@@ -38,27 +30,9 @@ function nationalId(n: number): string {
 }
 
 async function main(): Promise<void> {
-  const cleanUp: (() => Promise<unknown>)[] = [];
+  const cleanUp: CleanUp = [];
   try {
-    const tmp = await mkdtemp(path.join(os.tmpdir(), 'portal-bench-bookings-'));
-    cleanUp.unshift(() => rm(tmp, { recursive: true, force: true }));
-    await chmod(tmp, 0o755);
-    progress('starting the embedded PostgreSQL');
-    const embedded = process.env.DATABASE_URL ? null : await startEmbeddedDb(path.join(tmp, 'pg'));
-    if (embedded) cleanUp.unshift(() => embedded.stop());
-    const adminUrl = process.env.DATABASE_URL ?? embedded!.url;
-    const dbName = `portal_bench_bookings_${process.pid}`;
-    const databaseUrl = await ensureDatabase(adminUrl, dbName);
-    cleanUp.unshift(async () => {
-      const admin = new pg.Client({ connectionString: adminUrl });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).finally(() => admin.end());
-    });
-    // The portal's own pool settings (10 connections): the figures are what one instance sees.
-    const pool = createPool(databaseUrl, () => undefined);
-    cleanUp.unshift(() => pool.end());
-    await migrate(pool);
-    await migrateWorkerSchema(pool, createLogger('silent'));
+    const { pool } = await scratchDatabase('bookings', cleanUp);
 
     progress(`setting up ${ATTEMPTS} families, ${ATTEMPTS} inmates and ${BATCHES} batches of ${CAPACITY}`);
     await pool.query(`INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison')`);

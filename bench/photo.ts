@@ -10,17 +10,12 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
-import pg from 'pg';
 import { createPool } from '../domain/infra/db.ts';
-import { startEmbeddedDb, ensureDatabase } from '../domain/infra/embedded-db.ts';
-import { migrate } from '../domain/infra/migrate.ts';
-import { migrateWorkerSchema } from '../domain/infra/worker.ts';
+import { scratchDatabase, type CleanUp } from './scratch-db.ts';
 import { createLogger } from '../domain/infra/logger.ts';
 import { hashPassword } from '../domain/infra/passwords.ts';
 import { loadConfig } from '../domain/infra/config.ts';
@@ -74,26 +69,9 @@ async function bigPhoneJpeg(): Promise<Buffer> {
 }
 
 async function main(): Promise<void> {
-  const cleanUp: (() => Promise<unknown>)[] = [];
+  const cleanUp: CleanUp = [];
   try {
-    const tmp = await mkdtemp(path.join(os.tmpdir(), 'portal-bench-photo-'));
-    cleanUp.unshift(() => rm(tmp, { recursive: true, force: true }));
-    await chmod(tmp, 0o755); // as root the server runs as the postgres user, who must reach the folder
-    progress('starting the embedded PostgreSQL');
-    const embedded = process.env.DATABASE_URL ? null : await startEmbeddedDb(path.join(tmp, 'pg'));
-    if (embedded) cleanUp.unshift(() => embedded.stop());
-    const adminUrl = process.env.DATABASE_URL ?? embedded!.url;
-    const dbName = `portal_bench_photo_${process.pid}`;
-    const databaseUrl = await ensureDatabase(adminUrl, dbName);
-    cleanUp.unshift(async () => {
-      const admin = new pg.Client({ connectionString: adminUrl });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).finally(() => admin.end());
-    });
-    const pool = createPool(databaseUrl, () => undefined);
-    cleanUp.unshift(() => pool.end());
-    await migrate(pool);
-    await migrateWorkerSchema(pool, createLogger('silent'));
+    const { pool, url: databaseUrl } = await scratchDatabase('photo', cleanUp);
     await pool.query(`INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison')`);
     const inmate = (await pool.query(`INSERT INTO inmate (institution_code, call_number, name) VALUES ('2477', '1024', '王小明') RETURNING id`)).rows[0].id;
     const applicant = (await pool.query(

@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { RouteDeps } from './app.ts';
 import { errorView, formFields, type FieldMessage } from './forms.ts';
 import { BACKOFFICE } from './middleware/area.ts';
-import { scopeOf, type StaffMember } from '../domain/staff.ts';
-import { listInstitutions } from '../domain/institutions.ts';
+import { institutionsFor as institutionsForStaff, staffActor, staffOf, takeStaffNotice } from './middleware/staff-context.ts';
+import { scopeOf } from '../domain/staff.ts';
 import { formatDate, formatDateTime, taipeiToday } from '../domain/infra/clock.ts';
 import { identityKind, maskIdentityNumber, normalizeIdentityNumber } from '../domain/national-id.ts';
 import { VISIT_KINDS, type VisitKind } from '../domain/applications.ts';
@@ -204,19 +204,9 @@ type PhoneValues = { choice?: string; slot?: string; date?: string; arrival?: st
 
 export function bookingReviewRoutes(d: RouteDeps): Router {
   const r = Router();
-  const staffOf = (req: Request) => req.staffMember as StaffMember;
-  const reviewer = (req: Request) => ({ staffId: staffOf(req).id, institutionCode: scopeOf(staffOf(req)), ip: req.ip ?? null });
-  const takeNotice = (req: Request) => {
-    const n = req.session.staffNotice ?? null;
-    delete req.session.staffNotice;
-    return n;
-  };
-  /** The institutions these staff may choose: their own, or every one for the agency. */
-  const institutionsFor = async (req: Request) => {
-    const all = await listInstitutions(d.pool, req.locale);
-    const scope = scopeOf(staffOf(req));
-    return scope ? all.filter((i) => i.code === scope) : all;
-  };
+  const reviewer = staffActor;
+  const takeNotice = takeStaffNotice;
+  const institutionsFor = (req: Request) => institutionsForStaff(d.pool, req);
   const day = (res: Response) => (date: string) => dayLabel(res.locals.t as Translate, date);
 
   // ---- the review list ----

@@ -2,11 +2,11 @@ import { Router, type Request, type Response, type NextFunction } from 'express'
 import type { RouteDeps } from './app.ts';
 import { errorView, formFields, queryString, safeReturn, type FieldMessage } from './forms.ts';
 import { BACKOFFICE } from './middleware/area.ts';
+import { institutionsFor as institutionsForStaff, staffActor, staffOf, takeStaffNotice } from './middleware/staff-context.ts';
 import { sendPhoto } from './contact-book.ts';
-import { scopeOf, type StaffMember } from '../domain/staff.ts';
+import { scopeOf } from '../domain/staff.ts';
 import { decidePost, liftSuspension, POST_REJECTION_REASONS, readPostPhoto, type PostRejectionReason, type PostStatus } from '../domain/contact-book.ts';
 import { deliverySheet, getPostCase, listPostQueue, listSuspensions, markDelivered, POST_STATUSES, type PostQueueFilter } from '../domain/contact-book-review.ts';
-import { listInstitutions } from '../domain/institutions.ts';
 import { taipeiToday } from '../domain/infra/clock.ts';
 
 // Inside the back office (after requireStaff), 聯絡簿管理:
@@ -23,19 +23,9 @@ const REASON_MAX = 500;
 
 export function contactBookReviewRoutes(d: RouteDeps): Router {
   const r = Router();
-  const staffOf = (req: Request) => req.staffMember as StaffMember;
-  const reviewer = (req: Request) => ({ staffId: staffOf(req).id, institutionCode: scopeOf(staffOf(req)), ip: req.ip ?? null });
-  const takeNotice = (req: Request) => {
-    const n = req.session.staffNotice ?? null;
-    delete req.session.staffNotice;
-    return n;
-  };
-  /** The institutions these staff may choose: their own, or every one for the agency. */
-  const institutionsFor = async (req: Request) => {
-    const all = await listInstitutions(d.pool, req.locale);
-    const scope = scopeOf(staffOf(req));
-    return scope ? all.filter((i) => i.code === scope) : all;
-  };
+  const reviewer = staffActor;
+  const takeNotice = takeStaffNotice;
+  const institutionsFor = (req: Request) => institutionsForStaff(d.pool, req);
 
   r.get('/contact-book', async (req, res) => {
     const q = req.query as Record<string, unknown>;

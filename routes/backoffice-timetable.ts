@@ -2,7 +2,8 @@ import { Router, type Request, type Response } from 'express';
 import type { RouteDeps } from './app.ts';
 import { errorView, formFields, queryString, type FieldMessage } from './forms.ts';
 import { BACKOFFICE } from './middleware/area.ts';
-import { scopeOf, type StaffMember } from '../domain/staff.ts';
+import { staffActor, staffOf } from './middleware/staff-context.ts';
+import { scopeOf } from '../domain/staff.ts';
 import { VISIT_KINDS, type VisitKind } from '../domain/applications.ts';
 import { addBatch, blockDate, listBlockedDates, listTimetable, retireBatch, setBatchCapacity, unblockDate } from '../domain/visit-bookings.ts';
 import { listInstitutions } from '../domain/institutions.ts';
@@ -25,8 +26,7 @@ declare module 'express-session' {
 
 export function timetableRoutes(d: RouteDeps): Router {
   const r = Router();
-  const staffOf = (req: Request) => req.staffMember as StaffMember;
-  const who = (req: Request) => ({ staffId: staffOf(req).id, institutionCode: scopeOf(staffOf(req)), ip: req.ip ?? null });
+  const who = staffActor;
 
   /**
    * The institution shown: the staff member's own, or the one an agency administrator chose. A change

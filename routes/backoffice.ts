@@ -7,12 +7,13 @@ import { contactBookReviewRoutes } from './backoffice-contact-book.ts';
 import { bookingReviewRoutes } from './backoffice-bookings.ts';
 import { timetableRoutes } from './backoffice-timetable.ts';
 import { BACKOFFICE } from './middleware/area.ts';
+import { staffOf, takeStaffNotice } from './middleware/staff-context.ts';
 import { requireStaff } from './middleware/authentication.ts';
 import { captchaWords, drawCaptcha } from './middleware/captcha.ts';
 import { issueCaptcha, readCaptcha, takeCaptcha, type CaptchaMode } from '../domain/staff-captcha.ts';
 import { limiter } from './middleware/rate-limits.ts';
 import { sendDocument } from './documents.ts';
-import { authenticateStaff, scopeOf, type StaffMember } from '../domain/staff.ts';
+import { authenticateStaff, scopeOf } from '../domain/staff.ts';
 import { decideApplication, SERVICES, type ApplicationStatus, type Service } from '../domain/applications.ts';
 import { getReviewCase, listReviewQueue, readDocument, REJECTION_REASONS, STATUSES, type QueueFilter } from '../domain/application-review.ts';
 import { searchNotifications, type NotificationFilter } from '../domain/notifications.ts';
@@ -50,12 +51,7 @@ export function backofficeRoutes(d: RouteDeps, passport: InstanceType<typeof Pas
     limiter(d.limits.signInPerAddress, address),
     limiter(d.limits.signInPerAccount, (req) => `staff|${String(req.body?.account ?? '').trim().toLowerCase()}`),
   ];
-  const staffOf = (req: Request) => req.staffMember as StaffMember;
-  const takeNotice = (req: Request) => {
-    const n = req.session.staffNotice ?? null;
-    delete req.session.staffNotice;
-    return n;
-  };
+  const takeNotice = takeStaffNotice;
 
   // ---- sign in / out ----
   const renderSignIn = async (req: Request, res: Response, opts: { account?: string; errors?: Record<string, FieldMessage>; status?: number } = {}) => {
