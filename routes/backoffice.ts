@@ -19,6 +19,8 @@ import { getReviewCase, listReviewQueue, readDocument, REJECTION_REASONS, STATUS
 import { searchNotifications, type NotificationFilter } from '../domain/notifications.ts';
 import { listInstitutions } from '../domain/institutions.ts';
 import { listPostQueue } from '../domain/contact-book-review.ts';
+import { listStaffBookings } from '../domain/visit-bookings.ts';
+import { taipeiToday } from '../domain/infra/clock.ts';
 import type { MessageKey } from '../domain/infra/i18n.ts';
 
 declare module 'express-session' {
@@ -118,7 +120,10 @@ export function backofficeRoutes(d: RouteDeps, passport: InstanceType<typeof Pas
     const staff = staffOf(req);
     const queue = await listReviewQueue(d.pool, scopeOf(staff), emptyFilter({ status: 'pending' }), req.locale);
     const posts = await listPostQueue(d.pool, scopeOf(staff), { institutionCode: null, callNumber: null, status: 'pending', from: null, to: null, page: 1 }, req.locale);
-    res.render('backoffice/home', { pending: queue.total, pendingPosts: posts.total, notice: takeNotice(req) });
+    const bookings = await listStaffBookings(d.pool, scopeOf(staff), {
+      institutionCode: null, kind: null, service: null, status: 'pending', from: taipeiToday(d.clock()), to: null, page: 1,
+    }, req.locale);
+    res.render('backoffice/home', { pending: queue.total, pendingPosts: posts.total, pendingBookings: bookings.total, notice: takeNotice(req) });
   });
 
   // ---- review queue ----

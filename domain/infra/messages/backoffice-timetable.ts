@@ -1,6 +1,7 @@
 /** 公告時段管理 (issue 5): the weekly batches and the dates an institution is closed for visits. */
 export const backofficeTimetableZh = {
   'nav.backoffice.timetable': '公告時段管理',
+  'backoffice.home.pendingBookings': '今天起待審核的預約接見：{count} 件',
   'timetable.lead': '{institution}的接見梯次與不開放日期。家屬在預約時只看得到這裡開放、且還有名額的梯次。',
   'timetable.closedTitle': '不開放接見的日期',
   'timetable.closedNone': '目前沒有設定不開放的日期。',
@@ -38,6 +39,7 @@ export const backofficeTimetableZh = {
 
 export const backofficeTimetableEn: { [K in keyof typeof backofficeTimetableZh]: string } = {
   'nav.backoffice.timetable': 'Visiting times',
+  'backoffice.home.pendingBookings': 'Visit bookings from today waiting for review: {count}',
   'timetable.lead': 'Visiting times and closed dates at {institution}. Families booking a visit see only the times open here that still have places.',
   'timetable.closedTitle': 'Dates closed for visits',
   'timetable.closedNone': 'No closed dates are set.',
