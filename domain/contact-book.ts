@@ -48,7 +48,8 @@ export async function listRecipients(db: Db, applicantId: number, locale: 'zh-TW
   const { rows } = await db.query(
     `SELECT a.id, a.inmate_id, a.institution_code, i.name_zh, i.name_en, m.name, a.relationship
        FROM service_application a JOIN inmate m ON m.id = a.inmate_id JOIN institution i ON i.code = a.institution_code
-      WHERE a.applicant_id = $1 AND a.service = 'contact_book' AND a.status IN ('approved', 'auto_approved') ORDER BY a.id`, [applicantId],
+      WHERE a.applicant_id = $1 AND a.service = 'contact_book' AND a.status IN ('approved', 'auto_approved') AND m.restriction IS NULL
+      ORDER BY a.id`, [applicantId],
   );
   return rows.map((r) => ({
     applicationId: Number(r.id), inmateId: Number(r.inmate_id), institutionCode: r.institution_code,
@@ -109,6 +110,9 @@ export async function submitPost(pool: pg.Pool, input: PostInput, now: Date): Pr
   const { title, body, errors } = checkPostText(input);
   try {
     return await withTransaction(pool, async (tx): Promise<PostOutcome> => {
+      // The same form sent again (a double press, a resent page) is the post already made.
+      const sent = await tx.query<{ id: string }>('SELECT id FROM contact_book_post WHERE submission_key = $1 AND applicant_id = $2', [input.submissionKey, input.applicantId]);
+      if (sent.rows[0]) return { kind: 'posted', postId: Number(sent.rows[0].id) };
       const recipient = (await listRecipients(tx, input.applicantId, 'zh-TW')).find((r) => r.applicationId === input.applicationId);
       if (!recipient) errors.recipient = { key: 'error.post.recipient' };
       else {
@@ -141,16 +145,22 @@ export async function submitPost(pool: pg.Pool, input: PostInput, now: Date): Pr
   }
 }
 
+/** The database's bounds (migrations/004), in code points. */
+const TITLE_CODE_POINTS = 100;
+const BODY_CODE_POINTS = 1200;
+
 /** The title and the note as stored, and what is wrong with them. */
 function checkPostText(p: { title: string; body: string }) {
   const errors: Partial<Record<PostField, PostProblem>> = {};
   const title = p.title.normalize('NFC').trim();
   const body = normalizePostText(p.body);
+  // Characters as a person counts them, and the code points the database allows (an emoji family is
+  // one character but seven code points), so a text the form accepts is one the database accepts.
   if (!title) errors.title = { key: 'error.post.titleRequired' };
-  else if (countCharacters(title) > POST_TITLE_MAX) errors.title = { key: 'error.post.titleTooLong', params: { max: POST_TITLE_MAX } };
+  else if (countCharacters(title) > POST_TITLE_MAX || [...title].length > TITLE_CODE_POINTS) errors.title = { key: 'error.post.titleTooLong', params: { max: POST_TITLE_MAX } };
   const count = countCharacters(body);
   if (!body) errors.body = { key: 'error.post.bodyRequired' };
-  else if (count > POST_TEXT_MAX) errors.body = { key: 'error.post.bodyTooLong', params: { max: POST_TEXT_MAX, count } };
+  else if (count > POST_TEXT_MAX || [...body].length > BODY_CODE_POINTS) errors.body = { key: 'error.post.bodyTooLong', params: { max: POST_TEXT_MAX, count } };
   return { title, body, errors };
 }
 
@@ -164,6 +174,7 @@ function stateProblem(state: PostingState): PostProblem | null {
 function refusedByDatabase(err: unknown): PostProblem | null {
   if (isCheckViolation(err, 'contact_book_interval')) return { key: 'error.post.justPosted' };
   if (isCheckViolation(err, 'contact_book_suspended')) return { key: 'error.post.suspendedNow' };
+  if (isCheckViolation(err, 'contact_book_inmate_restricted')) return { key: 'error.post.recipientRestricted' };
   return null;
 }
 
@@ -234,15 +245,17 @@ async function suspendAfterRejections(tx: Db, applicantId: number, institutionCo
 
 /** Staff lift a suspension early (their institution's, or any for the agency). */
 export async function liftSuspension(pool: pg.Pool, suspensionId: number, who: PostReviewer, now: Date): Promise<boolean> {
+  if (!Number.isSafeInteger(suspensionId) || suspensionId <= 0) return false;
   return withTransaction(pool, async (tx) => {
-    const { rowCount } = await tx.query(
+    const { rows } = await tx.query<{ institution_code: string }>(
       `UPDATE contact_book_suspension SET lifted_at = $2, lifted_by = $3
-        WHERE id = $1 AND lifted_at IS NULL AND ends_at > $2 AND ($4::char(4) IS NULL OR institution_code = $4)`, [suspensionId, now, who.staffId, who.institutionCode],
+        WHERE id = $1 AND lifted_at IS NULL AND ends_at > $2 AND ($4::char(4) IS NULL OR institution_code = $4) RETURNING institution_code`,
+      [suspensionId, now, who.staffId, who.institutionCode],
     );
-    if (!rowCount) return false;
+    if (!rows[0]) return false;
     await recordStaffAction(tx, {
       staffId: who.staffId, action: 'contact_book.suspension_lifted', objectType: 'contact_book_suspension', objectId: suspensionId,
-      institutionCode: who.institutionCode, ip: who.ip, at: now,
+      institutionCode: rows[0].institution_code, ip: who.ip, at: now,
     });
     return true;
   });

@@ -177,3 +177,17 @@ export function bookingVideoSms(v: BookingMailView): { subject: string; text: st
   const t = translator(v.locale);
   return { subject: t('sms.booking.subject'), text: t('sms.booking.video', { kind: t(`visitKind.${v.kind}`), when: visitWhen(v), link: VIDEO_PLACEHOLDER }) };
 }
+
+/** The booker learns that another visitor withdrew from the booking. */
+export function companionLeftMail(v: BookingMailView, leaving: string): MailToSend {
+  const t = translator(v.locale);
+  const { text, html } = compose(v.locale, [
+    t('mail.greetingPlain'), t('mail.booking.companionLeft', { name: leaving }),
+    t('mail.booking.details', {
+      number: v.number, kind: t(`visitKind.${v.kind}`), when: visitWhen(v), institution: v.institutionName, inmate: v.maskedInmate,
+      booker: v.maskedBooker, others: v.maskedCompanions.length ? v.maskedCompanions.join(v.locale === 'en' ? ', ' : '、') : t('booking.none'),
+    }),
+    t('mail.signature'),
+  ]);
+  return { to: v.to, applicantId: v.applicantId, institutionCode: v.institutionCode, subject: t('mail.booking.subject.companionLeft'), text, html };
+}

@@ -1,7 +1,7 @@
 import type { Db } from './infra/db.ts';
 import { maskName } from './inmates.ts';
 import { enqueueMail, enqueueSms } from './notifications.ts';
-import { bookingMail, bookingVideoSms, VIDEO_PLACEHOLDER, type BookingNoticeEvent } from './mails.ts';
+import { bookingMail, bookingVideoSms, companionLeftMail, VIDEO_PLACEHOLDER, type BookingNoticeEvent } from './mails.ts';
 import type { BookingDetail } from './visit-bookings.ts';
 
 /**
@@ -30,4 +30,17 @@ export async function notifyVisitors(tx: Db, b: BookingDetail, event: BookingNot
       await enqueueSms(tx, { to: visitor.mobile, subject: sms.subject, text: sms.text, applicantId: visitor.applicantId, institutionCode: b.institutionCode, secrets });
     }
   }
+}
+
+/** The booker is told that another visitor withdrew (the booking stays). */
+export async function notifyCompanionLeft(tx: Db, b: BookingDetail, leavingName: string): Promise<void> {
+  const booker = b.visitors.find((v) => v.position === 1);
+  if (!booker) return;
+  await enqueueMail(tx, companionLeftMail({
+    to: booker.email, applicantId: booker.applicantId, locale: booker.locale, institutionCode: b.institutionCode,
+    institutionName: booker.locale === 'en' ? b.institutionNameEn : b.institutionNameZh, number: b.number, kind: b.kind, service: b.service,
+    date: b.date, startsAt: b.startsAt, endsAt: b.endsAt, lawyerArrival: b.lawyerArrival, maskedInmate: maskName(b.inmateName),
+    maskedBooker: maskName(booker.name), maskedCompanions: b.visitors.filter((v) => v.position > 1).map((v) => maskName(v.name)),
+    isBooker: true, reason: null, cancelledByStaff: false,
+  }, maskName(leavingName)));
 }

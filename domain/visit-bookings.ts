@@ -7,7 +7,7 @@ import { VISIT_KINDS } from './applications.ts';
 import { maskName } from './inmates.ts';
 import { maskIdentityNumber } from './national-id.ts';
 import { recordStaffAction } from './staff.ts';
-import { notifyVisitors } from './visit-booking-notices.ts';
+import { notifyCompanionLeft, notifyVisitors } from './visit-booking-notices.ts';
 import { DEFAULT_VIDEO_SERVICE_URL } from './infra/config.ts';
 import type { BookingNoticeEvent } from './mails.ts';
 
@@ -148,7 +148,17 @@ export async function addBatch(pool: pg.Pool, b: BatchInput, who: BookingStaff, 
       || !lengthOk || !Number.isInteger(b.capacity) || b.capacity < 1 || b.capacity > 500) return { kind: 'invalid' };
   try {
     return await withTransaction(pool, async (tx) => {
-      const { rows } = await tx.query<{ id: number }>(
+      // The same time taken off before comes back as the same batch: its places already booked on
+      // coming dates (counted per batch) still count against the new capacity.
+      const revived = await tx.query<{ id: number }>(
+        `UPDATE visit_batch SET retired_at = NULL, length_minutes = $5, capacity = $6
+          WHERE id = (SELECT id FROM visit_batch WHERE institution_code = $1 AND visit_kind = $2 AND weekday = $3 AND starts_at = $4
+                        AND retired_at IS NOT NULL ORDER BY retired_at DESC LIMIT 1)
+            AND NOT EXISTS (SELECT 1 FROM visit_batch WHERE institution_code = $1 AND visit_kind = $2 AND weekday = $3 AND starts_at = $4 AND retired_at IS NULL)
+          RETURNING id`,
+        [b.institutionCode, b.kind, b.weekday, b.startsAt, b.lengthMinutes, b.capacity],
+      );
+      const { rows } = revived.rows[0] ? revived : await tx.query<{ id: number }>(
         `INSERT INTO visit_batch (institution_code, visit_kind, weekday, starts_at, length_minutes, capacity) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
         [b.institutionCode, b.kind, b.weekday, b.startsAt, b.lengthMinutes, b.capacity],
       );
@@ -326,8 +336,10 @@ export async function bookableGrid(
             s.capacity - (SELECT count(*) FROM visit_booking v WHERE v.batch_id = s.id AND v.visit_date = s.day AND v.status IN ('pending', 'approved'))::int AS remaining
        FROM slots s
       WHERE NOT EXISTS (SELECT 1 FROM visit_booking_visitor p WHERE p.active AND p.applicant_id = ANY ($4::bigint[]) AND p.during && s.during)
-        AND NOT EXISTS (SELECT 1 FROM visit_booking v WHERE v.inmate_id = $5 AND v.status IN ('pending', 'approved') AND v.during && s.during)`,
-    [ent.institutionCode, q.kind, dates, people, q.inmateId],
+        AND NOT EXISTS (SELECT 1 FROM visit_booking v WHERE v.inmate_id = $5 AND v.status IN ('pending', 'approved') AND v.during && s.during)
+        AND ($7::text <> 'visit' OR NOT EXISTS (SELECT 1 FROM visit_booking v WHERE v.booker_id = $6 AND v.inmate_id = $5 AND v.visit_date = s.day
+                                                   AND v.service = 'visit' AND v.status IN ('pending', 'approved')))`,
+    [ent.institutionCode, q.kind, dates, people, q.inmateId, q.applicantId, service],
   );
   const blocked = new Set((await listBlockedDates(db, ent.institutionCode, dates[0]!)).map((b) => b.date));
   const starts = await db.query<{ starts_at: string }>(
@@ -436,7 +448,7 @@ export type BookingInput = {
 export type BookingErrorCode =
   | 'notEligible' | 'inmateRestricted' | 'outsideScope'
   | 'outsideWindow' | 'blockedDate' | 'noSuchBatch' | 'full' | 'arrivalRequired' | 'outsideLawyerWindow'
-  | 'bookerBusy' | 'inmateBusy'
+  | 'bookerBusy' | 'inmateBusy' | 'sameDay'
   | 'tooManyCompanions' | 'companionNotEligible' | 'companionBusy'
   | 'reasonRequired' | 'reasonTooLong'
   | 'formUsed';
@@ -464,13 +476,18 @@ export async function bookVisit(pool: pg.Pool, input: BookingInput, now: Date): 
   for (let attempt = 1; ; attempt++) {
     const stage: { at: Stage } = { at: 'booking' };
     try {
-      return await withTransaction(pool, (tx) => bookIn(tx, input, now, stage));
+      const outcome = await withTransaction(pool, (tx) => bookIn(tx, input, now, stage));
+      // A refusal that a twin request of the same form caused (it booked first): show that booking.
+      if (outcome.kind === 'errors') return (await bookingBySubmissionKey(pool, input)) ?? outcome;
+      return outcome;
     } catch (err) {
       const refused = refusedByDatabase(err, stage.at);
       if (refused) return { kind: 'errors', errors: refused };
-      if (isUniqueViolation(err, 'visit_booking_submission_key_key')) {
+      if (isUniqueViolation(err, 'visit_booking_submission_key_key') || isUniqueViolation(err, 'visit_booking_one_per_day')) {
+        // The same form sent twice at once meets either index first: the booking it made is the answer.
         const previous = await bookingBySubmissionKey(pool, input);
-        return previous ?? { kind: 'errors', errors: { form: 'formUsed' } };
+        if (previous) return previous;
+        return { kind: 'errors', errors: isUniqueViolation(err, 'visit_booking_one_per_day') ? { slot: 'sameDay' } : { form: 'formUsed' } };
       }
       // A number drawn twice, or two bookings sharing visitors waiting on each other: try again.
       const code = (err as { code?: string }).code;
@@ -513,6 +530,14 @@ async function bookIn(tx: pg.PoolClient, input: BookingInput, now: Date, stage: 
     );
     if (!rows[0]) errors.slot = 'noSuchBatch';
     else if (rows[0].remaining <= 0) errors.slot = 'full';
+  }
+
+  if (!errors.slot && input.service === 'visit') {
+    const same = await tx.query(
+      `SELECT 1 FROM visit_booking WHERE booker_id = $1 AND inmate_id = $2 AND visit_date = $3 AND service = 'visit' AND status IN ('pending', 'approved')`,
+      [input.bookerId, input.inmateId, input.date],
+    );
+    if (same.rowCount) errors.slot = 'sameDay';
   }
 
   const companionIds = [...new Set(input.companionIds)];
@@ -599,8 +624,34 @@ export async function cancelBooking(pool: pg.Pool, bookerId: number, bookingId: 
   });
 }
 
+export type LeaveOutcome = 'left' | 'not_found' | 'too_late' | 'not_active';
+
+/**
+ * Another visitor, named by the booker, withdraws from a booking until the day before; the booking
+ * stays for the others and the booker is told.
+ */
+export async function leaveBooking(pool: pg.Pool, applicantId: number, bookingId: number, now: Date): Promise<LeaveOutcome> {
+  if (!Number.isSafeInteger(bookingId) || bookingId <= 0) return 'not_found';
+  return withTransaction(pool, async (tx) => {
+    const { rows } = await tx.query<{ status: BookingStatus; visit_date: string }>(
+      `SELECT b.status, to_char(b.visit_date, 'YYYY-MM-DD') AS visit_date FROM visit_booking b JOIN visit_booking_visitor v ON v.booking_id = b.id
+        WHERE b.id = $1 AND v.applicant_id = $2 AND v.position > 1 FOR UPDATE OF b`, [bookingId, applicantId],
+    );
+    const b = rows[0];
+    if (!b) return 'not_found';
+    if (b.status !== 'pending' && b.status !== 'approved') return 'not_active';
+    if (taipeiToday(now) >= b.visit_date) return 'too_late';
+    const before = await getBooking(tx, null, bookingId, 'zh-TW');
+    await tx.query('DELETE FROM visit_booking_visitor WHERE booking_id = $1 AND applicant_id = $2', [bookingId, applicantId]);
+    await tx.query(`INSERT INTO visit_booking_event (booking_id, action, applicant_id, at) VALUES ($1, 'companion_left', $2, $3)`, [bookingId, applicantId, now]);
+    const leaving = before!.visitors.find((v) => v.applicantId === applicantId)!;
+    await notifyCompanionLeft(tx, before!, leaving.name);
+    return 'left';
+  });
+}
+
 export type BookingDecision = { decision: 'approve' } | { decision: 'reject'; reason: string };
-export type DecideBookingOutcome = 'decided' | 'already_decided' | 'not_found' | 'reason_required' | 'past';
+export type DecideBookingOutcome = 'decided' | 'already_decided' | 'not_found' | 'reason_required' | 'past' | 'closed';
 
 /**
  * A staff decision on a pending booking, within the staff member's scope, naming the version they
@@ -621,6 +672,15 @@ export async function decideBooking(
     const b = found.rows[0];
     if (!b) return 'not_found';
     if (b.visit_date < taipeiToday(now)) return 'past';
+    // A date closed, or an inmate restricted, since the booking was made: it can only be rejected or cancelled.
+    if (d.decision === 'approve') {
+      const closed = await tx.query(
+        `SELECT 1 FROM visit_booking v JOIN inmate m ON m.id = v.inmate_id WHERE v.id = $1
+            AND (m.restriction IS NOT NULL OR EXISTS (SELECT 1 FROM visit_blocked_date x WHERE x.institution_code = v.institution_code AND x.blocked_on = v.visit_date))`,
+        [bookingId],
+      );
+      if (closed.rowCount) return 'closed';
+    }
     const status = d.decision === 'approve' ? 'approved' : 'rejected';
     const updated = await tx.query(
       `UPDATE visit_booking SET status = $3, decided_at = $4, decided_by = $5, rejection_reason = $6, version = version + 1
@@ -695,6 +755,8 @@ export type ApplicantBooking = {
   isBooker: boolean; visitors: { position: number; maskedName: string }[];
   reason: string | null; rejectionReason: string | null; cancelReason: string | null; byPhone: boolean;
   canCancel: boolean;
+  /** another visitor may withdraw until the day before */
+  canLeave: boolean;
   /** the video link's token, once approved (remote and mobile visits) */
   videoToken: string | null;
 };
@@ -723,6 +785,7 @@ export async function listApplicantBookings(db: Db, applicantId: number, now: Da
       isBooker, visitors: (r.visitors as { position: number; name: string }[]).map((v) => ({ position: v.position, maskedName: maskName(v.name) })),
       reason: r.reason, rejectionReason: r.rejection_reason, cancelReason: r.cancel_reason, byPhone: r.by_phone,
       canCancel: isBooker && active && today < r.visit_date,
+      canLeave: !isBooker && active && today < r.visit_date,
       videoToken: r.status === 'approved' ? r.video_token : null,
     };
   });
@@ -782,7 +845,7 @@ export type BookingDetail = StaffBookingRow & {
   institutionNameZh: string; institutionNameEn: string;
   reason: string | null; rejectionReason: string | null; cancelReason: string | null; videoToken: string | null;
   decidedAt: Date | null; cancelledAt: Date | null; visitors: BookingVisitor[];
-  history: { action: 'booked' | 'approved' | 'rejected' | 'cancelled'; staffName: string | null; reason: string | null; at: Date }[];
+  history: { action: 'booked' | 'approved' | 'rejected' | 'cancelled' | 'companion_left'; staffName: string | null; reason: string | null; at: Date }[];
 };
 
 /**

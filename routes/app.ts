@@ -89,7 +89,7 @@ export function createApp(deps: AppDeps): Express {
       res.status(413).render('errors/generic', { status: 413 });
       return;
     }
-    if (status >= 500) req.log?.error({ err }, 'unhandled error');
+    if (status >= 500) req.log?.error({ err: loggable(err) }, 'unhandled error');
     if (res.headersSent) return;
     res.status(status >= 400 && status < 600 ? status : 500).render('errors/generic', { status });
   });
@@ -173,4 +173,14 @@ function setUpSessions(app: Express, d: RouteDeps): void {
     }) as Response['redirect'];
     next();
   });
+}
+
+/**
+ * What of an error goes into the log. A PostgreSQL error carries the failing row in `detail` (and the
+ * statement context in `where`): a family's note or an ID number must never reach the log that way.
+ */
+export function loggable(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  const e = err as Error & { code?: string; constraint?: string; table?: string; routine?: string };
+  return { type: e.name, message: e.message, code: e.code, constraint: e.constraint, table: e.table, routine: e.routine, stack: e.stack };
 }

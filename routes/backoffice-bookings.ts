@@ -1,7 +1,7 @@
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { RouteDeps } from './app.ts';
-import { errorView, formFields, type FieldMessage } from './forms.ts';
+import { errorView, formFields, type FieldMessage, isRealDate } from './forms.ts';
 import { BACKOFFICE } from './middleware/area.ts';
 import { institutionsFor as institutionsForStaff, staffActor, staffOf, takeStaffNotice } from './middleware/staff-context.ts';
 import { scopeOf } from '../domain/staff.ts';
@@ -40,7 +40,6 @@ declare module 'express-session' {
 // POST /bookings/:id/decision             approve, or reject with a reason (names the version seen)
 // POST /bookings/:id/cancel               staff cancel a pending or approved booking with a reason
 const BASE = `${BACKOFFICE}/bookings`;
-const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const TIME_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SERVICES: readonly BookingService[] = ['visit', 'lawyer_visit'];
@@ -82,8 +81,8 @@ function readListFilter(q: Record<string, unknown>, today: string): { raw: ListR
     kind: str(q.kind), service: str(q.service), status: q.status === undefined ? 'pending' : str(q.status),
   };
   const errors: Record<string, FieldMessage> = {};
-  if (raw.from && !DATE_RE.test(raw.from)) errors.from = 'error.filter.date';
-  if (raw.to && !DATE_RE.test(raw.to)) errors.to = 'error.filter.date';
+  if (raw.from && !isRealDate(raw.from)) errors.from = 'error.filter.date';
+  if (raw.to && !isRealDate(raw.to)) errors.to = 'error.filter.date';
   return {
     raw, errors,
     filter: {
@@ -192,6 +191,7 @@ const BOOKING_ERROR: Record<BookingErrorCode, MessageKey> = {
   outsideLawyerWindow: 'backoffice.bookings.bookingError.outsideLawyerWindow',
   bookerBusy: 'backoffice.bookings.bookingError.bookerBusy',
   inmateBusy: 'backoffice.bookings.bookingError.inmateBusy',
+  sameDay: 'backoffice.bookings.bookingError.sameDay',
   tooManyCompanions: 'backoffice.bookings.bookingError.tooManyCompanions',
   companionNotEligible: 'backoffice.bookings.bookingError.companionNotEligible',
   companionBusy: 'backoffice.bookings.bookingError.companionBusy',
@@ -271,7 +271,7 @@ export function bookingReviewRoutes(d: RouteDeps): Router {
     const scope = scopeOf(staffOf(req));
     const wanted = str(q.institution);
     const rawDate = str(q.date);
-    const date = DATE_RE.test(rawDate) ? rawDate : addDays(taipeiToday(d.clock()), 1);
+    const date = isRealDate(rawDate) ? rawDate : addDays(taipeiToday(d.clock()), 1);
     const service: BookingService = q.service === 'lawyer_visit' ? 'lawyer_visit' : 'visit';
     let institution = institutions.length === 1 ? institutions[0]! : null;
     if (wanted) {
@@ -295,7 +295,7 @@ export function bookingReviewRoutes(d: RouteDeps): Router {
     res.render('backoffice/bookings-roster', {
       institutions, institution, date, service, services: SERVICES, rows, day: day(res),
       people: rows.reduce((n, b) => n + b.visitors.length, 0),
-      dateError: rawDate !== '' && !DATE_RE.test(rawDate),
+      dateError: rawDate !== '' && !isRealDate(rawDate),
       csvUrl: `${BASE}/roster?${query.toString()}&format=csv`,
       slot: (row: RosterRow) => rosterSlot(t, row),
     });
@@ -387,7 +387,7 @@ export function bookingReviewRoutes(d: RouteDeps): Router {
     const lawyerOnsite = service === 'lawyer_visit' && kind === 'onsite';
     let date = '', batchId: number | null = null, arrivalTime: string | null = null;
     if (m && lawyerOnsite) {
-      if (!DATE_RE.test(f.date)) errors.date = 'backoffice.bookings.error.dateRequired';
+      if (!isRealDate(f.date)) errors.date = 'backoffice.bookings.error.dateRequired';
       if (!TIME_RE.test(f.arrival)) errors.arrival = 'backoffice.bookings.error.arrivalRequired';
       date = f.date;
       arrivalTime = f.arrival;
@@ -455,6 +455,7 @@ export function bookingReviewRoutes(d: RouteDeps): Router {
     if (outcome === 'not_found') return next();
     if (outcome === 'already_decided') return renderBooking(req, res, next, { conflict: 'backoffice.bookings.decision.conflict', status: 409 });
     if (outcome === 'past') return renderBooking(req, res, next, { conflict: 'backoffice.bookings.decision.past', status: 409 });
+    if (outcome === 'closed') return renderBooking(req, res, next, { conflict: 'backoffice.bookings.decision.closed', status: 409 });
     if (outcome === 'reason_required') return renderBooking(req, res, next, { errors: { reason: 'backoffice.bookings.error.reasonRequired' }, values: f, status: 422 });
     const b = await getBooking(d.pool, scopeOf(staffOf(req)), id, req.locale);
     req.session.staffNotice = {

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import type { RouteDeps } from './app.ts';
-import { errorView, formFields, queryString, safeReturn, type FieldMessage } from './forms.ts';
+import { errorView, formFields, queryString, safeReturn, type FieldMessage, isRealDate } from './forms.ts';
 import { BACKOFFICE } from './middleware/area.ts';
 import { institutionsFor as institutionsForStaff, staffActor, staffOf, takeStaffNotice } from './middleware/staff-context.ts';
 import { sendPhoto } from './contact-book.ts';
@@ -18,7 +18,6 @@ import { taipeiToday } from '../domain/infra/clock.ts';
 // POST /contact-book/:id/decision         approve, or reject with a reason
 // GET  /contact-book/:id/photo            the post's photo
 const BASE = `${BACKOFFICE}/contact-book`;
-const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const REASON_MAX = 500;
 
 export function contactBookReviewRoutes(d: RouteDeps): Router {
@@ -34,8 +33,8 @@ export function contactBookReviewRoutes(d: RouteDeps): Router {
     const raw = { institution: str(q.institution), callNumber: str(q.callNumber), status: q.status === undefined ? 'pending' : str(q.status), from: str(q.from), to: str(q.to) };
     const errors: Record<string, FieldMessage> = {};
     if (raw.callNumber && !/^(\d{4}|\d{6})$/.test(raw.callNumber)) errors.callNumber = 'error.callNumber.format';
-    if (raw.from && !DATE_RE.test(raw.from)) errors.from = 'error.filter.date';
-    if (raw.to && !DATE_RE.test(raw.to)) errors.to = 'error.filter.date';
+    if (raw.from && !isRealDate(raw.from)) errors.from = 'error.filter.date';
+    if (raw.to && !isRealDate(raw.to)) errors.to = 'error.filter.date';
     const filter: PostQueueFilter = {
       institutionCode: /^\d{4}$/.test(raw.institution) ? raw.institution : null,
       callNumber: errors.callNumber ? null : raw.callNumber || null,
@@ -57,7 +56,7 @@ export function contactBookReviewRoutes(d: RouteDeps): Router {
     const institutions = await institutionsFor(req);
     const wanted = typeof source.institution === 'string' ? source.institution : '';
     const institution = institutions.find((i) => i.code === wanted) ?? (institutions.length === 1 ? institutions[0] : null);
-    const date = typeof source.date === 'string' && DATE_RE.test(source.date) ? source.date : taipeiToday(d.clock());
+    const date = typeof source.date === 'string' && isRealDate(source.date) ? source.date : taipeiToday(d.clock());
     const rows = institution ? await deliverySheet(d.pool, scopeOf(staffOf(req)), institution.code, date) : [];
     res.status(status).render('backoffice/delivery', { institutions, institution: institution ?? null, date, rows, notice: takeNotice(req) });
   };
@@ -69,7 +68,7 @@ export function contactBookReviewRoutes(d: RouteDeps): Router {
     const ids = ([] as unknown[]).concat(req.body?.post ?? []).slice(0, 500).map(Number);
     const marked = await markDelivered(d.pool, ids, reviewer(req), d.clock());
     req.session.staffNotice = { key: 'backoffice.post.deliveredNotice', params: { count: String(marked) } };
-    res.redirect(303, `${BASE}/delivery?${queryString({ institution: f.institution, date: DATE_RE.test(f.date) ? f.date : '' })}`);
+    res.redirect(303, `${BASE}/delivery?${queryString({ institution: f.institution, date: isRealDate(f.date) ? f.date : '' })}`);
   });
 
   // ---- suspensions ----

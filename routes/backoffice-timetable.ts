@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { RouteDeps } from './app.ts';
-import { errorView, formFields, queryString, type FieldMessage } from './forms.ts';
+import { errorView, formFields, queryString, type FieldMessage, isRealDate } from './forms.ts';
 import { BACKOFFICE } from './middleware/area.ts';
 import { staffActor, staffOf } from './middleware/staff-context.ts';
 import { scopeOf } from '../domain/staff.ts';
@@ -16,7 +16,6 @@ import { taipeiToday } from '../domain/infra/clock.ts';
 // POST /timetable/closed                   close a date                 POST /timetable/closed/:date/open: open it again
 const BASE = `${BACKOFFICE}/timetable`;
 const TIME_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
-const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
 declare module 'express-session' {
   interface SessionData {
@@ -56,6 +55,12 @@ export function timetableRoutes(d: RouteDeps): Router {
       values: extra.values ?? {}, ...errorView(res.locals.t, errors, ['kind', 'weekdays', 'startsAt', 'lengthMinutes', 'capacity', 'date', 'reason'], { kind: 'kind', weekdays: 'weekday-1' }),
     });
   };
+
+  // Closing dates and changing places affects every family booking: institution and agency administrators only.
+  r.use('/timetable', (req, res, next) => {
+    if (staffOf(req).role === 'reviewer') return res.status(403).render('errors/generic', { status: 403 });
+    next();
+  });
 
   r.get('/timetable', (req, res, next) => render(req, res, req.query.institution).catch(next));
 
@@ -105,7 +110,7 @@ export function timetableRoutes(d: RouteDeps): Router {
     if (!institution) return next();
     const f = formFields(req, ['date', 'reason']);
     const errors: Record<string, FieldMessage> = {};
-    if (!DATE_RE.test(f.date) || f.date < taipeiToday(d.clock())) errors.date = 'timetable.error.date';
+    if (!isRealDate(f.date) || f.date < taipeiToday(d.clock())) errors.date = 'timetable.error.date';
     if ([...f.reason.trim()].length > 200) errors.reason = 'timetable.error.reason';
     if (Object.keys(errors).length) return render(req, res, institution.code, { errors, values: f });
     const outcome = await blockDate(d.pool, { institutionCode: institution.code, date: f.date, reason: f.reason }, who(req), d.clock());

@@ -2,7 +2,7 @@ import { Router, type Request, type Response, type NextFunction } from 'express'
 import type { Passport } from 'passport';
 import { ipKeyGenerator } from 'express-rate-limit';
 import type { RouteDeps } from './app.ts';
-import { errorView, formFields, queryString, safeReturn, type FieldMessage } from './forms.ts';
+import { errorView, formFields, queryString, safeReturn, type FieldMessage, isRealDate } from './forms.ts';
 import { contactBookReviewRoutes } from './backoffice-contact-book.ts';
 import { bookingReviewRoutes } from './backoffice-bookings.ts';
 import { timetableRoutes } from './backoffice-timetable.ts';
@@ -43,7 +43,6 @@ declare module 'express-session' {
 // /contact-book/…                          聯絡簿管理 (routes/backoffice-contact-book.ts)
 // /bookings/…                              預約接見審核, phone bookings, rosters (routes/backoffice-bookings.ts)
 // /timetable/…                             公告時段管理: batches and closed dates (routes/backoffice-timetable.ts)
-const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const REASON_MAX = 500;
 
 export function backofficeRoutes(d: RouteDeps, passport: InstanceType<typeof Passport>): Router {
@@ -192,8 +191,8 @@ export function backofficeRoutes(d: RouteDeps, passport: InstanceType<typeof Pas
     const str = (v: unknown) => (typeof v === 'string' ? v.trim().slice(0, 100) : '');
     const errors: Record<string, FieldMessage> = {};
     const from = str(q.from), to = str(q.to);
-    if (from && !DATE_RE.test(from)) errors.from = 'error.filter.date';
-    if (to && !DATE_RE.test(to)) errors.to = 'error.filter.date';
+    if (from && !isRealDate(from)) errors.from = 'error.filter.date';
+    if (to && !isRealDate(to)) errors.to = 'error.filter.date';
     const status = str(q.status), channel = str(q.channel);
     const filter: NotificationFilter = {
       institutionCode: /^\d{4}$/.test(str(q.institution)) ? str(q.institution) : null,
@@ -232,8 +231,8 @@ function readQueueFilter(query: Request['query']): { filter: QueueFilter & { raw
   const raw = { institution: str(q.institution), callNumber: str(q.callNumber), status: str(q.status), service: str(q.service), from: str(q.from), to: str(q.to) };
   const errors: Record<string, FieldMessage> = {};
   if (raw.callNumber && !/^(\d{4}|\d{6})$/.test(raw.callNumber)) errors.callNumber = 'error.callNumber.format';
-  if (raw.from && !DATE_RE.test(raw.from)) errors.from = 'error.filter.date';
-  if (raw.to && !DATE_RE.test(raw.to)) errors.to = 'error.filter.date';
+  if (raw.from && !isRealDate(raw.from)) errors.from = 'error.filter.date';
+  if (raw.to && !isRealDate(raw.to)) errors.to = 'error.filter.date';
   // No status parameter at all (the menu link) means pending; an empty one (chosen "all") means all.
   const status = q.status === undefined ? 'pending' : raw.status;
   return {

@@ -6,7 +6,7 @@ import { errorView, type FieldMessage } from './forms.ts';
 import { VISIT_KINDS, type VisitKind } from '../domain/applications.ts';
 import {
   bookableGrid, bookingOptions, bookVisit, cancelBooking, eligibleCompanions, LAWYER_BANDS, lawyerArrivalOptions, lawyerBandCounts,
-  listApplicantBookings, listTimetable, MAX_COMPANIONS, REASON_MAX, reasonRequired, type BookingErrorCode, type BookingOption, type BookingService,
+  leaveBooking, listApplicantBookings, listTimetable, MAX_COMPANIONS, REASON_MAX, reasonRequired, type BookingErrorCode, type BookingOption, type BookingService,
 } from '../domain/visit-bookings.ts';
 import { visitWhen } from '../domain/mails.ts';
 import type { MessageKey } from '../domain/infra/i18n.ts';
@@ -23,6 +23,7 @@ import type { MessageKey } from '../domain/infra/i18n.ts';
 // GET|POST /bookings/new/confirm        6 確認預約接見資訊
 // GET  /bookings/:id                    one booking (its visitors only)
 // GET|POST /bookings/:id/cancel         the booker cancels, until the day before
+// GET|POST /bookings/:id/leave          another visitor withdraws, until the day before
 const STEPS = ['kind', 'inmate', 'companions', 'slot', 'reason', 'confirm'] as const;
 type Step = (typeof STEPS)[number];
 
@@ -55,7 +56,7 @@ const TIME_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
 const STEP_OF: Record<BookingErrorCode, Step> = {
   notEligible: 'kind', inmateRestricted: 'inmate', outsideScope: 'inmate',
   outsideWindow: 'slot', blockedDate: 'slot', noSuchBatch: 'slot', full: 'slot', arrivalRequired: 'slot', outsideLawyerWindow: 'slot',
-  bookerBusy: 'slot', inmateBusy: 'slot',
+  bookerBusy: 'slot', inmateBusy: 'slot', sameDay: 'slot',
   tooManyCompanions: 'companions', companionNotEligible: 'companions', companionBusy: 'companions',
   reasonRequired: 'reason', reasonTooLong: 'reason', formUsed: 'confirm',
 };
@@ -72,6 +73,11 @@ export function bookingRoutes(d: RouteDeps): Router {
     const kinds = VISIT_KINDS.filter((k) => options.some((o) => o.kinds.includes(k)));
     const option = options.find((o) => `${o.service}:${o.inmateId}` === w.option && w.kind && o.kinds.includes(w.kind)) ?? null;
     const lawyerOnsite = option?.service === 'lawyer_visit' && w.kind === 'onsite';
+    // A choice made earlier that is no longer open (the inmate restricted, a service withdrawn): say so.
+    if (w.option && w.kind && !option && !w.problem) {
+      w.problem = { step: kinds.includes(w.kind) ? 'inmate' : 'kind', code: 'notEligible' };
+      w.option = undefined;
+    }
     let missing: Step | null = null;
     if (!w.kind || !kinds.includes(w.kind)) missing = 'kind';
     else if (!option) missing = 'inmate';
@@ -278,7 +284,22 @@ export function bookingRoutes(d: RouteDeps): Router {
     const booking = await ownBooking(req);
     if (!booking) return next();
     if (!booking.canCancel) return res.redirect(303, `/bookings/${booking.id}`);
-    res.render('bookings/cancel', { booking, when: whenOf(req) });
+    res.render('bookings/cancel', { booking, when: whenOf(req), action: 'cancel' });
+  });
+
+  // Another visitor, named by the booker, may withdraw (the booking stays for the others).
+  r.get('/bookings/:id/leave', requireApplicant, async (req, res, next) => {
+    const booking = await ownBooking(req);
+    if (!booking) return next();
+    if (!booking.canLeave) return res.redirect(303, `/bookings/${booking.id}`);
+    res.render('bookings/cancel', { booking, when: whenOf(req), action: 'leave' });
+  });
+
+  r.post('/bookings/:id/leave', requireApplicant, async (req, res, next) => {
+    const outcome = await leaveBooking(d.pool, me(req).id, Number(req.params.id), d.clock());
+    if (outcome === 'not_found') return next();
+    req.session.bookingNotice = { key: outcome === 'left' ? 'booking.notice.left' : outcome === 'too_late' ? 'booking.notice.tooLate' : 'booking.notice.notActive' };
+    res.redirect(303, '/bookings');
   });
 
   r.post('/bookings/:id/cancel', requireApplicant, async (req, res, next) => {

@@ -76,12 +76,13 @@ export function contactBookRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
     const now = d.clock();
     const recipients = await listRecipients(d.pool, applicantId, req.locale);
     const states = await postingStates(d.pool, applicantId, recipients, now);
+    const suspension = await activeSuspension(d.pool, applicantId, now);
     res.status(extra.status ?? 200).render('contact-book/form', {
       values, recipients, states, post: extra.post ?? null,
       photoDraft: await getPhotoDraft(d.pool, applicantId, values.submissionKey),
-      suspension: await activeSuspension(d.pool, applicantId, now),
+      suspension,
       count: countCharacters(values.body), max: POST_TEXT_MAX, titleMax: POST_TITLE_MAX, photoMaxMb: POST_PHOTO_MAX_MB,
-      ...errorView(res.locals.t, (extra.errors ?? {}) as Partial<Record<string, FieldMessage>>, FIELD_ORDER, { form: extra.post ? 'title' : 'recipient' }),
+      ...errorView(res.locals.t, (extra.errors ?? {}) as Partial<Record<string, FieldMessage>>, FIELD_ORDER, { form: suspension ? 'suspension' : extra.post ? 'title' : 'recipient' }),
     });
   }
 

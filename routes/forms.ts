@@ -48,3 +48,10 @@ export function queryString(q: Record<string, unknown>, keepEmpty = false): stri
   for (const [k, v] of Object.entries(q)) if (typeof v === 'string' && (keepEmpty || v !== '')) params.set(k, v);
   return params.toString();
 }
+
+/** A real calendar date written YYYY-MM-DD (2026-02-30 is not one). */
+export function isRealDate(v: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return false;
+  const d = new Date(`${v}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
+}

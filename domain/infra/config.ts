@@ -72,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!v.PUBLIC_URL) problems.push('PUBLIC_URL is required in production: links in mails are built from it');
     if (!v.DATABASE_URL) problems.push('DATABASE_URL is required in production: the embedded database is for trying the portal only');
     if (v.DEMO_DATA === 'true') problems.push('DEMO_DATA cannot be true in production');
+    if (v.SMS_URL && !v.SMS_URL.startsWith('https://')) problems.push('SMS_URL must be https:// in production: the token and video links travel in it');
     if (!v.VIDEO_SERVICE_URL) problems.push('VIDEO_SERVICE_URL is required in production: remote and mobile visits are joined there');
   }
   if (problems.length) throw new ConfigError(problems);

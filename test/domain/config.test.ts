@@ -50,6 +50,7 @@ test('production refuses to start without its secret, mail server and database; 
   assert.is(c.secureCookies, true);
   assert.is(c.publicUrl, 'https://portal.example.gov.tw');
   assert.ok(problems({ NODE_ENV: 'production', SESSION_SECRET: 'short' }).some((m) => m.includes('at least 32')));
+  assert.ok(problems({ NODE_ENV: 'production', SMS_URL: 'http://sms.example/send' }).some((m) => m.startsWith('SMS_URL must be https')));
 });
 
 test.run();

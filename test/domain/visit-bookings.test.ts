@@ -138,8 +138,10 @@ test('the window is 2 to 7 days in Asia/Taipei: at 23:59 and at 00:00, across a 
   assert.equal(await at0000('2026-11-30'), { kind: 'errors', errors: { slot: 'outsideWindow' } }, 'one minute later it is only 1 day');
   assert.is((await at0000('2026-12-06')).kind, 'booked', 'and 7 days reach 12/06');
 
-  // The database itself: the same date booked at 00:00 the next day, and a date 8 days ahead.
-  const base = { bookerId: f.who, applicationId: f.applicationId, inmateId: f.inmateId };
+  // The database itself: the same date booked at 00:00 the next day, and a date 8 days ahead (another
+  // family, since one family books an inmate once a day).
+  const g = await family(ctx);
+  const base = { bookerId: g.who, applicationId: g.applicationId, inmateId: g.inmateId };
   assert.is(await refusal(rawBooking(ctx, { ...base, date: '2026-11-30', batchId: await batch(ctx, 'onsite', '2026-11-30', '09:30'), bookedAt: midnight })), 'visit_booking_window');
   assert.is(await refusal(rawBooking(ctx, { ...base, date: '2026-12-07', batchId: await batch(ctx, 'onsite', '2026-12-07', '09:30'), bookedAt: midnight })), 'visit_booking_window');
   assert.is(await refusal(rawBooking(ctx, { ...base, date: '2026-11-30', batchId: await batch(ctx, 'onsite', '2026-11-30', '09:30'), bookedAt: new Date(midnight.getTime() - 1000) })), 'accepted', 'at 23:59:59');
@@ -194,7 +196,9 @@ test('50 people confirm the last 3 places at once: exactly 3 are booked, the res
 
   // Skipping the code does not help: 50 inserts at once straight into the table for 5 places.
   const raw = await batch(ctx, 'onsite', date, '09:30');
-  const outcomes = await Promise.all(people.map((f) => refusal(rawBooking(ctx, { bookerId: f.who, applicationId: f.applicationId, inmateId: f.inmateId, date, batchId: raw, bookedAt: NOW }))));
+  const others = [];
+  for (let i = 0; i < 50; i++) others.push(await family(ctx));
+  const outcomes = await Promise.all(others.map((f) => refusal(rawBooking(ctx, { bookerId: f.who, applicationId: f.applicationId, inmateId: f.inmateId, date, batchId: raw, bookedAt: NOW }))));
   assert.is(outcomes.filter((o) => o === 'accepted').length, 5);
   assert.is(outcomes.filter((o) => o === 'visit_batch_full').length, 45);
   assert.is(await activeIn(ctx, raw, date), 5);
@@ -290,7 +294,7 @@ test('companions: only applicants with an approved service of the same kind for 
 
   // The database: no fourth visitor, no one without an approved service, the booker only first.
   assert.is(await refusal(q(ctx, 'INSERT INTO visit_booking_visitor (booking_id, applicant_id, position) VALUES ($1, $2, 4)', [id, brother])), 'visit_booking_visitor_position_check');
-  const other = await rawBooking(ctx, { bookerId: f.who, applicationId: f.applicationId, inmateId: f.inmateId, date, batchId: await batch(ctx, 'onsite', date, '14:00'), bookedAt: NOW });
+  const other = await rawBooking(ctx, { bookerId: f.who, applicationId: f.applicationId, inmateId: f.inmateId, date: '2026-12-04', batchId: await batch(ctx, 'onsite', '2026-12-04', '14:00'), bookedAt: NOW });
   assert.is(await refusal(q(ctx, 'INSERT INTO visit_booking_visitor (booking_id, applicant_id, position) VALUES ($1, $2, 2)', [other, pending])), 'visit_companion_not_eligible');
   assert.is(await refusal(q(ctx, 'INSERT INTO visit_booking_visitor (booking_id, applicant_id, position) VALUES ($1, $2, 1)', [other, brother])), 'visit_booking_booker');
   assert.is(await refusal(q(ctx, 'INSERT INTO visit_booking_visitor (booking_id, applicant_id, position) VALUES ($1, $2, 2)', [other, brother])), 'accepted');
@@ -495,6 +499,42 @@ test('demo timetable: the eight batches of seed 003, Monday to Friday, per kind,
   assert.equal([...new Set(timetable.map((b) => b.weekday))].sort(), [1, 2, 3, 4, 5]);
   assert.ok(timetable.filter((b) => b.kind === 'mobile').every((b) => b.minutes === 20));
   assert.is((await listTimetable(ctx.db.pool, '2477')).length, 6 * 7, 'an institution with a timetable is left alone');
+});
+
+test('found in review: one booking per person, inmate and day, also in the database; no approval on a date closed since; a batch taken off and added back keeps its count', async (ctx) => {
+  const f = await family(ctx);
+  const first = await bookVisit(ctx.db.pool, await input(ctx, { bookerId: f.who, inmateId: f.inmateId, date: '2026-12-02', at: '09:00' }), NOW);
+  assert.is(first.kind, 'booked');
+  const second = await bookVisit(ctx.db.pool, await input(ctx, { bookerId: f.who, inmateId: f.inmateId, date: '2026-12-02', at: '14:00' }), NOW);
+  assert.equal(second, { kind: 'errors', errors: { slot: 'sameDay' } });
+  const raw = await refusal(rawBooking(ctx, { bookerId: f.who, applicationId: f.applicationId, inmateId: f.inmateId, date: '2026-12-02', batchId: await batch(ctx, 'onsite', '2026-12-02', '14:00'), bookedAt: NOW }));
+  assert.is(raw, 'visit_booking_one_per_day', 'the database refuses it too');
+  assert.is((await bookVisit(ctx.db.pool, await input(ctx, { bookerId: f.who, inmateId: f.inmateId, date: '2026-12-03', at: '09:00' }), NOW)).kind, 'booked', 'another day is fine');
+
+  const id = (first as { bookingId: number }).bookingId;
+  const active = (await q(ctx, `SELECT count(*)::int AS n FROM visit_booking WHERE institution_code = '2477' AND visit_date = '2026-12-02' AND status IN ('pending', 'approved')`)).rows[0].n;
+  assert.equal(await blockDate(ctx.db.pool, { institutionCode: '2477', date: '2026-12-02', reason: '停電' }, staff(ctx), NOW), { kind: 'blocked', activeBookings: active });
+  const version = (await q(ctx, 'SELECT version FROM visit_booking WHERE id = $1', [id])).rows[0].version;
+  assert.is(await decideBooking(ctx.db.pool, id, version, { decision: 'approve' }, staff(ctx), NOW), 'closed');
+  assert.is(await decideBooking(ctx.db.pool, id, version, { decision: 'reject', reason: '當日停電' }, staff(ctx), NOW), 'decided', 'it can still be rejected');
+  await unblockDate(ctx.db.pool, '2477', '2026-12-02', staff(ctx), NOW);
+
+  // Monday 2026-11-30 14:00 (capacity 5): two booked, taken off, added back with 3 places: one more fits, not three.
+  const monday = await batch(ctx, 'onsite', '2026-11-30', '14:00');
+  for (let i = 0; i < 2; i++) {
+    const g = await family(ctx);
+    assert.is((await bookVisit(ctx.db.pool, await input(ctx, { bookerId: g.who, inmateId: g.inmateId, date: '2026-11-30', at: '14:00' }), NOW)).kind, 'booked');
+  }
+  assert.ok(await retireBatch(ctx.db.pool, monday, staff(ctx), NOW));
+  const back = await addBatch(ctx.db.pool, { institutionCode: '2477', kind: 'onsite', weekday: 1, startsAt: '14:00', lengthMinutes: 30, capacity: 3 }, staff(ctx), NOW);
+  assert.equal(back, { kind: 'added', batchId: monday }, 'the same batch comes back');
+  const outcomes = [];
+  for (let i = 0; i < 3; i++) {
+    const g = await family(ctx);
+    outcomes.push((await bookVisit(ctx.db.pool, await input(ctx, { bookerId: g.who, inmateId: g.inmateId, date: '2026-11-30', at: '14:00' }), NOW)).kind);
+  }
+  assert.equal(outcomes, ['booked', 'errors', 'errors']);
+  assert.is(await activeIn(ctx, monday, '2026-11-30'), 3);
 });
 
 test.run();

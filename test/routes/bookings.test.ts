@@ -189,4 +189,34 @@ test('a lawyer books an on-site visit by arrival time, seeing how many are booke
   assert.equal(row, { service: 'lawyer_visit', visit_kind: 'onsite', t: '09:30' });
 });
 
+test('found in review: one booking per person, inmate and day; another visitor can withdraw and the booker is told', async ({ app, alice, bob }) => {
+  // Alice books Thursday with Bob, then tries a second time slot the same day.
+  await through(alice.c, 'onsite', [bob.id]);
+  const grid = await alice.c.get('/bookings/new/slot');
+  const thursday = /value="(2026-11-26\|\d+)"/.exec(grid.text)![1]!;
+  await alice.c.post('/bookings/new/slot', { slot: thursday });
+  await alice.c.get('/bookings/new/confirm');
+  const booked = await alice.c.post('/bookings/new/confirm', {});
+  const id = Number(/\/bookings\/(\d+)/.exec(booked.location!)![1]);
+  await through(alice.c, 'onsite');
+  const again = await alice.c.get('/bookings/new/slot');
+  assert.not.match(again.text, 'value="2026-11-26|', 'the day already booked is not offered again');
+  const other = /value="2026-11-26\|(\d+)"/.exec(grid.text.replace(thursday, ''))![1]!;
+  const forced = await alice.c.post('/bookings/new/slot', { slot: `2026-11-26|${other}` });
+  assert.is(forced.status, 422, 'nor accepted when sent anyway');
+
+  const list = await bob.c.get('/bookings');
+  assert.match(list.text, `/bookings/${id}/leave`);
+  const ask = await bob.c.get(`/bookings/${id}/leave`);
+  assert.match(textOf(ask.text), '退出這個預約嗎？');
+  assert.is((await alice.c.post(`/bookings/${id}/leave`, {})).status, 404, 'the booker cancels instead');
+  const left = await bob.c.post(`/bookings/${id}/leave`, {});
+  assert.is(left.status, 303);
+  assert.match(textOf((await bob.c.follow(left)).text), '您已退出這個預約');
+  await app.smtp.waitFor((m) => m.to.includes(alice.p.email) && m.text.includes('已退出您預約的接見'));
+  const visitors = (await app.db.pool.query('SELECT applicant_id FROM visit_booking_visitor WHERE booking_id = $1', [id])).rows.map((r) => Number(r.applicant_id));
+  assert.equal(visitors, [alice.id]);
+  assert.is((await app.db.pool.query('SELECT status FROM visit_booking WHERE id = $1', [id])).rows[0].status, 'pending', 'the booking stands');
+});
+
 test.run();

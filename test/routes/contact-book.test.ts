@@ -275,4 +275,33 @@ test('three rejections suspend posting for a month; the family is told until whe
   assert.not.match(textOf((await alice.get('/contact-book')).text), '發佈權限暫停中');
 });
 
+test('found in review: an emoji title is a form error, a double send is the same post, a restricted inmate is no recipient, odd ids and dates are not errors', async ({ app, alice, staff }) => {
+  const { pool } = app.db;
+  // A fresh interval, so a post can be sent now.
+  await pool.query(`DELETE FROM contact_book_event; DELETE FROM contact_book_post; UPDATE contact_book_suspension SET lifted_at = now() WHERE lifted_at IS NULL`);
+  const form = await alice.get('/contact-book/new');
+  const recipient = /<option value="(\d+)" selected>/.exec(form.text)![1]!;
+  const emoji = await alice.postMultipart('/contact-book/new', { action: 'submit', recipient, title: '👨‍👩‍👧‍👦'.repeat(15), body: '全家福' });
+  assert.is(emoji.status, 422, 'fifteen family emoji are 15 characters but 105 code points: refused by the form, not the database');
+  assert.match(textOf(emoji.text), '主旨最多 30 字');
+  const key = /name="submissionKey" value="([^"]+)"/.exec(emoji.text)![1]!;
+  const first = await alice.postMultipart('/contact-book/new', { action: 'submit', recipient, title: '週末', body: '我們週末去看你。', submissionKey: key });
+  assert.is(first.status, 303);
+  const again = await alice.postMultipart('/contact-book/new', { action: 'submit', recipient, title: '週末', body: '我們週末去看你。', submissionKey: key });
+  assert.is(again.status, 303, 'the same form sent twice shows the post, not an interval error');
+  assert.is(again.location, first.location);
+  await pool.query(`UPDATE inmate SET restriction = 'visit_ban' WHERE call_number = '1024'`);
+  const banned = await alice.get('/contact-book/new');
+  assert.match(textOf(banned.text), '您還沒有審核通過的家庭聯絡簿服務', 'a court ban on letters: no recipient');
+  await pool.query(`UPDATE inmate SET restriction = NULL WHERE call_number = '1024'`);
+  await staff.get('/backoffice/contact-book/suspensions');
+  assert.is((await staff.post('/backoffice/contact-book/suspensions/abc/lift', {})).status, 404);
+  assert.is((await staff.post('/backoffice/contact-book/suspensions/99999999999999999999/lift', {})).status, 404);
+  const feb30 = await staff.get('/backoffice/contact-book?from=2026-02-30');
+  assert.is(feb30.status, 422);
+  assert.match(textOf(feb30.text), '請以 2026-11-23 的格式輸入日期');
+  assert.is((await staff.get('/backoffice/contact-book/delivery?date=2026-02-30')).status, 200, 'an impossible date shows today');
+  assert.is((await staff.get('/backoffice/applications?from=2026-02-30')).status, 422);
+});
+
 test.run();

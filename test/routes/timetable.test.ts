@@ -16,7 +16,7 @@ test.before(async (ctx) => {
   const { pool } = ctx.app.db;
   await pool.query(`INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison'), ('2411', '基隆監獄', 'Keelung Prison')`);
   const hash = await hashPassword('staff password 1');
-  await pool.query(`INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES ('s2477', '甲', '2477', 'reviewer', $1), ('s2411', '乙', '2411', 'reviewer', $1)`, [hash]);
+  await pool.query(`INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES ('s2477', '甲', '2477', 'institution_admin', $1), ('s2411', '乙', '2411', 'institution_admin', $1), ('r2477', '丙', '2477', 'reviewer', $1)`, [hash]);
   for (let weekday = 1; weekday <= 5; weekday++) {
     await pool.query(`INSERT INTO visit_batch (institution_code, visit_kind, weekday, starts_at, length_minutes, capacity) VALUES ('2477', 'onsite', $1, '09:00', 30, 6)`, [weekday]);
   }
@@ -83,6 +83,16 @@ test('staff of another institution change nothing of it', async ({ app, other })
   // Their own capacities, though, they change.
   const own = await other.get('/backoffice/timetable');
   assert.not.match(own.text, 'name="cap-', 'no batches at 2411 yet');
+});
+
+test('reviewers review; only administrators change the timetable', async ({ app }) => {
+  const reviewer = new Client(app.url);
+  assert.is((await staffSignIn(reviewer, 'r2477', 'staff password 1')).status, 303);
+  const home = await reviewer.get('/backoffice');
+  assert.not.match(home.text, 'href="/backoffice/timetable"');
+  assert.is((await reviewer.get('/backoffice/timetable')).status, 403);
+  assert.is((await reviewer.post('/backoffice/timetable/closed', { institution: '2477', date: bookableDates(NOW)[2]!, reason: '' })).status, 403);
+  assert.is((await app.db.pool.query(`SELECT count(*)::int AS n FROM visit_blocked_date`)).rows[0].n, 0);
 });
 
 test.run();

@@ -427,6 +427,7 @@ export const en: { [K in keyof typeof zhTW]: string } = {
   'error.post.suspended': 'Because 3 messages were rejected, sending is suspended until {date}',
   'error.post.suspendedNow': 'Sending is suspended at the moment',
   'error.post.justPosted': 'You have just sent a message; the next one must wait',
+  'error.post.recipientRestricted': 'This inmate cannot receive posts at the moment (a ban on visits and letters, or isolation). Please contact the institution.',
   'error.post.changed': 'This message changed while you were correcting it: check it again',
   'signin.title': 'Sign in',
   'signin.email': 'Account (the e-mail address you registered)',

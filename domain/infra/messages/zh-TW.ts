@@ -426,6 +426,7 @@ export const zhTW = {
   'error.post.suspended': '因內容經審查退件累計 3 次，發佈權限暫停至 {date}',
   'error.post.suspendedNow': '發佈權限目前暫停中，請稍後再試',
   'error.post.justPosted': '您剛剛已發佈一則聯絡簿，請稍後再發佈',
+  'error.post.recipientRestricted': '這位收容人目前無法收受聯絡簿（禁見、隔離等），請洽機關',
   'error.post.changed': '這則聯絡簿在您修改期間已有變動，請重新確認',
   'signin.title': '登入',
   'signin.email': '帳號（註冊的信箱）',
