@@ -461,3 +461,13 @@ export async function publicProgress(db: Db, number: string, birthday: string): 
   const r = rows[0];
   return r ? { number: r.number, status: r.status, submittedAt: r.submitted_at, decidedAt: r.decided_at } : null;
 }
+
+/** Which services the applicant may use now (approved, for an inmate without restrictions): the menu shows only those. */
+export async function usableServicesOf(db: Db, applicantId: number): Promise<{ contactBook: boolean; visits: boolean }> {
+  const { rows } = await db.query<{ contact_book: boolean; visits: boolean }>(
+    `SELECT coalesce(bool_or(a.service = 'contact_book'), false) AS contact_book, coalesce(bool_or(a.service IN ('visit', 'lawyer_visit')), false) AS visits
+       FROM service_application a JOIN inmate m ON m.id = a.inmate_id
+      WHERE a.applicant_id = $1 AND a.status IN ('approved', 'auto_approved') AND m.restriction IS NULL`, [applicantId],
+  );
+  return { contactBook: rows[0]!.contact_book, visits: rows[0]!.visits };
+}

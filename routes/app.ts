@@ -17,7 +17,8 @@ import { setUpLocale } from './middleware/locale.ts';
 import { setUpCsrf } from './middleware/csrf.ts';
 import { setUpAuthentication } from './middleware/authentication.ts';
 import { defaultLimits, type RateLimits } from './middleware/rate-limits.ts';
-import { BACKOFFICE, byArea } from './middleware/area.ts';
+import { BACKOFFICE, byArea, inBackoffice } from './middleware/area.ts';
+import { usableServicesOf } from '../domain/applications.ts';
 import { healthRoutes } from './health.ts';
 import { publicRoutes } from './public.ts';
 import { registrationRoutes } from './registration.ts';
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps): Express {
   setUpLocale(app, d);
   const csrfCheck = setUpCsrf(app, d);
   const { passport, staffPassport } = setUpAuthentication(app, d);
+  setUpApplicantMenu(app, d);
 
   app.use(BACKOFFICE, backofficeRoutes(d, staffPassport));
   app.use(publicRoutes(d));
@@ -94,6 +96,17 @@ export function createApp(deps: AppDeps): Express {
     res.status(status >= 400 && status < 600 ? status : 500).render('errors/generic', { status });
   });
   return app;
+}
+
+/** The public menu shows a signed-in applicant only the services they can use (PRODUCT.md, navigation). */
+function setUpApplicantMenu(app: Express, d: RouteDeps): void {
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (!req.user || inBackoffice(req)) return next();
+    usableServicesOf(d.pool, req.user.applicant.id).then((usable) => {
+      res.locals.usable = usable;
+      next();
+    }, next);
+  });
 }
 
 function setUpRequestLogging(app: Express, d: RouteDeps): void {

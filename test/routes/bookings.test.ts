@@ -66,7 +66,9 @@ async function through(c: Client, kind: string, companions: number[] = []) {
   return c.request('POST', '/bookings/new/companions', body.toString());
 }
 
-test('someone with no approved visit service is told what to apply for; steps cannot be skipped', async ({ carol }) => {
+test('someone with no approved visit service is told what to apply for; steps cannot be skipped', async ({ carol, alice }) => {
+  assert.not.match((await carol.c.get('/')).text, 'href="/bookings/new"', 'the menu shows only what the person can use');
+  assert.match((await alice.c.get('/')).text, 'href="/bookings/new"');
   await carol.c.get('/bookings/new');
   const kind = await carol.c.get('/bookings/new/kind');
   assert.match(textOf(kind.text), '您還沒有審核通過的接見服務');

@@ -43,7 +43,9 @@ test.before(async (ctx) => {
 });
 test.after(async (ctx) => { await ctx.app.close(); });
 
-test('without an approved contact book the applicant is told what to apply for, and a post is refused', async ({ bob }) => {
+test('without an approved contact book the applicant is told what to apply for, and a post is refused', async ({ bob, alice }) => {
+  assert.not.match((await bob.get('/')).text, 'href="/contact-book/new"', 'the menu shows only what the person can use');
+  assert.match((await alice.get('/')).text, 'href="/contact-book/new"');
   const list = await bob.get('/contact-book');
   assert.is(list.status, 200);
   assert.match(textOf(list.text), '您還沒有審核通過的家庭聯絡簿服務');
