@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { checkA11y, launchBrowser, newContext, withScreenshotOnFailure } from '../support/browser.ts';
+import { launchBrowser, newContext, withScreenshotOnFailure, checkPage, followMenu, staffSignInPage } from '../support/browser.ts';
 import { Client } from '../support/http.ts';
 import { person, registerVerifyAndSignIn, type Person } from '../support/journeys.ts';
 import { hashPassword } from '../../domain/infra/passwords.ts';
@@ -17,7 +17,6 @@ type Ctx = { app: TestApp; browser: Browser; people: People[] };
 const test = suite<Ctx>('browser: booking visits, family and lawyer, staff approval and the rosters (issue 5)');
 const t = translator('zh-TW');
 const STAFF_PASSWORD = 'staff password 1';
-const ZH_DIGITS = '零一二三四五六七八九';
 const INSTITUTION = '桃園女子監獄';
 
 const PHONE = { width: 360, height: 640 };
@@ -108,18 +107,8 @@ RUNS.forEach((run, index) => {
     const staffMain = staff.getByRole('main');
 
     /** axe on every page, and at phone size no sideways scrolling. */
-    const checked = async (page: Page, label: string) => {
-      await checkA11y(page, `${run.name}: ${label}`);
-      if (phone) {
-        const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
-        assert.ok(scrollWidth <= innerWidth, `${label} scrolls sideways at ${innerWidth} px: ${scrollWidth} px wide`);
-      }
-    };
-    /** A menu link, public or back office; on a phone the menu is folded into <details>. */
-    const menu = async (page: Page, label: string) => {
-      if (phone) await page.locator('details.menu-narrow > summary').click();
-      await page.locator(phone ? 'details.menu-narrow' : 'nav.menu-wide').getByRole('link', { name: label, exact: true }).click();
-    };
+    const checked = (page: Page, label: string) => checkPage(page, `${run.name}: ${label}`, phone);
+    const menu = (page: Page, label: string) => followMenu(page, label, phone);
     const signIn = async (page: Page, who: Person) => {
       await page.goto('/signin');
       await page.getByLabel(t('signin.email')).fill(who.email);
@@ -254,20 +243,7 @@ RUNS.forEach((run, index) => {
 
       // ---- 3. Staff sign in with the text code and approve both: the family's ticked, the lawyer's on its page ----
       await withScreenshotOnFailure(staff, `${run.name}-approve`, async () => {
-        await staff.goto('/backoffice/signin');
-        await staffMain.getByRole('link', { name: /無法辨識圖片？改用文字驗證碼/ }).click();
-        await staff.waitForURL(/captcha=text/);
-        await checked(staff, 'staff sign-in (text code)');
-        const hint = await staff.locator('#captcha-hint').innerText();
-        const words = /請以阿拉伯數字輸入：([零一二三四五六七八九 ]+)/.exec(hint)?.[1];
-        assert.ok(words, `the code read out as words: "${hint}"`);
-        const digits = words!.trim().split(/\s+/).map((w) => ZH_DIGITS.indexOf(w)).join('');
-        assert.match(digits, /^\d{4,}$/);
-        await staff.getByLabel(t('backoffice.account'), { exact: true }).fill('reviewer2477');
-        await staff.getByLabel(t('backoffice.password'), { exact: true }).fill(STAFF_PASSWORD);
-        await staff.getByLabel(t('backoffice.captcha'), { exact: true }).fill(digits);
-        await staff.getByRole('button', { name: t('backoffice.signin.submit'), exact: true }).click();
-        await staff.waitForURL((url) => url.pathname === '/backoffice');
+        await staffSignInPage(staff, t, 'reviewer2477', STAFF_PASSWORD, (label) => checked(staff, label));
 
         await menu(staff, t('nav.backoffice.bookings'));
         await staff.waitForURL((u) => u.pathname === '/backoffice/bookings');

@@ -6,8 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
+import { until } from '../support/wait.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { checkA11y, launchBrowser, newContext, withScreenshotOnFailure } from '../support/browser.ts';
+import { launchBrowser, newContext, withScreenshotOnFailure, checkPage, followMenu, staffSignInPage } from '../support/browser.ts';
 import { Client } from '../support/http.ts';
 import { person, registerVerifyAndSignIn, type Person } from '../support/journeys.ts';
 import { hashPassword } from '../../domain/infra/passwords.ts';
@@ -18,7 +19,6 @@ type Ctx = { app: TestApp; browser: Browser; dir: string; photo: string; familie
 const test = suite<Ctx>('browser: the family contact book between the family and the back office (issue 4)');
 const t = translator('zh-TW');
 const STAFF_PASSWORD = 'staff password 1';
-const ZH_DIGITS = '零一二三四五六七八九';
 
 const PHONE = { width: 360, height: 640 };
 const KIOSK = { width: 1080, height: 1920 };
@@ -76,16 +76,6 @@ test.after(async (ctx) => {
   if (ctx.dir) await rm(ctx.dir, { recursive: true, force: true });
 });
 
-/** Asks again every 100 ms until `fn` answers something truthy; page scripts may be off, so this polls from Node. */
-async function until<T>(what: string, fn: () => Promise<T | false | null | undefined>, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** The natural width of a picture once it has loaded (0 while loading or when it failed). */
 const loadedWidth = async (page: Page, selector: string, what: string) => {
@@ -110,18 +100,8 @@ RUNS.forEach((run, index) => {
     const staffMain = staff.getByRole('main');
 
     /** axe on every page, and at phone size no sideways scrolling. */
-    const checked = async (page: Page, label: string) => {
-      await checkA11y(page, `${run.name}: ${label}`);
-      if (phone) {
-        const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
-        assert.ok(scrollWidth <= innerWidth, `${label} scrolls sideways at ${innerWidth} px: ${scrollWidth} px wide`);
-      }
-    };
-    /** A menu link, public or back office; on a phone the menu is folded into <details>. */
-    const menu = async (page: Page, label: string) => {
-      if (phone) await page.locator('details.menu-narrow > summary').click();
-      await page.locator(phone ? 'details.menu-narrow' : 'nav.menu-wide').getByRole('link', { name: label, exact: true }).click();
-    };
+    const checked = (page: Page, label: string) => checkPage(page, `${run.name}: ${label}`, phone);
+    const menu = (page: Page, label: string) => followMenu(page, label, phone);
     const openList = async () => {
       await menu(home, t('nav.contactBookList'));
       await home.waitForURL((u) => u.pathname === '/contact-book');
@@ -192,21 +172,7 @@ RUNS.forEach((run, index) => {
 
       // ---- 2. Staff sign in with the text code, open the post, see the photo, reject it ----
       await withScreenshotOnFailure(staff, `${run.name}-reject`, async () => {
-        await staff.goto('/backoffice/signin');
-        await checked(staff, 'staff sign-in (picture code)');
-        await staffMain.getByRole('link', { name: /無法辨識圖片？改用文字驗證碼/ }).click();
-        await staff.waitForURL(/captcha=text/);
-        await checked(staff, 'staff sign-in (text code)');
-        const hint = await staff.locator('#captcha-hint').innerText();
-        const words = /請以阿拉伯數字輸入：([零一二三四五六七八九 ]+)/.exec(hint)?.[1];
-        assert.ok(words, `the code read out as words: "${hint}"`);
-        const digits = words!.trim().split(/\s+/).map((w) => ZH_DIGITS.indexOf(w)).join('');
-        assert.match(digits, /^\d{4,}$/);
-        await staff.getByLabel(t('backoffice.account'), { exact: true }).fill('reviewer2477');
-        await staff.getByLabel(t('backoffice.password'), { exact: true }).fill(STAFF_PASSWORD);
-        await staff.getByLabel(t('backoffice.captcha'), { exact: true }).fill(digits);
-        await staff.getByRole('button', { name: t('backoffice.signin.submit'), exact: true }).click();
-        await staff.waitForURL((url) => url.pathname === '/backoffice');
+        await staffSignInPage(staff, t, 'reviewer2477', STAFF_PASSWORD, (label) => checked(staff, label));
         await checked(staff, 'back office home');
 
         await openPost();

@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Runner } from 'graphile-worker';
 import { freshDatabase, type TestDb } from '../support/db.ts';
+import { until } from '../support/wait.ts';
 import { SmsSink } from '../support/sms-sink.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
 import { createLogger } from '../../domain/infra/logger.ts';
@@ -40,15 +41,6 @@ async function withWorker(ctx: Ctx, sms: boolean, work: () => Promise<void>): Pr
   }
 }
 
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 test('Taiwanese mobile numbers are written as E.164; others are not numbers we can text', () => {
   assert.is(taiwanMobileE164('0912-345-678'), '+886912345678');

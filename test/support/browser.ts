@@ -4,6 +4,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import * as assert from 'uvu/assert';
+import type { Translate } from '../../domain/infra/i18n.ts';
 
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
 
@@ -129,4 +130,43 @@ export async function withScreenshotOnFailure<T>(page: Page, name: string, steps
     }
     throw err;
   }
+}
+
+/** axe on the page as it is now and, at phone width, no sideways scrolling of the page. */
+export async function checkPage(page: Page, label: string, phone: boolean): Promise<void> {
+  await checkA11y(page, label);
+  if (!phone) return;
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+  assert.ok(scrollWidth <= innerWidth, `${label} scrolls sideways at ${innerWidth} px: ${scrollWidth} px wide`);
+}
+
+/** Follows a menu link, public or back office; on a phone the menu is folded into <details>. */
+export async function followMenu(page: Page, label: string, phone: boolean): Promise<void> {
+  if (phone) await page.locator('details.menu-narrow > summary').click();
+  await page.locator(phone ? 'details.menu-narrow' : 'nav.menu-wide').getByRole('link', { name: label, exact: true }).click();
+}
+
+const ZH_DIGITS = '零一二三四五六七八九';
+
+/**
+ * Signs in to the back office as a screen-reader user would: asks for the text code (digits read out
+ * as words), types it as digits. `check` runs on the sign-in pages (axe). Ends on the back-office home.
+ */
+export async function staffSignInPage(page: Page, t: Translate, account: string, password: string, check: (label: string) => Promise<void>): Promise<void> {
+  const main = page.getByRole('main');
+  await page.goto('/backoffice/signin');
+  await check('staff sign-in (picture code)');
+  await main.getByRole('link', { name: /無法辨識圖片？改用文字驗證碼/ }).click();
+  await page.waitForURL(/captcha=text/);
+  await check('staff sign-in (text code)');
+  const hint = await page.locator('#captcha-hint').innerText();
+  const words = /請以阿拉伯數字輸入：([零一二三四五六七八九 ]+)/.exec(hint)?.[1];
+  assert.ok(words, `the code read out as words: "${hint}"`);
+  const digits = words!.trim().split(/\s+/).map((w) => ZH_DIGITS.indexOf(w)).join('');
+  assert.match(digits, /^\d{4,}$/);
+  await page.getByLabel(t('backoffice.account'), { exact: true }).fill(account);
+  await page.getByLabel(t('backoffice.password'), { exact: true }).fill(password);
+  await page.getByLabel(t('backoffice.captcha'), { exact: true }).fill(digits);
+  await page.getByRole('button', { name: t('backoffice.signin.submit'), exact: true }).click();
+  await page.waitForURL((url) => url.pathname === '/backoffice');
 }
