@@ -172,10 +172,15 @@ export function bookingMail(v: BookingMailView, event: BookingNoticeEvent, withV
   return { to: v.to, applicantId: v.applicantId, institutionCode: v.institutionCode, subject: t(`mail.booking.subject.${event}`), text, html };
 }
 
-/** The approval text message with the video link (seed 003: 請您於約定的時間點擊以下連結開始視訊通話). */
-export function bookingVideoSms(v: BookingMailView): { subject: string; text: string } {
+/**
+ * The approval text message: for video visits with the link (seed 003: 請您於約定的時間點擊以下連結開始視訊通話),
+ * otherwise what to bring and when to come.
+ */
+export function bookingApprovedSms(v: BookingMailView, withVideoLink: boolean): { subject: string; text: string } {
   const t = translator(v.locale);
-  return { subject: t('sms.booking.subject'), text: t('sms.booking.video', { kind: t(`visitKind.${v.kind}`), when: visitWhen(v), link: VIDEO_PLACEHOLDER }) };
+  const what = { kind: t(`visitKind.${v.kind}`), when: visitWhen(v), number: v.number };
+  if (withVideoLink) return { subject: t('sms.booking.subject'), text: t('sms.booking.video', { ...what, link: VIDEO_PLACEHOLDER }) };
+  return { subject: t('sms.booking.subjectApproved'), text: t(v.service === 'lawyer_visit' ? 'sms.booking.lawyer' : 'sms.booking.onsite', what) };
 }
 
 /** The booker learns that another visitor withdrew from the booking. */

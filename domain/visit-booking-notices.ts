@@ -1,13 +1,13 @@
 import type { Db } from './infra/db.ts';
 import { maskName } from './inmates.ts';
 import { enqueueMail, enqueueSms } from './notifications.ts';
-import { bookingMail, bookingVideoSms, companionLeftMail, VIDEO_PLACEHOLDER, type BookingNoticeEvent } from './mails.ts';
+import { bookingApprovedSms, bookingMail, companionLeftMail, VIDEO_PLACEHOLDER, type BookingNoticeEvent } from './mails.ts';
 import type { BookingDetail } from './visit-bookings.ts';
 
 /**
  * Tells every visitor of a booking what happened to it, in the transaction that did it: a mail each,
- * and on approval of a remote or mobile visit a text message with the video link to each visitor with
- * a mobile number. The link (the booking's unguessable token on the video service) travels only in
+ * and on approval a text message to each visitor with a mobile number (for a remote or mobile visit,
+ * with the video link). The link (the booking's unguessable token on the video service) travels only in
  * the delivery jobs, never in the notification log.
  */
 export async function notifyVisitors(tx: Db, b: BookingDetail, event: BookingNoticeEvent, videoServiceUrl: string): Promise<void> {
@@ -25,8 +25,9 @@ export async function notifyVisitors(tx: Db, b: BookingDetail, event: BookingNot
       cancelledByStaff: event === 'cancelled' && b.cancelReason !== null,
     };
     await enqueueMail(tx, { ...bookingMail(view, event, video !== null), secrets });
-    if (video && visitor.mobile) {
-      const sms = bookingVideoSms(view);
+    // Approval also goes by text message (seed 002: 以簡訊及電子郵件通知), with the video link for video visits.
+    if (event === 'approved' && visitor.mobile) {
+      const sms = bookingApprovedSms(view, video !== null);
       await enqueueSms(tx, { to: visitor.mobile, subject: sms.subject, text: sms.text, applicantId: visitor.applicantId, institutionCode: b.institutionCode, secrets });
     }
   }

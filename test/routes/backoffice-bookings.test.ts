@@ -221,6 +221,11 @@ test('bulk approve: each visitor mailed, the mobile visit’s video link by SMS 
   const sms = await app.sms!.waitFor((m) => m.text.includes(token));
   assert.match(sms.text, `${app.config.videoServiceUrl}/${token}`);
   assert.is(sms.to, '+886912345678');
+  // An on-site approval is texted too (seed 002: 以簡訊及電子郵件通知), without any link.
+  const onsiteNumber = (await app.db.pool.query('SELECT number FROM visit_booking WHERE id = $1', [b.b1])).rows[0].number as string;
+  const onsiteSms = await app.sms!.waitFor((m) => m.text.includes(onsiteNumber));
+  assert.match(onsiteSms.text, '請於接見前 30 分鐘攜帶身分證件到機關登記');
+  assert.not.match(onsiteSms.text, 'http');
   const videoMail = await app.smtp.waitFor((m) => m.to.includes(people.alice.email) && m.text.includes(token));
   assert.match(videoMail.text, '行動接見');
   const log = await app.db.pool.query('SELECT channel, body_text FROM notification');
