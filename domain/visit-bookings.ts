@@ -337,8 +337,8 @@ export async function bookableGrid(
        FROM slots s
       WHERE NOT EXISTS (SELECT 1 FROM visit_booking_visitor p WHERE p.active AND p.applicant_id = ANY ($4::bigint[]) AND p.during && s.during)
         AND NOT EXISTS (SELECT 1 FROM visit_booking v WHERE v.inmate_id = $5 AND v.status IN ('pending', 'approved') AND v.during && s.during)
-        AND ($7::text <> 'visit' OR NOT EXISTS (SELECT 1 FROM visit_booking v WHERE v.booker_id = $6 AND v.inmate_id = $5 AND v.visit_date = s.day
-                                                   AND v.service = 'visit' AND v.status IN ('pending', 'approved')))`,
+        AND ($7::text <> 'visit' OR NOT EXISTS (SELECT 1 FROM visit_booking_visitor p JOIN visit_booking v ON v.id = p.booking_id
+                                                 WHERE p.applicant_id = $6 AND p.active AND v.inmate_id = $5 AND v.visit_date = s.day AND v.service = 'visit'))`,
     [ent.institutionCode, q.kind, dates, people, q.inmateId, q.applicantId, service],
   );
   const blocked = new Set((await listBlockedDates(db, ent.institutionCode, dates[0]!)).map((b) => b.date));
@@ -449,7 +449,7 @@ export type BookingErrorCode =
   | 'notEligible' | 'inmateRestricted' | 'outsideScope'
   | 'outsideWindow' | 'blockedDate' | 'noSuchBatch' | 'full' | 'arrivalRequired' | 'outsideLawyerWindow'
   | 'bookerBusy' | 'inmateBusy' | 'sameDay'
-  | 'tooManyCompanions' | 'companionNotEligible' | 'companionBusy'
+  | 'tooManyCompanions' | 'companionNotEligible' | 'companionBusy' | 'companionSameDay'
   | 'reasonRequired' | 'reasonTooLong'
   | 'formUsed';
 /** Where the route shows the problem: 'slot' sends the user back to the grid with the rest kept. */
@@ -462,6 +462,16 @@ const NUMBER_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 function newBookingNumber(now: Date): string {
   const tail = Array.from({ length: 6 }, () => NUMBER_ALPHABET[randomInt(NUMBER_ALPHABET.length)]).join('');
   return `V${taipeiToday(now).replace(/-/g, '')}-${tail}`;
+}
+
+/** Of these people, those already visitors (booker or other) of an active family visit to the inmate that day. */
+async function visitingThatDay(db: Db, people: number[], inmateId: number, date: string): Promise<number[]> {
+  const { rows } = await db.query<{ applicant_id: string }>(
+    `SELECT DISTINCT v.applicant_id FROM visit_booking_visitor v JOIN visit_booking b ON b.id = v.booking_id
+      WHERE v.applicant_id = ANY ($1::bigint[]) AND v.active AND b.inmate_id = $2 AND b.visit_date = $3 AND b.service = 'visit'`,
+    [people, inmateId, date],
+  );
+  return rows.map((r) => Number(r.applicant_id));
 }
 
 /** Which statement the database refused in: the booker is inserted with the booking, companions after. */
@@ -532,19 +542,14 @@ async function bookIn(tx: pg.PoolClient, input: BookingInput, now: Date, stage: 
     else if (rows[0].remaining <= 0) errors.slot = 'full';
   }
 
-  if (!errors.slot && input.service === 'visit') {
-    const same = await tx.query(
-      `SELECT 1 FROM visit_booking WHERE booker_id = $1 AND inmate_id = $2 AND visit_date = $3 AND service = 'visit' AND status IN ('pending', 'approved')`,
-      [input.bookerId, input.inmateId, input.date],
-    );
-    if (same.rowCount) errors.slot = 'sameDay';
-  }
+  if (!errors.slot && input.service === 'visit' && (await visitingThatDay(tx, [input.bookerId], input.inmateId, input.date)).length) errors.slot = 'sameDay';
 
   const companionIds = [...new Set(input.companionIds)];
   if (companionIds.length > MAX_COMPANIONS) errors.companions = 'tooManyCompanions';
   else if (companionIds.length) {
     const allowed = new Set((await eligibleCompanions(tx, input.bookerId, input.inmateId, input.kind, input.service)).map((c) => c.applicantId));
     if (companionIds.some((id) => !allowed.has(id))) errors.companions = 'companionNotEligible';
+    else if (input.service === 'visit' && (await visitingThatDay(tx, companionIds, input.inmateId, input.date)).length) errors.companions = 'companionSameDay';
   }
 
   const reason = input.reason.replace(/\r\n?/g, '\n').normalize('NFC').trim();
@@ -586,6 +591,7 @@ function refusedByDatabase(err: unknown, stage: Stage): BookingErrors | null {
   const e = err as { code?: string; constraint?: string };
   if (e?.code === '23P01' && e.constraint === 'visit_booking_inmate_busy') return { slot: 'inmateBusy' };
   if (e?.code === '23P01' && e.constraint === 'visit_booking_person_busy') return stage === 'booking' ? { slot: 'bookerBusy' } : { companions: 'companionBusy' };
+  if (isCheckViolation(err, 'visit_person_one_per_day')) return stage === 'booking' ? { slot: 'sameDay' } : { companions: 'companionSameDay' };
   const checks: Record<string, BookingErrors> = {
     visit_batch_full: { slot: 'full' },
     visit_booking_window: { slot: 'outsideWindow' },
@@ -624,7 +630,7 @@ export async function cancelBooking(pool: pg.Pool, bookerId: number, bookingId: 
   });
 }
 
-export type LeaveOutcome = 'left' | 'not_found' | 'too_late' | 'not_active';
+export type LeaveOutcome = 'left' | 'already_left' | 'not_found' | 'too_late' | 'not_active';
 
 /**
  * Another visitor, named by the booker, withdraws from a booking until the day before; the booking
@@ -633,19 +639,24 @@ export type LeaveOutcome = 'left' | 'not_found' | 'too_late' | 'not_active';
 export async function leaveBooking(pool: pg.Pool, applicantId: number, bookingId: number, now: Date): Promise<LeaveOutcome> {
   if (!Number.isSafeInteger(bookingId) || bookingId <= 0) return 'not_found';
   return withTransaction(pool, async (tx) => {
-    const { rows } = await tx.query<{ status: BookingStatus; visit_date: string }>(
-      `SELECT b.status, to_char(b.visit_date, 'YYYY-MM-DD') AS visit_date FROM visit_booking b JOIN visit_booking_visitor v ON v.booking_id = b.id
+    const { rows } = await tx.query<{ status: BookingStatus; visit_date: string; name: string }>(
+      `SELECT b.status, to_char(b.visit_date, 'YYYY-MM-DD') AS visit_date, p.name FROM visit_booking b
+         JOIN visit_booking_visitor v ON v.booking_id = b.id JOIN applicant p ON p.id = v.applicant_id
         WHERE b.id = $1 AND v.applicant_id = $2 AND v.position > 1 FOR UPDATE OF b`, [bookingId, applicantId],
     );
     const b = rows[0];
-    if (!b) return 'not_found';
+    if (!b) {
+      // A second press of 退出: they have left already.
+      const left = await tx.query(`SELECT 1 FROM visit_booking_event WHERE booking_id = $1 AND applicant_id = $2 AND action = 'companion_left'`, [bookingId, applicantId]);
+      return left.rowCount ? 'already_left' : 'not_found';
+    }
     if (b.status !== 'pending' && b.status !== 'approved') return 'not_active';
     if (taipeiToday(now) >= b.visit_date) return 'too_late';
-    const before = await getBooking(tx, null, bookingId, 'zh-TW');
     await tx.query('DELETE FROM visit_booking_visitor WHERE booking_id = $1 AND applicant_id = $2', [bookingId, applicantId]);
+    // A reviewer who saw the booking with this visitor sees that it changed.
+    await tx.query('UPDATE visit_booking SET version = version + 1 WHERE id = $1', [bookingId]);
     await tx.query(`INSERT INTO visit_booking_event (booking_id, action, applicant_id, at) VALUES ($1, 'companion_left', $2, $3)`, [bookingId, applicantId, now]);
-    const leaving = before!.visitors.find((v) => v.applicantId === applicantId)!;
-    await notifyCompanionLeft(tx, before!, leaving.name);
+    await notifyCompanionLeft(tx, (await getBooking(tx, null, bookingId, 'zh-TW'))!, b.name);
     return 'left';
   });
 }
@@ -845,7 +856,7 @@ export type BookingDetail = StaffBookingRow & {
   institutionNameZh: string; institutionNameEn: string;
   reason: string | null; rejectionReason: string | null; cancelReason: string | null; videoToken: string | null;
   decidedAt: Date | null; cancelledAt: Date | null; visitors: BookingVisitor[];
-  history: { action: 'booked' | 'approved' | 'rejected' | 'cancelled' | 'companion_left'; staffName: string | null; reason: string | null; at: Date }[];
+  history: { action: 'booked' | 'approved' | 'rejected' | 'cancelled' | 'companion_left'; staffName: string | null; applicantName: string | null; reason: string | null; at: Date }[];
 };
 
 /**
@@ -871,7 +882,8 @@ export async function getBooking(db: Db, scope: string | null, bookingId: number
       WHERE v.booking_id = $1 ORDER BY v.position`, [bookingId],
   );
   const events = await db.query(
-    `SELECT e.action, s.name AS staff_name, e.reason, e.at FROM visit_booking_event e LEFT JOIN staff s ON s.id = e.staff_id
+    `SELECT e.action, s.name AS staff_name, x.name AS applicant_name, e.reason, e.at
+       FROM visit_booking_event e LEFT JOIN staff s ON s.id = e.staff_id LEFT JOIN applicant x ON x.id = e.applicant_id
       WHERE e.booking_id = $1 ORDER BY e.at, e.id`, [bookingId],
   );
   return {
@@ -885,7 +897,7 @@ export async function getBooking(db: Db, scope: string | null, bookingId: number
       applicantId: Number(v.applicant_id), position: v.position, name: v.name, nationalId: v.national_id, email: v.email,
       mobile: v.mobile, locale: v.locale, relationship: v.relationship,
     })),
-    history: events.rows.map((e) => ({ action: e.action, staffName: e.staff_name, reason: e.reason, at: e.at })),
+    history: events.rows.map((e) => ({ action: e.action, staffName: e.staff_name, applicantName: e.applicant_name, reason: e.reason, at: e.at })),
   };
 }
 

@@ -195,5 +195,5 @@ function setUpSessions(app: Express, d: RouteDeps): void {
 export function loggable(err: unknown): unknown {
   if (!(err instanceof Error)) return err;
   const e = err as Error & { code?: string; constraint?: string; table?: string; routine?: string };
-  return { type: e.name, message: e.message, code: e.code, constraint: e.constraint, table: e.table, routine: e.routine, stack: e.stack };
+  return { errorName: e.name, message: e.message, code: e.code, constraint: e.constraint, table: e.table, routine: e.routine, stack: e.stack };
 }

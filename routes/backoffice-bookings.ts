@@ -192,6 +192,7 @@ const BOOKING_ERROR: Record<BookingErrorCode, MessageKey> = {
   bookerBusy: 'backoffice.bookings.bookingError.bookerBusy',
   inmateBusy: 'backoffice.bookings.bookingError.inmateBusy',
   sameDay: 'backoffice.bookings.bookingError.sameDay',
+  companionSameDay: 'backoffice.bookings.bookingError.companionSameDay',
   tooManyCompanions: 'backoffice.bookings.bookingError.tooManyCompanions',
   companionNotEligible: 'backoffice.bookings.bookingError.companionNotEligible',
   companionBusy: 'backoffice.bookings.bookingError.companionBusy',
@@ -254,13 +255,17 @@ export function bookingReviewRoutes(d: RouteDeps): Router {
     // Every id outside the staff member's scope (or unknown): nothing of theirs was asked for.
     if (all.every((o) => o === 'not_found')) return next();
     const count = all.filter((o) => o === 'decided').length;
-    const skipped = all.length - count;
+    // Bookings on a date closed since (or for an inmate restricted since) are told apart: they need a rejection or a cancellation.
+    const closed = all.filter((o) => o === 'closed').length;
+    const skipped = all.length - count - closed;
     const approve = f.decision === 'approve';
-    req.session.staffNotice = {
-      key: skipped ? (approve ? 'backoffice.bookings.bulk.approvedSkipped' : 'backoffice.bookings.bulk.rejectedSkipped')
-        : (approve ? 'backoffice.bookings.bulk.approved' : 'backoffice.bookings.bulk.rejected'),
-      params: { count: String(count), skipped: String(skipped) },
-    };
+    req.session.staffNotice = closed
+      ? { key: 'backoffice.bookings.bulk.approvedClosed', params: { count: String(count), skipped: String(skipped), closed: String(closed) } }
+      : {
+        key: skipped ? (approve ? 'backoffice.bookings.bulk.approvedSkipped' : 'backoffice.bookings.bulk.rejectedSkipped')
+          : (approve ? 'backoffice.bookings.bulk.approved' : 'backoffice.bookings.bulk.rejected'),
+        params: { count: String(count), skipped: String(skipped) },
+      };
     res.redirect(303, `${BASE}?${listQuery(readListFilter(query, taipeiToday(d.clock())).raw)}`);
   });
 

@@ -57,7 +57,7 @@ const STEP_OF: Record<BookingErrorCode, Step> = {
   notEligible: 'kind', inmateRestricted: 'inmate', outsideScope: 'inmate',
   outsideWindow: 'slot', blockedDate: 'slot', noSuchBatch: 'slot', full: 'slot', arrivalRequired: 'slot', outsideLawyerWindow: 'slot',
   bookerBusy: 'slot', inmateBusy: 'slot', sameDay: 'slot',
-  tooManyCompanions: 'companions', companionNotEligible: 'companions', companionBusy: 'companions',
+  tooManyCompanions: 'companions', companionNotEligible: 'companions', companionBusy: 'companions', companionSameDay: 'companions',
   reasonRequired: 'reason', reasonTooLong: 'reason', formUsed: 'confirm',
 };
 
@@ -298,7 +298,9 @@ export function bookingRoutes(d: RouteDeps): Router {
   r.post('/bookings/:id/leave', requireApplicant, async (req, res, next) => {
     const outcome = await leaveBooking(d.pool, me(req).id, Number(req.params.id), d.clock());
     if (outcome === 'not_found') return next();
-    req.session.bookingNotice = { key: outcome === 'left' ? 'booking.notice.left' : outcome === 'too_late' ? 'booking.notice.tooLate' : 'booking.notice.notActive' };
+    req.session.bookingNotice = {
+      key: outcome === 'left' || outcome === 'already_left' ? 'booking.notice.left' : outcome === 'too_late' ? 'booking.notice.tooLateLeave' : 'booking.notice.notActive',
+    };
     res.redirect(303, '/bookings');
   });
 

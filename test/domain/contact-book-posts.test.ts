@@ -138,4 +138,12 @@ test('only an approved contact book holder posts, to their own inmate; text over
   assert.is((await submitPost(ctx.db.pool, post(ctx, 0, { body: '想'.repeat(150) }), taipei('2027-01-10T09:00:00'))).kind, 'posted');
 });
 
+test('a form pressed three times at once is one post, and every press is told it was posted', async (ctx) => {
+  const key = randomUUID();
+  const at = taipei('2026-12-20T10:00:00');
+  const results = await Promise.all(Array.from({ length: 3 }, () => submitPost(ctx.db.pool, post(ctx, 3, { submissionKey: key }), at)));
+  assert.ok(results.every((r) => r.kind === 'posted'), JSON.stringify(results));
+  assert.is(new Set(results.map((r) => (r as { postId: number }).postId)).size, 1);
+});
+
 test.run();

@@ -537,4 +537,25 @@ test('found in review: one booking per person, inmate and day, also in the datab
   assert.is(await activeIn(ctx, monday, '2026-11-30'), 3);
 });
 
+test('one family visit per person, inmate and day counts every visitor: a companion cannot book or be named again that day', async (ctx) => {
+  const date = '2026-12-03';
+  const f = await family(ctx);
+  const sister = await person(ctx, '李小芳');
+  await grant(ctx, sister, f.inmateId, { relationship: 'sibling' });
+  const uncle = await person(ctx, '李大伯');
+  await grant(ctx, uncle, f.inmateId, { relationship: 'collateral_relative' });
+  const first = await bookVisit(ctx.db.pool, await input(ctx, { bookerId: f.who, inmateId: f.inmateId, date, at: '09:00', companionIds: [sister] }), NOW);
+  assert.is(first.kind, 'booked');
+  assert.equal(await bookVisit(ctx.db.pool, await input(ctx, { bookerId: sister, inmateId: f.inmateId, date, at: '14:00' }), NOW), { kind: 'errors', errors: { slot: 'sameDay' } }, 'the companion books the same day');
+  assert.equal(await bookVisit(ctx.db.pool, await input(ctx, { bookerId: uncle, inmateId: f.inmateId, date, at: '14:00', companionIds: [sister] }), NOW),
+    { kind: 'errors', errors: { companions: 'companionSameDay' } }, 'or is named by someone else that day');
+  const grid = (await bookableGrid(ctx.db.pool, { applicantId: sister, inmateId: f.inmateId, kind: 'onsite' }, NOW))!;
+  const column = grid.dates.findIndex((d) => d.date === date);
+  assert.ok(grid.rows.every((r) => r.cells[column] === null), 'that day is not offered to the companion');
+  const other = await bookVisit(ctx.db.pool, await input(ctx, { bookerId: uncle, inmateId: f.inmateId, date, at: '14:00' }), NOW);
+  assert.is(other.kind, 'booked', 'the uncle alone is fine');
+  assert.is(await refusal(q(ctx, 'INSERT INTO visit_booking_visitor (booking_id, applicant_id, position) VALUES ($1, $2, 2)', [(other as { bookingId: number }).bookingId, sister])),
+    'visit_person_one_per_day', 'the database refuses it too');
+});
+
 test.run();

@@ -3,7 +3,8 @@ import * as assert from 'uvu/assert';
 import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { Client, textOf } from '../support/http.ts';
-import { person, registerVerifyAndSignIn, type Person } from '../support/journeys.ts';
+import { person, registerVerifyAndSignIn, staffSignIn, type Person } from '../support/journeys.ts';
+import { hashPassword } from '../../domain/infra/passwords.ts';
 
 /** Monday 2026-11-23 10:00 in Taipei: bookable dates are Wednesday 11-25 to Monday 11-30. */
 const NOW = new Date('2026-11-23T10:00:00+08:00');
@@ -215,7 +216,16 @@ test('found in review: one booking per person, inmate and day; another visitor c
   const left = await bob.c.post(`/bookings/${id}/leave`, {});
   assert.is(left.status, 303);
   assert.match(textOf((await bob.c.follow(left)).text), '您已退出這個預約');
-  await app.smtp.waitFor((m) => m.to.includes(alice.p.email) && m.text.includes('已退出您預約的接見'));
+  const told = await app.smtp.waitFor((m) => m.to.includes(alice.p.email) && m.text.includes('已退出您預約的接見'));
+  assert.match(told.text, '其他接見人：無', 'the mail lists who still comes');
+  assert.is((await bob.c.post(`/bookings/${id}/leave`, {})).status, 303, 'a second press is told it is done, not a 404');
+  // Staff open the booking with its history.
+  await app.db.pool.query(`INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES ('reviewer2477', '承辦人', '2477', 'reviewer', $1)`, [await hashPassword('staff password 1')]);
+  const staff = new Client(app.url);
+  assert.is((await staffSignIn(staff, 'reviewer2477', 'staff password 1')).status, 303);
+  const page = await staff.get(`/backoffice/bookings/${id}`);
+  assert.is(page.status, 200);
+  assert.match(textOf(page.text), '其他接見人 林志明 退出');
   const visitors = (await app.db.pool.query('SELECT applicant_id FROM visit_booking_visitor WHERE booking_id = $1', [id])).rows.map((r) => Number(r.applicant_id));
   assert.equal(visitors, [alice.id]);
   assert.is((await app.db.pool.query('SELECT status FROM visit_booking WHERE id = $1', [id])).rows[0].status, 'pending', 'the booking stands');
