@@ -101,7 +101,8 @@ export function createApp(deps: AppDeps): Express {
 /** The public menu shows a signed-in applicant only the services they can use (PRODUCT.md, navigation). */
 function setUpApplicantMenu(app: Express, d: RouteDeps): void {
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (!req.user || inBackoffice(req)) return next();
+    // An htmx fragment has no menu: no query for it.
+    if (!req.user || inBackoffice(req) || req.get('HX-Request')) return next();
     usableServicesOf(d.pool, req.user.applicant.id).then((usable) => {
       res.locals.usable = usable;
       next();

@@ -1,11 +1,11 @@
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import type { RouteDeps } from './app.ts';
-import { errorView, formFields, queryString, safeReturn, type FieldMessage, isRealDate } from './forms.ts';
+import { errorView, formFields, queryString, safeReturn, type FieldMessage, isRealDate, readDecisionForm } from './forms.ts';
 import { BACKOFFICE } from './middleware/area.ts';
 import { institutionsFor as institutionsForStaff, staffActor, staffOf, takeStaffNotice } from './middleware/staff-context.ts';
 import { sendPhoto } from './contact-book.ts';
 import { scopeOf } from '../domain/staff.ts';
-import { decidePost, liftSuspension, POST_REJECTION_REASONS, readPostPhoto, type PostRejectionReason, type PostStatus } from '../domain/contact-book.ts';
+import { decidePost, liftSuspension, POST_REJECTION_REASONS, readPostPhoto, type PostStatus } from '../domain/contact-book.ts';
 import { deliverySheet, getPostCase, listPostQueue, listSuspensions, markDelivered, POST_STATUSES, type PostQueueFilter } from '../domain/contact-book-review.ts';
 import { taipeiToday } from '../domain/infra/clock.ts';
 
@@ -98,17 +98,8 @@ export function contactBookReviewRoutes(d: RouteDeps): Router {
   r.get('/contact-book/:id', (req, res, next) => renderPost(req, res, next).catch(next));
 
   r.post('/contact-book/:id/decision', async (req, res, next) => {
-    const f = formFields(req, ['decision', 'reasonCode', 'reasonText', 'version']);
-    const reasonText = f.reasonText.trim();
-    const errors: Record<string, FieldMessage> = {};
-    if (f.decision !== 'approve' && f.decision !== 'reject') errors.decision = 'error.decision.required';
-    const code = (POST_REJECTION_REASONS as readonly string[]).includes(f.reasonCode) ? (f.reasonCode as PostRejectionReason) : null;
-    if (f.decision === 'reject') {
-      if (!code && !reasonText) errors.reasonCode = 'error.decision.reasonRequired';
-      if (f.reasonCode === 'other' && !reasonText) errors.reasonText = 'error.decision.reasonTextRequired';
-      if ([...reasonText].length > REASON_MAX) errors.reasonText = { key: 'error.decision.reasonTooLong', params: { max: REASON_MAX } };
-    }
-    if (!/^\d{1,9}$/.test(f.version)) return res.status(400).render('errors/generic', { status: 400 });
+    const { values: f, reasonText, code, errors, versionOk } = readDecisionForm(req, POST_REJECTION_REASONS, REASON_MAX);
+    if (!versionOk) return res.status(400).render('errors/generic', { status: 400 });
     if (Object.keys(errors).length) return renderPost(req, res, next, { errors, values: f, status: 422 });
     const outcome = await decidePost(
       d.pool, Number(req.params.id), Number(f.version),

@@ -2,7 +2,7 @@ import { Router, type Request, type Response, type NextFunction } from 'express'
 import type { Passport } from 'passport';
 import { ipKeyGenerator } from 'express-rate-limit';
 import type { RouteDeps } from './app.ts';
-import { errorView, formFields, queryString, safeReturn, type FieldMessage, isRealDate } from './forms.ts';
+import { errorView, formFields, queryString, safeReturn, type FieldMessage, isRealDate, readDecisionForm } from './forms.ts';
 import { contactBookReviewRoutes } from './backoffice-contact-book.ts';
 import { bookingReviewRoutes } from './backoffice-bookings.ts';
 import { timetableRoutes } from './backoffice-timetable.ts';
@@ -153,17 +153,8 @@ export function backofficeRoutes(d: RouteDeps, passport: InstanceType<typeof Pas
 
   r.post('/applications/:id/decision', async (req, res, next) => {
     const staff = staffOf(req);
-    const f = formFields(req, ['decision', 'reasonCode', 'reasonText', 'version']);
-    const reasonText = f.reasonText.trim();
-    const errors: Record<string, FieldMessage> = {};
-    if (f.decision !== 'approve' && f.decision !== 'reject') errors.decision = 'error.decision.required';
-    const code = (REJECTION_REASONS as readonly string[]).includes(f.reasonCode) ? f.reasonCode : null;
-    if (f.decision === 'reject') {
-      if (!code && !reasonText) errors.reasonCode = 'error.decision.reasonRequired';
-      if (f.reasonCode === 'other' && !reasonText) errors.reasonText = 'error.decision.reasonTextRequired';
-      if ([...reasonText].length > REASON_MAX) errors.reasonText = { key: 'error.decision.reasonTooLong', params: { max: REASON_MAX } };
-    }
-    if (!/^\d{1,9}$/.test(f.version)) return res.status(400).render('errors/generic', { status: 400 });
+    const { values: f, reasonText, code, errors, versionOk } = readDecisionForm(req, REJECTION_REASONS, REASON_MAX);
+    if (!versionOk) return res.status(400).render('errors/generic', { status: 400 });
     if (Object.keys(errors).length) return renderCase(req, res, next, { errors, values: f, status: 422 });
     const outcome = await decideApplication(
       d.pool, Number(req.params.id), Number(f.version),

@@ -55,3 +55,22 @@ export function isRealDate(v: string): boolean {
   const d = new Date(`${v}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
 }
+
+/**
+ * A staff decision form (approve, or reject with a common reason and/or words of one's own) as every
+ * review page posts it: the answers, the chosen reason code (one of `codes`, else null), the problems
+ * to show, and whether the version field is well-formed.
+ */
+export function readDecisionForm<C extends string>(req: Request, codes: readonly C[], reasonMax: number) {
+  const values = formFields(req, ['decision', 'reasonCode', 'reasonText', 'version']);
+  const reasonText = values.reasonText.trim();
+  const errors: Record<string, FieldMessage> = {};
+  if (values.decision !== 'approve' && values.decision !== 'reject') errors.decision = 'error.decision.required';
+  const code = (codes as readonly string[]).includes(values.reasonCode) ? (values.reasonCode as C) : null;
+  if (values.decision === 'reject') {
+    if (!code && !reasonText) errors.reasonCode = 'error.decision.reasonRequired';
+    if (values.reasonCode === 'other' && !reasonText) errors.reasonText = 'error.decision.reasonTextRequired';
+    if ([...reasonText].length > reasonMax) errors.reasonText = { key: 'error.decision.reasonTooLong', params: { max: reasonMax } };
+  }
+  return { values, reasonText, code, errors, versionOk: /^\d{1,9}$/.test(values.version) };
+}
