@@ -1,14 +1,16 @@
 import http from 'node:http';
 import path from 'node:path';
-import { ConfigError, loadConfig } from './domain/infra/config.ts';
-import { createLogger } from './domain/infra/logger.ts';
-import { createPool } from './domain/infra/db.ts';
-import { EmbeddedDbError, ensureDatabase, startEmbeddedDb, type EmbeddedDb } from './domain/infra/embedded-db.ts';
-import { migrate, MigrationError } from './domain/infra/migrate.ts';
-import { migrateWorkerSchema, startWorker } from './domain/infra/worker.ts';
-import { httpSmsSender } from './domain/infra/sms.ts';
-import { devMailboxTransport, smtpTransport } from './domain/infra/mailer.ts';
-import { systemClock } from './domain/infra/clock.ts';
+import { ConfigError, loadConfig } from './domain/platform/config.ts';
+import { createLogger } from './domain/platform/logger.ts';
+import { createPool } from './domain/platform/db.ts';
+import { EmbeddedDbError, ensureDatabase, startEmbeddedDb, type EmbeddedDb } from './domain/platform/embedded-db.ts';
+import { migrate, MigrationError } from './domain/platform/migrate.ts';
+import { migrateWorkerSchema } from './domain/platform/worker.ts';
+import { startWorker } from './domain/jobs.ts';
+import { storeDevMail } from './domain/notifications.ts';
+import { httpSmsSender } from './domain/platform/sms.ts';
+import { devMailboxTransport, smtpTransport } from './domain/platform/mailer.ts';
+import { systemClock } from './domain/platform/clock.ts';
 import { loadDemoData } from './domain/demo-data.ts';
 import { createApp } from './routes/app.ts';
 
@@ -43,7 +45,9 @@ async function main(): Promise<void> {
   if (applied.length) logger.info({ applied }, 'migrations applied');
   await migrateWorkerSchema(pool, logger);
 
-  const transport = config.devMailbox ? devMailboxTransport(pool, logger) : smtpTransport(config.smtpUrl!, config.mailFrom);
+  const transport = config.devMailbox
+    ? devMailboxTransport((mail) => storeDevMail(pool, mail), logger)
+    : smtpTransport(config.smtpUrl!, config.mailFrom);
   const sms = config.smsUrl ? httpSmsSender(config.smsUrl, config.smsToken) : null;
   if (!sms) logger.info('no SMS_URL: text messages are recorded in the notification log, not sent');
   const worker = await startWorker({ pool, logger, transport, sms, clock: systemClock });
@@ -63,7 +67,10 @@ async function main(): Promise<void> {
   server.requestTimeout = 600_000;
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
   const port = (server.address() as { port: number }).port;
-  const url = config.databaseUrl || config.publicUrl !== `http://localhost:${config.port}` ? config.publicUrl : `http://localhost:${port}`;
+  const url =
+    config.databaseUrl || config.publicUrl !== `http://localhost:${config.port}`
+      ? config.publicUrl
+      : `http://localhost:${port}`;
 
   const lines = [`\n  Corrections Service Portal is running: ${url}`];
   if (config.devMailbox) lines.push(`  Mail is not sent in development: read it at ${url}/dev/mailbox`);

@@ -18,7 +18,8 @@ const CAPACITY = 10;
 const NOW = new Date('2026-11-23T10:00:00+08:00');
 const DATE = '2026-11-25';
 const progress = (msg: string) => process.stderr.write(`${msg}\n`);
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.max(0, Math.ceil(xs.length * p) - 1))]!;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.max(0, Math.ceil(xs.length * p) - 1))]!;
 
 /** A valid national ID for the n-th bench family: area A, gender 1, seven digits of n, check digit. */
 function nationalId(n: number): string {
@@ -35,15 +36,20 @@ async function main(): Promise<void> {
     const { pool } = await scratchDatabase('bookings', cleanUp);
 
     progress(`setting up ${ATTEMPTS} families, ${ATTEMPTS} inmates and ${BATCHES} batches of ${CAPACITY}`);
-    await pool.query(`INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison')`);
+    await pool.query(
+      `INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison')`,
+    );
     // 20 on-site batches on Wednesdays, every 20 minutes from 08:00.
-    const batches = (await pool.query<{ id: string }>(
-      `INSERT INTO visit_batch (institution_code, visit_kind, weekday, starts_at, length_minutes, capacity)
+    const batches = (
+      await pool.query<{ id: string }>(
+        `INSERT INTO visit_batch (institution_code, visit_kind, weekday, starts_at, length_minutes, capacity)
        SELECT '2477', 'onsite', 3, time '08:00' + make_interval(mins => 20 * g), 20, $1 FROM generate_series(0, $2 - 1) g RETURNING id`,
-      [CAPACITY, BATCHES],
-    )).rows.map((r) => Number(r.id));
-    const families = (await pool.query<{ applicant: string; inmate: string }>(
-      `WITH a AS (
+        [CAPACITY, BATCHES],
+      )
+    ).rows.map((r) => Number(r.id));
+    const families = (
+      await pool.query<{ applicant: string; inmate: string }>(
+        `WITH a AS (
          INSERT INTO applicant (name, national_id, email, birthday, password_hash, privacy_consent_at, email_verified_at)
          SELECT '測試家屬', ids.id, 'bench' || ids.n || '@example.com', '1980-01-01', 'x', now(), now()
            FROM unnest($1::text[]) WITH ORDINALITY AS ids(id, n) RETURNING id, email),
@@ -56,8 +62,9 @@ async function main(): Promise<void> {
          SELECT '20261101-' || upper(lpad(to_hex(row_number() OVER ()::int), 6, '0')), applicant, inmate, '2477', 'visit', ARRAY['onsite'], 'mother', gen_random_uuid(), now(), 'approved', now()
            FROM pairs RETURNING applicant_id, inmate_id)
        SELECT applicant_id AS applicant, inmate_id AS inmate FROM s`,
-      [Array.from({ length: ATTEMPTS }, (_, i) => nationalId(i + 1)), ATTEMPTS],
-    )).rows.map((r) => ({ applicant: Number(r.applicant), inmate: Number(r.inmate) }));
+        [Array.from({ length: ATTEMPTS }, (_, i) => nationalId(i + 1)), ATTEMPTS],
+      )
+    ).rows.map((r) => ({ applicant: Number(r.applicant), inmate: Number(r.inmate) }));
     if (families.length !== ATTEMPTS) throw new Error(`set-up made ${families.length} families`);
     // The notices each booking writes go through graphile-worker's add_job: warm both up once.
     await pool.query('SELECT 1');
@@ -65,39 +72,77 @@ async function main(): Promise<void> {
     progress(`${ATTEMPTS} attempts at once`);
     const times: number[] = [];
     const started = performance.now();
-    const outcomes: BookingOutcome[] = await Promise.all(families.map(async (f, i) => {
-      const t0 = performance.now();
-      const outcome = await bookVisit(pool, {
-        submissionKey: randomUUID(), bookerId: f.applicant, inmateId: f.inmate, service: 'visit', kind: 'onsite', date: DATE,
-        batchId: batches[i % BATCHES]!, arrivalTime: null, companionIds: [], reason: '',
-      }, NOW);
-      times.push(performance.now() - t0);
-      return outcome;
-    }));
+    const outcomes: BookingOutcome[] = await Promise.all(
+      families.map(async (f, i) => {
+        const t0 = performance.now();
+        const outcome = await bookVisit(
+          pool,
+          {
+            submissionKey: randomUUID(),
+            bookerId: f.applicant,
+            inmateId: f.inmate,
+            service: 'visit',
+            kind: 'onsite',
+            date: DATE,
+            batchId: batches[i % BATCHES]!,
+            arrivalTime: null,
+            companionIds: [],
+            reason: '',
+          },
+          NOW,
+        );
+        times.push(performance.now() - t0);
+        return outcome;
+      }),
+    );
     const seconds = (performance.now() - started) / 1000;
 
     const refusals: Record<string, number> = {};
-    for (const o of outcomes) if (o.kind === 'errors') for (const code of Object.values(o.errors)) refusals[code!] = (refusals[code!] ?? 0) + 1;
+    for (const o of outcomes)
+      if (o.kind === 'errors') for (const code of Object.values(o.errors)) refusals[code!] = (refusals[code!] ?? 0) + 1;
     const accepted = outcomes.filter((o) => o.kind === 'booked').length;
     const { rows } = await pool.query<{ over: number; booked: number }>(
       `SELECT coalesce(sum(greatest(n - b.capacity, 0)), 0)::int AS over, coalesce(sum(n), 0)::int AS booked
          FROM (SELECT batch_id, count(*)::int AS n FROM visit_booking WHERE visit_date = $1 AND status IN ('pending', 'approved') GROUP BY batch_id) c
-         JOIN visit_batch b ON b.id = c.batch_id`, [DATE],
+         JOIN visit_batch b ON b.id = c.batch_id`,
+      [DATE],
     );
     const figures = {
-      attempts: ATTEMPTS, batches: BATCHES, capacityPerBatch: CAPACITY, places: BATCHES * CAPACITY, accepted, bookedInDatabase: rows[0]!.booked,
-      overbookings: rows[0]!.over, refusals, medianMs: Math.round(pct(times, 0.5)), p95Ms: Math.round(pct(times, 0.95)),
-      wallSeconds: Number(seconds.toFixed(2)), poolSize: 10, node: process.version,
+      attempts: ATTEMPTS,
+      batches: BATCHES,
+      capacityPerBatch: CAPACITY,
+      places: BATCHES * CAPACITY,
+      accepted,
+      bookedInDatabase: rows[0]!.booked,
+      overbookings: rows[0]!.over,
+      refusals,
+      medianMs: Math.round(pct(times, 0.5)),
+      p95Ms: Math.round(pct(times, 0.95)),
+      wallSeconds: Number(seconds.toFixed(2)),
+      poolSize: 10,
+      node: process.version,
     };
-    console.log(`\nVisit booking under load: ${ATTEMPTS} attempts at once across ${BATCHES} batches of ${CAPACITY} places (${BATCHES * CAPACITY} in all), a pool of 10 connections`);
-    console.log(`  accepted: ${accepted} (in the database: ${figures.bookedInDatabase}); refused: ${Object.entries(refusals).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'}`);
+    console.log(
+      `\nVisit booking under load: ${ATTEMPTS} attempts at once across ${BATCHES} batches of ${CAPACITY} places (${BATCHES * CAPACITY} in all), a pool of 10 connections`,
+    );
+    console.log(
+      `  accepted: ${accepted} (in the database: ${figures.bookedInDatabase}); refused: ${
+        Object.entries(refusals)
+          .map(([k, v]) => `${v} ${k}`)
+          .join(', ') || 'none'
+      }`,
+    );
     console.log(`  overbookings: ${figures.overbookings}`);
-    console.log(`  one attempt: median ${figures.medianMs} ms, p95 ${figures.p95Ms} ms; all ${ATTEMPTS} in ${figures.wallSeconds} s\n`);
+    console.log(
+      `  one attempt: median ${figures.medianMs} ms, p95 ${figures.p95Ms} ms; all ${ATTEMPTS} in ${figures.wallSeconds} s\n`,
+    );
     console.log(JSON.stringify(figures));
     if (figures.overbookings !== 0 || accepted !== figures.bookedInDatabase) process.exitCode = 1;
   } finally {
     for (const step of cleanUp) {
-      await step().catch((err: unknown) => progress(`clean-up step failed: ${err instanceof Error ? err.message : String(err)}`));
+      await step().catch((err: unknown) =>
+        progress(`clean-up step failed: ${err instanceof Error ? err.message : String(err)}`),
+      );
     }
   }
 }

@@ -14,12 +14,12 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import pg from 'pg';
-import { loadConfig } from '../domain/infra/config.ts';
-import { createLogger } from '../domain/infra/logger.ts';
-import { createPool } from '../domain/infra/db.ts';
-import { ensureDatabase, startEmbeddedDb, type EmbeddedDb } from '../domain/infra/embedded-db.ts';
-import { migrate } from '../domain/infra/migrate.ts';
-import { migrateWorkerSchema } from '../domain/infra/worker.ts';
+import { loadConfig } from '../domain/platform/config.ts';
+import { createLogger } from '../domain/platform/logger.ts';
+import { createPool } from '../domain/platform/db.ts';
+import { ensureDatabase, startEmbeddedDb, type EmbeddedDb } from '../domain/platform/embedded-db.ts';
+import { migrate } from '../domain/platform/migrate.ts';
+import { migrateWorkerSchema } from '../domain/platform/worker.ts';
 import { loadDemoData } from '../domain/demo-data.ts';
 import { createApp } from '../routes/app.ts';
 import { defaultLimits, type Limit, type RateLimits } from '../routes/middleware/rate-limits.ts';
@@ -75,7 +75,9 @@ function get(base: string, pathname: string, agent: http.Agent, keepBody = false
       );
       res.on('error', reject);
     });
-    req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error(`GET ${pathname} took over ${REQUEST_TIMEOUT_MS} ms`)));
+    req.setTimeout(REQUEST_TIMEOUT_MS, () =>
+      req.destroy(new Error(`GET ${pathname} took over ${REQUEST_TIMEOUT_MS} ms`)),
+    );
     req.on('error', reject);
   });
 }
@@ -87,13 +89,23 @@ async function getOk(base: string, pathname: string, agent: http.Agent, keepBody
 }
 
 function decompressed(res: Fetched): string {
-  const raw = res.encoding === 'br' ? brotliDecompressSync(res.body) : res.encoding === 'gzip' ? gunzipSync(res.body) : res.encoding === 'deflate' ? inflateSync(res.body) : res.body;
+  const raw =
+    res.encoding === 'br'
+      ? brotliDecompressSync(res.body)
+      : res.encoding === 'gzip'
+        ? gunzipSync(res.body)
+        : res.encoding === 'deflate'
+          ? inflateSync(res.body)
+          : res.body;
   return raw.toString('utf8');
 }
 
 function linked(html: string): { css: string[]; js: string[] } {
   const attr = (tag: string, name: string) => new RegExp(`\\b${name}\\s*=\\s*"([^"]+)"`).exec(tag)?.[1];
-  const css = [...html.matchAll(/<link\b[^>]*>/g)].map((m) => m[0]).filter((t) => /\brel\s*=\s*"stylesheet"/.test(t)).map((t) => attr(t, 'href'));
+  const css = [...html.matchAll(/<link\b[^>]*>/g)]
+    .map((m) => m[0])
+    .filter((t) => /\brel\s*=\s*"stylesheet"/.test(t))
+    .map((t) => attr(t, 'href'));
   const js = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => attr(m[0], 'src'));
   const defined = (xs: (string | undefined)[]) => [...new Set(xs.filter((x): x is string => x !== undefined))];
   return { css: defined(css), js: defined(js) };
@@ -106,7 +118,11 @@ function percentile(sorted: number[], p: number): number {
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
-async function timeSequential(base: string, pathname: string, agent: http.Agent): Promise<{ medianMs: number; p95Ms: number }> {
+async function timeSequential(
+  base: string,
+  pathname: string,
+  agent: http.Agent,
+): Promise<{ medianMs: number; p95Ms: number }> {
   for (let i = 0; i < WARM_UP; i++) await getOk(base, pathname, agent);
   const times: number[] = [];
   for (let i = 0; i < SAMPLES; i++) {
@@ -127,7 +143,13 @@ async function timeConcurrent(base: string, pathname: string, agent: http.Agent)
   await Promise.all(Array.from({ length: PARALLEL_CLIENTS }, client));
   const seconds = (performance.now() - start) / 1000;
   const requests = PARALLEL_CLIENTS * REQUESTS_PER_CLIENT;
-  return { path: pathname, clients: PARALLEL_CLIENTS, requests, seconds: round(seconds), requestsPerSecond: Math.round(requests / seconds) };
+  return {
+    path: pathname,
+    clients: PARALLEL_CLIENTS,
+    requests,
+    seconds: round(seconds),
+    requestsPerSecond: Math.round(requests / seconds),
+  };
 }
 
 async function firstAnnouncementPath(base: string, agent: http.Agent): Promise<string> {
@@ -138,7 +160,18 @@ async function firstAnnouncementPath(base: string, agent: http.Agent): Promise<s
 }
 
 async function measure(base: string, agent: http.Agent): Promise<{ pages: PageFigures[]; throughput: Throughput }> {
-  const paths = ['/', '/announcements', await firstAnnouncementPath(base, agent), '/process', '/visit-times', '/privacy', '/register', '/signin', '/account/forgot', '/account/verify/resend'];
+  const paths = [
+    '/',
+    '/announcements',
+    await firstAnnouncementPath(base, agent),
+    '/process',
+    '/visit-times',
+    '/privacy',
+    '/register',
+    '/signin',
+    '/account/forgot',
+    '/account/verify/resend',
+  ];
   // The layout links the same files from every page; fetch each distinct one once.
   const assets = new Map<string, AssetFigures>();
   const asset = async (url: string): Promise<AssetFigures> => {
@@ -155,14 +188,23 @@ async function measure(base: string, agent: http.Agent): Promise<{ pages: PageFi
   for (const pathname of paths) {
     progress(`  ${pathname}`);
     const page = await getOk(base, pathname, agent, true);
-    if (!page.contentType.startsWith('text/html')) throw new Error(`GET ${pathname} sent ${page.contentType}, expected HTML`);
+    if (!page.contentType.startsWith('text/html'))
+      throw new Error(`GET ${pathname} sent ${page.contentType}, expected HTML`);
     const links = linked(decompressed(page));
     const css: AssetFigures[] = [];
     for (const url of links.css) css.push(await asset(url));
     const js: AssetFigures[] = [];
     for (const url of links.js) js.push(await asset(url));
     const timing = await timeSequential(base, pathname, agent);
-    pages.push({ path: pathname, status: page.status, encoding: page.encoding, htmlBytes: page.wireBytes, css, js, ...timing });
+    pages.push({
+      path: pathname,
+      status: page.status,
+      encoding: page.encoding,
+      htmlBytes: page.wireBytes,
+      css,
+      js,
+      ...timing,
+    });
   }
   progress(`  ${PARALLEL_CLIENTS} parallel clients on /`);
   const throughput = await timeConcurrent(base, '/', agent);
@@ -174,12 +216,24 @@ function printTable(pages: PageFigures[], throughput: Throughput): void {
   const encodings = (xs: AssetFigures[]) => [...new Set(xs.map((a) => a.encoding))].join('+') || '-';
   const header = ['page', 'status', 'HTML B', 'enc', 'CSS B', 'enc', 'JS B', 'enc', 'median ms', 'p95 ms'];
   const rows = pages.map((p) => [
-    p.path, String(p.status), String(p.htmlBytes), p.encoding, String(sum(p.css)), encodings(p.css), String(sum(p.js)), encodings(p.js), p.medianMs.toFixed(2), p.p95Ms.toFixed(2),
+    p.path,
+    String(p.status),
+    String(p.htmlBytes),
+    p.encoding,
+    String(sum(p.css)),
+    encodings(p.css),
+    String(sum(p.js)),
+    encodings(p.js),
+    p.medianMs.toFixed(2),
+    p.p95Ms.toFixed(2),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   // The page column reads best left-aligned, the figures right-aligned.
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  console.log(`\nPublic pages: bytes on the wire (Accept-Encoding: ${ACCEPT_ENCODING}); time of ${SAMPLES} sequential requests after ${WARM_UP} warm-up, keep-alive, loopback`);
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(
+    `\nPublic pages: bytes on the wire (Accept-Encoding: ${ACCEPT_ENCODING}); time of ${SAMPLES} sequential requests after ${WARM_UP} warm-up, keep-alive, loopback`,
+  );
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) console.log(line(r));
@@ -230,7 +284,12 @@ async function main(): Promise<void> {
     await loadDemoData(pool, new Date());
 
     // No SMTP_URL in development: the dev mailbox, so nothing leaves the machine.
-    const config = loadConfig({ NODE_ENV: 'development', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', DEMO_DATA: 'true' });
+    const config = loadConfig({
+      NODE_ENV: 'development',
+      DATABASE_URL: databaseUrl,
+      LOG_LEVEL: 'silent',
+      DEMO_DATA: 'true',
+    });
     const generous: Limit = [1_000_000, 1];
     // Every limit, whatever limits are added later.
     const limits = Object.fromEntries(Object.keys(defaultLimits).map((k) => [k, generous])) as RateLimits;
@@ -254,10 +313,21 @@ async function main(): Promise<void> {
     progress(`measuring ${base}`);
     const { pages, throughput } = await measure(base, agent);
     printTable(pages, throughput);
-    console.log(JSON.stringify({ acceptEncoding: ACCEPT_ENCODING, warmUp: WARM_UP, samples: SAMPLES, node: process.version, pages, throughput }));
+    console.log(
+      JSON.stringify({
+        acceptEncoding: ACCEPT_ENCODING,
+        warmUp: WARM_UP,
+        samples: SAMPLES,
+        node: process.version,
+        pages,
+        throughput,
+      }),
+    );
   } finally {
     for (const step of cleanUp) {
-      await step().catch((err: unknown) => progress(`clean-up step failed: ${err instanceof Error ? err.message : String(err)}`));
+      await step().catch((err: unknown) =>
+        progress(`clean-up step failed: ${err instanceof Error ? err.message : String(err)}`),
+      );
     }
   }
 }

@@ -14,11 +14,11 @@ import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
-import { createPool } from '../domain/infra/db.ts';
+import { createPool } from '../domain/platform/db.ts';
 import { scratchDatabase, type CleanUp } from './scratch-db.ts';
-import { createLogger } from '../domain/infra/logger.ts';
-import { hashPassword } from '../domain/infra/passwords.ts';
-import { loadConfig } from '../domain/infra/config.ts';
+import { createLogger } from '../domain/platform/logger.ts';
+import { hashPassword } from '../domain/platform/passwords.ts';
+import { loadConfig } from '../domain/platform/config.ts';
 import { createApp } from '../routes/app.ts';
 import { defaultLimits, type Limit, type RateLimits } from '../routes/middleware/rate-limits.ts';
 import { isUploadProblem, MB, POST_PHOTO_MAX_MB, preparePostPhoto } from '../domain/documents.ts';
@@ -37,7 +37,12 @@ async function serve(): Promise<void> {
   const databaseUrl = process.env.BENCH_DATABASE_URL!;
   const logger = createLogger('silent');
   const pool = createPool(databaseUrl, () => undefined);
-  const config = loadConfig({ NODE_ENV: 'development', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', DEMO_DATA: 'false' });
+  const config = loadConfig({
+    NODE_ENV: 'development',
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'silent',
+    DEMO_DATA: 'false',
+  });
   const generous: Limit = [1_000_000, 1];
   const limits = Object.fromEntries(Object.keys(defaultLimits).map((k) => [k, generous])) as RateLimits;
   const server = http.createServer(createApp({ config, pool, logger, limits }));
@@ -54,8 +59,19 @@ async function memoryOf(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> 
 
 /** A 6000×4000 phone photo with GPS EXIF, as close to 10 MB as a JPEG of noise gets without going over. */
 async function bigPhoneJpeg(): Promise<Buffer> {
-  const base = sharp({ create: { width: 6000, height: 4000, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } });
-  const exif = { IFD0: { Make: 'PhoneMaker', Model: 'Phone X' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '25/1 2/1 0/1', GPSLongitudeRef: 'E', GPSLongitude: '121/1 33/1 0/1' } };
+  const base = sharp({
+    create: {
+      width: 6000,
+      height: 4000,
+      channels: 3,
+      background: '#808080',
+      noise: { type: 'gaussian', mean: 128, sigma: 40 },
+    },
+  });
+  const exif = {
+    IFD0: { Make: 'PhoneMaker', Model: 'Phone X' },
+    IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '25/1 2/1 0/1', GPSLongitudeRef: 'E', GPSLongitude: '121/1 33/1 0/1' },
+  };
   // The highest quality that stays within the limit (size grows with quality).
   let [low, high, best] = [5, 95, null as Buffer | null];
   while (low <= high) {
@@ -72,29 +88,46 @@ async function main(): Promise<void> {
   const cleanUp: CleanUp = [];
   try {
     const { pool, url: databaseUrl } = await scratchDatabase('photo', cleanUp);
-    await pool.query(`INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison')`);
-    const inmate = (await pool.query(`INSERT INTO inmate (institution_code, call_number, name) VALUES ('2477', '1024', '王小明') RETURNING id`)).rows[0].id;
-    const applicant = (await pool.query(
-      `INSERT INTO applicant (name, national_id, email, birthday, password_hash, privacy_consent_at, email_verified_at)
-       VALUES ('測試家屬', 'A123456789', $1, '1980-01-01', $2, now(), now()) RETURNING id`, [EMAIL, await hashPassword(PASSWORD)],
-    )).rows[0].id;
+    await pool.query(
+      `INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison')`,
+    );
+    const inmate = (
+      await pool.query(
+        `INSERT INTO inmate (institution_code, call_number, name) VALUES ('2477', '1024', '王小明') RETURNING id`,
+      )
+    ).rows[0].id;
+    const applicant = (
+      await pool.query(
+        `INSERT INTO applicant (name, national_id, email, birthday, password_hash, privacy_consent_at, email_verified_at)
+       VALUES ('測試家屬', 'A123456789', $1, '1980-01-01', $2, now(), now()) RETURNING id`,
+        [EMAIL, await hashPassword(PASSWORD)],
+      )
+    ).rows[0].id;
     await pool.query(
       `INSERT INTO service_application (number, applicant_id, inmate_id, institution_code, service, relationship, submission_key, submitted_at, status, decided_at)
-       VALUES ('20261101-BENCH1', $1, $2, '2477', 'contact_book', 'mother', $3, now(), 'approved', now())`, [applicant, inmate, randomUUID()],
+       VALUES ('20261101-BENCH1', $1, $2, '2477', 'contact_book', 'mother', $3, now(), 'approved', now())`,
+      [applicant, inmate, randomUUID()],
     );
 
     progress('making a 6000×4000 JPEG with GPS, just under 10 MB');
     const photo = await bigPhoneJpeg();
 
-    const child: ChildProcess = fork(import.meta.filename, [], { env: { ...process.env, BENCH_ROLE: 'server', BENCH_DATABASE_URL: databaseUrl }, execArgv: ['--import', 'tsx'] });
-    cleanUp.unshift(async () => { child.disconnect(); await new Promise((r) => child.once('exit', r)); });
+    const child: ChildProcess = fork(import.meta.filename, [], {
+      env: { ...process.env, BENCH_ROLE: 'server', BENCH_DATABASE_URL: databaseUrl },
+      execArgv: ['--import', 'tsx'],
+    });
+    cleanUp.unshift(async () => {
+      child.disconnect();
+      await new Promise((r) => child.once('exit', r));
+    });
     const port = await new Promise<number>((resolve, reject) => {
       child.once('message', (m) => resolve((m as { port: number }).port));
       child.once('exit', (code) => reject(new Error(`the portal process stopped (${code})`)));
     });
     const client = new Client(`http://127.0.0.1:${port}`);
     await client.get('/signin');
-    if ((await client.post('/signin', { email: EMAIL, password: PASSWORD })).status !== 303) throw new Error('could not sign in');
+    if ((await client.post('/signin', { email: EMAIL, password: PASSWORD })).status !== 303)
+      throw new Error('could not sign in');
     const form = await client.get('/contact-book/new');
     const recipient = /<option value="(\d+)" selected>/.exec(form.text)![1]!;
 
@@ -113,19 +146,26 @@ async function main(): Promise<void> {
       })();
       const start = performance.now();
       // No title: the form comes back with that error, and the photo is kept as its draft.
-      const res = await client.postMultipart('/contact-book/new', { action: 'submit', recipient, title: '', body: '測試照片' }, [['photo', 'IMG_0001.JPG', photo]]);
+      const res = await client.postMultipart(
+        '/contact-book/new',
+        { action: 'submit', recipient, title: '', body: '測試照片' },
+        [['photo', 'IMG_0001.JPG', photo]],
+      );
       const ms = performance.now() - start;
       sampling = false;
       await sampler;
-      if (res.status !== 422 || !res.text.includes('IMG_0001.JPG')) throw new Error(`the upload was not kept (status ${res.status})`);
+      if (res.status !== 422 || !res.text.includes('IMG_0001.JPG'))
+        throw new Error(`the upload was not kept (status ${res.status})`);
       if (i === 0) continue; // warm-up: first use of sharp and the code paths
       times.push(ms);
       rises.push(peak - before);
       progress(`  upload ${i}: ${ms.toFixed(0)} ms, +${(rises.at(-1)! / MB).toFixed(1)} MB resident`);
     }
-    const stored = (await pool.query<{ bytes: number; width: number; height: number }>(
-      'SELECT octet_length(content) AS bytes, width, height FROM contact_book_photo_draft LIMIT 1',
-    )).rows[0]!;
+    const stored = (
+      await pool.query<{ bytes: number; width: number; height: number }>(
+        'SELECT octet_length(content) AS bytes, width, height FROM contact_book_photo_draft LIMIT 1',
+      )
+    ).rows[0]!;
     const highWater = await memoryOf(child.pid!, 'VmHWM');
 
     // The image pipeline alone, in this process, for comparison.
@@ -138,22 +178,41 @@ async function main(): Promise<void> {
     }
 
     const figures = {
-      uploadBytes: photo.length, runs: RUNS,
-      requestMedianMs: Math.round(median(times)), requestP95Ms: Math.round(p95(times)),
+      uploadBytes: photo.length,
+      runs: RUNS,
+      requestMedianMs: Math.round(median(times)),
+      requestP95Ms: Math.round(p95(times)),
       pipelineMedianMs: Math.round(median(pipeline)),
-      residentRiseMedianMB: Number((median(rises) / MB).toFixed(1)), residentRiseMaxMB: Number((Math.max(...rises) / MB).toFixed(1)),
-      portalBaselineMB: Number((baseline / MB).toFixed(1)), portalHighWaterMB: Number((highWater / MB).toFixed(1)),
-      storedBytes: stored.bytes, storedWidth: stored.width, storedHeight: stored.height, node: process.version,
+      residentRiseMedianMB: Number((median(rises) / MB).toFixed(1)),
+      residentRiseMaxMB: Number((Math.max(...rises) / MB).toFixed(1)),
+      portalBaselineMB: Number((baseline / MB).toFixed(1)),
+      portalHighWaterMB: Number((highWater / MB).toFixed(1)),
+      storedBytes: stored.bytes,
+      storedWidth: stored.width,
+      storedHeight: stored.height,
+      node: process.version,
     };
-    console.log(`\nContact book photo: a ${(photo.length / MB).toFixed(2)} MB 6000×4000 JPEG with GPS, posted ${RUNS} times (after 1 warm-up) over loopback`);
-    console.log(`  whole request (upload, check, re-encode, store as draft, page): median ${figures.requestMedianMs} ms, p95 ${figures.requestP95Ms} ms`);
-    console.log(`  image pipeline alone (sharp: decode, rotate, resize to 1600 px, JPEG q82): median ${figures.pipelineMedianMs} ms`);
-    console.log(`  portal process resident memory during a request: median rise ${figures.residentRiseMedianMB} MB, largest ${figures.residentRiseMaxMB} MB; ${figures.portalBaselineMB} MB before the first upload, high-water mark ${figures.portalHighWaterMB} MB`);
-    console.log(`  stored: ${figures.storedWidth}×${figures.storedHeight} JPEG, ${(figures.storedBytes / 1024).toFixed(0)} KB (${((figures.storedBytes / photo.length) * 100).toFixed(1)}% of the upload)\n`);
+    console.log(
+      `\nContact book photo: a ${(photo.length / MB).toFixed(2)} MB 6000×4000 JPEG with GPS, posted ${RUNS} times (after 1 warm-up) over loopback`,
+    );
+    console.log(
+      `  whole request (upload, check, re-encode, store as draft, page): median ${figures.requestMedianMs} ms, p95 ${figures.requestP95Ms} ms`,
+    );
+    console.log(
+      `  image pipeline alone (sharp: decode, rotate, resize to 1600 px, JPEG q82): median ${figures.pipelineMedianMs} ms`,
+    );
+    console.log(
+      `  portal process resident memory during a request: median rise ${figures.residentRiseMedianMB} MB, largest ${figures.residentRiseMaxMB} MB; ${figures.portalBaselineMB} MB before the first upload, high-water mark ${figures.portalHighWaterMB} MB`,
+    );
+    console.log(
+      `  stored: ${figures.storedWidth}×${figures.storedHeight} JPEG, ${(figures.storedBytes / 1024).toFixed(0)} KB (${((figures.storedBytes / photo.length) * 100).toFixed(1)}% of the upload)\n`,
+    );
     console.log(JSON.stringify(figures));
   } finally {
     for (const step of cleanUp) {
-      await step().catch((err: unknown) => progress(`clean-up step failed: ${err instanceof Error ? err.message : String(err)}`));
+      await step().catch((err: unknown) =>
+        progress(`clean-up step failed: ${err instanceof Error ? err.message : String(err)}`),
+      );
     }
   }
 }

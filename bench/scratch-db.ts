@@ -2,11 +2,11 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { createPool } from '../domain/infra/db.ts';
-import { ensureDatabase, startEmbeddedDb } from '../domain/infra/embedded-db.ts';
-import { migrate } from '../domain/infra/migrate.ts';
-import { migrateWorkerSchema } from '../domain/infra/worker.ts';
-import { createLogger } from '../domain/infra/logger.ts';
+import { createPool } from '../domain/platform/db.ts';
+import { ensureDatabase, startEmbeddedDb } from '../domain/platform/embedded-db.ts';
+import { migrate } from '../domain/platform/migrate.ts';
+import { migrateWorkerSchema } from '../domain/platform/worker.ts';
+import { createLogger } from '../domain/platform/logger.ts';
 
 export type CleanUp = (() => Promise<unknown>)[];
 

@@ -1,9 +1,16 @@
-import type { Db } from './infra/db.ts';
-import type { Locale } from './infra/i18n.ts';
+import type { Db } from './platform/db.ts';
+import type { Locale } from './shared/locale.ts';
 
 export type Announcement = { id: number; title: string; body: string; publishedOn: string };
 
-type AnnouncementRow = { id: number; title_zh: string; title_en: string; body_zh: string; body_en: string; published_on: string };
+type AnnouncementRow = {
+  id: number;
+  title_zh: string;
+  title_en: string;
+  body_zh: string;
+  body_en: string;
+  published_on: string;
+};
 
 function toAnnouncement(r: AnnouncementRow, locale: Locale): Announcement {
   return {

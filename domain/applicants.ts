@@ -1,11 +1,12 @@
 import type pg from 'pg';
-import { type Db, isUniqueViolation, withTransaction } from './infra/db.ts';
-import { burnPasswordCheck, hashPassword, verifyPassword } from './infra/passwords.ts';
-import { hashToken, newToken } from './infra/tokens.ts';
-import { taipeiToday } from './infra/clock.ts';
-import type { Locale, MessageKey } from './infra/i18n.ts';
+import { type Db, isUniqueViolation, withTransaction } from './platform/db.ts';
+import { burnPasswordCheck, hashPassword, verifyPassword } from './platform/passwords.ts';
+import { hashToken, newToken } from './platform/tokens.ts';
+import { taipeiToday } from './shared/dates.ts';
+import type { MessageKey } from './i18n/i18n.ts';
+import type { Locale } from './shared/locale.ts';
 import { identityKind, normalizeIdentityNumber } from './national-id.ts';
-import { enqueueMail } from './notifications.ts';
+import { enqueueMail } from './shared/outbox.ts';
 import { accountExistsMail, passwordResetMail, verificationMail } from './mails.ts';
 
 export const VERIFY_LINK_MINUTES = 10;
@@ -40,7 +41,8 @@ type ApplicantRow = {
   password_hash: string;
 };
 
-const COLUMNS = 'id, name, national_id, email, birthday, mobile, phone, locale, email_verified_at, created_at, password_hash';
+const COLUMNS =
+  'id, name, national_id, email, birthday, mobile, phone, locale, email_verified_at, created_at, password_hash';
 
 function toApplicant(r: ApplicantRow): Applicant {
   return {
@@ -79,7 +81,8 @@ function checkPhone(raw: string): { value: string | null; error?: MessageKey } {
   const v = raw.normalize('NFKC').trim();
   if (v === '') return { value: null };
   const digits = v.replace(/\D/g, '');
-  if (!/^[0-9+()#\-\s]+$/.test(v) || digits.length < 7 || v.length > 30) return { value: null, error: 'error.phone.format' };
+  if (!/^[0-9+()#\-\s]+$/.test(v) || digits.length < 7 || v.length > 30)
+    return { value: null, error: 'error.phone.format' };
   return { value: v };
 }
 
@@ -115,7 +118,8 @@ export type RegistrationInput = {
   password: string;
   passwordConfirm: string;
 };
-export type RegistrationField = 'name' | 'nationalId' | 'email' | 'birthday' | 'mobile' | 'phone' | 'password' | 'passwordConfirm';
+export type RegistrationField =
+  'name' | 'nationalId' | 'email' | 'birthday' | 'mobile' | 'phone' | 'password' | 'passwordConfirm';
 export type Registration = {
   name: string;
   nationalId: string;
@@ -130,10 +134,13 @@ export type Registration = {
 export function checkBirthday(y: string, m: string, d: string, now: Date): { value?: string; error?: MessageKey } {
   if ([y, m, d].every((p) => p.trim() === '')) return { error: 'error.birthday.required' };
   if (![y, m, d].every((p) => /^\d{1,4}$/.test(p.trim()))) return { error: 'error.birthday.invalid' };
-  const year = Number(y), month = Number(m), day = Number(d);
+  const year = Number(y),
+    month = Number(m),
+    day = Number(d);
   if (y.trim().length !== 4) return { error: 'error.birthday.year' };
   const date = new Date(Date.UTC(year, month - 1, day));
-  if (month < 1 || month > 12 || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return { error: 'error.birthday.invalid' };
+  if (month < 1 || month > 12 || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day)
+    return { error: 'error.birthday.invalid' };
   const iso = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
   if (year < 1900) return { error: 'error.birthday.tooOld' };
   if (iso >= taipeiToday(now)) return { error: 'error.birthday.future' };
@@ -169,7 +176,15 @@ export function validateRegistration(input: RegistrationInput, now: Date): Valid
   if (Object.keys(errors).length) return { ok: false, errors };
   return {
     ok: true,
-    value: { name, nationalId, email, birthday: birthday.value!, mobile: mobile.value, phone: phone.value, password: input.password },
+    value: {
+      name,
+      nationalId,
+      email,
+      birthday: birthday.value!,
+      mobile: mobile.value,
+      phone: phone.value,
+      password: input.password,
+    },
   };
 }
 
@@ -181,7 +196,13 @@ export type RegisterOutcome =
 
 type LinkContext = { now: Date; publicUrl: string; locale: Locale };
 
-async function issueToken(db: Db, applicantId: number, purpose: 'verify_email' | 'reset_password', now: Date, minutes: number): Promise<string> {
+async function issueToken(
+  db: Db,
+  applicantId: number,
+  purpose: 'verify_email' | 'reset_password',
+  now: Date,
+  minutes: number,
+): Promise<string> {
   // A new link replaces the earlier ones of the same purpose.
   await db.query(
     `UPDATE applicant_token SET used_at = $3 WHERE applicant_id = $1 AND purpose = $2 AND used_at IS NULL`,
@@ -196,11 +217,17 @@ async function issueToken(db: Db, applicantId: number, purpose: 'verify_email' |
 }
 
 async function findByEmail(db: Db, email: string): Promise<ApplicantRow | null> {
-  const { rows } = await db.query<ApplicantRow>(`SELECT ${COLUMNS} FROM applicant WHERE lower(email) = lower($1)`, [normalizeEmail(email)]);
+  const { rows } = await db.query<ApplicantRow>(`SELECT ${COLUMNS} FROM applicant WHERE lower(email) = lower($1)`, [
+    normalizeEmail(email),
+  ]);
   return rows[0] ?? null;
 }
 
-export async function register(pool: pg.Pool, reg: Registration, ctx: LinkContext & { consentAt: Date }): Promise<RegisterOutcome> {
+export async function register(
+  pool: pg.Pool,
+  reg: Registration,
+  ctx: LinkContext & { consentAt: Date },
+): Promise<RegisterOutcome> {
   const passwordHash = await hashPassword(reg.password);
   try {
     return await withTransaction(pool, async (tx) => {
@@ -214,7 +241,18 @@ export async function register(pool: pg.Pool, reg: Registration, ctx: LinkContex
       const { rows } = await tx.query<{ id: number }>(
         `INSERT INTO applicant (name, national_id, email, birthday, mobile, phone, password_hash, locale, privacy_consent_at, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id`,
-        [reg.name, reg.nationalId, reg.email, reg.birthday, reg.mobile, reg.phone, passwordHash, ctx.locale, ctx.consentAt, ctx.now],
+        [
+          reg.name,
+          reg.nationalId,
+          reg.email,
+          reg.birthday,
+          reg.mobile,
+          reg.phone,
+          passwordHash,
+          ctx.locale,
+          ctx.consentAt,
+          ctx.now,
+        ],
       );
       const applicantId = rows[0]!.id;
       const token = await issueToken(tx, applicantId, 'verify_email', ctx.now, VERIFY_LINK_MINUTES);
@@ -250,13 +288,20 @@ export async function verifyEmail(pool: pg.Pool, token: string, now: Date): Prom
     const { state, row } = await tokenState(tx, token, 'verify_email', now);
     if (state !== 'valid' || !row) return state;
     await tx.query('UPDATE applicant_token SET used_at = $2 WHERE id = $1', [row.id, now]);
-    await tx.query('UPDATE applicant SET email_verified_at = coalesce(email_verified_at, $2) WHERE id = $1', [row.applicant_id, now]);
+    await tx.query('UPDATE applicant SET email_verified_at = coalesce(email_verified_at, $2) WHERE id = $1', [
+      row.applicant_id,
+      now,
+    ]);
     return 'valid';
   });
 }
 
 /** Sends a new verification link when the address belongs to an unverified account; silent otherwise. */
-export async function resendVerification(pool: pg.Pool, email: string, ctx: Omit<LinkContext, 'locale'>): Promise<void> {
+export async function resendVerification(
+  pool: pg.Pool,
+  email: string,
+  ctx: Omit<LinkContext, 'locale'>,
+): Promise<void> {
   await withTransaction(pool, async (tx) => {
     const a = await findByEmail(tx, email);
     if (!a || a.email_verified_at) return;
@@ -265,7 +310,8 @@ export async function resendVerification(pool: pg.Pool, email: string, ctx: Omit
   });
 }
 
-export type SignInOutcome = { kind: 'ok'; applicant: Applicant } | { kind: 'unverified'; applicant: Applicant } | { kind: 'invalid' };
+export type SignInOutcome =
+  { kind: 'ok'; applicant: Applicant } | { kind: 'unverified'; applicant: Applicant } | { kind: 'invalid' };
 
 export async function authenticate(db: Db, email: string, password: string): Promise<SignInOutcome> {
   const row = await findByEmail(db, email);
@@ -275,7 +321,9 @@ export async function authenticate(db: Db, email: string, password: string): Pro
   }
   if (!(await verifyPassword(row.password_hash, password))) return { kind: 'invalid' };
   // Only someone who knows the password learns that the address still needs verifying.
-  return row.email_verified_at ? { kind: 'ok', applicant: toApplicant(row) } : { kind: 'unverified', applicant: toApplicant(row) };
+  return row.email_verified_at
+    ? { kind: 'ok', applicant: toApplicant(row) }
+    : { kind: 'unverified', applicant: toApplicant(row) };
 }
 
 export async function getApplicant(db: Db, id: number): Promise<Applicant | null> {
@@ -284,7 +332,11 @@ export async function getApplicant(db: Db, id: number): Promise<Applicant | null
 }
 
 /** Mails a reset link when the address has an account; silent otherwise. */
-export async function requestPasswordReset(pool: pg.Pool, email: string, ctx: Omit<LinkContext, 'locale'>): Promise<void> {
+export async function requestPasswordReset(
+  pool: pg.Pool,
+  email: string,
+  ctx: Omit<LinkContext, 'locale'>,
+): Promise<void> {
   await withTransaction(pool, async (tx) => {
     const a = await findByEmail(tx, email);
     if (!a) return;
@@ -301,17 +353,29 @@ export type PasswordField = 'password' | 'passwordConfirm' | 'currentPassword';
 
 /** Sets a new password from a reset link; the link is used up, and every session of the account ends. */
 export async function resetPassword(
-  pool: pg.Pool, token: string, password: string, confirm: string, now: Date,
-): Promise<{ kind: 'done' } | { kind: 'token'; state: TokenState } | { kind: 'errors'; errors: FieldErrors<PasswordField> }> {
+  pool: pg.Pool,
+  token: string,
+  password: string,
+  confirm: string,
+  now: Date,
+): Promise<
+  { kind: 'done' } | { kind: 'token'; state: TokenState } | { kind: 'errors'; errors: FieldErrors<PasswordField> }
+> {
   const errors = checkNewPassword(password, confirm);
   if (Object.keys(errors).length) return { kind: 'errors', errors };
   const hash = await hashPassword(password);
   return withTransaction(pool, async (tx) => {
     const { state, row } = await tokenState(tx, token, 'reset_password', now);
     if (state !== 'valid' || !row) return { kind: 'token', state } as const;
-    await tx.query('UPDATE applicant_token SET used_at = $2 WHERE applicant_id = $1 AND used_at IS NULL', [row.applicant_id, now]);
+    await tx.query('UPDATE applicant_token SET used_at = $2 WHERE applicant_id = $1 AND used_at IS NULL', [
+      row.applicant_id,
+      now,
+    ]);
     // Following the link proves the address, so an unverified account becomes verified too.
-    await tx.query('UPDATE applicant SET password_hash = $2, email_verified_at = coalesce(email_verified_at, $3) WHERE id = $1', [row.applicant_id, hash, now]);
+    await tx.query(
+      'UPDATE applicant SET password_hash = $2, email_verified_at = coalesce(email_verified_at, $3) WHERE id = $1',
+      [row.applicant_id, hash, now],
+    );
     await endSessions(tx, row.applicant_id);
     return { kind: 'done' } as const;
   });
@@ -331,7 +395,9 @@ async function endSessions(db: Db, applicantId: number, keepSid?: string): Promi
 export type ContactField = 'mobile' | 'phone';
 
 export async function updateContact(
-  db: Db, applicantId: number, input: { mobile: string; phone: string },
+  db: Db,
+  applicantId: number,
+  input: { mobile: string; phone: string },
 ): Promise<{ ok: true } | { ok: false; errors: FieldErrors<ContactField> }> {
   const mobile = checkMobile(input.mobile);
   const phone = checkPhone(input.phone);
@@ -339,18 +405,28 @@ export async function updateContact(
   if (mobile.error) errors.mobile = mobile.error;
   if (phone.error) errors.phone = phone.error;
   if (Object.keys(errors).length) return { ok: false, errors };
-  await db.query('UPDATE applicant SET mobile = $2, phone = $3 WHERE id = $1', [applicantId, mobile.value, phone.value]);
+  await db.query('UPDATE applicant SET mobile = $2, phone = $3 WHERE id = $1', [
+    applicantId,
+    mobile.value,
+    phone.value,
+  ]);
   return { ok: true };
 }
 
 export async function changePassword(
-  pool: pg.Pool, applicantId: number, input: { currentPassword: string; password: string; passwordConfirm: string }, currentSid: string,
+  pool: pg.Pool,
+  applicantId: number,
+  input: { currentPassword: string; password: string; passwordConfirm: string },
+  currentSid: string,
 ): Promise<{ ok: true } | { ok: false; errors: FieldErrors<PasswordField> }> {
   const errors: FieldErrors<PasswordField> = checkNewPassword(input.password, input.passwordConfirm);
-  const { rows } = await pool.query<{ password_hash: string }>('SELECT password_hash FROM applicant WHERE id = $1', [applicantId]);
+  const { rows } = await pool.query<{ password_hash: string }>('SELECT password_hash FROM applicant WHERE id = $1', [
+    applicantId,
+  ]);
   if (!rows[0]) throw new Error('applicant not found');
   if (input.currentPassword === '') errors.currentPassword = 'error.currentPassword.required';
-  else if (!(await verifyPassword(rows[0].password_hash, input.currentPassword))) errors.currentPassword = 'error.currentPassword.wrong';
+  else if (!(await verifyPassword(rows[0].password_hash, input.currentPassword)))
+    errors.currentPassword = 'error.currentPassword.wrong';
   if (Object.keys(errors).length) return { ok: false, errors };
   const hash = await hashPassword(input.password);
   await withTransaction(pool, async (tx) => {

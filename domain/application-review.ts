@@ -1,4 +1,4 @@
-import { conditions, pageOf, type Db } from './infra/db.ts';
+import { conditions, pageOf, type Db } from './platform/db.ts';
 import type { ApplicationStatus, DocumentKind, Relationship, Service, VisitKind } from './applications.ts';
 import { SERVICES } from './applications.ts';
 
@@ -12,7 +12,13 @@ export const QUEUE_PAGE_SIZE = 20;
 export const STATUSES: readonly ApplicationStatus[] = ['pending', 'approved', 'rejected', 'auto_approved'];
 
 /** Common reasons offered to a reviewer; the text stored is what the applicant reads. */
-export const REJECTION_REASONS = ['identityUnreadable', 'relationshipMissing', 'mandateMissing', 'photoUnclear', 'wrongInmate'] as const;
+export const REJECTION_REASONS = [
+  'identityUnreadable',
+  'relationshipMissing',
+  'mandateMissing',
+  'photoUnclear',
+  'wrongInmate',
+] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
 export type QueueFilter = {
@@ -27,14 +33,28 @@ export type QueueFilter = {
 };
 
 export type QueueRow = {
-  id: number; number: string; institutionName: string; inmateName: string; callNumber: string; applicantName: string;
-  relationship: Relationship; service: Service; status: ApplicationStatus; submittedAt: Date; decidedAt: Date | null;
+  id: number;
+  number: string;
+  institutionName: string;
+  inmateName: string;
+  callNumber: string;
+  applicantName: string;
+  relationship: Relationship;
+  service: Service;
+  status: ApplicationStatus;
+  submittedAt: Date;
+  decidedAt: Date | null;
 };
 
 export type QueuePage = { rows: QueueRow[]; total: number; page: number; pages: number };
 
 /** Pending first, oldest first: the order in which cases should be reviewed. */
-export async function listReviewQueue(db: Db, scope: string | null, f: QueueFilter, locale: 'zh-TW' | 'en'): Promise<QueuePage> {
+export async function listReviewQueue(
+  db: Db,
+  scope: string | null,
+  f: QueueFilter,
+  locale: 'zh-TW' | 'en',
+): Promise<QueuePage> {
   const c = conditions();
   if (scope) c.add('a.institution_code = ?', scope);
   if (f.institutionCode) c.add('a.institution_code = ?', f.institutionCode);
@@ -56,30 +76,74 @@ export async function listReviewQueue(db: Db, scope: string | null, f: QueueFilt
     c.params,
   );
   return {
-    total, page, pages,
+    total,
+    page,
+    pages,
     rows: rows.map((r) => ({
-      id: Number(r.id), number: r.number, institutionName: locale === 'en' ? r.name_en : r.name_zh, inmateName: r.inmate_name,
-      callNumber: r.call_number, applicantName: r.applicant_name, relationship: r.relationship, service: r.service, status: r.status,
-      submittedAt: r.submitted_at, decidedAt: r.decided_at,
+      id: Number(r.id),
+      number: r.number,
+      institutionName: locale === 'en' ? r.name_en : r.name_zh,
+      inmateName: r.inmate_name,
+      callNumber: r.call_number,
+      applicantName: r.applicant_name,
+      relationship: r.relationship,
+      service: r.service,
+      status: r.status,
+      submittedAt: r.submitted_at,
+      decidedAt: r.decided_at,
     })),
   };
 }
 
-export type CaseDocument = { id: number; kind: DocumentKind; fileName: string; mediaType: string; uploadedBytes: number; createdAt: Date; replacedAt: Date | null };
-export type CaseEvent = { action: 'submitted' | 'resubmitted' | 'approved' | 'rejected'; staffName: string | null; reason: string | null; at: Date };
+export type CaseDocument = {
+  id: number;
+  kind: DocumentKind;
+  fileName: string;
+  mediaType: string;
+  uploadedBytes: number;
+  createdAt: Date;
+  replacedAt: Date | null;
+};
+export type CaseEvent = {
+  action: 'submitted' | 'resubmitted' | 'approved' | 'rejected';
+  staffName: string | null;
+  reason: string | null;
+  at: Date;
+};
 
 export type ReviewCase = {
-  id: number; number: string; version: number; status: ApplicationStatus; service: Service; visitKinds: VisitKind[]; relationship: Relationship;
-  submittedAt: Date; decidedAt: Date | null; rejectionReason: string | null;
-  institutionCode: string; institutionName: string;
+  id: number;
+  number: string;
+  version: number;
+  status: ApplicationStatus;
+  service: Service;
+  visitKinds: VisitKind[];
+  relationship: Relationship;
+  submittedAt: Date;
+  decidedAt: Date | null;
+  rejectionReason: string | null;
+  institutionCode: string;
+  institutionName: string;
   inmate: { name: string; callNumber: string };
-  applicant: { name: string; nationalId: string; birthday: string; email: string; mobile: string | null; phone: string | null };
+  applicant: {
+    name: string;
+    nationalId: string;
+    birthday: string;
+    email: string;
+    mobile: string | null;
+    phone: string | null;
+  };
   documents: CaseDocument[];
   history: CaseEvent[];
 };
 
 /** One case with its documents and history, or null when it does not exist or is outside the scope. */
-export async function getReviewCase(db: Db, scope: string | null, id: number, locale: 'zh-TW' | 'en'): Promise<ReviewCase | null> {
+export async function getReviewCase(
+  db: Db,
+  scope: string | null,
+  id: number,
+  locale: 'zh-TW' | 'en',
+): Promise<ReviewCase | null> {
   if (!Number.isSafeInteger(id) || id <= 0) return null;
   const { rows } = await db.query(
     `SELECT a.id, a.number, a.version, a.status, a.service, a.visit_kinds, a.relationship, a.submitted_at, a.decided_at, a.rejection_reason,
@@ -94,20 +158,44 @@ export async function getReviewCase(db: Db, scope: string | null, id: number, lo
   if (!r) return null;
   const docs = await db.query(
     `SELECT id, kind, file_name, media_type, uploaded_bytes, created_at, replaced_at FROM application_document
-      WHERE application_id = $1 ORDER BY replaced_at IS NOT NULL, kind, id`, [id],
+      WHERE application_id = $1 ORDER BY replaced_at IS NOT NULL, kind, id`,
+    [id],
   );
   const events = await db.query(
     `SELECT e.action, s.name AS staff_name, e.reason, e.at FROM application_event e LEFT JOIN staff s ON s.id = e.staff_id
-      WHERE e.application_id = $1 ORDER BY e.at, e.id`, [id],
+      WHERE e.application_id = $1 ORDER BY e.at, e.id`,
+    [id],
   );
   return {
-    id: Number(r.id), number: r.number, version: r.version, status: r.status, service: r.service, visitKinds: r.visit_kinds,
-    relationship: r.relationship, submittedAt: r.submitted_at, decidedAt: r.decided_at, rejectionReason: r.rejection_reason,
-    institutionCode: r.institution_code, institutionName: locale === 'en' ? r.name_en : r.name_zh,
+    id: Number(r.id),
+    number: r.number,
+    version: r.version,
+    status: r.status,
+    service: r.service,
+    visitKinds: r.visit_kinds,
+    relationship: r.relationship,
+    submittedAt: r.submitted_at,
+    decidedAt: r.decided_at,
+    rejectionReason: r.rejection_reason,
+    institutionCode: r.institution_code,
+    institutionName: locale === 'en' ? r.name_en : r.name_zh,
     inmate: { name: r.inmate_name, callNumber: r.call_number },
-    applicant: { name: r.applicant_name, nationalId: r.national_id, birthday: r.birthday, email: r.email, mobile: r.mobile, phone: r.phone },
+    applicant: {
+      name: r.applicant_name,
+      nationalId: r.national_id,
+      birthday: r.birthday,
+      email: r.email,
+      mobile: r.mobile,
+      phone: r.phone,
+    },
     documents: docs.rows.map((d) => ({
-      id: Number(d.id), kind: d.kind, fileName: d.file_name, mediaType: d.media_type, uploadedBytes: d.uploaded_bytes, createdAt: d.created_at, replacedAt: d.replaced_at,
+      id: Number(d.id),
+      kind: d.kind,
+      fileName: d.file_name,
+      mediaType: d.media_type,
+      uploadedBytes: d.uploaded_bytes,
+      createdAt: d.created_at,
+      replacedAt: d.replaced_at,
     })),
     history: events.rows.map((e) => ({ action: e.action, staffName: e.staff_name, reason: e.reason, at: e.at })),
   };
@@ -119,7 +207,12 @@ export type DocumentContent = { fileName: string; mediaType: string; content: Bu
 export type DocumentReader = { applicantId: number } | { staffScope: string | null };
 
 /** A document's bytes, only for its own applicant or for staff of the inmate's institution. */
-export async function readDocument(db: Db, documentId: number, applicationId: number, who: DocumentReader): Promise<DocumentContent | null> {
+export async function readDocument(
+  db: Db,
+  documentId: number,
+  applicationId: number,
+  who: DocumentReader,
+): Promise<DocumentContent | null> {
   if (!Number.isSafeInteger(documentId) || documentId <= 0 || !Number.isSafeInteger(applicationId)) return null;
   const byApplicant = 'applicantId' in who;
   const { rows } = await db.query<{ file_name: string; media_type: string; content: Buffer }>(

@@ -1,24 +1,101 @@
 import type pg from 'pg';
-import { withTransaction } from './infra/db.ts';
-import { hashPassword } from './infra/passwords.ts';
-import { taipeiToday } from './infra/clock.ts';
+import { withTransaction } from './platform/db.ts';
+import { hashPassword } from './platform/passwords.ts';
+import { taipeiToday } from './shared/dates.ts';
 
 /**
  * Demo data for trying the portal (never loaded in production): the institutions named in the seeds,
  * with seed 002's default parameters, a few inmates each, announcements, one staff account per
  * institution and one verified family account.
  */
-export const DEMO_INSTITUTIONS: ReadonlyArray<{ code: string; zh: string; en: string; addressZh: string; addressEn: string; phone: string }> = [
-  { code: '2477', zh: '桃園女子監獄', en: 'Taoyuan Women’s Prison', addressZh: '桃園市龜山區宏德新村2號', addressEn: '2 Hongde New Village, Guishan, Taoyuan', phone: '03-3206111' },
-  { code: '2411', zh: '基隆監獄', en: 'Keelung Prison', addressZh: '基隆市暖暖區八德路1號', addressEn: '1 Bade Road, Nuannuan, Keelung', phone: '02-24579211' },
-  { code: '2433', zh: '新店戒治所', en: 'Xindian Drug Abuser Treatment Center', addressZh: '新北市新店區莒光路42號', addressEn: '42 Juguang Road, Xindian, New Taipei', phone: '02-22150015' },
-  { code: '2486', zh: '臺中女子監獄', en: 'Taichung Women’s Prison', addressZh: '臺中市南屯區培德路9號', addressEn: '9 Peide Road, Nantun, Taichung', phone: '04-23803117' },
-  { code: '2515', zh: '彰化看守所', en: 'Changhua Detention Center', addressZh: '彰化縣彰化市延平里延平路46號', addressEn: '46 Yanping Road, Changhua City, Changhua', phone: '04-7222311' },
-  { code: '2524', zh: '雲林第二監獄', en: 'Yunlin Second Prison', addressZh: '雲林縣斗六市嘉東里次一號', addressEn: 'Jiadong Village, Douliu, Yunlin', phone: '05-5513401' },
-  { code: '2531', zh: '嘉義監獄', en: 'Chiayi Prison', addressZh: '嘉義縣鹿草鄉維新新村1號', addressEn: '1 Weixin New Village, Lucao, Chiayi County', phone: '05-3620510' },
-  { code: '2545', zh: '臺南看守所', en: 'Tainan Detention Center', addressZh: '臺南市歸仁區看西里明德新村1號', addressEn: '1 Mingde New Village, Guiren, Tainan', phone: '06-2304111' },
-  { code: '2561', zh: '高雄監獄', en: 'Kaohsiung Prison', addressZh: '高雄市大寮區仁德路2號', addressEn: '2 Rende Road, Daliao, Kaohsiung', phone: '07-7882540' },
-  { code: '2584', zh: '花蓮看守所', en: 'Hualien Detention Center', addressZh: '花蓮縣吉安鄉吉安路六段700號', addressEn: '700 Ji’an Road Sec. 6, Ji’an, Hualien', phone: '03-8521141' },
+export const DEMO_INSTITUTIONS: ReadonlyArray<{
+  code: string;
+  zh: string;
+  en: string;
+  addressZh: string;
+  addressEn: string;
+  phone: string;
+}> = [
+  {
+    code: '2477',
+    zh: '桃園女子監獄',
+    en: 'Taoyuan Women’s Prison',
+    addressZh: '桃園市龜山區宏德新村2號',
+    addressEn: '2 Hongde New Village, Guishan, Taoyuan',
+    phone: '03-3206111',
+  },
+  {
+    code: '2411',
+    zh: '基隆監獄',
+    en: 'Keelung Prison',
+    addressZh: '基隆市暖暖區八德路1號',
+    addressEn: '1 Bade Road, Nuannuan, Keelung',
+    phone: '02-24579211',
+  },
+  {
+    code: '2433',
+    zh: '新店戒治所',
+    en: 'Xindian Drug Abuser Treatment Center',
+    addressZh: '新北市新店區莒光路42號',
+    addressEn: '42 Juguang Road, Xindian, New Taipei',
+    phone: '02-22150015',
+  },
+  {
+    code: '2486',
+    zh: '臺中女子監獄',
+    en: 'Taichung Women’s Prison',
+    addressZh: '臺中市南屯區培德路9號',
+    addressEn: '9 Peide Road, Nantun, Taichung',
+    phone: '04-23803117',
+  },
+  {
+    code: '2515',
+    zh: '彰化看守所',
+    en: 'Changhua Detention Center',
+    addressZh: '彰化縣彰化市延平里延平路46號',
+    addressEn: '46 Yanping Road, Changhua City, Changhua',
+    phone: '04-7222311',
+  },
+  {
+    code: '2524',
+    zh: '雲林第二監獄',
+    en: 'Yunlin Second Prison',
+    addressZh: '雲林縣斗六市嘉東里次一號',
+    addressEn: 'Jiadong Village, Douliu, Yunlin',
+    phone: '05-5513401',
+  },
+  {
+    code: '2531',
+    zh: '嘉義監獄',
+    en: 'Chiayi Prison',
+    addressZh: '嘉義縣鹿草鄉維新新村1號',
+    addressEn: '1 Weixin New Village, Lucao, Chiayi County',
+    phone: '05-3620510',
+  },
+  {
+    code: '2545',
+    zh: '臺南看守所',
+    en: 'Tainan Detention Center',
+    addressZh: '臺南市歸仁區看西里明德新村1號',
+    addressEn: '1 Mingde New Village, Guiren, Tainan',
+    phone: '06-2304111',
+  },
+  {
+    code: '2561',
+    zh: '高雄監獄',
+    en: 'Kaohsiung Prison',
+    addressZh: '高雄市大寮區仁德路2號',
+    addressEn: '2 Rende Road, Daliao, Kaohsiung',
+    phone: '07-7882540',
+  },
+  {
+    code: '2584',
+    zh: '花蓮看守所',
+    en: 'Hualien Detention Center',
+    addressZh: '花蓮縣吉安鄉吉安路六段700號',
+    addressEn: '700 Ji’an Road Sec. 6, Ji’an, Hualien',
+    phone: '03-8521141',
+  },
 ];
 
 // Fictional people: [call number, name, restriction]
@@ -30,24 +107,51 @@ const DEMO_INMATES: ReadonlyArray<[string, string, string | null]> = [
 ];
 
 const DEMO_ANNOUNCEMENTS: ReadonlyArray<[number, string, string, string, string]> = [
-  [1, '行動接見請使用「行動接見2.0」APP進行', 'Mobile visits now use the “Mobile Visit 2.0” app',
+  [
+    1,
+    '行動接見請使用「行動接見2.0」APP進行',
+    'Mobile visits now use the “Mobile Visit 2.0” app',
     '自即日起，行動接見請下載「行動接見2.0」APP，並於預約時段前10分鐘登入等候。',
-    'From today, mobile visits take place in the “Mobile Visit 2.0” app. Please sign in 10 minutes before your visit.'],
-  [9, '家庭聯絡簿每10天可發佈1則，內容以150字為限', 'The family contact book: one post every 10 days, up to 150 characters',
+    'From today, mobile visits take place in the “Mobile Visit 2.0” app. Please sign in 10 minutes before your visit.',
+  ],
+  [
+    9,
+    '家庭聯絡簿每10天可發佈1則，內容以150字為限',
+    'The family contact book: one post every 10 days, up to 150 characters',
     '依各機關規定，同一收容人之家庭聯絡簿每10天可發佈1則，內文以150字為限，並得附照片1張。',
-    'Each institution allows one post per inmate every 10 days, of up to 150 characters, with one photo.'],
-  [30, '本網站系統維護公告', 'Planned maintenance of this website',
+    'Each institution allows one post per inmate every 10 days, of up to 150 characters, with one photo.',
+  ],
+  [
+    30,
+    '本網站系統維護公告',
+    'Planned maintenance of this website',
     '本網站將於週日凌晨00:00至03:00進行系統維護，期間暫停服務，造成不便，敬請見諒。',
-    'The website will be unavailable on Sunday from 00:00 to 03:00 for maintenance. We apologise for the inconvenience.'],
+    'The website will be unavailable on Sunday from 00:00 to 03:00 for maintenance. We apologise for the inconvenience.',
+  ],
 ];
 
 export type DemoLogin = { who: string; account: string; password: string };
 
-export const DEMO_APPLICANT = { email: 'family@example.com', password: 'demo-family-2026', name: '李大同', nationalId: 'A123456789' };
+export const DEMO_APPLICANT = {
+  email: 'family@example.com',
+  password: 'demo-family-2026',
+  name: '李大同',
+  nationalId: 'A123456789',
+};
 export const demoStaffAccount = (code: string) => ({ account: `staff${code}`, password: `demo-staff-${code}` });
 /** Another family member and a lawyer, with approved services, so companions and lawyer bookings can be tried. */
-export const DEMO_RELATIVE = { email: 'family2@example.com', password: 'demo-family2-2026', name: '李小華', nationalId: 'F218190931' };
-export const DEMO_LAWYER = { email: 'lawyer@example.com', password: 'demo-lawyer-2026', name: '王律師', nationalId: 'E196030826' };
+export const DEMO_RELATIVE = {
+  email: 'family2@example.com',
+  password: 'demo-family2-2026',
+  name: '李小華',
+  nationalId: 'F218190931',
+};
+export const DEMO_LAWYER = {
+  email: 'lawyer@example.com',
+  password: 'demo-lawyer-2026',
+  name: '王律師',
+  nationalId: 'E196030826',
+};
 /** An agency administrator (矯正署), who sees every institution. */
 export const DEMO_AGENCY_ADMIN = { account: 'agency', password: 'demo-agency-2026', name: '矯正署管理者' };
 
@@ -58,7 +162,11 @@ export async function loadDemoData(pool: pg.Pool, now: Date): Promise<{ loaded: 
     { who: 'family, second visitor', account: DEMO_RELATIVE.email, password: DEMO_RELATIVE.password },
     { who: 'lawyer', account: DEMO_LAWYER.email, password: DEMO_LAWYER.password },
     ...DEMO_INSTITUTIONS.map((i) => ({ who: `staff, ${i.zh} ${i.code}`, ...demoStaffAccount(i.code) })),
-    { who: 'staff, agency administrator (every institution)', account: DEMO_AGENCY_ADMIN.account, password: DEMO_AGENCY_ADMIN.password },
+    {
+      who: 'staff, agency administrator (every institution)',
+      account: DEMO_AGENCY_ADMIN.account,
+      password: DEMO_AGENCY_ADMIN.password,
+    },
   ];
   const agencyHash = await hashPassword(DEMO_AGENCY_ADMIN.password);
   const staffHashes = await Promise.all(DEMO_INSTITUTIONS.map((i) => hashPassword(demoStaffAccount(i.code).password)));
@@ -74,7 +182,10 @@ export async function loadDemoData(pool: pg.Pool, now: Date): Promise<{ loaded: 
         [i.code, i.zh, i.en, i.addressZh, i.addressEn, i.phone],
       );
       for (const [callNumber, name, restriction] of DEMO_INMATES) {
-        await tx.query('INSERT INTO inmate (institution_code, call_number, name, restriction) VALUES ($1, $2, $3, $4)', [i.code, callNumber, name, restriction]);
+        await tx.query(
+          'INSERT INTO inmate (institution_code, call_number, name, restriction) VALUES ($1, $2, $3, $4)',
+          [i.code, callNumber, name, restriction],
+        );
       }
       await tx.query(
         `INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES ($1, $2, $3, 'institution_admin', $4)`,
@@ -106,7 +217,9 @@ export async function loadDemoData(pool: pg.Pool, now: Date): Promise<{ loaded: 
 /** Seed 003's eight batches, Monday to Friday. */
 export const DEMO_BATCH_TIMES = ['09:00', '09:30', '10:00', '10:30', '11:00', '14:00', '14:30', '15:00'] as const;
 /** Per kind: length in minutes (mobile visits last parameter A) and visits per batch. */
-const DEMO_BATCH_KINDS: ReadonlyArray<[kind: 'onsite' | 'remote' | 'mobile', minutes: number | null, capacity: number]> = [
+const DEMO_BATCH_KINDS: ReadonlyArray<
+  [kind: 'onsite' | 'remote' | 'mobile', minutes: number | null, capacity: number]
+> = [
   ['onsite', 30, 6],
   ['remote', 30, 3],
   ['mobile', null, 3],
@@ -127,7 +240,13 @@ export async function loadDemoTimetable(pool: pg.Pool): Promise<void> {
                 generate_series(1, 5) AS w(day), unnest($5::text[]) AS t(at)
           WHERE EXISTS (SELECT 1 FROM institution WHERE code = $1)
             AND NOT EXISTS (SELECT 1 FROM visit_batch WHERE institution_code = $1)`,
-        [i.code, DEMO_BATCH_KINDS.map((k) => k[0]), DEMO_BATCH_KINDS.map((k) => k[1]), DEMO_BATCH_KINDS.map((k) => k[2]), DEMO_BATCH_TIMES],
+        [
+          i.code,
+          DEMO_BATCH_KINDS.map((k) => k[0]),
+          DEMO_BATCH_KINDS.map((k) => k[1]),
+          DEMO_BATCH_KINDS.map((k) => k[2]),
+          DEMO_BATCH_TIMES,
+        ],
       );
     }
   });
@@ -140,17 +259,28 @@ export async function loadDemoTimetable(pool: pg.Pool): Promise<void> {
  */
 export async function loadDemoServices(pool: pg.Pool, now: Date): Promise<void> {
   const people = [
-    { ...DEMO_RELATIVE, birthday: '1978-06-02', mobile: '0922333444', hash: await hashPassword(DEMO_RELATIVE.password) },
+    {
+      ...DEMO_RELATIVE,
+      birthday: '1978-06-02',
+      mobile: '0922333444',
+      hash: await hashPassword(DEMO_RELATIVE.password),
+    },
     { ...DEMO_LAWYER, birthday: '1970-09-09', mobile: '0933444555', hash: await hashPassword(DEMO_LAWYER.password) },
   ];
   await withTransaction(pool, async (tx) => {
     await tx.query('LOCK TABLE service_application IN EXCLUSIVE MODE');
-    const inmate = (await tx.query<{ id: string }>(`SELECT id FROM inmate WHERE institution_code = '2477' AND call_number = '1024'`)).rows[0];
-    const family = (await tx.query<{ id: string }>('SELECT id FROM applicant WHERE email = $1', [DEMO_APPLICANT.email])).rows[0];
+    const inmate = (
+      await tx.query<{ id: string }>(`SELECT id FROM inmate WHERE institution_code = '2477' AND call_number = '1024'`)
+    ).rows[0];
+    const family = (await tx.query<{ id: string }>('SELECT id FROM applicant WHERE email = $1', [DEMO_APPLICANT.email]))
+      .rows[0];
     if (!inmate || !family) return;
     if ((await tx.query(`SELECT 1 FROM service_application WHERE number LIKE '20260101-DEMO%'`)).rowCount) return;
     const ids: Record<string, string> = { family: family.id };
-    for (const [key, p] of [['relative', people[0]!], ['lawyer', people[1]!]] as const) {
+    for (const [key, p] of [
+      ['relative', people[0]!],
+      ['lawyer', people[1]!],
+    ] as const) {
       const { rows } = await tx.query<{ id: string }>(
         `INSERT INTO applicant (name, national_id, email, birthday, mobile, password_hash, privacy_consent_at, email_verified_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT DO NOTHING RETURNING id`,

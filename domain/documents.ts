@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
-import type { MessageKey } from './infra/i18n.ts';
+import type { MessageKey } from './i18n/i18n.ts';
 
 /**
  * Uploaded documents are judged by their content (magic bytes), never by their name. Images are
@@ -10,7 +10,13 @@ import type { MessageKey } from './infra/i18n.ts';
  */
 export type DocumentMediaType = 'application/pdf' | 'image/png' | 'image/jpeg';
 export type Upload = { fileName: string; bytes: Buffer };
-export type StoredDocument = { fileName: string; mediaType: DocumentMediaType; uploadedBytes: number; content: Buffer; sha256: Buffer };
+export type StoredDocument = {
+  fileName: string;
+  mediaType: DocumentMediaType;
+  uploadedBytes: number;
+  content: Buffer;
+  sha256: Buffer;
+};
 export type UploadProblem = { key: MessageKey; params: Record<string, string | number> };
 
 export const MB = 1024 * 1024;
@@ -33,7 +39,10 @@ function looksLikeWholePdf(bytes: Buffer): boolean {
  * Checks one file and prepares what is stored. `imagesOnly` is for the frontal photo of mobile visits.
  * Returns a problem naming the file, in the GOV.UK manner, when it cannot be accepted.
  */
-export async function prepareDocument(upload: Upload, opts: { imagesOnly?: boolean } = {}): Promise<StoredDocument | UploadProblem> {
+export async function prepareDocument(
+  upload: Upload,
+  opts: { imagesOnly?: boolean } = {},
+): Promise<StoredDocument | UploadProblem> {
   const file = cleanFileName(upload.fileName);
   if (upload.bytes.length === 0) return { key: 'error.upload.empty', params: { file } };
   const detected = await fileTypeFromBuffer(upload.bytes);
@@ -45,7 +54,10 @@ export async function prepareDocument(upload: Upload, opts: { imagesOnly?: boole
   if (mime === 'application/pdf') {
     if (!looksLikeWholePdf(upload.bytes)) return { key: 'error.upload.unreadable', params: { file } };
     return {
-      fileName: file, mediaType: 'application/pdf', uploadedBytes: upload.bytes.length, content: upload.bytes,
+      fileName: file,
+      mediaType: 'application/pdf',
+      uploadedBytes: upload.bytes.length,
+      content: upload.bytes,
       sha256: createHash('sha256').update(upload.bytes).digest(),
     };
   }
@@ -53,9 +65,15 @@ export async function prepareDocument(upload: Upload, opts: { imagesOnly?: boole
     const pipeline = sharp(upload.bytes, { failOn: 'error' })
       .rotate()
       .resize({ width: MAX_IMAGE_SIDE, height: MAX_IMAGE_SIDE, fit: 'inside', withoutEnlargement: true });
-    const content = mime === 'image/png' ? await pipeline.png({ compressionLevel: 9 }).toBuffer() : await pipeline.jpeg({ quality: 85, mozjpeg: true }).toBuffer();
+    const content =
+      mime === 'image/png'
+        ? await pipeline.png({ compressionLevel: 9 }).toBuffer()
+        : await pipeline.jpeg({ quality: 85, mozjpeg: true }).toBuffer();
     return {
-      fileName: file, mediaType: mime as DocumentMediaType, uploadedBytes: upload.bytes.length, content,
+      fileName: file,
+      mediaType: mime as DocumentMediaType,
+      uploadedBytes: upload.bytes.length,
+      content,
       sha256: createHash('sha256').update(content).digest(),
     };
   } catch {
@@ -72,7 +90,14 @@ export function isUploadProblem<T extends object>(v: T | UploadProblem): v is Up
 export const POST_PHOTO_MAX_MB = 10;
 /** Long side of a stored contact book photo: enough for a printed half page, small to store and send. */
 export const POST_PHOTO_SIDE = 1600;
-export type StoredPhoto = { fileName: string; uploadedBytes: number; content: Buffer; width: number; height: number; sha256: Buffer };
+export type StoredPhoto = {
+  fileName: string;
+  uploadedBytes: number;
+  content: Buffer;
+  width: number;
+  height: number;
+  sha256: Buffer;
+};
 
 /**
  * Checks and prepares a contact book photo: JPEG, PNG or WebP by content, at most 10 MB as sent.
@@ -82,12 +107,19 @@ export type StoredPhoto = { fileName: string; uploadedBytes: number; content: Bu
 export async function preparePostPhoto(upload: Upload): Promise<StoredPhoto | UploadProblem> {
   const file = cleanFileName(upload.fileName);
   if (upload.bytes.length === 0) return { key: 'error.upload.empty', params: { file } };
-  if (upload.bytes.length > POST_PHOTO_MAX_MB * MB) return { key: 'error.photo.tooLarge', params: { file, limit: POST_PHOTO_MAX_MB } };
+  if (upload.bytes.length > POST_PHOTO_MAX_MB * MB)
+    return { key: 'error.photo.tooLarge', params: { file, limit: POST_PHOTO_MAX_MB } };
   const mime = (await fileTypeFromBuffer(upload.bytes))?.mime;
-  if (mime === 'image/heic' || mime === 'image/heif' || mime === 'image/heic-sequence' || mime === 'image/heif-sequence') {
+  if (
+    mime === 'image/heic' ||
+    mime === 'image/heif' ||
+    mime === 'image/heic-sequence' ||
+    mime === 'image/heif-sequence'
+  ) {
     return { key: 'error.photo.heic', params: { file } };
   }
-  if (!mime || !['image/jpeg', 'image/png', 'image/webp'].includes(mime)) return { key: 'error.photo.type', params: { file } };
+  if (!mime || !['image/jpeg', 'image/png', 'image/webp'].includes(mime))
+    return { key: 'error.photo.type', params: { file } };
   try {
     const { data, info } = await sharp(upload.bytes, { failOn: 'error' })
       .rotate()
@@ -96,7 +128,14 @@ export async function preparePostPhoto(upload: Upload): Promise<StoredPhoto | Up
       .flatten({ background: '#ffffff' })
       .jpeg({ quality: 82, mozjpeg: true })
       .toBuffer({ resolveWithObject: true });
-    return { fileName: file, uploadedBytes: upload.bytes.length, content: data, width: info.width, height: info.height, sha256: createHash('sha256').update(data).digest() };
+    return {
+      fileName: file,
+      uploadedBytes: upload.bytes.length,
+      content: data,
+      width: info.width,
+      height: info.height,
+      sha256: createHash('sha256').update(data).digest(),
+    };
   } catch {
     return { key: 'error.upload.unreadable', params: { file } };
   }

@@ -1,4 +1,5 @@
-import type { Db } from './infra/db.ts';
+import type { Db } from './platform/db.ts';
+import { maskName } from './shared/masking.ts';
 
 export type InmateRestriction = 'visit_ban' | 'disciplinary_isolation' | 'protective_custody' | 'medical_isolation';
 
@@ -7,13 +8,6 @@ export type InmateLookup =
   | { kind: 'format' }
   | { kind: 'unknown' }
   | { kind: 'restricted'; restriction: InmateRestriction };
-
-/** 王小明 → 王○○: the first character, then one ○ for each of the rest (counted as a person counts). */
-export function maskName(name: string): string {
-  const chars = [...new Intl.Segmenter('zh-Hant', { granularity: 'grapheme' }).segment(name.trim())].map((s) => s.segment);
-  if (chars.length === 0) return '';
-  return chars[0] + '○'.repeat(Math.max(chars.length - 1, 1));
-}
 
 export function isCallNumber(v: string): boolean {
   return /^(\d{4}|\d{6})$/.test(v);

@@ -1,5 +1,5 @@
-import type { Db } from './infra/db.ts';
-import type { Locale } from './infra/i18n.ts';
+import type { Db } from './platform/db.ts';
+import type { Locale } from './shared/locale.ts';
 
 export type Institution = {
   code: string;
@@ -13,9 +13,18 @@ export type Institution = {
 };
 
 type InstitutionRow = {
-  code: string; name_zh: string; name_en: string; address_zh: string; address_en: string; phone: string;
-  mobile_visit_minutes: number; contact_book_interval_days: number;
-  lawyer_morning_start: string; lawyer_morning_end: string; lawyer_afternoon_start: string; lawyer_afternoon_end: string;
+  code: string;
+  name_zh: string;
+  name_en: string;
+  address_zh: string;
+  address_en: string;
+  phone: string;
+  mobile_visit_minutes: number;
+  contact_book_interval_days: number;
+  lawyer_morning_start: string;
+  lawyer_morning_end: string;
+  lawyer_afternoon_start: string;
+  lawyer_afternoon_end: string;
 };
 
 const hhmm = (t: string) => t.slice(0, 5);

@@ -1,7 +1,8 @@
-import { type Locale, type MessageKey, translator } from './infra/i18n.ts';
-import type { MailToSend } from './notifications.ts';
-import { escapeHtml } from './infra/html.ts';
-import { formatDate } from './infra/clock.ts';
+import { type MessageKey, translator } from './i18n/i18n.ts';
+import { type Locale } from './shared/locale.ts';
+import type { MailToSend } from './shared/outbox.ts';
+import { escapeHtml } from './shared/html.ts';
+import { formatDate } from './shared/dates.ts';
 import type { ApplicationMailView } from './applications.ts';
 
 /** Where a one-time link goes in a stored mail body; the worker fills it in when sending. */
@@ -24,7 +25,14 @@ function compose(locale: Locale, paragraphs: string[]): { text: string; html: st
   return { text, html };
 }
 
-export function verificationMail(locale: Locale, applicantId: number, to: string, name: string, publicUrl: string, token: string): MailToSend {
+export function verificationMail(
+  locale: Locale,
+  applicantId: number,
+  to: string,
+  name: string,
+  publicUrl: string,
+  token: string,
+): MailToSend {
   const t = translator(locale);
   const { text, html } = compose(locale, [
     t('mail.greeting', { name }),
@@ -35,7 +43,11 @@ export function verificationMail(locale: Locale, applicantId: number, to: string
     t('mail.signature'),
   ]);
   return {
-    to, applicantId, subject: t('mail.verify.subject'), text, html,
+    to,
+    applicantId,
+    subject: t('mail.verify.subject'),
+    text,
+    html,
     secrets: { [LINK_PLACEHOLDER]: `${publicUrl}/account/verify?token=${token}` },
   };
 }
@@ -55,7 +67,14 @@ export function accountExistsMail(locale: Locale, applicantId: number, to: strin
   return { to, applicantId, subject: t('mail.exists.subject'), text, html };
 }
 
-export function passwordResetMail(locale: Locale, applicantId: number, to: string, name: string, publicUrl: string, token: string): MailToSend {
+export function passwordResetMail(
+  locale: Locale,
+  applicantId: number,
+  to: string,
+  name: string,
+  publicUrl: string,
+  token: string,
+): MailToSend {
   const t = translator(locale);
   const { text, html } = compose(locale, [
     t('mail.greeting', { name }),
@@ -66,7 +85,11 @@ export function passwordResetMail(locale: Locale, applicantId: number, to: strin
     t('mail.signature'),
   ]);
   return {
-    to, applicantId, subject: t('mail.reset.subject'), text, html,
+    to,
+    applicantId,
+    subject: t('mail.reset.subject'),
+    text,
+    html,
     secrets: { [LINK_PLACEHOLDER]: `${publicUrl}/account/reset?token=${token}` },
   };
 }
@@ -74,33 +97,73 @@ export function passwordResetMail(locale: Locale, applicantId: number, to: strin
 function applicationDetails(v: ApplicationMailView): string {
   const t = translator(v.locale);
   const kinds = v.visitKinds.map((k) => t(`visitKind.${k}`));
-  const service = v.service !== 'visit' ? t(`service.${v.service}`)
-    : v.locale === 'en' ? `${t('service.visit')} (${kinds.join(', ')})` : `${t('service.visit')}（${kinds.join('、')}）`;
+  const service =
+    v.service !== 'visit'
+      ? t(`service.${v.service}`)
+      : v.locale === 'en'
+        ? `${t('service.visit')} (${kinds.join(', ')})`
+        : `${t('service.visit')}（${kinds.join('、')}）`;
   return t('mail.application.details', {
-    number: v.number, institution: v.institutionName, inmate: v.maskedInmate, relationship: t(`relationship.${v.relationship}`), service,
+    number: v.number,
+    institution: v.institutionName,
+    inmate: v.maskedInmate,
+    relationship: t(`relationship.${v.relationship}`),
+    service,
   });
 }
 
 /** Seed 003: "您於【便民服務入口網】申請服務項目目前狀態為待審核。" with the details. */
 export function applicationPendingMail(v: ApplicationMailView): MailToSend {
   const t = translator(v.locale);
-  const { text, html } = compose(v.locale, [t('mail.greetingPlain'), t('mail.application.pendingIntro'), applicationDetails(v), t('mail.signature')]);
-  return { to: v.to, applicantId: v.applicantId, institutionCode: v.institutionCode, subject: t('mail.application.pendingSubject'), text, html };
+  const { text, html } = compose(v.locale, [
+    t('mail.greetingPlain'),
+    t('mail.application.pendingIntro'),
+    applicationDetails(v),
+    t('mail.signature'),
+  ]);
+  return {
+    to: v.to,
+    applicantId: v.applicantId,
+    institutionCode: v.institutionCode,
+    subject: t('mail.application.pendingSubject'),
+    text,
+    html,
+  };
 }
 
 /** Seed 002: "…申請服務項目審核結果為審核通過。" (or 審核未通過, with the staff's reason as written). */
 export function applicationDecisionMail(v: ApplicationMailView): MailToSend {
   const t = translator(v.locale);
-  const paragraphs = [t('mail.greetingPlain'), t(v.status === 'rejected' ? 'mail.application.rejected' : 'mail.application.approved'), applicationDetails(v)];
+  const paragraphs = [
+    t('mail.greetingPlain'),
+    t(v.status === 'rejected' ? 'mail.application.rejected' : 'mail.application.approved'),
+    applicationDetails(v),
+  ];
   if (v.status === 'rejected') paragraphs.push(t('mail.application.reason', { reason: v.rejectionReason ?? '' }));
   paragraphs.push(t('mail.signature'));
   const { text, html } = compose(v.locale, paragraphs);
-  return { to: v.to, applicantId: v.applicantId, institutionCode: v.institutionCode, subject: t('mail.application.decisionSubject'), text, html };
+  return {
+    to: v.to,
+    applicantId: v.applicantId,
+    institutionCode: v.institutionCode,
+    subject: t('mail.application.decisionSubject'),
+    text,
+    html,
+  };
 }
 
 export type PostMailView = {
-  postId: number; applicantId: number; to: string; locale: Locale; institutionCode: string; institutionName: string;
-  maskedInmate: string; relationship: string; title: string; status: 'pending' | 'approved' | 'rejected'; rejectionReason: string | null;
+  postId: number;
+  applicantId: number;
+  to: string;
+  locale: Locale;
+  institutionCode: string;
+  institutionName: string;
+  maskedInmate: string;
+  relationship: string;
+  title: string;
+  status: 'pending' | 'approved' | 'rejected';
+  rejectionReason: string | null;
   /** set when this rejection suspended posting (the third) */
   suspendedUntil: Date | null;
 };
@@ -115,7 +178,12 @@ export function postDecisionMail(v: PostMailView): MailToSend {
   const paragraphs = [
     t('mail.greetingPlain'),
     t('mail.post.result', { status }),
-    t('mail.post.details', { institution: v.institutionName, inmate: v.maskedInmate, relationship: t(`relationship.${v.relationship}` as MessageKey), title: v.title }),
+    t('mail.post.details', {
+      institution: v.institutionName,
+      inmate: v.maskedInmate,
+      relationship: t(`relationship.${v.relationship}` as MessageKey),
+      title: v.title,
+    }),
   ];
   if (v.status === 'rejected') {
     paragraphs.push(t('mail.post.reason', { reason: v.rejectionReason ?? '' }));
@@ -123,28 +191,57 @@ export function postDecisionMail(v: PostMailView): MailToSend {
   }
   paragraphs.push(t('mail.signature'));
   const { text, html } = compose(v.locale, paragraphs);
-  return { to: v.to, applicantId: v.applicantId, institutionCode: v.institutionCode, subject: t('mail.post.subject'), text, html };
+  return {
+    to: v.to,
+    applicantId: v.applicantId,
+    institutionCode: v.institutionCode,
+    subject: t('mail.post.subject'),
+    text,
+    html,
+  };
 }
 
 export type BookingNoticeEvent = 'booked' | 'approved' | 'rejected' | 'cancelled';
 
 export type BookingMailView = {
-  to: string; applicantId: number; locale: Locale; institutionCode: string; institutionName: string; number: string;
-  kind: 'onsite' | 'remote' | 'mobile'; service: 'visit' | 'lawyer_visit'; date: string; startsAt: string; endsAt: string; lawyerArrival: boolean;
-  maskedInmate: string; maskedBooker: string; maskedCompanions: string[]; isBooker: boolean;
+  to: string;
+  applicantId: number;
+  locale: Locale;
+  institutionCode: string;
+  institutionName: string;
+  number: string;
+  kind: 'onsite' | 'remote' | 'mobile';
+  service: 'visit' | 'lawyer_visit';
+  date: string;
+  startsAt: string;
+  endsAt: string;
+  lawyerArrival: boolean;
+  maskedInmate: string;
+  maskedBooker: string;
+  maskedCompanions: string[];
+  isBooker: boolean;
   /** the staff's reason for a rejection or a cancellation by staff */
-  reason: string | null; cancelledByStaff: boolean;
+  reason: string | null;
+  cancelledByStaff: boolean;
 };
 
 /** Where the video link goes in a stored mail or SMS; the worker fills it in when sending. */
 export const VIDEO_PLACEHOLDER = '[[video]]';
 
 /** The visit's date and time as people read it: 2026/11/25（三）09:30–10:00, or a lawyer's arrival time. */
-export function visitWhen(v: { locale: Locale; date: string; startsAt: string; endsAt: string; lawyerArrival: boolean }): string {
+export function visitWhen(v: {
+  locale: Locale;
+  date: string;
+  startsAt: string;
+  endsAt: string;
+  lawyerArrival: boolean;
+}): string {
   const t = translator(v.locale);
   const weekday = t(`weekday.${new Date(`${v.date}T00:00:00Z`).getUTCDay() || 7}` as MessageKey);
   const date = t('booking.dateWithWeekday', { date: formatDate(v.date), weekday });
-  return v.lawyerArrival ? t('booking.whenArrival', { date, time: v.startsAt }) : t('booking.whenBatch', { date, start: v.startsAt, end: v.endsAt });
+  return v.lawyerArrival
+    ? t('booking.whenArrival', { date, time: v.startsAt })
+    : t('booking.whenBatch', { date, start: v.startsAt, end: v.endsAt });
 }
 
 /**
@@ -153,15 +250,33 @@ export function visitWhen(v: { locale: Locale; date: string; startsAt: string; e
  */
 export function bookingMail(v: BookingMailView, event: BookingNoticeEvent, withVideoLink: boolean): MailToSend {
   const t = translator(v.locale);
-  const intro = event === 'booked' ? (v.isBooker ? t('mail.booking.booked') : t('mail.booking.bookedCompanion', { booker: v.maskedBooker }))
-    : event === 'approved' ? t('mail.booking.approved')
-      : event === 'rejected' ? t('mail.booking.rejected')
-        : v.cancelledByStaff ? t('mail.booking.cancelledByStaff') : t('mail.booking.cancelled');
-  const paragraphs = [t('mail.greetingPlain'), intro, t('mail.booking.details', {
-    number: v.number, kind: t(`visitKind.${v.kind}`), when: visitWhen(v), institution: v.institutionName, inmate: v.maskedInmate,
-    booker: v.maskedBooker, others: v.maskedCompanions.length ? v.maskedCompanions.join(v.locale === 'en' ? ', ' : '、') : t('booking.none'),
-  })];
-  if (v.reason && (event === 'rejected' || event === 'cancelled')) paragraphs.push(t('mail.booking.reason', { reason: v.reason }));
+  const intro =
+    event === 'booked'
+      ? v.isBooker
+        ? t('mail.booking.booked')
+        : t('mail.booking.bookedCompanion', { booker: v.maskedBooker })
+      : event === 'approved'
+        ? t('mail.booking.approved')
+        : event === 'rejected'
+          ? t('mail.booking.rejected')
+          : v.cancelledByStaff
+            ? t('mail.booking.cancelledByStaff')
+            : t('mail.booking.cancelled');
+  const paragraphs = [
+    t('mail.greetingPlain'),
+    intro,
+    t('mail.booking.details', {
+      number: v.number,
+      kind: t(`visitKind.${v.kind}`),
+      when: visitWhen(v),
+      institution: v.institutionName,
+      inmate: v.maskedInmate,
+      booker: v.maskedBooker,
+      others: v.maskedCompanions.length ? v.maskedCompanions.join(v.locale === 'en' ? ', ' : '、') : t('booking.none'),
+    }),
+  ];
+  if (v.reason && (event === 'rejected' || event === 'cancelled'))
+    paragraphs.push(t('mail.booking.reason', { reason: v.reason }));
   if (event === 'approved') {
     if (withVideoLink) paragraphs.push(t('mail.booking.video'), VIDEO_PLACEHOLDER, t('mail.booking.videoNote'));
     else paragraphs.push(t(v.service === 'lawyer_visit' ? 'mail.booking.lawyerNote' : 'mail.booking.onsiteNote'));
@@ -169,7 +284,14 @@ export function bookingMail(v: BookingMailView, event: BookingNoticeEvent, withV
   if (event === 'booked') paragraphs.push(t('mail.booking.bookedNext'));
   paragraphs.push(t('mail.signature'));
   const { text, html } = compose(v.locale, paragraphs);
-  return { to: v.to, applicantId: v.applicantId, institutionCode: v.institutionCode, subject: t(`mail.booking.subject.${event}`), text, html };
+  return {
+    to: v.to,
+    applicantId: v.applicantId,
+    institutionCode: v.institutionCode,
+    subject: t(`mail.booking.subject.${event}`),
+    text,
+    html,
+  };
 }
 
 /**
@@ -179,20 +301,37 @@ export function bookingMail(v: BookingMailView, event: BookingNoticeEvent, withV
 export function bookingApprovedSms(v: BookingMailView, withVideoLink: boolean): { subject: string; text: string } {
   const t = translator(v.locale);
   const what = { kind: t(`visitKind.${v.kind}`), when: visitWhen(v), number: v.number };
-  if (withVideoLink) return { subject: t('sms.booking.subject'), text: t('sms.booking.video', { ...what, link: VIDEO_PLACEHOLDER }) };
-  return { subject: t('sms.booking.subjectApproved'), text: t(v.service === 'lawyer_visit' ? 'sms.booking.lawyer' : 'sms.booking.onsite', what) };
+  if (withVideoLink)
+    return { subject: t('sms.booking.subject'), text: t('sms.booking.video', { ...what, link: VIDEO_PLACEHOLDER }) };
+  return {
+    subject: t('sms.booking.subjectApproved'),
+    text: t(v.service === 'lawyer_visit' ? 'sms.booking.lawyer' : 'sms.booking.onsite', what),
+  };
 }
 
 /** The booker learns that another visitor withdrew from the booking. */
 export function companionLeftMail(v: BookingMailView, leaving: string): MailToSend {
   const t = translator(v.locale);
   const { text, html } = compose(v.locale, [
-    t('mail.greetingPlain'), t('mail.booking.companionLeft', { name: leaving }),
+    t('mail.greetingPlain'),
+    t('mail.booking.companionLeft', { name: leaving }),
     t('mail.booking.details', {
-      number: v.number, kind: t(`visitKind.${v.kind}`), when: visitWhen(v), institution: v.institutionName, inmate: v.maskedInmate,
-      booker: v.maskedBooker, others: v.maskedCompanions.length ? v.maskedCompanions.join(v.locale === 'en' ? ', ' : '、') : t('booking.none'),
+      number: v.number,
+      kind: t(`visitKind.${v.kind}`),
+      when: visitWhen(v),
+      institution: v.institutionName,
+      inmate: v.maskedInmate,
+      booker: v.maskedBooker,
+      others: v.maskedCompanions.length ? v.maskedCompanions.join(v.locale === 'en' ? ', ' : '、') : t('booking.none'),
     }),
     t('mail.signature'),
   ]);
-  return { to: v.to, applicantId: v.applicantId, institutionCode: v.institutionCode, subject: t('mail.booking.subject.companionLeft'), text, html };
+  return {
+    to: v.to,
+    applicantId: v.applicantId,
+    institutionCode: v.institutionCode,
+    subject: t('mail.booking.subject.companionLeft'),
+    text,
+    html,
+  };
 }

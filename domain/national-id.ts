@@ -8,8 +8,32 @@ export type IdentityKind = 'national_id' | 'resident_new' | 'resident_old';
 
 // The area letter's two-digit code (I, O, W, X, Y, Z are out of alphabetical order).
 const LETTER_CODE: Record<string, number> = {
-  A: 10, B: 11, C: 12, D: 13, E: 14, F: 15, G: 16, H: 17, I: 34, J: 18, K: 19, L: 20, M: 21,
-  N: 22, O: 35, P: 23, Q: 24, R: 25, S: 26, T: 27, U: 28, V: 29, W: 32, X: 30, Y: 31, Z: 33,
+  A: 10,
+  B: 11,
+  C: 12,
+  D: 13,
+  E: 14,
+  F: 15,
+  G: 16,
+  H: 17,
+  I: 34,
+  J: 18,
+  K: 19,
+  L: 20,
+  M: 21,
+  N: 22,
+  O: 35,
+  P: 23,
+  Q: 24,
+  R: 25,
+  S: 26,
+  T: 27,
+  U: 28,
+  V: 29,
+  W: 32,
+  X: 30,
+  Y: 31,
+  Z: 33,
 };
 
 /** Upper-cases and strips spaces so "a 123456789" and "A123456789" are the same number. */
@@ -42,9 +66,4 @@ export function identityKind(raw: string): IdentityKind | null {
     return 'resident_old';
   }
   return null;
-}
-
-/** Masks all but the last 4 characters, for rosters and logs shown to staff. */
-export function maskIdentityNumber(id: string): string {
-  return id.length <= 4 ? id : '*'.repeat(id.length - 4) + id.slice(-4);
 }

@@ -1,23 +1,6 @@
-import { conditions, pageOf, type Db } from './infra/db.ts';
+import { conditions, pageOf, type Db } from './platform/db.ts';
 
-/**
- * The outbox and notification log. A notification is written in the same transaction as the action
- * that causes it, together with a delivery job; the worker sends it later, with retries, so an SMTP
- * outage delays mail but loses none.
- *
- * One-time links never reach this table: bodies hold a placeholder such as [[link]] and the real
- * value travels only in the job payload, which the worker deletes once the mail is delivered.
- */
-export type MailToSend = {
-  to: string;
-  subject: string;
-  text: string;
-  html: string;
-  applicantId?: number | null;
-  institutionCode?: string | null;
-  /** placeholder → secret value, filled in only at delivery time */
-  secrets?: Record<string, string>;
-};
+/** The notification log: each mail's and SMS's delivery state, the staff's log of them, the dev mailbox. */
 
 export type NotificationRow = {
   id: number;
@@ -35,49 +18,6 @@ export type NotificationRow = {
   sent_at: Date | null;
 };
 
-export const DELIVER_TASK = 'deliver_notification';
-export const MAX_DELIVERY_ATTEMPTS = 12;
-
-export async function enqueueMail(db: Db, mail: MailToSend): Promise<number> {
-  const { rows } = await db.query<{ id: number }>(
-    `INSERT INTO notification (channel, institution_code, applicant_id, recipient, subject, body_text, body_html)
-     VALUES ('email', $1, $2, $3, $4, $5, $6) RETURNING id`,
-    [mail.institutionCode ?? null, mail.applicantId ?? null, mail.to, mail.subject, mail.text, mail.html],
-  );
-  const id = rows[0]!.id;
-  await db.query(
-    `SELECT graphile_worker.add_job($1, json_build_object('id', $2::bigint, 'secrets', $3::json), max_attempts => $4)`,
-    [DELIVER_TASK, id, JSON.stringify(mail.secrets ?? {}), MAX_DELIVERY_ATTEMPTS],
-  );
-  return id;
-}
-
-export type SmsToSend = {
-  to: string;
-  /** what the notification log shows as its subject */
-  subject: string;
-  text: string;
-  applicantId?: number | null;
-  institutionCode?: string | null;
-  /** placeholder → secret value (such as a video link), filled in only at delivery time */
-  secrets?: Record<string, string>;
-};
-
-/** An SMS into the same outbox as mail: logged now, delivered by the worker, retried when it fails. */
-export async function enqueueSms(db: Db, sms: SmsToSend): Promise<number> {
-  const { rows } = await db.query<{ id: number }>(
-    `INSERT INTO notification (channel, institution_code, applicant_id, recipient, subject, body_text)
-     VALUES ('sms', $1, $2, $3, $4, $5) RETURNING id`,
-    [sms.institutionCode ?? null, sms.applicantId ?? null, sms.to, sms.subject, sms.text],
-  );
-  const id = rows[0]!.id;
-  await db.query(
-    `SELECT graphile_worker.add_job($1, json_build_object('id', $2::bigint, 'secrets', $3::json), max_attempts => $4)`,
-    [DELIVER_TASK, id, JSON.stringify(sms.secrets ?? {}), MAX_DELIVERY_ATTEMPTS],
-  );
-  return id;
-}
-
 /** No SMS gateway is configured: the message stays in the log as recorded, not sent. */
 export async function markRecorded(db: Db, id: number, now: Date): Promise<void> {
   await db.query(`UPDATE notification SET status = 'recorded', sent_at = $2 WHERE id = $1`, [id, now]);
@@ -89,7 +29,10 @@ export async function getNotification(db: Db, id: number): Promise<NotificationR
 }
 
 export async function markSent(db: Db, id: number, now: Date): Promise<void> {
-  await db.query(`UPDATE notification SET status = 'sent', sent_at = $2, attempts = attempts + 1, last_error = NULL WHERE id = $1`, [id, now]);
+  await db.query(
+    `UPDATE notification SET status = 'sent', sent_at = $2, attempts = attempts + 1, last_error = NULL WHERE id = $1`,
+    [id, now],
+  );
 }
 
 export async function markAttemptFailed(db: Db, id: number, error: string, final: boolean): Promise<void> {
@@ -99,24 +42,35 @@ export async function markAttemptFailed(db: Db, id: number, error: string, final
   );
 }
 
-export function fillSecrets(body: string, secrets: Record<string, string>): string {
-  let out = body;
-  for (const [placeholder, value] of Object.entries(secrets)) out = out.split(placeholder).join(value);
-  return out;
-}
-
 export type DevMail = { id: number; recipient: string; subject: string; bodyText: string; receivedAt: Date };
 
-export async function storeDevMail(db: Db, m: { to: string; subject: string; text: string; html: string }): Promise<void> {
-  await db.query('INSERT INTO dev_mailbox (recipient, subject, body_text, body_html) VALUES ($1, $2, $3, $4)', [m.to, m.subject, m.text, m.html]);
+export async function storeDevMail(
+  db: Db,
+  m: { to: string; subject: string; text: string; html: string },
+): Promise<void> {
+  await db.query('INSERT INTO dev_mailbox (recipient, subject, body_text, body_html) VALUES ($1, $2, $3, $4)', [
+    m.to,
+    m.subject,
+    m.text,
+    m.html,
+  ]);
 }
 
 export async function listDevMail(db: Db, limit = 50): Promise<DevMail[]> {
-  const { rows } = await db.query<{ id: number; recipient: string; subject: string; body_text: string; received_at: Date }>(
-    'SELECT id, recipient, subject, body_text, received_at FROM dev_mailbox ORDER BY id DESC LIMIT $1',
-    [limit],
-  );
-  return rows.map((r) => ({ id: r.id, recipient: r.recipient, subject: r.subject, bodyText: r.body_text, receivedAt: r.received_at }));
+  const { rows } = await db.query<{
+    id: number;
+    recipient: string;
+    subject: string;
+    body_text: string;
+    received_at: Date;
+  }>('SELECT id, recipient, subject, body_text, received_at FROM dev_mailbox ORDER BY id DESC LIMIT $1', [limit]);
+  return rows.map((r) => ({
+    id: r.id,
+    recipient: r.recipient,
+    subject: r.subject,
+    bodyText: r.body_text,
+    receivedAt: r.received_at,
+  }));
 }
 
 export const LOG_PAGE_SIZE = 20;
@@ -140,13 +94,22 @@ export type NotificationLogEntry = NotificationRow & { institution_name: string 
  * delivery status. Staff see only their institution's; an agency administrator (scope null) sees all,
  * including account mails that belong to no institution.
  */
-export async function searchNotifications(db: Db, scope: string | null, f: NotificationFilter, locale: 'zh-TW' | 'en'): Promise<{ rows: NotificationLogEntry[]; total: number; page: number; pages: number }> {
+export async function searchNotifications(
+  db: Db,
+  scope: string | null,
+  f: NotificationFilter,
+  locale: 'zh-TW' | 'en',
+): Promise<{ rows: NotificationLogEntry[]; total: number; page: number; pages: number }> {
   const c = conditions();
   if (scope) c.add('n.institution_code = ?', scope);
   if (f.institutionCode) c.add('n.institution_code = ?', f.institutionCode);
   if (f.status) c.add('n.status = ?', f.status);
   if (f.channel) c.add('n.channel = ?', f.channel);
-  if (f.text) c.add(`(n.recipient ILIKE ? OR n.subject ILIKE ? OR n.body_text ILIKE ?)`, `%${f.text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
+  if (f.text)
+    c.add(
+      `(n.recipient ILIKE ? OR n.subject ILIKE ? OR n.body_text ILIKE ?)`,
+      `%${f.text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`,
+    );
   if (f.from) c.add(`n.created_at >= (?::date)::timestamp AT TIME ZONE 'Asia/Taipei'`, f.from);
   if (f.to) c.add(`n.created_at < ((?::date) + 1)::timestamp AT TIME ZONE 'Asia/Taipei'`, f.to);
   const count = await db.query<{ n: string }>(`SELECT count(*) AS n FROM notification n ${c.sql()}`, c.params);
@@ -158,7 +121,13 @@ export async function searchNotifications(db: Db, scope: string | null, f: Notif
     c.params,
   );
   return {
-    total, page, pages,
-    rows: rows.map(({ name_zh, name_en, ...n }) => ({ ...n, id: Number(n.id), institution_name: locale === 'en' ? name_en : name_zh })),
+    total,
+    page,
+    pages,
+    rows: rows.map(({ name_zh, name_en, ...n }) => ({
+      ...n,
+      id: Number(n.id),
+      institution_name: locale === 'en' ? name_en : name_zh,
+    })),
   };
 }

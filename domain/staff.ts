@@ -1,7 +1,7 @@
-import type { Db } from './infra/db.ts';
-import { burnPasswordCheck, verifyPassword } from './infra/passwords.ts';
+import type { Db } from './platform/db.ts';
+import { burnPasswordCheck, verifyPassword } from './platform/passwords.ts';
 
-export type StaffRole = 'reviewer' | 'institution_admin' | 'agency_admin';
+import type { StaffRole } from './shared/staff-actor.ts';
 
 /** 承辦人員: a back-office user, bound to one institution unless an agency administrator. */
 export type StaffMember = {
@@ -13,15 +13,31 @@ export type StaffMember = {
   institutionCode: string | null;
 };
 
-type StaffRow = { id: number; account: string; name: string; role: StaffRole; institution_code: string | null; password_hash: string; active: boolean };
+type StaffRow = {
+  id: number;
+  account: string;
+  name: string;
+  role: StaffRole;
+  institution_code: string | null;
+  password_hash: string;
+  active: boolean;
+};
 
-const toStaffMember = (r: StaffRow): StaffMember => ({ id: Number(r.id), account: r.account, name: r.name, role: r.role, institutionCode: r.institution_code });
+const toStaffMember = (r: StaffRow): StaffMember => ({
+  id: Number(r.id),
+  account: r.account,
+  name: r.name,
+  role: r.role,
+  institutionCode: r.institution_code,
+});
 
 const COLUMNS = 'id, account, name, role, institution_code, password_hash, active';
 
 /** An unknown account, a wrong password and a deactivated account look the same, and take as long. */
 export async function authenticateStaff(db: Db, account: string, password: string): Promise<StaffMember | null> {
-  const { rows } = await db.query<StaffRow>(`SELECT ${COLUMNS} FROM staff WHERE lower(account) = lower($1)`, [account.trim()]);
+  const { rows } = await db.query<StaffRow>(`SELECT ${COLUMNS} FROM staff WHERE lower(account) = lower($1)`, [
+    account.trim(),
+  ]);
   const row = rows[0];
   if (!row) {
     await burnPasswordCheck(password);
@@ -44,10 +60,28 @@ export function scopeOf(staff: StaffMember): string | null {
 
 export async function recordStaffAction(
   db: Db,
-  a: { staffId: number; action: string; objectType: string; objectId?: number | null; institutionCode?: string | null; ip: string | null; details?: object; at: Date },
+  a: {
+    staffId: number;
+    action: string;
+    objectType: string;
+    objectId?: number | null;
+    institutionCode?: string | null;
+    ip: string | null;
+    details?: object;
+    at: Date;
+  },
 ): Promise<void> {
   await db.query(
     `INSERT INTO audit_log (staff_id, action, object_type, object_id, institution_code, ip, details, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [a.staffId, a.action, a.objectType, a.objectId ?? null, a.institutionCode ?? null, a.ip, JSON.stringify(a.details ?? {}), a.at],
+    [
+      a.staffId,
+      a.action,
+      a.objectType,
+      a.objectId ?? null,
+      a.institutionCode ?? null,
+      a.ip,
+      JSON.stringify(a.details ?? {}),
+      a.at,
+    ],
   );
 }

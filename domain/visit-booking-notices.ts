@@ -1,7 +1,13 @@
-import type { Db } from './infra/db.ts';
-import { maskName } from './inmates.ts';
-import { enqueueMail, enqueueSms } from './notifications.ts';
-import { bookingApprovedSms, bookingMail, companionLeftMail, VIDEO_PLACEHOLDER, type BookingNoticeEvent } from './mails.ts';
+import type { Db } from './platform/db.ts';
+import { maskName } from './shared/masking.ts';
+import { enqueueMail, enqueueSms } from './shared/outbox.ts';
+import {
+  bookingApprovedSms,
+  bookingMail,
+  companionLeftMail,
+  VIDEO_PLACEHOLDER,
+  type BookingNoticeEvent,
+} from './mails.ts';
 import type { BookingDetail } from './visit-bookings.ts';
 
 /**
@@ -10,16 +16,33 @@ import type { BookingDetail } from './visit-bookings.ts';
  * with the video link). The link (the booking's unguessable token on the video service) travels only in
  * the delivery jobs, never in the notification log.
  */
-export async function notifyVisitors(tx: Db, b: BookingDetail, event: BookingNoticeEvent, videoServiceUrl: string): Promise<void> {
+export async function notifyVisitors(
+  tx: Db,
+  b: BookingDetail,
+  event: BookingNoticeEvent,
+  videoServiceUrl: string,
+): Promise<void> {
   const booker = b.visitors.find((v) => v.position === 1);
-  const video = event === 'approved' && b.kind !== 'onsite' && b.videoToken ? `${videoServiceUrl}/${b.videoToken}` : null;
+  const video =
+    event === 'approved' && b.kind !== 'onsite' && b.videoToken ? `${videoServiceUrl}/${b.videoToken}` : null;
   const secrets = video ? { [VIDEO_PLACEHOLDER]: video } : undefined;
   for (const visitor of b.visitors) {
     const view = {
-      to: visitor.email, applicantId: visitor.applicantId, locale: visitor.locale, institutionCode: b.institutionCode,
-      institutionName: visitor.locale === 'en' ? b.institutionNameEn : b.institutionNameZh, number: b.number, kind: b.kind, service: b.service,
-      date: b.date, startsAt: b.startsAt, endsAt: b.endsAt, lawyerArrival: b.lawyerArrival, maskedInmate: maskName(b.inmateName),
-      maskedBooker: maskName(booker?.name ?? ''), maskedCompanions: b.visitors.filter((v) => v.position > 1).map((v) => maskName(v.name)),
+      to: visitor.email,
+      applicantId: visitor.applicantId,
+      locale: visitor.locale,
+      institutionCode: b.institutionCode,
+      institutionName: visitor.locale === 'en' ? b.institutionNameEn : b.institutionNameZh,
+      number: b.number,
+      kind: b.kind,
+      service: b.service,
+      date: b.date,
+      startsAt: b.startsAt,
+      endsAt: b.endsAt,
+      lawyerArrival: b.lawyerArrival,
+      maskedInmate: maskName(b.inmateName),
+      maskedBooker: maskName(booker?.name ?? ''),
+      maskedCompanions: b.visitors.filter((v) => v.position > 1).map((v) => maskName(v.name)),
       isBooker: visitor.position === 1,
       reason: event === 'rejected' ? b.rejectionReason : event === 'cancelled' ? b.cancelReason : null,
       cancelledByStaff: event === 'cancelled' && b.cancelReason !== null,
@@ -28,7 +51,14 @@ export async function notifyVisitors(tx: Db, b: BookingDetail, event: BookingNot
     // Approval also goes by text message (seed 002: 以簡訊及電子郵件通知), with the video link for video visits.
     if (event === 'approved' && visitor.mobile) {
       const sms = bookingApprovedSms(view, video !== null);
-      await enqueueSms(tx, { to: visitor.mobile, subject: sms.subject, text: sms.text, applicantId: visitor.applicantId, institutionCode: b.institutionCode, secrets });
+      await enqueueSms(tx, {
+        to: visitor.mobile,
+        subject: sms.subject,
+        text: sms.text,
+        applicantId: visitor.applicantId,
+        institutionCode: b.institutionCode,
+        secrets,
+      });
     }
   }
 }
@@ -37,11 +67,30 @@ export async function notifyVisitors(tx: Db, b: BookingDetail, event: BookingNot
 export async function notifyCompanionLeft(tx: Db, b: BookingDetail, leavingName: string): Promise<void> {
   const booker = b.visitors.find((v) => v.position === 1);
   if (!booker) return;
-  await enqueueMail(tx, companionLeftMail({
-    to: booker.email, applicantId: booker.applicantId, locale: booker.locale, institutionCode: b.institutionCode,
-    institutionName: booker.locale === 'en' ? b.institutionNameEn : b.institutionNameZh, number: b.number, kind: b.kind, service: b.service,
-    date: b.date, startsAt: b.startsAt, endsAt: b.endsAt, lawyerArrival: b.lawyerArrival, maskedInmate: maskName(b.inmateName),
-    maskedBooker: maskName(booker.name), maskedCompanions: b.visitors.filter((v) => v.position > 1).map((v) => maskName(v.name)),
-    isBooker: true, reason: null, cancelledByStaff: false,
-  }, maskName(leavingName)));
+  await enqueueMail(
+    tx,
+    companionLeftMail(
+      {
+        to: booker.email,
+        applicantId: booker.applicantId,
+        locale: booker.locale,
+        institutionCode: b.institutionCode,
+        institutionName: booker.locale === 'en' ? b.institutionNameEn : b.institutionNameZh,
+        number: b.number,
+        kind: b.kind,
+        service: b.service,
+        date: b.date,
+        startsAt: b.startsAt,
+        endsAt: b.endsAt,
+        lawyerArrival: b.lawyerArrival,
+        maskedInmate: maskName(b.inmateName),
+        maskedBooker: maskName(booker.name),
+        maskedCompanions: b.visitors.filter((v) => v.position > 1).map((v) => maskName(v.name)),
+        isBooker: true,
+        reason: null,
+        cancelledByStaff: false,
+      },
+      maskName(leavingName),
+    ),
+  );
 }

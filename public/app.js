@@ -48,9 +48,13 @@ document.addEventListener('submit', function (event) {
   var bar = status.querySelector('progress');
   var text = status.querySelector('.upload-status__text');
   var buttons = form.querySelectorAll('button[type="submit"]');
-  var say = function (template, percent) { text.textContent = template.replace('{percent}', String(percent)); };
+  var say = function (template, percent) {
+    text.textContent = template.replace('{percent}', String(percent));
+  };
   var lastSaid = -1;
-  Array.prototype.forEach.call(buttons, function (b) { b.disabled = true; });
+  Array.prototype.forEach.call(buttons, function (b) {
+    b.disabled = true;
+  });
   status.hidden = false;
   bar.value = 0;
   say(status.getAttribute('data-uploading'), 0);
@@ -70,7 +74,9 @@ document.addEventListener('submit', function (event) {
     }
   });
   var fail = function () {
-    Array.prototype.forEach.call(buttons, function (b) { b.disabled = false; });
+    Array.prototype.forEach.call(buttons, function (b) {
+      b.disabled = false;
+    });
     say(status.getAttribute('data-failed'), 0);
   };
   xhr.addEventListener('error', fail);
@@ -116,7 +122,10 @@ document.addEventListener('submit', function (event) {
     var max = Number(area.getAttribute('data-max-characters'));
     var n = count(area.value);
     var over = n > max;
-    var text = (over ? out.getAttribute('data-over') : out.getAttribute('data-left')).replace('{n}', String(Math.abs(max - n)));
+    var text = (over ? out.getAttribute('data-over') : out.getAttribute('data-left')).replace(
+      '{n}',
+      String(Math.abs(max - n)),
+    );
     if (out.textContent !== text) out.textContent = text;
     out.classList.toggle('field__count--over', over);
     var near = max - n <= 10;

@@ -1,14 +1,24 @@
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import type { Passport } from 'passport';
-import type { RouteDeps } from './app.ts';
+import type { RouteDeps } from './deps.ts';
 import { errorView, formFields, safeReturn } from './forms.ts';
 import { limiters } from './middleware/rate-limits.ts';
 import { APPLICANT_STRATEGY, requireApplicant } from './middleware/authentication.ts';
 import {
-  changePassword, checkResetToken, normalizeEmail, requestPasswordReset, resendVerification, resetPassword, setLocale,
-  updateContact, verifyEmail, type ContactField, type FieldErrors, type PasswordField,
+  changePassword,
+  checkResetToken,
+  normalizeEmail,
+  requestPasswordReset,
+  resendVerification,
+  resetPassword,
+  setLocale,
+  updateContact,
+  verifyEmail,
+  type ContactField,
+  type FieldErrors,
+  type PasswordField,
 } from '../domain/applicants.ts';
-import type { MessageKey } from '../domain/infra/i18n.ts';
+import type { MessageKey } from '../domain/i18n/i18n.ts';
 
 declare module 'express-session' {
   interface SessionData {
@@ -34,7 +44,11 @@ export function accountRoutes(d: RouteDeps, passport: InstanceType<typeof Passpo
   const limit = limiters(d.limits);
 
   // ---- sign in / out ----
-  const renderSignIn = (req: Request, res: Response, opts: { email?: string; error?: MessageKey; emailError?: MessageKey; status?: number } = {}) => {
+  const renderSignIn = (
+    req: Request,
+    res: Response,
+    opts: { email?: string; error?: MessageKey; emailError?: MessageKey; status?: number } = {},
+  ) => {
     const errorList = [];
     if (opts.emailError) errorList.push({ field: 'email', href: '#email', text: res.locals.t(opts.emailError) });
     if (opts.error) errorList.push({ field: 'email', href: '#email', text: res.locals.t(opts.error) });
@@ -53,23 +67,31 @@ export function accountRoutes(d: RouteDeps, passport: InstanceType<typeof Passpo
     const email = normalizeEmail(String(req.body?.email ?? ''));
     const password = String(req.body?.password ?? '');
     if (email === '' || password === '') {
-      return renderSignIn(req, res, { email, emailError: email === '' ? 'error.signin.emailRequired' : undefined, error: password === '' ? 'error.signin.passwordRequired' : undefined, status: 422 });
-    }
-    passport.authenticate(APPLICANT_STRATEGY, (err: unknown, user: Express.User | false, info?: { message?: string }) => {
-      if (err) return next(err);
-      if (!user) {
-        if (info?.message === 'unverified') {
-          return res.status(403).render('account/unverified', { email });
-        }
-        return renderSignIn(req, res, { email, error: 'error.signin.invalid', status: 401 });
-      }
-      const returnTo = safeReturn(req.body?.return);
-      // passport 0.7 regenerates the session here, so a session id fixed before sign-in is worthless.
-      req.login(user, (loginErr) => {
-        if (loginErr) return next(loginErr);
-        setLocale(d.pool, user.applicant.id, req.locale).then(() => res.redirect(303, returnTo), next);
+      return renderSignIn(req, res, {
+        email,
+        emailError: email === '' ? 'error.signin.emailRequired' : undefined,
+        error: password === '' ? 'error.signin.passwordRequired' : undefined,
+        status: 422,
       });
-    })(req, res, next);
+    }
+    passport.authenticate(
+      APPLICANT_STRATEGY,
+      (err: unknown, user: Express.User | false, info?: { message?: string }) => {
+        if (err) return next(err);
+        if (!user) {
+          if (info?.message === 'unverified') {
+            return res.status(403).render('account/unverified', { email });
+          }
+          return renderSignIn(req, res, { email, error: 'error.signin.invalid', status: 401 });
+        }
+        const returnTo = safeReturn(req.body?.return);
+        // passport 0.7 regenerates the session here, so a session id fixed before sign-in is worthless.
+        req.login(user, (loginErr) => {
+          if (loginErr) return next(loginErr);
+          setLocale(d.pool, user.applicant.id, req.locale).then(() => res.redirect(303, returnTo), next);
+        });
+      },
+    )(req, res, next);
   });
 
   r.post('/signout', (req, res, next) => {
@@ -96,7 +118,9 @@ export function accountRoutes(d: RouteDeps, passport: InstanceType<typeof Passpo
   const emailError = (email: string): MessageKey | undefined =>
     email === '' ? 'error.email.required' : EMAIL_RE.test(email) ? undefined : 'error.email.format';
 
-  r.get('/account/verify/resend', (req, res) => renderEmailForm(res, 'account/resend', typeof req.query.email === 'string' ? req.query.email : ''));
+  r.get('/account/verify/resend', (req, res) =>
+    renderEmailForm(res, 'account/resend', typeof req.query.email === 'string' ? req.query.email : ''),
+  );
   r.post('/account/verify/resend', ...limit.mail, async (req, res) => {
     const email = emailFrom(req);
     const error = emailError(email);
@@ -141,7 +165,13 @@ export function accountRoutes(d: RouteDeps, passport: InstanceType<typeof Passpo
   // ---- the signed-in applicant ----
   r.get('/account', requireApplicant, (req, res) => res.render('account/home', { notice: takeNotice(req) }));
 
-  const renderProfile = (req: Request, res: Response, values?: { mobile: string; phone: string }, errors: FieldErrors<ContactField> = {}, status = 200) => {
+  const renderProfile = (
+    req: Request,
+    res: Response,
+    values?: { mobile: string; phone: string },
+    errors: FieldErrors<ContactField> = {},
+    status = 200,
+  ) => {
     const a = req.user!.applicant;
     res.status(status).render('account/profile', {
       values: values ?? { mobile: a.mobile ?? '', phone: a.phone ?? '' },

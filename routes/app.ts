@@ -6,17 +6,16 @@ import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
-import type pg from 'pg';
-import type { Config } from '../domain/infra/config.ts';
-import type { Logger } from '../domain/infra/logger.ts';
-import { redactUrl } from '../domain/infra/logger.ts';
-import { type Clock, systemClock } from '../domain/infra/clock.ts';
+import { redactUrl } from '../domain/platform/logger.ts';
+import { systemClock } from '../domain/platform/clock.ts';
+import type { AppDeps, RouteDeps } from './deps.ts';
+
 import { setUpViews } from './middleware/views.ts';
 import { setUpStaticAssets } from './middleware/assets.ts';
 import { setUpLocale } from './middleware/locale.ts';
 import { setUpCsrf } from './middleware/csrf.ts';
 import { setUpAuthentication } from './middleware/authentication.ts';
-import { defaultLimits, type RateLimits } from './middleware/rate-limits.ts';
+import { defaultLimits } from './middleware/rate-limits.ts';
 import { BACKOFFICE, byArea, inBackoffice } from './middleware/area.ts';
 import { usableServicesOf } from '../domain/applications.ts';
 import { healthRoutes } from './health.ts';
@@ -32,16 +31,6 @@ import { backofficeRoutes } from './backoffice.ts';
 
 /** A staff session ends after this long without a request. */
 export const STAFF_IDLE_MINUTES = 30;
-
-export type AppDeps = {
-  config: Config;
-  pool: pg.Pool;
-  logger: Logger;
-  clock?: Clock;
-  limits?: Partial<RateLimits>;
-};
-
-export type RouteDeps = Required<Omit<AppDeps, 'limits'>> & { limits: RateLimits };
 
 /** Builds the portal without listening, so tests can run it on an ephemeral port. */
 export function createApp(deps: AppDeps): Express {
@@ -64,10 +53,10 @@ export function createApp(deps: AppDeps): Express {
   setUpSessions(app, d);
   setUpLocale(app, d);
   const csrfCheck = setUpCsrf(app, d);
-  const { passport, staffPassport } = setUpAuthentication(app, d);
+  const { passport } = setUpAuthentication(app, d);
   setUpApplicantMenu(app, d);
 
-  app.use(BACKOFFICE, backofficeRoutes(d, staffPassport));
+  app.use(BACKOFFICE, backofficeRoutes(d));
   app.use(publicRoutes(d));
   app.use(registrationRoutes(d));
   app.use(accountRoutes(d, passport));
@@ -121,10 +110,15 @@ function setUpRequestLogging(app: Express, d: RouteDeps): void {
       },
       // Method, path and status only: no bodies (passwords, ID numbers) and no query values (tokens).
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: redactUrl(req.url),
+        }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
     }),
   );
 }
@@ -156,7 +150,13 @@ function setUpSessions(app: Express, d: RouteDeps): void {
   const PgStore = connectPgSimple(session);
   // One store per middleware: express-session writes its cookie settings onto the store it is given
   // (store.generate), so a shared store would give regenerated applicant sessions the staff cookie.
-  const store = (prune: boolean) => new PgStore({ pool: d.pool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: prune && d.config.env !== 'test' ? 15 * 60 : false });
+  const store = (prune: boolean) =>
+    new PgStore({
+      pool: d.pool,
+      tableName: 'session',
+      createTableIfMissing: false,
+      pruneSessionInterval: prune && d.config.env !== 'test' ? 15 * 60 : false,
+    });
   const portal = session({
     name: 'portal.sid',
     store: store(true),
@@ -174,7 +174,13 @@ function setUpSessions(app: Express, d: RouteDeps): void {
     resave: false,
     saveUninitialized: false,
     rolling: true,
-    cookie: { httpOnly: true, sameSite: 'strict', secure: d.config.secureCookies, path: BACKOFFICE, maxAge: STAFF_IDLE_MINUTES * 60 * 1000 },
+    cookie: {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: d.config.secureCookies,
+      path: BACKOFFICE,
+      maxAge: STAFF_IDLE_MINUTES * 60 * 1000,
+    },
   });
   app.use(byArea(portal, backoffice));
   // express-session saves after the headers are sent, so a browser following a 303 at once could read
@@ -196,5 +202,13 @@ function setUpSessions(app: Express, d: RouteDeps): void {
 export function loggable(err: unknown): unknown {
   if (!(err instanceof Error)) return err;
   const e = err as Error & { code?: string; constraint?: string; table?: string; routine?: string };
-  return { errorName: e.name, message: e.message, code: e.code, constraint: e.constraint, table: e.table, routine: e.routine, stack: e.stack };
+  return {
+    errorName: e.name,
+    message: e.message,
+    code: e.code,
+    constraint: e.constraint,
+    table: e.table,
+    routine: e.routine,
+    stack: e.stack,
+  };
 }

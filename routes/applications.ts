@@ -1,14 +1,30 @@
 import { Router, type Request, type Response, type NextFunction, type RequestHandler } from 'express';
 import multer from 'multer';
 import { randomUUID } from 'node:crypto';
-import type { RouteDeps } from './app.ts';
+import type { RouteDeps } from './deps.ts';
 import { requireApplicant } from './middleware/authentication.ts';
 import { errorView } from './forms.ts';
 import { limiter } from './middleware/rate-limits.ts';
 import {
-  addUpload, documentKindsFor, getCorrectionStart, getOwnApplication, listApplicationsOf, listOwnDocuments, listUploads, relationshipsFor,
-  removeUpload, resubmitApplication, SERVICES, submitApplication, UPLOAD_LIMIT_MB, VISIT_KINDS, type CorrectionStart,
-  type ApplicationField, type DocumentKind, type FieldProblem, type Service, type VisitKind,
+  addUpload,
+  documentKindsFor,
+  getCorrectionStart,
+  getOwnApplication,
+  listApplicationsOf,
+  listOwnDocuments,
+  listUploads,
+  relationshipsFor,
+  removeUpload,
+  resubmitApplication,
+  SERVICES,
+  submitApplication,
+  UPLOAD_LIMIT_MB,
+  VISIT_KINDS,
+  type CorrectionStart,
+  type ApplicationField,
+  type FieldProblem,
+  type Service,
+  type VisitKind,
 } from '../domain/applications.ts';
 import { isUploadProblem, MB, prepareDocument } from '../domain/documents.ts';
 import { lookUpInmate, type InmateLookup } from '../domain/inmates.ts';
@@ -25,20 +41,44 @@ import { sendDocument } from './documents.ts';
 // GET  /applications/:number/documents/:docId   one of the applicant's own documents
 // GET  /applications/:number/resubmit     修改並重新送出: correct a rejected application
 // POST /applications/:number/resubmit     multipart: add or remove files, or resend
-const SLUGS: Record<string, Service> = { 'contact-book': 'contact_book', visit: 'visit', 'lawyer-visit': 'lawyer_visit' };
+const SLUGS: Record<string, Service> = {
+  'contact-book': 'contact_book',
+  visit: 'visit',
+  'lawyer-visit': 'lawyer_visit',
+};
 const FIELD_ORDER: readonly ApplicationField[] = [
-  'form', 'institution', 'callNumber', 'relationship', 'visitKinds', 'identityFiles', 'relationshipFiles', 'mandateFiles', 'photoFiles', 'files',
+  'form',
+  'institution',
+  'callNumber',
+  'relationship',
+  'visitKinds',
+  'identityFiles',
+  'relationshipFiles',
+  'mandateFiles',
+  'photoFiles',
+  'files',
 ];
 
-type FormValues = { institution: string; callNumber: string; relationship: string; visitKinds: VisitKind[]; submissionKey: string };
+type FormValues = {
+  institution: string;
+  callNumber: string;
+  relationship: string;
+  visitKinds: VisitKind[];
+  submissionKey: string;
+};
 
 function readValues(req: Request): FormValues {
   const b = (req.body ?? {}) as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === 'string' ? v.slice(0, 100) : '');
-  const kinds = ([] as unknown[]).concat(b.visitKinds ?? []).filter((k): k is VisitKind => VISIT_KINDS.includes(k as VisitKind));
+  const kinds = ([] as unknown[])
+    .concat(b.visitKinds ?? [])
+    .filter((k): k is VisitKind => VISIT_KINDS.includes(k as VisitKind));
   const key = str(b.submissionKey);
   return {
-    institution: str(b.institution), callNumber: str(b.callNumber).trim(), relationship: str(b.relationship), visitKinds: kinds,
+    institution: str(b.institution),
+    callNumber: str(b.callNumber).trim(),
+    relationship: str(b.relationship),
+    visitKinds: kinds,
     submissionKey: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(key) ? key : randomUUID(),
   };
 }
@@ -47,10 +87,20 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
   const r = Router();
   // Files are held in memory while checked, so a body larger than the service's total (plus room for
   // the form's fields) is refused before it is read, and only the service's file fields are taken.
-  const parsers = Object.fromEntries(SERVICES.map((service) => [service, multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: UPLOAD_LIMIT_MB[service] * MB, files: 10 * documentKindsFor(service).length, fields: 20, fieldSize: 10_000 },
-  }).fields(documentKindsFor(service).map((k) => ({ name: `${k}Files`, maxCount: 10 })))])) as Record<Service, RequestHandler>;
+  const parsers = Object.fromEntries(
+    SERVICES.map((service) => [
+      service,
+      multer({
+        storage: multer.memoryStorage(),
+        limits: {
+          fileSize: UPLOAD_LIMIT_MB[service] * MB,
+          files: 10 * documentKindsFor(service).length,
+          fields: 20,
+          fieldSize: 10_000,
+        },
+      }).fields(documentKindsFor(service).map((k) => ({ name: `${k}Files`, maxCount: 10 }))),
+    ]),
+  ) as Record<Service, RequestHandler>;
   /** Parses an upload for the given service's fields and limits, then checks the CSRF token. */
   const parseUpload = (service: Service, req: Request, res: Response, next: NextFunction) => {
     const length = Number(req.headers['content-length'] ?? 0);
@@ -61,7 +111,12 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
     }
     parsers[service](req, res, (err: unknown) => {
       if (err instanceof multer.MulterError) {
-        res.locals.uploadError = err.code === 'LIMIT_FILE_SIZE' ? 'error.upload.tooLarge' : err.code === 'LIMIT_UNEXPECTED_FILE' || err.code === 'LIMIT_FILE_COUNT' ? 'error.upload.tooMany' : 'error.upload.type';
+        res.locals.uploadError =
+          err.code === 'LIMIT_FILE_SIZE'
+            ? 'error.upload.tooLarge'
+            : err.code === 'LIMIT_UNEXPECTED_FILE' || err.code === 'LIMIT_FILE_COUNT'
+              ? 'error.upload.tooMany'
+              : 'error.upload.type';
         return csrfCheck(req, res, next);
       }
       if (err) return next(err);
@@ -74,14 +129,25 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
     parseUpload(service, req, res, next);
   };
   /** Files first: whatever else happens, an accepted file is kept as a draft of this form. */
-  const keepUploadedFiles = async (req: Request, service: Service, submissionKey: string, keptBytes: number, errors: Partial<Record<ApplicationField, FieldProblem>>) => {
+  const keepUploadedFiles = async (
+    req: Request,
+    service: Service,
+    submissionKey: string,
+    keptBytes: number,
+    errors: Partial<Record<ApplicationField, FieldProblem>>,
+  ) => {
     const applicantId = req.user!.applicant.id;
     const uploaded = (req.files ?? {}) as Record<string, Express.Multer.File[]>;
     for (const kind of documentKindsFor(service)) {
       for (const f of uploaded[`${kind}Files`] ?? []) {
         if (f.size === 0 && f.originalname === '') continue; // an empty file input sends a nameless part
-        const doc = await prepareDocument({ fileName: Buffer.from(f.originalname, 'latin1').toString('utf8'), bytes: f.buffer }, { imagesOnly: kind === 'photo' });
-        const problem = isUploadProblem(doc) ? doc : await addUpload(d.pool, applicantId, submissionKey, service, kind, doc, d.clock(), keptBytes);
+        const doc = await prepareDocument(
+          { fileName: Buffer.from(f.originalname, 'latin1').toString('utf8'), bytes: f.buffer },
+          { imagesOnly: kind === 'photo' },
+        );
+        const problem = isUploadProblem(doc)
+          ? doc
+          : await addUpload(d.pool, applicantId, submissionKey, service, kind, doc, d.clock(), keptBytes);
         if (problem && !errors[`${kind}Files`]) errors[`${kind}Files`] = problem;
       }
     }
@@ -93,16 +159,32 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
 
   const serviceOf = (req: Request): Service | null => SLUGS[String(req.params.service)] ?? null;
 
-  async function render(req: Request, res: Response, service: Service, values: FormValues, extra: {
-    lookup?: InmateLookup | null; errors?: Partial<Record<ApplicationField, FieldProblem>>; status?: number;
-  } = {}) {
+  async function render(
+    req: Request,
+    res: Response,
+    service: Service,
+    values: FormValues,
+    extra: {
+      lookup?: InmateLookup | null;
+      errors?: Partial<Record<ApplicationField, FieldProblem>>;
+      status?: number;
+    } = {},
+  ) {
     const applicantId = req.user!.applicant.id;
     const files = await listUploads(d.pool, applicantId, values.submissionKey);
     // Each summary link leads to something that takes focus: the first box of a group, the first file input.
-    const anchors = { form: 'institution', visitKinds: 'visitKind-onsite', files: `${documentKindsFor(service)[0]}Files` };
+    const anchors = {
+      form: 'institution',
+      visitKinds: 'visitKind-onsite',
+      files: `${documentKindsFor(service)[0]}Files`,
+    };
     const total = files.reduce((s, f) => s + f.uploadedBytes, 0);
     res.status(extra.status ?? 200).render('applications/form', {
-      service, slug: req.params.service, values, files, ...errorView(res.locals.t, extra.errors ?? {}, FIELD_ORDER, anchors),
+      service,
+      slug: req.params.service,
+      values,
+      files,
+      ...errorView(res.locals.t, extra.errors ?? {}, FIELD_ORDER, anchors),
       institutions: await listInstitutions(d.pool, req.locale),
       relationships: relationshipsFor(service),
       documentKinds: documentKindsFor(service),
@@ -113,13 +195,21 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
   }
 
   r.get('/applications', requireApplicant, async (req, res) => {
-    res.render('applications/list', { applications: await listApplicationsOf(d.pool, req.user!.applicant.id, req.locale) });
+    res.render('applications/list', {
+      applications: await listApplicationsOf(d.pool, req.user!.applicant.id, req.locale),
+    });
   });
 
   r.get('/applications/new/:service', requireApplicant, async (req, res, next) => {
     const service = serviceOf(req);
     if (!service) return next();
-    await render(req, res, service, { institution: '', callNumber: '', relationship: '', visitKinds: [], submissionKey: randomUUID() });
+    await render(req, res, service, {
+      institution: '',
+      callNumber: '',
+      relationship: '',
+      visitKinds: [],
+      submissionKey: randomUUID(),
+    });
   });
 
   r.post('/applications/lookup', requireApplicant, lookupLimit, async (req, res) => {
@@ -128,45 +218,67 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
     res.set('Vary', 'HX-Request').render('applications/_inmate-result', { lookup });
   });
 
-  r.post('/applications/new/:service', requireApplicant, parseFiles, lookupLimit, async (req: Request, res: Response, next: NextFunction) => {
-    const service = serviceOf(req);
-    if (!service) return next();
-    const applicantId = req.user!.applicant.id;
-    const values = readValues(req);
-    const now = d.clock();
-    const errors: Partial<Record<ApplicationField, FieldProblem>> = {};
-    if (res.locals.uploadError) errors.files = { key: res.locals.uploadError, params: { limit: UPLOAD_LIMIT_MB[service], total: `> ${UPLOAD_LIMIT_MB[service]}`, file: '' } };
+  r.post(
+    '/applications/new/:service',
+    requireApplicant,
+    parseFiles,
+    lookupLimit,
+    async (req: Request, res: Response, next: NextFunction) => {
+      const service = serviceOf(req);
+      if (!service) return next();
+      const applicantId = req.user!.applicant.id;
+      const values = readValues(req);
+      const now = d.clock();
+      const errors: Partial<Record<ApplicationField, FieldProblem>> = {};
+      if (res.locals.uploadError)
+        errors.files = {
+          key: res.locals.uploadError,
+          params: { limit: UPLOAD_LIMIT_MB[service], total: `> ${UPLOAD_LIMIT_MB[service]}`, file: '' },
+        };
 
-    await keepUploadedFiles(req, service, values.submissionKey, 0, errors);
+      await keepUploadedFiles(req, service, values.submissionKey, 0, errors);
 
-    const action = String(req.body?.action ?? 'submit');
-    const removeId = Number(req.body?.remove);
-    if (Number.isSafeInteger(removeId) && removeId > 0) {
-      await removeUpload(d.pool, applicantId, values.submissionKey, removeId);
-      return render(req, res, service, values, { errors, status: Object.keys(errors).length ? 422 : 200 });
-    }
-    if (action === 'lookup') {
-      const lookup = await lookUpInmate(d.pool, values.institution, values.callNumber);
-      return render(req, res, service, values, { lookup, errors, status: Object.keys(errors).length ? 422 : 200 });
-    }
-    if (Object.keys(errors).length) return render(req, res, service, values, { errors, status: 422 });
-    const outcome = await submitApplication(d.pool, {
-      applicantId, institutionCode: values.institution, callNumber: values.callNumber, service, visitKinds: values.visitKinds,
-      relationship: values.relationship, submissionKey: values.submissionKey,
-    }, now);
-    if (outcome.kind === 'errors') {
-      // A form already sent gets a fresh key, so sending it again makes a new application.
-      if (outcome.errors.form) values.submissionKey = randomUUID();
-      return render(req, res, service, values, { errors: outcome.errors, status: 422 });
-    }
-    res.redirect(303, `/applications/${outcome.number}`);
-  });
+      const action = String(req.body?.action ?? 'submit');
+      const removeId = Number(req.body?.remove);
+      if (Number.isSafeInteger(removeId) && removeId > 0) {
+        await removeUpload(d.pool, applicantId, values.submissionKey, removeId);
+        return render(req, res, service, values, { errors, status: Object.keys(errors).length ? 422 : 200 });
+      }
+      if (action === 'lookup') {
+        const lookup = await lookUpInmate(d.pool, values.institution, values.callNumber);
+        return render(req, res, service, values, { lookup, errors, status: Object.keys(errors).length ? 422 : 200 });
+      }
+      if (Object.keys(errors).length) return render(req, res, service, values, { errors, status: 422 });
+      const outcome = await submitApplication(
+        d.pool,
+        {
+          applicantId,
+          institutionCode: values.institution,
+          callNumber: values.callNumber,
+          service,
+          visitKinds: values.visitKinds,
+          relationship: values.relationship,
+          submissionKey: values.submissionKey,
+        },
+        now,
+      );
+      if (outcome.kind === 'errors') {
+        // A form already sent gets a fresh key, so sending it again makes a new application.
+        if (outcome.errors.form) values.submissionKey = randomUUID();
+        return render(req, res, service, values, { errors: outcome.errors, status: 422 });
+      }
+      res.redirect(303, `/applications/${outcome.number}`);
+    },
+  );
 
   r.get('/applications/:number', requireApplicant, async (req, res, next) => {
     const number = String(req.params.number);
     const application = await getOwnApplication(d.pool, req.user!.applicant.id, number, req.locale);
     if (!application) return next();
-    res.render('applications/show', { application, documents: await listOwnDocuments(d.pool, req.user!.applicant.id, number) });
+    res.render('applications/show', {
+      application,
+      documents: await listOwnDocuments(d.pool, req.user!.applicant.id, number),
+    });
   });
 
   // The staff's reason: inside a <dialog> on the status table with htmx, the whole page without.
@@ -188,17 +300,39 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
   });
 
   // ---- 修改並重新送出: correct a rejected application and send it again ----
-  type CorrectionValues = { relationship: string; visitKinds: VisitKind[]; keep: number[]; submissionKey: string; version: number };
+  type CorrectionValues = {
+    relationship: string;
+    visitKinds: VisitKind[];
+    keep: number[];
+    submissionKey: string;
+    version: number;
+  };
 
-  async function renderCorrection(req: Request, res: Response, start: CorrectionStart, values: CorrectionValues, extra: {
-    errors?: Partial<Record<ApplicationField, FieldProblem>>; status?: number;
-  } = {}) {
+  async function renderCorrection(
+    req: Request,
+    res: Response,
+    start: CorrectionStart,
+    values: CorrectionValues,
+    extra: {
+      errors?: Partial<Record<ApplicationField, FieldProblem>>;
+      status?: number;
+    } = {},
+  ) {
     const files = await listUploads(d.pool, req.user!.applicant.id, values.submissionKey);
-    const keptBytes = start.documents.filter((doc) => values.keep.includes(doc.id)).reduce((sum, doc) => sum + doc.uploadedBytes, 0);
+    const keptBytes = start.documents
+      .filter((doc) => values.keep.includes(doc.id))
+      .reduce((sum, doc) => sum + doc.uploadedBytes, 0);
     const total = files.reduce((sum, f) => sum + f.uploadedBytes, keptBytes);
-    const anchors = { form: 'relationship', visitKinds: 'visitKind-onsite', files: `${documentKindsFor(start.service)[0]}Files` };
+    const anchors = {
+      form: 'relationship',
+      visitKinds: 'visitKind-onsite',
+      files: `${documentKindsFor(start.service)[0]}Files`,
+    };
     res.status(extra.status ?? 200).render('applications/resubmit', {
-      start, values, files, service: start.service,
+      start,
+      values,
+      files,
+      service: start.service,
       ...errorView(res.locals.t, extra.errors ?? {}, FIELD_ORDER, anchors),
       relationships: relationshipsFor(start.service),
       documentKinds: documentKindsFor(start.service),
@@ -221,7 +355,11 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
     const start = await correctionStart(req, res);
     if (!start) return;
     await renderCorrection(req, res, start, {
-      relationship: start.relationship, visitKinds: start.visitKinds, keep: start.documents.map((doc) => doc.id), submissionKey: randomUUID(), version: start.version,
+      relationship: start.relationship,
+      visitKinds: start.visitKinds,
+      keep: start.documents.map((doc) => doc.id),
+      submissionKey: randomUUID(),
+      version: start.version,
     });
   });
 
@@ -235,12 +373,24 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
       if (err) return next(err);
       try {
         const base = readValues(req);
-        const keep = ([] as unknown[]).concat(req.body?.keep ?? []).map(Number).filter((id) => start.documents.some((doc) => doc.id === id));
-        const values: CorrectionValues = { relationship: base.relationship, visitKinds: base.visitKinds, keep, submissionKey: base.submissionKey, version: Number(req.body?.version) || 0 };
+        const keep = ([] as unknown[])
+          .concat(req.body?.keep ?? [])
+          .map(Number)
+          .filter((id) => start.documents.some((doc) => doc.id === id));
+        const values: CorrectionValues = {
+          relationship: base.relationship,
+          visitKinds: base.visitKinds,
+          keep,
+          submissionKey: base.submissionKey,
+          version: Number(req.body?.version) || 0,
+        };
         const errors: Partial<Record<ApplicationField, FieldProblem>> = {};
         const limit = UPLOAD_LIMIT_MB[start.service];
-        if (res.locals.uploadError) errors.files = { key: res.locals.uploadError, params: { limit, total: `> ${limit}`, file: '' } };
-        const keptBytes = start.documents.filter((doc) => keep.includes(doc.id)).reduce((sum, doc) => sum + doc.uploadedBytes, 0);
+        if (res.locals.uploadError)
+          errors.files = { key: res.locals.uploadError, params: { limit, total: `> ${limit}`, file: '' } };
+        const keptBytes = start.documents
+          .filter((doc) => keep.includes(doc.id))
+          .reduce((sum, doc) => sum + doc.uploadedBytes, 0);
         await keepUploadedFiles(req, start.service, values.submissionKey, keptBytes, errors);
         const removeId = Number(req.body?.remove);
         if (Number.isSafeInteger(removeId) && removeId > 0) {
@@ -250,13 +400,25 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
         if (String(req.body?.action ?? 'submit') !== 'submit' || Object.keys(errors).length) {
           return renderCorrection(req, res, start, values, { errors, status: Object.keys(errors).length ? 422 : 200 });
         }
-        const outcome = await resubmitApplication(d.pool, {
-          applicantId: req.user!.applicant.id, number: start.number, seenVersion: values.version, relationship: values.relationship,
-          visitKinds: values.visitKinds, keepDocumentIds: keep, submissionKey: values.submissionKey,
-        }, d.clock());
+        const outcome = await resubmitApplication(
+          d.pool,
+          {
+            applicantId: req.user!.applicant.id,
+            number: start.number,
+            seenVersion: values.version,
+            relationship: values.relationship,
+            visitKinds: values.visitKinds,
+            keepDocumentIds: keep,
+            submissionKey: values.submissionKey,
+          },
+          d.clock(),
+        );
         if (outcome.kind === 'not_found') return next();
         if (outcome.kind === 'errors') {
-          const fresh = outcome.errors.form?.key === 'error.application.changed' ? await getCorrectionStart(d.pool, req.user!.applicant.id, start.number, req.locale) : null;
+          const fresh =
+            outcome.errors.form?.key === 'error.application.changed'
+              ? await getCorrectionStart(d.pool, req.user!.applicant.id, start.number, req.locale)
+              : null;
           if (fresh) values.version = fresh.version;
           return renderCorrection(req, res, fresh ?? start, values, { errors: outcome.errors, status: 422 });
         }

@@ -1,19 +1,47 @@
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import { randomUUID } from 'node:crypto';
-import type { RouteDeps } from './app.ts';
+import type { RouteDeps } from './deps.ts';
 import { errorView, formFields, type FieldMessage, isRealDate } from './forms.ts';
 import { BACKOFFICE } from './middleware/area.ts';
-import { institutionsFor as institutionsForStaff, staffActor, staffOf, takeStaffNotice } from './middleware/staff-context.ts';
-import { scopeOf } from '../domain/staff.ts';
-import { formatDate, formatDateTime, taipeiToday } from '../domain/infra/clock.ts';
-import { identityKind, maskIdentityNumber, normalizeIdentityNumber } from '../domain/national-id.ts';
-import { VISIT_KINDS, type VisitKind } from '../domain/applications.ts';
-import type { MessageKey, Translate } from '../domain/infra/i18n.ts';
 import {
-  BOOKING_STATUSES, MAX_COMPANIONS, REASON_MAX, bookableGrid, bookingOptions, bookVisit, decideBooking, decideBookings,
-  eligibleCompanions, findApplicantByIdentity, getBooking, isoWeekday, lawyerArrivalOptions, lawyerBandCounts,
-  listStaffBookings, maskNationalId, roster, staffCancelBooking,
-  type BookingErrorCode, type BookingErrors, type BookingField, type BookingOption, type BookingService, type BookingStatus, type RosterRow, type StaffBookingFilter,
+  institutionsFor as institutionsForStaff,
+  staffActor,
+  staffOf,
+  takeStaffNotice,
+} from './middleware/staff-context.ts';
+import { scopeOf } from '../domain/staff.ts';
+import { formatDate, formatDateTime, taipeiToday } from '../domain/shared/dates.ts';
+import { identityKind, normalizeIdentityNumber } from '../domain/national-id.ts';
+import { maskIdentityNumber } from '../domain/shared/masking.ts';
+import { VISIT_KINDS, type VisitKind } from '../domain/applications.ts';
+import type { MessageKey, Translate } from '../domain/i18n/i18n.ts';
+import {
+  BOOKING_STATUSES,
+  MAX_COMPANIONS,
+  REASON_MAX,
+  bookableGrid,
+  bookingOptions,
+  bookVisit,
+  decideBooking,
+  decideBookings,
+  eligibleCompanions,
+  findApplicantByIdentity,
+  getBooking,
+  isoWeekday,
+  lawyerArrivalOptions,
+  lawyerBandCounts,
+  listStaffBookings,
+  maskNationalId,
+  roster,
+  staffCancelBooking,
+  type BookingErrorCode,
+  type BookingErrors,
+  type BookingField,
+  type BookingOption,
+  type BookingService,
+  type BookingStatus,
+  type RosterRow,
+  type StaffBookingFilter,
 } from '../domain/visit-bookings.ts';
 
 declare module 'express-session' {
@@ -67,7 +95,10 @@ export function nextWorkingDay(date: string): string {
 
 /** 2026/11/30（一）, or Mon 2026/11/30. */
 function dayLabel(t: Translate, date: string): string {
-  return t('backoffice.bookings.dateWithWeekday', { date: formatDate(date), weekday: t(`backoffice.bookings.weekday.${isoWeekday(date)}` as MessageKey) });
+  return t('backoffice.bookings.dateWithWeekday', {
+    date: formatDate(date),
+    weekday: t(`backoffice.bookings.weekday.${isoWeekday(date)}` as MessageKey),
+  });
 }
 
 // ---- the list's filters ----
@@ -75,16 +106,24 @@ function dayLabel(t: Translate, date: string): string {
 type ListRaw = { institution: string; from: string; to: string; kind: string; service: string; status: string };
 
 /** The list's filters. No `status` or `from` at all (the menu link) means pending from today; empty means any. */
-function readListFilter(q: Record<string, unknown>, today: string): { raw: ListRaw; filter: StaffBookingFilter; errors: Record<string, FieldMessage> } {
+function readListFilter(
+  q: Record<string, unknown>,
+  today: string,
+): { raw: ListRaw; filter: StaffBookingFilter; errors: Record<string, FieldMessage> } {
   const raw: ListRaw = {
-    institution: str(q.institution), from: q.from === undefined ? today : str(q.from), to: str(q.to),
-    kind: str(q.kind), service: str(q.service), status: q.status === undefined ? 'pending' : str(q.status),
+    institution: str(q.institution),
+    from: q.from === undefined ? today : str(q.from),
+    to: str(q.to),
+    kind: str(q.kind),
+    service: str(q.service),
+    status: q.status === undefined ? 'pending' : str(q.status),
   };
   const errors: Record<string, FieldMessage> = {};
   if (raw.from && !isRealDate(raw.from)) errors.from = 'error.filter.date';
   if (raw.to && !isRealDate(raw.to)) errors.to = 'error.filter.date';
   return {
-    raw, errors,
+    raw,
+    errors,
     filter: {
       institutionCode: /^\d{4}$/.test(raw.institution) ? raw.institution : null,
       from: errors.from ? null : raw.from || null,
@@ -135,20 +174,36 @@ export function toCsv(rows: readonly (readonly string[])[]): string {
 
 function rosterSlot(t: Translate, r: RosterRow): string {
   if (r.arrivalTime) return t('backoffice.bookings.arrival', { time: r.arrivalTime });
-  return r.ordinal ? t('backoffice.bookings.roster.batch', { n: r.ordinal, start: r.startsAt, end: r.endsAt }) : t('backoffice.bookings.batchTime', { start: r.startsAt, end: r.endsAt });
+  return r.ordinal
+    ? t('backoffice.bookings.roster.batch', { n: r.ordinal, start: r.startsAt, end: r.endsAt })
+    : t('backoffice.bookings.batchTime', { start: r.startsAt, end: r.endsAt });
 }
 
 function rosterCsv(t: Translate, date: string, rows: RosterRow[]): string {
   const header = [
-    t('backoffice.bookings.csv.number'), t('backoffice.bookings.csv.date'), t('backoffice.bookings.csv.slot'), t('backoffice.bookings.csv.callNumber'),
-    t('backoffice.bookings.csv.inmate'), t('backoffice.bookings.csv.kind'), t('backoffice.bookings.csv.channel'),
+    t('backoffice.bookings.csv.number'),
+    t('backoffice.bookings.csv.date'),
+    t('backoffice.bookings.csv.slot'),
+    t('backoffice.bookings.csv.callNumber'),
+    t('backoffice.bookings.csv.inmate'),
+    t('backoffice.bookings.csv.kind'),
+    t('backoffice.bookings.csv.channel'),
   ];
   for (let n = 1; n <= MAX_COMPANIONS + 1; n++) {
-    header.push(t('backoffice.bookings.csv.visitorName', { n }), t('backoffice.bookings.csv.visitorId', { n }), t('backoffice.bookings.csv.visitorRelationship', { n }));
+    header.push(
+      t('backoffice.bookings.csv.visitorName', { n }),
+      t('backoffice.bookings.csv.visitorId', { n }),
+      t('backoffice.bookings.csv.visitorRelationship', { n }),
+    );
   }
   const lines = rows.map((r) => {
     const line = [
-      r.number, formatDate(date), rosterSlot(t, r), r.callNumber, r.inmateName, t(`visitKind.${r.kind}` as MessageKey),
+      r.number,
+      formatDate(date),
+      rosterSlot(t, r),
+      r.callNumber,
+      r.inmateName,
+      t(`visitKind.${r.kind}` as MessageKey),
       t(r.byPhone ? 'backoffice.bookings.byPhone' : 'backoffice.bookings.online'),
     ];
     for (let n = 1; n <= MAX_COMPANIONS + 1; n++) {
@@ -170,11 +225,17 @@ const choicesOf = (options: BookingOption[]): Choice[] =>
 /** Where each of the domain's problems is shown on the phone booking form. */
 function phoneField(field: BookingField, code: string, lawyerOnsite: boolean): string {
   switch (field) {
-    case 'kind': case 'inmate': return 'choice';
-    case 'slot': return !lawyerOnsite ? 'slot' : code === 'outsideWindow' || code === 'blockedDate' ? 'date' : 'arrival';
-    case 'companions': return 'companions';
-    case 'reason': return 'reason';
-    default: return 'form';
+    case 'kind':
+    case 'inmate':
+      return 'choice';
+    case 'slot':
+      return !lawyerOnsite ? 'slot' : code === 'outsideWindow' || code === 'blockedDate' ? 'date' : 'arrival';
+    case 'companions':
+      return 'companions';
+    case 'reason':
+      return 'reason';
+    default:
+      return 'form';
   }
 }
 
@@ -201,7 +262,15 @@ const BOOKING_ERROR: Record<BookingErrorCode, MessageKey> = {
   formUsed: 'backoffice.bookings.bookingError.formUsed',
 };
 
-type PhoneValues = { choice?: string; slot?: string; date?: string; arrival?: string; reason?: string; companions?: number[]; submissionKey?: string };
+type PhoneValues = {
+  choice?: string;
+  slot?: string;
+  date?: string;
+  arrival?: string;
+  reason?: string;
+  companions?: number[];
+  submissionKey?: string;
+};
 
 export function bookingReviewRoutes(d: RouteDeps): Router {
   const r = Router();
@@ -220,10 +289,20 @@ export function bookingReviewRoutes(d: RouteDeps): Router {
     const errors = { ...filterErrors, ...extra.errors };
     const firstPending = list.rows.find((b) => b.status === 'pending');
     res.status(extra.status ?? (Object.keys(filterErrors).length ? 422 : 200)).render('backoffice/bookings', {
-      list, raw, statuses: BOOKING_STATUSES, kinds: VISIT_KINDS, services: SERVICES,
-      institutions: await institutionsFor(req), notice: takeNotice(req), day: day(res),
-      nextWorkingDay: next, reminderUrl: `${BASE}?${listQuery({ ...raw, from: next, to: next, status: 'pending' })}`,
-      filters: listQuery(raw, list.page), reason: extra.reason ?? '', selected: new Set(extra.selected ?? []), reasonMax: STAFF_REASON_MAX,
+      list,
+      raw,
+      statuses: BOOKING_STATUSES,
+      kinds: VISIT_KINDS,
+      services: SERVICES,
+      institutions: await institutionsFor(req),
+      notice: takeNotice(req),
+      day: day(res),
+      nextWorkingDay: next,
+      reminderUrl: `${BASE}?${listQuery({ ...raw, from: next, to: next, status: 'pending' })}`,
+      filters: listQuery(raw, list.page),
+      reason: extra.reason ?? '',
+      selected: new Set(extra.selected ?? []),
+      reasonMax: STAFF_REASON_MAX,
       pageUrl: (page: number) => `${BASE}?${listQuery(raw, page)}`,
       ...errorView(res.locals.t, errors, ['from', 'to', 'booking', 'decision', 'reason'], {
         booking: firstPending ? `select-${firstPending.id}` : 'bookings-table',
@@ -243,13 +322,23 @@ export function bookingReviewRoutes(d: RouteDeps): Router {
     if (f.decision !== 'approve' && f.decision !== 'reject') errors.decision = 'backoffice.bookings.error.decision';
     if (!picked.length) errors.booking = 'backoffice.bookings.error.noneSelected';
     if (f.decision === 'reject' && !reason) errors.reason = 'backoffice.bookings.error.reasonRequired';
-    if ([...reason].length > STAFF_REASON_MAX) errors.reason = { key: 'backoffice.bookings.error.reasonTooLong', params: { max: STAFF_REASON_MAX } };
+    if ([...reason].length > STAFF_REASON_MAX)
+      errors.reason = { key: 'backoffice.bookings.error.reasonTooLong', params: { max: STAFF_REASON_MAX } };
     if (Object.keys(errors).length) {
-      return renderList(req, res, query, { errors, reason: f.reason, selected: picked.map((p) => p.id), status: 422 }).catch(next);
+      return renderList(req, res, query, {
+        errors,
+        reason: f.reason,
+        selected: picked.map((p) => p.id),
+        status: 422,
+      }).catch(next);
     }
     const outcomes = await decideBookings(
-      d.pool, picked, f.decision === 'approve' ? { decision: 'approve' } : { decision: 'reject', reason },
-      reviewer(req), d.clock(), d.config.videoServiceUrl,
+      d.pool,
+      picked,
+      f.decision === 'approve' ? { decision: 'approve' } : { decision: 'reject', reason },
+      reviewer(req),
+      d.clock(),
+      d.config.videoServiceUrl,
     );
     const all = [...outcomes.values()];
     // Every id outside the staff member's scope (or unknown): nothing of theirs was asked for.
@@ -260,12 +349,20 @@ export function bookingReviewRoutes(d: RouteDeps): Router {
     const skipped = all.length - count - closed;
     const approve = f.decision === 'approve';
     req.session.staffNotice = closed
-      ? { key: 'backoffice.bookings.bulk.approvedClosed', params: { count: String(count), skipped: String(skipped), closed: String(closed) } }
+      ? {
+          key: 'backoffice.bookings.bulk.approvedClosed',
+          params: { count: String(count), skipped: String(skipped), closed: String(closed) },
+        }
       : {
-        key: skipped ? (approve ? 'backoffice.bookings.bulk.approvedSkipped' : 'backoffice.bookings.bulk.rejectedSkipped')
-          : (approve ? 'backoffice.bookings.bulk.approved' : 'backoffice.bookings.bulk.rejected'),
-        params: { count: String(count), skipped: String(skipped) },
-      };
+          key: skipped
+            ? approve
+              ? 'backoffice.bookings.bulk.approvedSkipped'
+              : 'backoffice.bookings.bulk.rejectedSkipped'
+            : approve
+              ? 'backoffice.bookings.bulk.approved'
+              : 'backoffice.bookings.bulk.rejected',
+          params: { count: String(count), skipped: String(skipped) },
+        };
     res.redirect(303, `${BASE}?${listQuery(readListFilter(query, taipeiToday(d.clock())).raw)}`);
   });
 
@@ -284,7 +381,9 @@ export function bookingReviewRoutes(d: RouteDeps): Router {
       institution = institutions.find((i) => i.code === wanted) ?? null;
       if (!institution) return next();
     }
-    const rows = institution ? await roster(d.pool, scope, { institutionCode: institution.code, date, service, kinds: ['onsite'] }) : [];
+    const rows = institution
+      ? await roster(d.pool, scope, { institutionCode: institution.code, date, service, kinds: ['onsite'] })
+      : [];
     if (rows === null) return next();
     const t = res.locals.t as Translate;
     if (q.format === 'csv') {
@@ -298,7 +397,13 @@ export function bookingReviewRoutes(d: RouteDeps): Router {
     }
     const query = new URLSearchParams({ ...(institution ? { institution: institution.code } : {}), date, service });
     res.render('backoffice/bookings-roster', {
-      institutions, institution, date, service, services: SERVICES, rows, day: day(res),
+      institutions,
+      institution,
+      date,
+      service,
+      services: SERVICES,
+      rows,
+      day: day(res),
       people: rows.reduce((n, b) => n + b.visitors.length, 0),
       dateError: rawDate !== '' && !isRealDate(rawDate),
       csvUrl: `${BASE}/roster?${query.toString()}&format=csv`,
@@ -307,9 +412,14 @@ export function bookingReviewRoutes(d: RouteDeps): Router {
   });
 
   // ---- phone bookings: step 1 ----
-  const renderFind = (req: Request, res: Response, opts: { values?: Record<string, string>; errors?: Record<string, FieldMessage>; status?: number } = {}) => {
+  const renderFind = (
+    req: Request,
+    res: Response,
+    opts: { values?: Record<string, string>; errors?: Record<string, FieldMessage>; status?: number } = {},
+  ) => {
     res.status(opts.status ?? 200).render('backoffice/bookings-phone', {
-      values: opts.values ?? {}, notice: takeNotice(req),
+      values: opts.values ?? {},
+      notice: takeNotice(req),
       ...errorView(res.locals.t, opts.errors ?? {}, ['name', 'nationalId']),
     });
   };
@@ -324,11 +434,17 @@ export function bookingReviewRoutes(d: RouteDeps): Router {
     if (!name) errors.name = 'backoffice.bookings.error.nameRequired';
     if (!id) errors.nationalId = 'error.nationalId.required';
     else if (!identityKind(id)) errors.nationalId = 'error.nationalId.checksum';
-    const found = Object.keys(errors).length ? null : await findApplicantByIdentity(d.pool, name, id, reviewer(req), d.clock());
+    const found = Object.keys(errors).length
+      ? null
+      : await findApplicantByIdentity(d.pool, name, id, reviewer(req), d.clock());
     if (!found && !Object.keys(errors).length) errors.name = 'backoffice.bookings.phone.notFound';
-    if (!found) return renderFind(req, res, { values: { name: f.name, nationalId: f.nationalId }, errors, status: 422 });
+    if (!found)
+      return renderFind(req, res, { values: { name: f.name, nationalId: f.nationalId }, errors, status: 422 });
     const kept = (req.session.phoneApplicants ?? []).filter((a) => a.id !== Number(found.id));
-    req.session.phoneApplicants = [...kept, { id: Number(found.id), name: found.name, maskedId: maskIdentityNumber(id) }].slice(-PHONE_APPLICANTS_KEPT);
+    req.session.phoneApplicants = [
+      ...kept,
+      { id: Number(found.id), name: found.name, maskedId: maskIdentityNumber(id) },
+    ].slice(-PHONE_APPLICANTS_KEPT);
     res.redirect(303, `${BASE}/phone/${found.id}`);
   });
 
@@ -344,33 +460,65 @@ export function bookingReviewRoutes(d: RouteDeps): Router {
     if (!applicant) return res.redirect(303, `${BASE}/phone`);
     const scope = scopeOf(staffOf(req));
     const now = d.clock();
-    const options = (await bookingOptions(d.pool, applicant.id, req.locale)).filter((o) => scope === null || o.institutionCode === scope);
+    const options = (await bookingOptions(d.pool, applicant.id, req.locale)).filter(
+      (o) => scope === null || o.institutionCode === scope,
+    );
     const choices = choicesOf(options);
     const v = extra.values ?? {};
     const wanted = v.choice ?? str(req.query.choice, 60);
     const choice = choices.find((c) => c.value === wanted) ?? (choices.length === 1 ? choices[0]! : null);
-    let grid = null, lawyer = null, bands: { date: string; counts: { from: string; to: string; count: number }[] }[] = [], companions: Awaited<ReturnType<typeof eligibleCompanions>> = [];
+    let grid = null,
+      lawyer = null,
+      companions: Awaited<ReturnType<typeof eligibleCompanions>> = [];
+    const bands: { date: string; counts: { from: string; to: string; count: number }[] }[] = [];
     const lawyerOnsite = choice !== null && choice.option.service === 'lawyer_visit' && choice.kind === 'onsite';
     if (choice) {
       const q = { applicantId: applicant.id, inmateId: choice.option.inmateId };
       if (lawyerOnsite) {
         lawyer = await lawyerArrivalOptions(d.pool, q, now);
-        for (const x of lawyer?.dates ?? []) if (!x.blocked) bands.push({ date: x.date, counts: await lawyerBandCounts(d.pool, lawyer!.institutionCode, x.date) });
+        for (const x of lawyer?.dates ?? [])
+          if (!x.blocked)
+            bands.push({ date: x.date, counts: await lawyerBandCounts(d.pool, lawyer!.institutionCode, x.date) });
       } else {
         grid = await bookableGrid(d.pool, { ...q, kind: choice.kind, service: choice.option.service }, now);
       }
-      companions = await eligibleCompanions(d.pool, applicant.id, choice.option.inmateId, choice.kind, choice.option.service);
+      companions = await eligibleCompanions(
+        d.pool,
+        applicant.id,
+        choice.option.inmateId,
+        choice.kind,
+        choice.option.service,
+      );
     }
-    const firstCell = grid?.rows.flatMap((row) => row.cells.map((c, i) => (c ? `slot-${grid!.dates[i]!.date}-${c.batchId}` : null))).find(Boolean);
+    const firstCell = grid?.rows
+      .flatMap((row) => row.cells.map((c, i) => (c ? `slot-${grid!.dates[i]!.date}-${c.batchId}` : null)))
+      .find(Boolean);
     res.status(extra.status ?? 200).render('backoffice/bookings-phone-book', {
-      applicant, choices, choice, grid, lawyer, bands, companions, lawyerOnsite, day: day(res),
+      applicant,
+      choices,
+      choice,
+      grid,
+      lawyer,
+      bands,
+      companions,
+      lawyerOnsite,
+      day: day(res),
       values: { ...v, companions: new Set(v.companions ?? []) },
-      submissionKey: v.submissionKey ?? randomUUID(), reasonMax: REASON_MAX, notice: takeNotice(req),
+      submissionKey: v.submissionKey ?? randomUUID(),
+      reasonMax: REASON_MAX,
+      notice: takeNotice(req),
       action: `${BASE}/phone/${applicant.id}`,
-      ...errorView(res.locals.t, extra.errors ?? {}, ['form', 'choice', 'slot', 'date', 'arrival', 'companions', 'reason'], {
-        form: 'phone-title', choice: choices[0] ? `choice-${choices[0].value.replace(/:/g, '-')}` : 'choice-title',
-        slot: firstCell ?? 'slot-title', companions: companions[0] ? `companion-${companions[0].applicantId}` : 'companions-title',
-      }),
+      ...errorView(
+        res.locals.t,
+        extra.errors ?? {},
+        ['form', 'choice', 'slot', 'date', 'arrival', 'companions', 'reason'],
+        {
+          form: 'phone-title',
+          choice: choices[0] ? `choice-${choices[0].value.replace(/:/g, '-')}` : 'choice-title',
+          slot: firstCell ?? 'slot-title',
+          companions: companions[0] ? `companion-${companions[0].applicantId}` : 'companions-title',
+        },
+      ),
     });
   };
 
@@ -380,17 +528,30 @@ export function bookingReviewRoutes(d: RouteDeps): Router {
     const applicant = phoneApplicant(req);
     if (!applicant) return res.redirect(303, `${BASE}/phone`);
     const f = formFields(req, ['choice', 'slot', 'date', 'arrival', 'reason', 'submissionKey']);
-    const companionIds = ([] as unknown[]).concat(req.body?.companion ?? []).slice(0, 10)
-      .map((x) => (typeof x === 'string' && /^\d{1,15}$/.test(x) ? Number(x) : NaN)).filter(Number.isSafeInteger);
+    const companionIds = ([] as unknown[])
+      .concat(req.body?.companion ?? [])
+      .slice(0, 10)
+      .map((x) => (typeof x === 'string' && /^\d{1,15}$/.test(x) ? Number(x) : NaN))
+      .filter(Number.isSafeInteger);
     if (!UUID_RE.test(f.submissionKey)) return res.status(400).render('errors/generic', { status: 400 });
-    const values: PhoneValues = { choice: f.choice, slot: f.slot, date: f.date, arrival: f.arrival, reason: f.reason, companions: companionIds, submissionKey: f.submissionKey };
+    const values: PhoneValues = {
+      choice: f.choice,
+      slot: f.slot,
+      date: f.date,
+      arrival: f.arrival,
+      reason: f.reason,
+      companions: companionIds,
+      submissionKey: f.submissionKey,
+    };
     const m = /^(\d{1,15}):(visit|lawyer_visit):(onsite|remote|mobile)$/.exec(f.choice);
     const errors: Record<string, FieldMessage> = {};
     if (!m) errors.choice = 'backoffice.bookings.error.choiceRequired';
     const service = (m?.[2] ?? 'visit') as BookingService;
     const kind = (m?.[3] ?? 'onsite') as VisitKind;
     const lawyerOnsite = service === 'lawyer_visit' && kind === 'onsite';
-    let date = '', batchId: number | null = null, arrivalTime: string | null = null;
+    let date = '',
+      batchId: number | null = null,
+      arrivalTime: string | null = null;
     if (m && lawyerOnsite) {
       if (!isRealDate(f.date)) errors.date = 'backoffice.bookings.error.dateRequired';
       if (!TIME_RE.test(f.arrival)) errors.arrival = 'backoffice.bookings.error.arrivalRequired';
@@ -403,10 +564,23 @@ export function bookingReviewRoutes(d: RouteDeps): Router {
       batchId = slot ? Number(slot[2]) : null;
     }
     if (Object.keys(errors).length) return renderPhoneBook(req, res, { errors, values, status: 422 }).catch(next);
-    const outcome = await bookVisit(d.pool, {
-      submissionKey: f.submissionKey, bookerId: applicant.id, inmateId: Number(m![1]), service, kind, date, batchId, arrivalTime,
-      companionIds, reason: f.reason, phone: reviewer(req),
-    }, d.clock());
+    const outcome = await bookVisit(
+      d.pool,
+      {
+        submissionKey: f.submissionKey,
+        bookerId: applicant.id,
+        inmateId: Number(m![1]),
+        service,
+        kind,
+        date,
+        batchId,
+        arrivalTime,
+        companionIds,
+        reason: f.reason,
+        phone: reviewer(req),
+      },
+      d.clock(),
+    );
     if (outcome.kind === 'booked') {
       req.session.staffNotice = { key: 'backoffice.bookings.phone.booked', params: { number: outcome.number } };
       return res.redirect(303, `${BASE}/${outcome.bookingId}`);
@@ -421,7 +595,12 @@ export function bookingReviewRoutes(d: RouteDeps): Router {
   });
 
   // ---- one booking ----
-  type BookingExtra = { errors?: Record<string, FieldMessage>; values?: Record<string, string>; status?: number; conflict?: MessageKey };
+  type BookingExtra = {
+    errors?: Record<string, FieldMessage>;
+    values?: Record<string, string>;
+    status?: number;
+    conflict?: MessageKey;
+  };
   const renderBooking = async (req: Request, res: Response, next: NextFunction, extra: BookingExtra = {}) => {
     if (!/^\d{1,15}$/.test(String(req.params.id))) return next();
     const b = await getBooking(d.pool, scopeOf(staffOf(req)), Number(req.params.id), req.locale);
@@ -430,13 +609,26 @@ export function bookingReviewRoutes(d: RouteDeps): Router {
     // Only what the page shows leaves here: no full ID numbers, addresses or the video token.
     const { visitors, videoToken, ...booking } = b;
     res.status(extra.status ?? 200).render('backoffice/bookings-show', {
-      b: booking, videoSent: b.status === 'approved' && videoToken !== null,
-      visitors: visitors.map((v) => ({ position: v.position, name: v.name, maskedId: maskNationalId(v.nationalId), relationship: v.relationship })),
-      canDecide: b.status === 'pending' && b.date >= today, past: b.status === 'pending' && b.date < today,
+      b: booking,
+      videoSent: b.status === 'approved' && videoToken !== null,
+      visitors: visitors.map((v) => ({
+        position: v.position,
+        name: v.name,
+        maskedId: maskNationalId(v.nationalId),
+        relationship: v.relationship,
+      })),
+      canDecide: b.status === 'pending' && b.date >= today,
+      past: b.status === 'pending' && b.date < today,
       canCancel: b.status === 'pending' || b.status === 'approved',
-      values: extra.values ?? {}, conflict: extra.conflict ?? null, notice: takeNotice(req), day: day(res),
-      printedAt: formatDateTime(d.clock()), reasonMax: STAFF_REASON_MAX,
-      ...errorView(res.locals.t, extra.errors ?? {}, ['decision', 'reason', 'cancelReason'], { decision: 'decision-approve' }),
+      values: extra.values ?? {},
+      conflict: extra.conflict ?? null,
+      notice: takeNotice(req),
+      day: day(res),
+      printedAt: formatDateTime(d.clock()),
+      reasonMax: STAFF_REASON_MAX,
+      ...errorView(res.locals.t, extra.errors ?? {}, ['decision', 'reason', 'cancelReason'], {
+        decision: 'decision-approve',
+      }),
     });
   };
 
@@ -449,22 +641,39 @@ export function bookingReviewRoutes(d: RouteDeps): Router {
     const errors: Record<string, FieldMessage> = {};
     if (f.decision !== 'approve' && f.decision !== 'reject') errors.decision = 'backoffice.bookings.error.decision';
     if (f.decision === 'reject' && !reason) errors.reason = 'backoffice.bookings.error.reasonRequired';
-    if ([...reason].length > STAFF_REASON_MAX) errors.reason = { key: 'backoffice.bookings.error.reasonTooLong', params: { max: STAFF_REASON_MAX } };
+    if ([...reason].length > STAFF_REASON_MAX)
+      errors.reason = { key: 'backoffice.bookings.error.reasonTooLong', params: { max: STAFF_REASON_MAX } };
     if (!/^\d{1,9}$/.test(f.version)) return res.status(400).render('errors/generic', { status: 400 });
     if (Object.keys(errors).length) return renderBooking(req, res, next, { errors, values: f, status: 422 });
     const id = Number(req.params.id);
     const outcome = await decideBooking(
-      d.pool, id, Number(f.version), f.decision === 'approve' ? { decision: 'approve' } : { decision: 'reject', reason },
-      reviewer(req), d.clock(), d.config.videoServiceUrl,
+      d.pool,
+      id,
+      Number(f.version),
+      f.decision === 'approve' ? { decision: 'approve' } : { decision: 'reject', reason },
+      reviewer(req),
+      d.clock(),
+      d.config.videoServiceUrl,
     );
     if (outcome === 'not_found') return next();
-    if (outcome === 'already_decided') return renderBooking(req, res, next, { conflict: 'backoffice.bookings.decision.conflict', status: 409 });
-    if (outcome === 'past') return renderBooking(req, res, next, { conflict: 'backoffice.bookings.decision.past', status: 409 });
-    if (outcome === 'closed') return renderBooking(req, res, next, { conflict: 'backoffice.bookings.decision.closed', status: 409 });
-    if (outcome === 'reason_required') return renderBooking(req, res, next, { errors: { reason: 'backoffice.bookings.error.reasonRequired' }, values: f, status: 422 });
+    if (outcome === 'already_decided')
+      return renderBooking(req, res, next, { conflict: 'backoffice.bookings.decision.conflict', status: 409 });
+    if (outcome === 'past')
+      return renderBooking(req, res, next, { conflict: 'backoffice.bookings.decision.past', status: 409 });
+    if (outcome === 'closed')
+      return renderBooking(req, res, next, { conflict: 'backoffice.bookings.decision.closed', status: 409 });
+    if (outcome === 'reason_required')
+      return renderBooking(req, res, next, {
+        errors: { reason: 'backoffice.bookings.error.reasonRequired' },
+        values: f,
+        status: 422,
+      });
     const b = await getBooking(d.pool, scopeOf(staffOf(req)), id, req.locale);
     req.session.staffNotice = {
-      key: f.decision === 'approve' ? 'backoffice.bookings.decision.approvedNotice' : 'backoffice.bookings.decision.rejectedNotice',
+      key:
+        f.decision === 'approve'
+          ? 'backoffice.bookings.decision.approvedNotice'
+          : 'backoffice.bookings.decision.rejectedNotice',
       params: { number: b?.number ?? '' },
     };
     res.redirect(303, BASE);
@@ -477,14 +686,22 @@ export function bookingReviewRoutes(d: RouteDeps): Router {
     if (!/^\d{1,9}$/.test(f.version)) return res.status(400).render('errors/generic', { status: 400 });
     const errors: Record<string, FieldMessage> = {};
     if (!reason) errors.cancelReason = 'backoffice.bookings.error.cancelReasonRequired';
-    if ([...reason].length > STAFF_REASON_MAX) errors.cancelReason = { key: 'backoffice.bookings.error.reasonTooLong', params: { max: STAFF_REASON_MAX } };
+    if ([...reason].length > STAFF_REASON_MAX)
+      errors.cancelReason = { key: 'backoffice.bookings.error.reasonTooLong', params: { max: STAFF_REASON_MAX } };
     if (Object.keys(errors).length) return renderBooking(req, res, next, { errors, values: f, status: 422 });
     const id = Number(req.params.id);
     const outcome = await staffCancelBooking(d.pool, id, Number(f.version), reason, reviewer(req), d.clock());
     if (outcome === 'not_found') return next();
-    if (outcome === 'changed') return renderBooking(req, res, next, { conflict: 'backoffice.bookings.decision.conflict', status: 409 });
-    if (outcome === 'not_active') return renderBooking(req, res, next, { conflict: 'backoffice.bookings.cancel.notActive', status: 409 });
-    if (outcome === 'reason_required') return renderBooking(req, res, next, { errors: { cancelReason: 'backoffice.bookings.error.cancelReasonRequired' }, values: f, status: 422 });
+    if (outcome === 'changed')
+      return renderBooking(req, res, next, { conflict: 'backoffice.bookings.decision.conflict', status: 409 });
+    if (outcome === 'not_active')
+      return renderBooking(req, res, next, { conflict: 'backoffice.bookings.cancel.notActive', status: 409 });
+    if (outcome === 'reason_required')
+      return renderBooking(req, res, next, {
+        errors: { cancelReason: 'backoffice.bookings.error.cancelReasonRequired' },
+        values: f,
+        status: 422,
+      });
     const b = await getBooking(d.pool, scopeOf(staffOf(req)), id, req.locale);
     req.session.staffNotice = { key: 'backoffice.bookings.cancel.notice', params: { number: b?.number ?? '' } };
     res.redirect(303, `${BASE}/${id}`);

@@ -1,8 +1,15 @@
 import { Router, type Request, type Response, type NextFunction } from 'express';
-import type { Passport } from 'passport';
 import { ipKeyGenerator } from 'express-rate-limit';
-import type { RouteDeps } from './app.ts';
-import { errorView, formFields, queryString, safeReturn, type FieldMessage, isRealDate, readDecisionForm } from './forms.ts';
+import type { RouteDeps } from './deps.ts';
+import {
+  errorView,
+  formFields,
+  queryString,
+  safeReturn,
+  type FieldMessage,
+  isRealDate,
+  readDecisionForm,
+} from './forms.ts';
 import { contactBookReviewRoutes } from './backoffice-contact-book.ts';
 import { bookingReviewRoutes } from './backoffice-bookings.ts';
 import { timetableRoutes } from './backoffice-timetable.ts';
@@ -15,13 +22,20 @@ import { limiter } from './middleware/rate-limits.ts';
 import { sendDocument } from './documents.ts';
 import { authenticateStaff, scopeOf } from '../domain/staff.ts';
 import { decideApplication, SERVICES, type ApplicationStatus, type Service } from '../domain/applications.ts';
-import { getReviewCase, listReviewQueue, readDocument, REJECTION_REASONS, STATUSES, type QueueFilter } from '../domain/application-review.ts';
+import {
+  getReviewCase,
+  listReviewQueue,
+  readDocument,
+  REJECTION_REASONS,
+  STATUSES,
+  type QueueFilter,
+} from '../domain/application-review.ts';
 import { searchNotifications, type NotificationFilter } from '../domain/notifications.ts';
 import { listInstitutions } from '../domain/institutions.ts';
 import { listPostQueue } from '../domain/contact-book-review.ts';
 import { listStaffBookings } from '../domain/visit-bookings.ts';
-import { taipeiToday } from '../domain/infra/clock.ts';
-import type { MessageKey } from '../domain/infra/i18n.ts';
+import { taipeiToday } from '../domain/shared/dates.ts';
+import type { MessageKey } from '../domain/i18n/i18n.ts';
 
 declare module 'express-session' {
   interface SessionData {
@@ -45,17 +59,27 @@ declare module 'express-session' {
 // /timetable/…                             公告時段管理: batches and closed dates (routes/backoffice-timetable.ts)
 const REASON_MAX = 500;
 
-export function backofficeRoutes(d: RouteDeps, passport: InstanceType<typeof Passport>): Router {
+export function backofficeRoutes(d: RouteDeps): Router {
   const r = Router();
   const address = (req: Request) => `staff|${ipKeyGenerator(req.ip ?? 'unknown')}`;
   const signInLimits = [
     limiter(d.limits.signInPerAddress, address),
-    limiter(d.limits.signInPerAccount, (req) => `staff|${String(req.body?.account ?? '').trim().toLowerCase()}`),
+    limiter(
+      d.limits.signInPerAccount,
+      (req) =>
+        `staff|${String(req.body?.account ?? '')
+          .trim()
+          .toLowerCase()}`,
+    ),
   ];
   const takeNotice = takeStaffNotice;
 
   // ---- sign in / out ----
-  const renderSignIn = async (req: Request, res: Response, opts: { account?: string; errors?: Record<string, FieldMessage>; status?: number } = {}) => {
+  const renderSignIn = async (
+    req: Request,
+    res: Response,
+    opts: { account?: string; errors?: Record<string, FieldMessage>; status?: number } = {},
+  ) => {
     const mode: CaptchaMode = req.query.captcha === 'text' || req.body?.captchaMode === 'text' ? 'text' : 'image';
     const captcha = await issueCaptcha(d.pool, mode, d.clock());
     res.status(opts.status ?? 200).render('backoffice/signin', {
@@ -70,12 +94,20 @@ export function backofficeRoutes(d: RouteDeps, passport: InstanceType<typeof Pas
   };
 
   // Each sign-in page stores a code, so showing it is limited like signing in.
-  r.get('/signin', signInLimits[0]!, (req, res, next) => (req.staffMember ? res.redirect(303, BACKOFFICE) : renderSignIn(req, res).catch(next)));
+  r.get('/signin', signInLimits[0]!, (req, res, next) =>
+    req.staffMember ? res.redirect(303, BACKOFFICE) : renderSignIn(req, res).catch(next),
+  );
 
   r.get('/captcha.svg', async (req, res) => {
     const captcha = await readCaptcha(d.pool, String(req.query.id ?? ''), d.clock());
     if (!captcha || captcha.mode !== 'image') return res.status(404).end();
-    res.set({ 'Content-Type': 'image/svg+xml', 'Cache-Control': 'no-store', 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'" }).send(drawCaptcha(captcha.answer));
+    res
+      .set({
+        'Content-Type': 'image/svg+xml',
+        'Cache-Control': 'no-store',
+        'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
+      })
+      .send(drawCaptcha(captcha.answer));
   });
 
   r.post('/signin', ...signInLimits, async (req: Request, res: Response, next: NextFunction) => {
@@ -90,7 +122,12 @@ export function backofficeRoutes(d: RouteDeps, passport: InstanceType<typeof Pas
       else if (!captchaOk) errors.captcha = 'error.captcha.wrong';
       if (Object.keys(errors).length) return await renderSignIn(req, res, { account: f.account, errors, status: 422 });
       const staff = await authenticateStaff(d.pool, f.account, f.password);
-      if (!staff) return await renderSignIn(req, res, { account: f.account, errors: { account: 'error.staff.invalid' }, status: 401 });
+      if (!staff)
+        return await renderSignIn(req, res, {
+          account: f.account,
+          errors: { account: 'error.staff.invalid' },
+          status: 401,
+        });
       const returnTo = safeReturn(req.body?.return, BACKOFFICE);
       // The session is regenerated by passport at login: an id fixed before sign-in is worthless.
       req.login(staff as unknown as Express.User, (err) => {
@@ -118,11 +155,32 @@ export function backofficeRoutes(d: RouteDeps, passport: InstanceType<typeof Pas
   r.get('/', async (req, res) => {
     const staff = staffOf(req);
     const queue = await listReviewQueue(d.pool, scopeOf(staff), emptyFilter({ status: 'pending' }), req.locale);
-    const posts = await listPostQueue(d.pool, scopeOf(staff), { institutionCode: null, callNumber: null, status: 'pending', from: null, to: null, page: 1 }, req.locale);
-    const bookings = await listStaffBookings(d.pool, scopeOf(staff), {
-      institutionCode: null, kind: null, service: null, status: 'pending', from: taipeiToday(d.clock()), to: null, page: 1,
-    }, req.locale);
-    res.render('backoffice/home', { pending: queue.total, pendingPosts: posts.total, pendingBookings: bookings.total, notice: takeNotice(req) });
+    const posts = await listPostQueue(
+      d.pool,
+      scopeOf(staff),
+      { institutionCode: null, callNumber: null, status: 'pending', from: null, to: null, page: 1 },
+      req.locale,
+    );
+    const bookings = await listStaffBookings(
+      d.pool,
+      scopeOf(staff),
+      {
+        institutionCode: null,
+        kind: null,
+        service: null,
+        status: 'pending',
+        from: taipeiToday(d.clock()),
+        to: null,
+        page: 1,
+      },
+      req.locale,
+    );
+    res.render('backoffice/home', {
+      pending: queue.total,
+      pendingPosts: posts.total,
+      pendingBookings: bookings.total,
+      notice: takeNotice(req),
+    });
   });
 
   // ---- review queue ----
@@ -132,20 +190,42 @@ export function backofficeRoutes(d: RouteDeps, passport: InstanceType<typeof Pas
     const queue = await listReviewQueue(d.pool, scopeOf(staff), filter, req.locale);
     const institutions = await listInstitutions(d.pool, req.locale);
     res.status(Object.keys(errors).length ? 422 : 200).render('backoffice/queue', {
-      queue, filter, statuses: STATUSES, services: SERVICES, notice: takeNotice(req),
+      queue,
+      filter,
+      statuses: STATUSES,
+      services: SERVICES,
+      notice: takeNotice(req),
       institutions: scopeOf(staff) ? institutions.filter((i) => i.code === staff.institutionCode) : institutions,
-      pageUrl: (page: number) => `${BACKOFFICE}/applications?${queryString({ ...req.query, page: String(page) }, true)}`,
+      pageUrl: (page: number) =>
+        `${BACKOFFICE}/applications?${queryString({ ...req.query, page: String(page) }, true)}`,
       ...errorView(res.locals.t, errors, ['callNumber', 'from', 'to']),
     });
   });
 
   // ---- one case ----
-  const renderCase = async (req: Request, res: Response, next: NextFunction, extra: { errors?: Record<string, FieldMessage>; values?: Record<string, string>; status?: number; conflict?: boolean } = {}) => {
+  const renderCase = async (
+    req: Request,
+    res: Response,
+    next: NextFunction,
+    extra: {
+      errors?: Record<string, FieldMessage>;
+      values?: Record<string, string>;
+      status?: number;
+      conflict?: boolean;
+    } = {},
+  ) => {
     const found = await getReviewCase(d.pool, scopeOf(staffOf(req)), Number(req.params.id), req.locale);
     if (!found) return next();
     res.status(extra.status ?? 200).render('backoffice/case', {
-      c: found, reasons: REJECTION_REASONS, reasonMax: REASON_MAX, values: extra.values ?? {}, conflict: extra.conflict ?? false,
-      ...errorView(res.locals.t, extra.errors ?? {}, ['decision', 'reasonCode', 'reasonText'], { decision: 'decision-approve', reasonCode: 'reasonCode' }),
+      c: found,
+      reasons: REJECTION_REASONS,
+      reasonMax: REASON_MAX,
+      values: extra.values ?? {},
+      conflict: extra.conflict ?? false,
+      ...errorView(res.locals.t, extra.errors ?? {}, ['decision', 'reasonCode', 'reasonText'], {
+        decision: 'decision-approve',
+        reasonCode: 'reasonCode',
+      }),
     });
   };
 
@@ -157,20 +237,33 @@ export function backofficeRoutes(d: RouteDeps, passport: InstanceType<typeof Pas
     if (!versionOk) return res.status(400).render('errors/generic', { status: 400 });
     if (Object.keys(errors).length) return renderCase(req, res, next, { errors, values: f, status: 422 });
     const outcome = await decideApplication(
-      d.pool, Number(req.params.id), Number(f.version),
+      d.pool,
+      Number(req.params.id),
+      Number(f.version),
       f.decision === 'approve' ? { decision: 'approve' } : { decision: 'reject', reason: reasonText, reasonCode: code },
-      { staffId: staff.id, institutionCode: scopeOf(staff), ip: req.ip ?? null }, d.clock(),
+      { staffId: staff.id, institutionCode: scopeOf(staff), ip: req.ip ?? null },
+      d.clock(),
     );
     if (outcome === 'not_found') return next();
     if (outcome === 'already_decided') return renderCase(req, res, next, { conflict: true, status: 409 });
-    if (outcome === 'reason_required') return renderCase(req, res, next, { errors: { reasonText: 'error.decision.reasonRequired' }, values: f, status: 422 });
+    if (outcome === 'reason_required')
+      return renderCase(req, res, next, {
+        errors: { reasonText: 'error.decision.reasonRequired' },
+        values: f,
+        status: 422,
+      });
     const found = await getReviewCase(d.pool, scopeOf(staff), Number(req.params.id), req.locale);
-    req.session.staffNotice = { key: f.decision === 'approve' ? 'backoffice.decided.approved' : 'backoffice.decided.rejected', params: { number: found?.number ?? '' } };
+    req.session.staffNotice = {
+      key: f.decision === 'approve' ? 'backoffice.decided.approved' : 'backoffice.decided.rejected',
+      params: { number: found?.number ?? '' },
+    };
     res.redirect(303, `${BACKOFFICE}/applications`);
   });
 
   r.get('/applications/:id/documents/:docId', async (req, res, next) => {
-    const doc = await readDocument(d.pool, Number(req.params.docId), Number(req.params.id), { staffScope: scopeOf(staffOf(req)) });
+    const doc = await readDocument(d.pool, Number(req.params.docId), Number(req.params.id), {
+      staffScope: scopeOf(staffOf(req)),
+    });
     if (!doc) return next();
     sendDocument(res, doc, req.query.download === '1');
   });
@@ -181,14 +274,18 @@ export function backofficeRoutes(d: RouteDeps, passport: InstanceType<typeof Pas
     const q = req.query as Record<string, unknown>;
     const str = (v: unknown) => (typeof v === 'string' ? v.trim().slice(0, 100) : '');
     const errors: Record<string, FieldMessage> = {};
-    const from = str(q.from), to = str(q.to);
+    const from = str(q.from),
+      to = str(q.to);
     if (from && !isRealDate(from)) errors.from = 'error.filter.date';
     if (to && !isRealDate(to)) errors.to = 'error.filter.date';
-    const status = str(q.status), channel = str(q.channel);
+    const status = str(q.status),
+      channel = str(q.channel);
     const filter: NotificationFilter = {
       institutionCode: /^\d{4}$/.test(str(q.institution)) ? str(q.institution) : null,
       text: str(q.q) || null,
-      status: ['queued', 'sent', 'failed', 'recorded'].includes(status) ? (status as NotificationFilter['status']) : null,
+      status: ['queued', 'sent', 'failed', 'recorded'].includes(status)
+        ? (status as NotificationFilter['status'])
+        : null,
       channel: ['email', 'sms'].includes(channel) ? (channel as NotificationFilter['channel']) : null,
       from: errors.from ? null : from || null,
       to: errors.to ? null : to || null,
@@ -197,9 +294,12 @@ export function backofficeRoutes(d: RouteDeps, passport: InstanceType<typeof Pas
     const log = await searchNotifications(d.pool, scopeOf(staff), filter, req.locale);
     const institutions = await listInstitutions(d.pool, req.locale);
     res.status(Object.keys(errors).length ? 422 : 200).render('backoffice/notifications', {
-      log, filter, values: { q: str(q.q), from, to, status, channel, institution: filter.institutionCode ?? '' },
+      log,
+      filter,
+      values: { q: str(q.q), from, to, status, channel, institution: filter.institutionCode ?? '' },
       institutions: scopeOf(staff) ? institutions.filter((i) => i.code === staff.institutionCode) : institutions,
-      pageUrl: (page: number) => `${BACKOFFICE}/notifications?${queryString({ ...req.query, page: String(page) }, true)}`,
+      pageUrl: (page: number) =>
+        `${BACKOFFICE}/notifications?${queryString({ ...req.query, page: String(page) }, true)}`,
       ...errorView(res.locals.t, errors, ['from', 'to']),
     });
   });
@@ -212,14 +312,33 @@ export function backofficeRoutes(d: RouteDeps, passport: InstanceType<typeof Pas
 }
 
 function emptyFilter(over: Partial<QueueFilter> = {}): QueueFilter {
-  return { institutionCode: null, callNumber: null, status: null, service: null, from: null, to: null, page: 1, ...over };
+  return {
+    institutionCode: null,
+    callNumber: null,
+    status: null,
+    service: null,
+    from: null,
+    to: null,
+    page: 1,
+    ...over,
+  };
 }
 
 /** The queue's filters from the query string; with none given, it shows what is pending. */
-function readQueueFilter(query: Request['query']): { filter: QueueFilter & { raw: Record<string, string> }; errors: Record<string, FieldMessage> } {
+function readQueueFilter(query: Request['query']): {
+  filter: QueueFilter & { raw: Record<string, string> };
+  errors: Record<string, FieldMessage>;
+} {
   const q = query as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === 'string' ? v.normalize('NFKC').trim().slice(0, 20) : '');
-  const raw = { institution: str(q.institution), callNumber: str(q.callNumber), status: str(q.status), service: str(q.service), from: str(q.from), to: str(q.to) };
+  const raw = {
+    institution: str(q.institution),
+    callNumber: str(q.callNumber),
+    status: str(q.status),
+    service: str(q.service),
+    from: str(q.from),
+    to: str(q.to),
+  };
   const errors: Record<string, FieldMessage> = {};
   if (raw.callNumber && !/^(\d{4}|\d{6})$/.test(raw.callNumber)) errors.callNumber = 'error.callNumber.format';
   if (raw.from && !isRealDate(raw.from)) errors.from = 'error.filter.date';

@@ -1,15 +1,30 @@
 import { Router, type Request, type Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import type { RouteDeps } from './app.ts';
+import type { RouteDeps } from './deps.ts';
 import { requireApplicant } from './middleware/authentication.ts';
 import { errorView, type FieldMessage } from './forms.ts';
 import { VISIT_KINDS, type VisitKind } from '../domain/applications.ts';
 import {
-  bookableGrid, bookingOptions, bookVisit, cancelBooking, eligibleCompanions, LAWYER_BANDS, lawyerArrivalOptions, lawyerBandCounts,
-  leaveBooking, listApplicantBookings, listTimetable, MAX_COMPANIONS, REASON_MAX, reasonRequired, type BookingErrorCode, type BookingOption, type BookingService,
+  bookableGrid,
+  bookingOptions,
+  bookVisit,
+  cancelBooking,
+  eligibleCompanions,
+  LAWYER_BANDS,
+  lawyerArrivalOptions,
+  lawyerBandCounts,
+  leaveBooking,
+  listApplicantBookings,
+  listTimetable,
+  MAX_COMPANIONS,
+  REASON_MAX,
+  reasonRequired,
+  type BookingErrorCode,
+  type BookingOption,
+  type BookingService,
 } from '../domain/visit-bookings.ts';
 import { visitWhen } from '../domain/mails.ts';
-import type { MessageKey } from '../domain/infra/i18n.ts';
+import type { MessageKey } from '../domain/i18n/i18n.ts';
 
 // The booking wizard (線上預約接見, seed 003): one page per step, each a plain form that works without
 // JavaScript; answers are kept in the session, so 上一步 and a refused confirmation lose nothing.
@@ -54,11 +69,25 @@ const TIME_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 /** Which step's page shows a problem found when confirming. */
 const STEP_OF: Record<BookingErrorCode, Step> = {
-  notEligible: 'kind', inmateRestricted: 'inmate', outsideScope: 'inmate',
-  outsideWindow: 'slot', blockedDate: 'slot', noSuchBatch: 'slot', full: 'slot', arrivalRequired: 'slot', outsideLawyerWindow: 'slot',
-  bookerBusy: 'slot', inmateBusy: 'slot', sameDay: 'slot',
-  tooManyCompanions: 'companions', companionNotEligible: 'companions', companionBusy: 'companions', companionSameDay: 'companions',
-  reasonRequired: 'reason', reasonTooLong: 'reason', formUsed: 'confirm',
+  notEligible: 'kind',
+  inmateRestricted: 'inmate',
+  outsideScope: 'inmate',
+  outsideWindow: 'slot',
+  blockedDate: 'slot',
+  noSuchBatch: 'slot',
+  full: 'slot',
+  arrivalRequired: 'slot',
+  outsideLawyerWindow: 'slot',
+  bookerBusy: 'slot',
+  inmateBusy: 'slot',
+  sameDay: 'slot',
+  tooManyCompanions: 'companions',
+  companionNotEligible: 'companions',
+  companionBusy: 'companions',
+  companionSameDay: 'companions',
+  reasonRequired: 'reason',
+  reasonTooLong: 'reason',
+  formUsed: 'confirm',
 };
 
 export function bookingRoutes(d: RouteDeps): Router {
@@ -71,7 +100,8 @@ export function bookingRoutes(d: RouteDeps): Router {
     const w = wizardOf(req);
     const options = await bookingOptions(d.pool, me(req).id, req.locale);
     const kinds = VISIT_KINDS.filter((k) => options.some((o) => o.kinds.includes(k)));
-    const option = options.find((o) => `${o.service}:${o.inmateId}` === w.option && w.kind && o.kinds.includes(w.kind)) ?? null;
+    const option =
+      options.find((o) => `${o.service}:${o.inmateId}` === w.option && w.kind && o.kinds.includes(w.kind)) ?? null;
     const lawyerOnsite = option?.service === 'lawyer_visit' && w.kind === 'onsite';
     // A choice made earlier that is no longer open (the inmate restricted, a service withdrawn): say so.
     if (w.option && w.kind && !option && !w.problem) {
@@ -90,27 +120,54 @@ export function bookingRoutes(d: RouteDeps): Router {
   /** Sends the person back to the first unanswered step before `step`, if any. */
   const before = (step: Step, missing: Step | null) => missing !== null && STEPS.indexOf(missing) < STEPS.indexOf(step);
 
-  const render = (req: Request, res: Response, step: Step, data: object, errors: Record<string, FieldMessage> = {}, status?: number) => {
+  const render = (
+    req: Request,
+    res: Response,
+    step: Step,
+    data: object,
+    errors: Record<string, FieldMessage> = {},
+    status?: number,
+  ) => {
     const w = wizardOf(req);
     // A problem found at confirmation is shown once, on its own step.
     const problem = w.problem?.step === step ? w.problem : null;
     if (problem) {
       delete w.problem;
-      errors = { [step === 'slot' ? 'slot' : step === 'companions' ? 'companions' : step === 'reason' ? 'reason' : 'form']: `booking.error.${problem.code}` as MessageKey, ...errors };
+      errors = {
+        [step === 'slot' ? 'slot' : step === 'companions' ? 'companions' : step === 'reason' ? 'reason' : 'form']:
+          `booking.error.${problem.code}` as MessageKey,
+        ...errors,
+      };
     }
     const hasErrors = Object.keys(errors).length > 0;
     res.status(status ?? (hasErrors ? 422 : 200)).render(`bookings/${step}`, {
-      step, steps: STEPS, stepNumber: STEPS.indexOf(step) + 1, ...data,
-      ...errorView(res.locals.t, errors, ['form', 'kind', 'option', 'companions', 'slot', 'date', 'arrival', 'reason'], {
-        kind: 'kind-0', option: 'option-0', companions: 'companions-0', slot: 'slot-grid', date: 'date-0',
-      }),
+      step,
+      steps: STEPS,
+      stepNumber: STEPS.indexOf(step) + 1,
+      ...data,
+      ...errorView(
+        res.locals.t,
+        errors,
+        ['form', 'kind', 'option', 'companions', 'slot', 'date', 'arrival', 'reason'],
+        {
+          kind: 'kind-0',
+          option: 'option-0',
+          companions: 'companions-0',
+          slot: 'slot-grid',
+          date: 'date-0',
+        },
+      ),
     });
   };
 
   r.get('/bookings', requireApplicant, async (req, res) => {
     const notice = req.session.bookingNotice ?? null;
     delete req.session.bookingNotice;
-    res.render('bookings/list', { bookings: await listApplicantBookings(d.pool, me(req).id, d.clock(), req.locale), notice, when: whenOf(req) });
+    res.render('bookings/list', {
+      bookings: await listApplicantBookings(d.pool, me(req).id, d.clock(), req.locale),
+      notice,
+      when: whenOf(req),
+    });
   });
 
   r.get('/bookings/new', requireApplicant, (req, res) => {
@@ -121,13 +178,32 @@ export function bookingRoutes(d: RouteDeps): Router {
   // ---- 1 接見類型 ----
   r.get('/bookings/new/kind', requireApplicant, async (req, res) => {
     const { w, kinds, options } = await stateOf(req);
-    render(req, res, 'kind', { kinds, value: w.kind ?? (kinds.length === 1 ? kinds[0] : ''), hasLawyer: options.some((o) => o.service === 'lawyer_visit') });
+    render(req, res, 'kind', {
+      kinds,
+      value: w.kind ?? (kinds.length === 1 ? kinds[0] : ''),
+      hasLawyer: options.some((o) => o.service === 'lawyer_visit'),
+    });
   });
   r.post('/bookings/new/kind', requireApplicant, async (req, res) => {
     const { w, kinds, options } = await stateOf(req);
     const kind = String(req.body?.kind ?? '') as VisitKind;
-    if (!kinds.includes(kind)) return render(req, res, 'kind', { kinds, value: '', hasLawyer: options.some((o) => o.service === 'lawyer_visit') }, { kind: 'booking.error.kindRequired' });
-    if (w.kind !== kind) Object.assign(w, { kind, option: undefined, companions: undefined, date: undefined, batchId: undefined, arrival: undefined });
+    if (!kinds.includes(kind))
+      return render(
+        req,
+        res,
+        'kind',
+        { kinds, value: '', hasLawyer: options.some((o) => o.service === 'lawyer_visit') },
+        { kind: 'booking.error.kindRequired' },
+      );
+    if (w.kind !== kind)
+      Object.assign(w, {
+        kind,
+        option: undefined,
+        companions: undefined,
+        date: undefined,
+        batchId: undefined,
+        arrival: undefined,
+      });
     res.redirect(303, '/bookings/new/inmate');
   });
 
@@ -137,15 +213,34 @@ export function bookingRoutes(d: RouteDeps): Router {
     const { w, options, missing } = await stateOf(req);
     if (before('inmate', missing)) return res.redirect(303, `/bookings/new/${missing}`);
     const choices = inmateChoices(options, w.kind!);
-    render(req, res, 'inmate', { choices, kind: w.kind, value: w.option ?? (choices.length === 1 ? `${choices[0]!.service}:${choices[0]!.inmateId}` : '') });
+    render(req, res, 'inmate', {
+      choices,
+      kind: w.kind,
+      value: w.option ?? (choices.length === 1 ? `${choices[0]!.service}:${choices[0]!.inmateId}` : ''),
+    });
   });
   r.post('/bookings/new/inmate', requireApplicant, async (req, res) => {
     const { w, options, missing } = await stateOf(req);
     if (before('inmate', missing)) return res.redirect(303, `/bookings/new/${missing}`);
     const choices = inmateChoices(options, w.kind!);
     const value = String(req.body?.option ?? '');
-    if (!choices.some((o) => `${o.service}:${o.inmateId}` === value)) return render(req, res, 'inmate', { choices, kind: w.kind, value: '' }, { option: 'booking.error.inmateRequired' });
-    if (w.option !== value) Object.assign(w, { option: value, companions: undefined, date: undefined, batchId: undefined, arrival: undefined, reason: undefined });
+    if (!choices.some((o) => `${o.service}:${o.inmateId}` === value))
+      return render(
+        req,
+        res,
+        'inmate',
+        { choices, kind: w.kind, value: '' },
+        { option: 'booking.error.inmateRequired' },
+      );
+    if (w.option !== value)
+      Object.assign(w, {
+        option: value,
+        companions: undefined,
+        date: undefined,
+        batchId: undefined,
+        arrival: undefined,
+        reason: undefined,
+      });
     res.redirect(303, '/bookings/new/companions');
   });
 
@@ -160,12 +255,21 @@ export function bookingRoutes(d: RouteDeps): Router {
     const { w, option, missing } = await stateOf(req);
     if (before('companions', missing)) return res.redirect(303, `/bookings/new/${missing}`);
     const companions = await eligibleCompanions(d.pool, me(req).id, option!.inmateId, w.kind!, option!.service);
-    const chosen = [...new Set(([] as unknown[]).concat(req.body?.companion ?? []).map(Number))].filter((id) => companions.some((c) => c.applicantId === id));
+    const chosen = [...new Set(([] as unknown[]).concat(req.body?.companion ?? []).map(Number))].filter((id) =>
+      companions.some((c) => c.applicantId === id),
+    );
     if (chosen.length > MAX_COMPANIONS) {
-      return render(req, res, 'companions', { companions, chosen, max: MAX_COMPANIONS, option }, { companions: { key: 'booking.error.tooManyCompanions', params: { max: MAX_COMPANIONS } } });
+      return render(
+        req,
+        res,
+        'companions',
+        { companions, chosen, max: MAX_COMPANIONS, option },
+        { companions: { key: 'booking.error.tooManyCompanions', params: { max: MAX_COMPANIONS } } },
+      );
     }
     // Other visitors change who must be free at a time: a time chosen before is checked again.
-    if (String(w.companions ?? []) !== String(chosen)) Object.assign(w, { date: undefined, batchId: undefined, arrival: undefined });
+    if (String(w.companions ?? []) !== String(chosen))
+      Object.assign(w, { date: undefined, batchId: undefined, arrival: undefined });
     w.companions = chosen;
     res.redirect(303, '/bookings/new/slot');
   });
@@ -175,34 +279,66 @@ export function bookingRoutes(d: RouteDeps): Router {
     const now = d.clock();
     if (lawyerOnsite) {
       const arrival = await lawyerArrivalOptions(d.pool, { applicantId: me(req).id, inmateId: option.inmateId }, now);
-      const counts = arrival ? await Promise.all(arrival.dates.map(async (x) => ({ ...x, bands: await lawyerBandCounts(d.pool, arrival.institutionCode, x.date) }))) : [];
-      return { lawyer: true, arrival, counts, bands: LAWYER_BANDS, value: { date: w.date ?? '', arrival: w.arrival ?? '' } };
+      const counts = arrival
+        ? await Promise.all(
+            arrival.dates.map(async (x) => ({
+              ...x,
+              bands: await lawyerBandCounts(d.pool, arrival.institutionCode, x.date),
+            })),
+          )
+        : [];
+      return {
+        lawyer: true,
+        arrival,
+        counts,
+        bands: LAWYER_BANDS,
+        value: { date: w.date ?? '', arrival: w.arrival ?? '' },
+      };
     }
-    const grid = await bookableGrid(d.pool, { applicantId: me(req).id, inmateId: option.inmateId, kind: w.kind!, service: option.service, companionIds: w.companions }, now);
+    const grid = await bookableGrid(
+      d.pool,
+      {
+        applicantId: me(req).id,
+        inmateId: option.inmateId,
+        kind: w.kind!,
+        service: option.service,
+        companionIds: w.companions,
+      },
+      now,
+    );
     return { lawyer: false, grid, value: { slot: w.date && w.batchId ? `${w.date}|${w.batchId}` : '' } };
   }
   r.get('/bookings/new/slot', requireApplicant, async (req, res) => {
     const { w, option, lawyerOnsite, missing } = await stateOf(req);
     if (before('slot', missing)) return res.redirect(303, `/bookings/new/${missing}`);
-    render(req, res, 'slot', { ...(await slotData(req, w, option!, lawyerOnsite)), option, kind: w.kind, when: whenOf(req) });
+    render(req, res, 'slot', {
+      ...(await slotData(req, w, option!, lawyerOnsite)),
+      option,
+      kind: w.kind,
+      when: whenOf(req),
+    });
   });
   r.post('/bookings/new/slot', requireApplicant, async (req, res) => {
     const { w, option, lawyerOnsite, missing } = await stateOf(req);
     if (before('slot', missing)) return res.redirect(303, `/bookings/new/${missing}`);
     const data = await slotData(req, w, option!, lawyerOnsite);
-    const again = (errors: Record<string, FieldMessage>, value: object) => render(req, res, 'slot', { ...data, value, option, kind: w.kind, when: whenOf(req) }, errors);
+    const again = (errors: Record<string, FieldMessage>, value: object) =>
+      render(req, res, 'slot', { ...data, value, option, kind: w.kind, when: whenOf(req) }, errors);
     if (lawyerOnsite) {
       const date = String(req.body?.date ?? '');
       const arrival = String(req.body?.arrival ?? '');
       const errors: Record<string, FieldMessage> = {};
       const dates = data.arrival?.dates.filter((x) => !x.blocked).map((x) => x.date) ?? [];
       if (!DATE_RE.test(date) || !dates.includes(date)) errors.date = 'booking.error.dateRequired';
-      if (!TIME_RE.test(arrival) || !(data.arrival?.times ?? []).includes(arrival)) errors.arrival = 'booking.error.arrivalRequired';
+      if (!TIME_RE.test(arrival) || !(data.arrival?.times ?? []).includes(arrival))
+        errors.arrival = 'booking.error.arrivalRequired';
       if (Object.keys(errors).length) return again(errors, { date, arrival });
       Object.assign(w, { date, arrival, batchId: undefined });
     } else {
       const [date, batch] = String(req.body?.slot ?? '').split('|');
-      const offered = data.grid?.rows.some((row) => row.cells.some((c, i) => c && c.batchId === Number(batch) && data.grid!.dates[i]!.date === date));
+      const offered = data.grid?.rows.some((row) =>
+        row.cells.some((c, i) => c && c.batchId === Number(batch) && data.grid!.dates[i]!.date === date),
+      );
       if (!offered) return again({ slot: 'booking.error.slotRequired' }, { slot: '' });
       Object.assign(w, { date, batchId: Number(batch), arrival: undefined });
     }
@@ -221,8 +357,16 @@ export function bookingRoutes(d: RouteDeps): Router {
     if (before('reason', missing)) return res.redirect(303, `/bookings/new/${missing}`);
     const value = typeof req.body?.reason === 'string' ? req.body.reason.slice(0, 5000) : '';
     const trimmed = value.trim();
-    if (!trimmed) return render(req, res, 'reason', { value, max: REASON_MAX, option }, { reason: 'booking.error.reasonRequired' });
-    if ([...trimmed].length > REASON_MAX) return render(req, res, 'reason', { value, max: REASON_MAX, option }, { reason: { key: 'booking.error.reasonTooLongMax', params: { max: REASON_MAX } } });
+    if (!trimmed)
+      return render(req, res, 'reason', { value, max: REASON_MAX, option }, { reason: 'booking.error.reasonRequired' });
+    if ([...trimmed].length > REASON_MAX)
+      return render(
+        req,
+        res,
+        'reason',
+        { value, max: REASON_MAX, option },
+        { reason: { key: 'booking.error.reasonTooLongMax', params: { max: REASON_MAX } } },
+      );
     w.reason = trimmed;
     res.redirect(303, '/bookings/new/confirm');
   });
@@ -230,13 +374,21 @@ export function bookingRoutes(d: RouteDeps): Router {
   // ---- 6 確認預約接見資訊 ----
   const confirmData = async (req: Request, s: Awaited<ReturnType<typeof stateOf>>) => {
     const companions = await eligibleCompanions(d.pool, me(req).id, s.option!.inmateId, s.w.kind!, s.option!.service);
-    const batch = s.lawyerOnsite ? null : (await listTimetable(d.pool, s.option!.institutionCode)).find((b) => b.id === s.w.batchId) ?? null;
+    const batch = s.lawyerOnsite
+      ? null
+      : ((await listTimetable(d.pool, s.option!.institutionCode)).find((b) => b.id === s.w.batchId) ?? null);
     return {
-      w: s.w, option: s.option, applicantName: me(req).name, reasonNeeded: reasonRequired(s.option!.relationship),
+      w: s.w,
+      option: s.option,
+      applicantName: me(req).name,
+      reasonNeeded: reasonRequired(s.option!.relationship),
       companions: (s.w.companions ?? []).map((id) => companions.find((c) => c.applicantId === id)).filter(Boolean),
       when: visitWhen({
-        locale: req.locale, date: s.w.date!, lawyerArrival: s.lawyerOnsite,
-        startsAt: s.lawyerOnsite ? s.w.arrival! : batch?.startsAt ?? '', endsAt: batch?.endsAt ?? '',
+        locale: req.locale,
+        date: s.w.date!,
+        lawyerArrival: s.lawyerOnsite,
+        startsAt: s.lawyerOnsite ? s.w.arrival! : (batch?.startsAt ?? ''),
+        endsAt: batch?.endsAt ?? '',
       }),
       ordinal: batch?.ordinal ?? null,
     };
@@ -249,11 +401,22 @@ export function bookingRoutes(d: RouteDeps): Router {
   r.post('/bookings/new/confirm', requireApplicant, async (req, res) => {
     const s = await stateOf(req);
     if (s.missing) return res.redirect(303, `/bookings/new/${s.missing}`);
-    const outcome = await bookVisit(d.pool, {
-      submissionKey: s.w.key, bookerId: me(req).id, inmateId: s.option!.inmateId, service: s.option!.service as BookingService, kind: s.w.kind!,
-      date: s.w.date!, batchId: s.lawyerOnsite ? null : s.w.batchId!, arrivalTime: s.lawyerOnsite ? s.w.arrival! : null,
-      companionIds: s.w.companions ?? [], reason: reasonRequired(s.option!.relationship) ? s.w.reason ?? '' : '',
-    }, d.clock());
+    const outcome = await bookVisit(
+      d.pool,
+      {
+        submissionKey: s.w.key,
+        bookerId: me(req).id,
+        inmateId: s.option!.inmateId,
+        service: s.option!.service as BookingService,
+        kind: s.w.kind!,
+        date: s.w.date!,
+        batchId: s.lawyerOnsite ? null : s.w.batchId!,
+        arrivalTime: s.lawyerOnsite ? s.w.arrival! : null,
+        companionIds: s.w.companions ?? [],
+        reason: reasonRequired(s.option!.relationship) ? (s.w.reason ?? '') : '',
+      },
+      d.clock(),
+    );
     if (outcome.kind === 'booked') {
       delete req.session.bookingWizard;
       return res.redirect(303, `/bookings/${outcome.bookingId}?booked=1`);
@@ -272,12 +435,20 @@ export function bookingRoutes(d: RouteDeps): Router {
   });
 
   // ---- one booking, and cancelling it ----
-  const ownBooking = async (req: Request) => (await listApplicantBookings(d.pool, me(req).id, d.clock(), req.locale)).find((b) => b.id === Number(req.params.id)) ?? null;
+  const ownBooking = async (req: Request) =>
+    (await listApplicantBookings(d.pool, me(req).id, d.clock(), req.locale)).find(
+      (b) => b.id === Number(req.params.id),
+    ) ?? null;
 
   r.get('/bookings/:id', requireApplicant, async (req, res, next) => {
     const booking = await ownBooking(req);
     if (!booking) return next();
-    res.render('bookings/show', { booking, justBooked: req.query.booked === '1', when: whenOf(req), videoUrl: d.config.videoServiceUrl });
+    res.render('bookings/show', {
+      booking,
+      justBooked: req.query.booked === '1',
+      when: whenOf(req),
+      videoUrl: d.config.videoServiceUrl,
+    });
   });
 
   r.get('/bookings/:id/cancel', requireApplicant, async (req, res, next) => {
@@ -299,7 +470,12 @@ export function bookingRoutes(d: RouteDeps): Router {
     const outcome = await leaveBooking(d.pool, me(req).id, Number(req.params.id), d.clock());
     if (outcome === 'not_found') return next();
     req.session.bookingNotice = {
-      key: outcome === 'left' || outcome === 'already_left' ? 'booking.notice.left' : outcome === 'too_late' ? 'booking.notice.tooLateLeave' : 'booking.notice.notActive',
+      key:
+        outcome === 'left' || outcome === 'already_left'
+          ? 'booking.notice.left'
+          : outcome === 'too_late'
+            ? 'booking.notice.tooLateLeave'
+            : 'booking.notice.notActive',
     };
     res.redirect(303, '/bookings');
   });
@@ -310,7 +486,14 @@ export function bookingRoutes(d: RouteDeps): Router {
       // A companion may see the booking but not cancel it; anyone else sees nothing.
       return (await ownBooking(req)) ? res.status(403).render('errors/generic', { status: 403 }) : next();
     }
-    req.session.bookingNotice = { key: outcome === 'cancelled' ? 'booking.notice.cancelled' : outcome === 'too_late' ? 'booking.notice.tooLate' : 'booking.notice.notActive' };
+    req.session.bookingNotice = {
+      key:
+        outcome === 'cancelled'
+          ? 'booking.notice.cancelled'
+          : outcome === 'too_late'
+            ? 'booking.notice.tooLate'
+            : 'booking.notice.notActive',
+    };
     res.redirect(303, '/bookings');
   });
 
@@ -319,5 +502,6 @@ export function bookingRoutes(d: RouteDeps): Router {
 
 /** A booking's date and time as the views show it. */
 function whenOf(req: Request) {
-  return (b: { date: string; startsAt: string; endsAt: string; lawyerArrival: boolean }) => visitWhen({ locale: req.locale, ...b });
+  return (b: { date: string; startsAt: string; endsAt: string; lawyerArrival: boolean }) =>
+    visitWhen({ locale: req.locale, ...b });
 }

@@ -1,13 +1,28 @@
 import { Router, type Request, type Response, type RequestHandler } from 'express';
 import multer from 'multer';
 import { randomUUID } from 'node:crypto';
-import type { RouteDeps } from './app.ts';
+import type { RouteDeps } from './deps.ts';
 import { requireApplicant } from './middleware/authentication.ts';
 import { errorView, type FieldMessage } from './forms.ts';
 import { limiter } from './middleware/rate-limits.ts';
 import {
-  getOwnPost, getPhotoDraft, keepPhotoDraft, listOwnPosts, listRecipients, POST_TEXT_MAX, POST_TITLE_MAX, postingStates, readPostPhoto,
-  removePhotoDraft, resendPost, submitPost, activeSuspension, countCharacters, type OwnPost, type PostField, type PostProblem,
+  getOwnPost,
+  getPhotoDraft,
+  keepPhotoDraft,
+  listOwnPosts,
+  listRecipients,
+  POST_TEXT_MAX,
+  POST_TITLE_MAX,
+  postingStates,
+  readPostPhoto,
+  removePhotoDraft,
+  resendPost,
+  submitPost,
+  activeSuspension,
+  countCharacters,
+  type OwnPost,
+  type PostField,
+  type PostProblem,
 } from '../domain/contact-book.ts';
 import { isUploadProblem, MB, POST_PHOTO_MAX_MB, preparePostPhoto } from '../domain/documents.ts';
 
@@ -23,7 +38,14 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 // The form keeps far more than the limit, so an over-long note comes back whole to be shortened.
 const BODY_KEPT = 5000;
 
-type PostValues = { recipient: string; title: string; body: string; submissionKey: string; removePhoto: boolean; version: number };
+type PostValues = {
+  recipient: string;
+  title: string;
+  body: string;
+  submissionKey: string;
+  removePhoto: boolean;
+  version: number;
+};
 type Errors = Partial<Record<PostField, PostProblem>>;
 
 function readValues(req: Request): PostValues {
@@ -31,8 +53,12 @@ function readValues(req: Request): PostValues {
   const str = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : '');
   const key = str(b.submissionKey, 36);
   return {
-    recipient: str(b.recipient, 20), title: str(b.title, 200), body: str(b.body, BODY_KEPT),
-    submissionKey: UUID_RE.test(key) ? key : randomUUID(), removePhoto: b.removePhoto === 'yes', version: Number(str(b.version, 9)) || 0,
+    recipient: str(b.recipient, 20),
+    title: str(b.title, 200),
+    body: str(b.body, BODY_KEPT),
+    submissionKey: UUID_RE.test(key) ? key : randomUUID(),
+    removePhoto: b.removePhoto === 'yes',
+    version: Number(str(b.version, 9)) || 0,
   };
 }
 
@@ -41,7 +67,10 @@ export function contactBookRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
   const photoLimit = limiter(d.limits.photoPerAccount, (req) => `photo|${req.user!.applicant.id}`);
   // One photo of at most 10 MB; the text fields come first in the form, so they are kept even when the
   // photo is refused for its size. Bodies far beyond that are refused before they are read.
-  const parser = multer({ storage: multer.memoryStorage(), limits: { fileSize: POST_PHOTO_MAX_MB * MB, files: 1, fields: 12, fieldSize: 20_000 } }).single('photo');
+  const parser = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: POST_PHOTO_MAX_MB * MB, files: 1, fields: 12, fieldSize: 20_000 },
+  }).single('photo');
   const parseUpload: RequestHandler = (req, res, next) => {
     if (Number(req.headers['content-length'] ?? 0) > 4 * POST_PHOTO_MAX_MB * MB) {
       res.status(413).render('errors/too-large', { limit: POST_PHOTO_MAX_MB, back: req.originalUrl });
@@ -66,23 +95,39 @@ export function contactBookRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
     }
     const f = req.file;
     if (!f || (f.size === 0 && f.originalname === '')) return; // an empty file input sends a nameless part
-    const photo = await preparePostPhoto({ fileName: Buffer.from(f.originalname, 'latin1').toString('utf8'), bytes: f.buffer });
+    const photo = await preparePostPhoto({
+      fileName: Buffer.from(f.originalname, 'latin1').toString('utf8'),
+      bytes: f.buffer,
+    });
     if (isUploadProblem(photo)) errors.photo = photo;
     else await keepPhotoDraft(d.pool, req.user!.applicant.id, values.submissionKey, photo, d.clock());
   };
 
-  async function renderForm(req: Request, res: Response, values: PostValues, extra: { errors?: Errors; status?: number; post?: OwnPost } = {}) {
+  async function renderForm(
+    req: Request,
+    res: Response,
+    values: PostValues,
+    extra: { errors?: Errors; status?: number; post?: OwnPost } = {},
+  ) {
     const applicantId = req.user!.applicant.id;
     const now = d.clock();
     const recipients = await listRecipients(d.pool, applicantId, req.locale);
     const states = await postingStates(d.pool, applicantId, recipients, now);
     const suspension = await activeSuspension(d.pool, applicantId, now);
     res.status(extra.status ?? 200).render('contact-book/form', {
-      values, recipients, states, post: extra.post ?? null,
+      values,
+      recipients,
+      states,
+      post: extra.post ?? null,
       photoDraft: await getPhotoDraft(d.pool, applicantId, values.submissionKey),
       suspension,
-      count: countCharacters(values.body), max: POST_TEXT_MAX, titleMax: POST_TITLE_MAX, photoMaxMb: POST_PHOTO_MAX_MB,
-      ...errorView(res.locals.t, (extra.errors ?? {}) as Partial<Record<string, FieldMessage>>, FIELD_ORDER, { form: suspension ? 'suspension' : extra.post ? 'title' : 'recipient' }),
+      count: countCharacters(values.body),
+      max: POST_TEXT_MAX,
+      titleMax: POST_TITLE_MAX,
+      photoMaxMb: POST_PHOTO_MAX_MB,
+      ...errorView(res.locals.t, (extra.errors ?? {}) as Partial<Record<string, FieldMessage>>, FIELD_ORDER, {
+        form: suspension ? 'suspension' : extra.post ? 'title' : 'recipient',
+      }),
     });
   }
 
@@ -93,15 +138,24 @@ export function contactBookRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
     const now = d.clock();
     const recipients = await listRecipients(d.pool, applicantId, req.locale);
     res.render('contact-book/list', {
-      posts: await listOwnPosts(d.pool, applicantId, req.locale), recipients,
-      states: await postingStates(d.pool, applicantId, recipients, now), suspension: await activeSuspension(d.pool, applicantId, now),
+      posts: await listOwnPosts(d.pool, applicantId, req.locale),
+      recipients,
+      states: await postingStates(d.pool, applicantId, recipients, now),
+      suspension: await activeSuspension(d.pool, applicantId, now),
       max: POST_TEXT_MAX,
     });
   });
 
   r.get('/contact-book/new', requireApplicant, async (req, res) => {
     const recipients = await listRecipients(d.pool, req.user!.applicant.id, req.locale);
-    const values: PostValues = { recipient: recipients.length === 1 ? String(recipients[0]!.applicationId) : '', title: '', body: '', submissionKey: randomUUID(), removePhoto: false, version: 0 };
+    const values: PostValues = {
+      recipient: recipients.length === 1 ? String(recipients[0]!.applicationId) : '',
+      title: '',
+      body: '',
+      submissionKey: randomUUID(),
+      removePhoto: false,
+      version: 0,
+    };
     await renderForm(req, res, values);
   });
 
@@ -114,10 +168,18 @@ export function contactBookRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
       return renderForm(req, res, values, { errors, status: Object.keys(errors).length ? 422 : 200 });
     }
     if (Object.keys(errors).length) return renderForm(req, res, values, { errors, status: 422 });
-    const outcome = await submitPost(d.pool, {
-      applicantId: req.user!.applicant.id, applicationId: Number(values.recipient) || 0, title: values.title, body: values.body, photo: null,
-      submissionKey: values.submissionKey,
-    }, d.clock());
+    const outcome = await submitPost(
+      d.pool,
+      {
+        applicantId: req.user!.applicant.id,
+        applicationId: Number(values.recipient) || 0,
+        title: values.title,
+        body: values.body,
+        photo: null,
+        submissionKey: values.submissionKey,
+      },
+      d.clock(),
+    );
     if (outcome.kind === 'errors') return renderForm(req, res, values, { errors: outcome.errors, status: 422 });
     res.redirect(303, `/contact-book/${outcome.postId}?sent=1`);
   });
@@ -156,9 +218,19 @@ export function contactBookRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
   r.get('/contact-book/:id/resend', requireApplicant, async (req, res) => {
     const post = await rejectedPost(req, res);
     if (!post) return;
-    await renderForm(req, res, {
-      recipient: '', title: post.title, body: post.body, submissionKey: randomUUID(), removePhoto: false, version: post.version,
-    }, { post });
+    await renderForm(
+      req,
+      res,
+      {
+        recipient: '',
+        title: post.title,
+        body: post.body,
+        submissionKey: randomUUID(),
+        removePhoto: false,
+        version: post.version,
+      },
+      { post },
+    );
   });
 
   r.post('/contact-book/:id/resend', requireApplicant, photoLimit, async (req, res, next) => {
@@ -178,9 +250,19 @@ export function contactBookRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
           return await renderForm(req, res, values, { post, errors, status: Object.keys(errors).length ? 422 : 200 });
         }
         if (Object.keys(errors).length) return await renderForm(req, res, values, { post, errors, status: 422 });
-        const outcome = await resendPost(d.pool, req.user!.applicant.id, post.id, values.version, {
-          title: values.title, body: values.body, photo: values.removePhoto ? null : 'keep', submissionKey: values.submissionKey,
-        }, d.clock());
+        const outcome = await resendPost(
+          d.pool,
+          req.user!.applicant.id,
+          post.id,
+          values.version,
+          {
+            title: values.title,
+            body: values.body,
+            photo: values.removePhoto ? null : 'keep',
+            submissionKey: values.submissionKey,
+          },
+          d.clock(),
+        );
         if (outcome.kind === 'not_found') return next();
         if (outcome.kind === 'errors') {
           const fresh = outcome.errors.form?.key === 'error.post.changed' ? await ownPost(req) : null;
@@ -213,4 +295,3 @@ export function sendPhoto(res: Response, photo: Buffer): void {
   });
   res.send(photo);
 }
-

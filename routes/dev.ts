@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { RouteDeps } from './app.ts';
+import type { RouteDeps } from './deps.ts';
 import { listDevMail } from '../domain/notifications.ts';
 
 // GET /dev/mailbox   the development mailbox (only mounted when mail is not sent for real)

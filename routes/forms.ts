@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { MessageKey, Translate } from '../domain/infra/i18n.ts';
+import type { MessageKey, Translate } from '../domain/i18n/i18n.ts';
 
 /** The named fields of a posted form as trimmed-at-the-edges strings; anything else is ignored. */
 export function formFields<K extends string>(req: Request, names: readonly K[]): Record<K, string> {
@@ -21,7 +21,12 @@ export type FieldMessage = MessageKey | { key: MessageKey; params?: Record<strin
  * Turns field errors into what the views need: the summary list (in form order, linked to the
  * field, or to `anchors[field]` when the field itself cannot take focus) and the message per field.
  */
-export function errorView(t: Translate, errors: Partial<Record<string, FieldMessage>>, order: readonly string[], anchors: Record<string, string> = {}) {
+export function errorView(
+  t: Translate,
+  errors: Partial<Record<string, FieldMessage>>,
+  order: readonly string[],
+  anchors: Record<string, string> = {},
+) {
   const list: ErrorItem[] = [];
   const byField: Record<string, string> = {};
   for (const field of order) {
@@ -70,7 +75,8 @@ export function readDecisionForm<C extends string>(req: Request, codes: readonly
   if (values.decision === 'reject') {
     if (!code && !reasonText) errors.reasonCode = 'error.decision.reasonRequired';
     if (values.reasonCode === 'other' && !reasonText) errors.reasonText = 'error.decision.reasonTextRequired';
-    if ([...reasonText].length > reasonMax) errors.reasonText = { key: 'error.decision.reasonTooLong', params: { max: reasonMax } };
+    if ([...reasonText].length > reasonMax)
+      errors.reasonText = { key: 'error.decision.reasonTooLong', params: { max: reasonMax } };
   }
   return { values, reasonText, code, errors, versionOk: /^\d{1,9}$/.test(values.version) };
 }

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { RouteDeps } from './app.ts';
+import type { RouteDeps } from './deps.ts';
 
 // Mounted before logging and sessions: probes are frequent and need none of it.
 export function healthRoutes(d: RouteDeps): Router {

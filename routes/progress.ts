@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { RouteDeps } from './app.ts';
+import type { RouteDeps } from './deps.ts';
 import { errorView, formFields } from './forms.ts';
 import { ipKeyGenerator } from 'express-rate-limit';
 import { limiter } from './middleware/rate-limits.ts';
@@ -16,7 +16,9 @@ export function progressRoutes(d: RouteDeps): Router {
   const limit = limiter(d.limits.progressPerAddress, (req) => `progress|${ipKeyGenerator(req.ip ?? 'unknown')}`);
   const FIELDS = ['number', 'birthYear', 'birthMonth', 'birthDay'] as const;
 
-  r.get('/progress', (_req, res) => res.render('public/progress', { values: {}, errorList: [], fieldErrors: {}, result: undefined }));
+  r.get('/progress', (_req, res) =>
+    res.render('public/progress', { values: {}, errorList: [], fieldErrors: {}, result: undefined }),
+  );
 
   r.post('/progress', limit, async (req, res) => {
     const values = formFields(req, FIELDS);
@@ -25,7 +27,11 @@ export function progressRoutes(d: RouteDeps): Router {
     const birthday = checkBirthday(values.birthYear, values.birthMonth, values.birthDay, d.clock());
     if (birthday.error) errors.birthday = birthday.error;
     if (Object.keys(errors).length) {
-      return res.status(422).render('public/progress', { values, result: undefined, ...errorView(res.locals.t, errors, ['number', 'birthday'], { birthday: 'birthYear' }) });
+      return res.status(422).render('public/progress', {
+        values,
+        result: undefined,
+        ...errorView(res.locals.t, errors, ['number', 'birthday'], { birthday: 'birthYear' }),
+      });
     }
     const result = await publicProgress(d.pool, values.number, birthday.value!);
     res.render('public/progress', { values, result, errorList: [], fieldErrors: {} });

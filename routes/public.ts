@@ -1,10 +1,10 @@
 import { Router } from 'express';
 import { listTimetable, type Batch } from '../domain/visit-bookings.ts';
 import { VISIT_KINDS } from '../domain/applications.ts';
-import type { RouteDeps } from './app.ts';
+import type { RouteDeps } from './deps.ts';
 import { getAnnouncement, listAnnouncements } from '../domain/announcements.ts';
 import { listInstitutions } from '../domain/institutions.ts';
-import { taipeiToday } from '../domain/infra/clock.ts';
+import { taipeiToday } from '../domain/shared/dates.ts';
 
 // GET /                    home: announcements and the ways in
 // GET /announcements       訊息公告
@@ -15,10 +15,19 @@ import { taipeiToday } from '../domain/infra/clock.ts';
 /** A timetable as people read it: per kind, each batch's times once, with the weekdays it runs. */
 function timetableByKind(batches: Batch[]) {
   return VISIT_KINDS.map((kind) => {
-    const rows = new Map<string, { ordinal: number; startsAt: string; endsAt: string; weekdays: number[]; capacity: number }>();
+    const rows = new Map<
+      string,
+      { ordinal: number; startsAt: string; endsAt: string; weekdays: number[]; capacity: number }
+    >();
     for (const b of batches.filter((x) => x.kind === kind)) {
       const key = `${b.startsAt}-${b.endsAt}`;
-      const row = rows.get(key) ?? { ordinal: b.ordinal, startsAt: b.startsAt, endsAt: b.endsAt, weekdays: [], capacity: b.capacity };
+      const row = rows.get(key) ?? {
+        ordinal: b.ordinal,
+        startsAt: b.startsAt,
+        endsAt: b.endsAt,
+        weekdays: [],
+        capacity: b.capacity,
+      };
       row.weekdays.push(b.weekday);
       rows.set(key, row);
     }
@@ -41,7 +50,8 @@ export function publicRoutes(d: RouteDeps): Router {
 
   r.get('/announcements/:id', async (req, res, next) => {
     const id = Number(req.params.id);
-    const announcement = Number.isSafeInteger(id) && id > 0 ? await getAnnouncement(d.pool, req.locale, id, taipeiToday(d.clock())) : null;
+    const announcement =
+      Number.isSafeInteger(id) && id > 0 ? await getAnnouncement(d.pool, req.locale, id, taipeiToday(d.clock())) : null;
     if (!announcement) return next();
     res.render('public/announcement', { announcement });
   });
@@ -50,7 +60,11 @@ export function publicRoutes(d: RouteDeps): Router {
 
   r.get('/visit-times', async (req, res) => {
     const institutions = await listInstitutions(d.pool, req.locale);
-    const timetables = new Map(await Promise.all(institutions.map(async (i) => [i.code, timetableByKind(await listTimetable(d.pool, i.code))] as const)));
+    const timetables = new Map(
+      await Promise.all(
+        institutions.map(async (i) => [i.code, timetableByKind(await listTimetable(d.pool, i.code))] as const),
+      ),
+    );
     res.render('public/visit-times', { institutions, timetables });
   });
 

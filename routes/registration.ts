@@ -1,8 +1,14 @@
 import { Router, type Request, type Response } from 'express';
-import type { RouteDeps } from './app.ts';
+import type { RouteDeps } from './deps.ts';
 import { errorView, formFields } from './forms.ts';
 import { limiters } from './middleware/rate-limits.ts';
-import { register, resendVerification, validateRegistration, type FieldErrors, type RegistrationField } from '../domain/applicants.ts';
+import {
+  register,
+  resendVerification,
+  validateRegistration,
+  type FieldErrors,
+  type RegistrationField,
+} from '../domain/applicants.ts';
 
 declare module 'express-session' {
   interface SessionData {
@@ -18,32 +24,65 @@ declare module 'express-session' {
 // GET  /register/details       the registration form (only after consent)
 // POST /register/details       creates the account and mails the verification link
 // GET  /register/check-email   "we sent you a link"
-const FIELDS = ['name', 'nationalId', 'email', 'birthYear', 'birthMonth', 'birthDay', 'mobile', 'phone', 'password', 'passwordConfirm'] as const;
-const ERROR_ORDER: readonly RegistrationField[] = ['name', 'nationalId', 'email', 'birthday', 'mobile', 'phone', 'password', 'passwordConfirm'];
+const FIELDS = [
+  'name',
+  'nationalId',
+  'email',
+  'birthYear',
+  'birthMonth',
+  'birthDay',
+  'mobile',
+  'phone',
+  'password',
+  'passwordConfirm',
+] as const;
+const ERROR_ORDER: readonly RegistrationField[] = [
+  'name',
+  'nationalId',
+  'email',
+  'birthday',
+  'mobile',
+  'phone',
+  'password',
+  'passwordConfirm',
+];
 
 export function registrationRoutes(d: RouteDeps): Router {
   const r = Router();
   const limit = limiters(d.limits);
 
-  const signedInGoesToAccount = (req: Request, res: Response, next: () => void) => (req.user ? res.redirect(303, '/account') : next());
+  const signedInGoesToAccount = (req: Request, res: Response, next: () => void) =>
+    req.user ? res.redirect(303, '/account') : next();
 
-  r.get('/register', signedInGoesToAccount, (_req, res) => res.render('registration/consent', { consentError: null, errorList: [] }));
+  r.get('/register', signedInGoesToAccount, (_req, res) =>
+    res.render('registration/consent', { consentError: null, errorList: [] }),
+  );
 
   r.post('/register', signedInGoesToAccount, (req, res) => {
     if (req.body?.consent !== 'yes') {
       const consentError = res.locals.t('error.consent.required');
-      res.status(422).render('registration/consent', { consentError, errorList: [{ field: 'consent', href: '#consent', text: consentError }] });
+      res.status(422).render('registration/consent', {
+        consentError,
+        errorList: [{ field: 'consent', href: '#consent', text: consentError }],
+      });
       return;
     }
     req.session.consentAt = d.clock().toISOString();
     res.redirect(303, '/register/details');
   });
 
-  const renderForm = (res: Response, values: Record<string, string>, errors: FieldErrors<RegistrationField> = {}, status = 200) => {
+  const renderForm = (
+    res: Response,
+    values: Record<string, string>,
+    errors: FieldErrors<RegistrationField> = {},
+    status = 200,
+  ) => {
     // Passwords are never sent back to the browser.
     const kept = { ...values, password: '', passwordConfirm: '' };
     const anchors = { birthday: 'birthYear' };
-    res.status(status).render('registration/details', { values: kept, ...errorView(res.locals.t, errors, ERROR_ORDER, anchors) });
+    res
+      .status(status)
+      .render('registration/details', { values: kept, ...errorView(res.locals.t, errors, ERROR_ORDER, anchors) });
   };
 
   r.get('/register/details', signedInGoesToAccount, (req, res) => {
@@ -58,9 +97,13 @@ export function registrationRoutes(d: RouteDeps): Router {
     const checked = validateRegistration(input, now);
     if (!checked.ok) return renderForm(res, input, checked.errors, 422);
     const outcome = await register(d.pool, checked.value, {
-      now, publicUrl: d.config.publicUrl, locale: req.locale, consentAt: new Date(req.session.consentAt),
+      now,
+      publicUrl: d.config.publicUrl,
+      locale: req.locale,
+      consentAt: new Date(req.session.consentAt),
     });
-    if (outcome.kind === 'national_id_taken') return renderForm(res, input, { nationalId: 'error.nationalId.taken' }, 422);
+    if (outcome.kind === 'national_id_taken')
+      return renderForm(res, input, { nationalId: 'error.nationalId.taken' }, 422);
     // A new account and an address that already had one look the same from here: the mail says which.
     delete req.session.consentAt;
     req.session.registeredEmail = checked.value.email;

@@ -8,10 +8,10 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { startEmbeddedDb, type EmbeddedDb } from '../domain/infra/embedded-db.ts';
-import { migrate } from '../domain/infra/migrate.ts';
-import { migrateWorkerSchema } from '../domain/infra/worker.ts';
-import { createLogger } from '../domain/infra/logger.ts';
+import { startEmbeddedDb, type EmbeddedDb } from '../domain/platform/embedded-db.ts';
+import { migrate } from '../domain/platform/migrate.ts';
+import { migrateWorkerSchema } from '../domain/platform/worker.ts';
+import { createLogger } from '../domain/platform/logger.ts';
 import { TEMPLATE_DB } from './support/db.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -43,7 +43,14 @@ async function main(): Promise<number> {
   }
   try {
     await prepareTemplate(adminUrl);
-    const args = ['--import', 'tsx', path.join(root, 'node_modules/uvu/bin.js'), dirArg ?? 'test', patternArg ?? '\\.test\\.ts$', '--no-color'];
+    const args = [
+      '--import',
+      'tsx',
+      path.join(root, 'node_modules/uvu/bin.js'),
+      dirArg ?? 'test',
+      patternArg ?? '\\.test\\.ts$',
+      '--no-color',
+    ];
     const child = spawn(process.execPath, args, {
       cwd: root,
       env: { ...process.env, TEST_ADMIN_URL: adminUrl, NODE_ENV: 'test' },

@@ -14,5 +14,6 @@ export function inBackoffice(req: Request): boolean {
 
 /** One middleware for the public portal and another for the back office, chosen by path. */
 export function byArea(portal: RequestHandler, backoffice: RequestHandler): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => (inBackoffice(req) ? backoffice(req, res, next) : portal(req, res, next));
+  return (req: Request, res: Response, next: NextFunction) =>
+    inBackoffice(req) ? backoffice(req, res, next) : portal(req, res, next);
 }

@@ -1,7 +1,7 @@
 import type { Express, Request, Response, NextFunction, RequestHandler } from 'express';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
-import type { RouteDeps } from '../app.ts';
+import type { RouteDeps } from '../deps.ts';
 import { type Applicant, authenticate, getApplicant } from '../../domain/applicants.ts';
 import { getStaffMember, type StaffMember } from '../../domain/staff.ts';
 import { BACKOFFICE, byArea } from './area.ts';
@@ -24,7 +24,10 @@ export const APPLICANT_STRATEGY = 'applicant-local';
  * Passport instance (not the module's shared one), so its strategies and pool are its own.
  * Returns both instances for the sign-in routes; the back office has its own (see setUpStaffAuthentication).
  */
-export function setUpAuthentication(app: Express, d: RouteDeps): { passport: InstanceType<typeof Passport>; staffPassport: InstanceType<typeof Passport> } {
+export function setUpAuthentication(
+  app: Express,
+  d: RouteDeps,
+): { passport: InstanceType<typeof Passport>; staffPassport: InstanceType<typeof Passport> } {
   const passport = new Passport();
   passport.use(
     APPLICANT_STRATEGY,
@@ -32,7 +35,11 @@ export function setUpAuthentication(app: Express, d: RouteDeps): { passport: Ins
       authenticate(d.pool, email, password).then(
         (outcome) => {
           if (outcome.kind === 'ok') done(null, { kind: 'applicant', applicant: outcome.applicant });
-          else done(null, false, { message: outcome.kind, ...(outcome.kind === 'unverified' ? { email: outcome.applicant.email } : {}) } as never);
+          else
+            done(null, false, {
+              message: outcome.kind,
+              ...(outcome.kind === 'unverified' ? { email: outcome.applicant.email } : {}),
+            } as never);
         },
         (err) => done(err),
       );
@@ -41,14 +48,19 @@ export function setUpAuthentication(app: Express, d: RouteDeps): { passport: Ins
   passport.serializeUser((user, done) => done(null, { kind: user.kind, id: user.applicant.id } satisfies SessionUser));
   passport.deserializeUser((stored: SessionUser, done) => {
     if (stored?.kind !== 'applicant') return done(null, false);
-    getApplicant(d.pool, stored.id).then((applicant) => done(null, applicant ? { kind: 'applicant', applicant } : false), done);
+    getApplicant(d.pool, stored.id).then(
+      (applicant) => done(null, applicant ? { kind: 'applicant', applicant } : false),
+      done,
+    );
   });
   const staff = setUpStaffAuthentication(d);
-  const chain = (handlers: RequestHandler[]): RequestHandler => (req, res, next) => {
-    let i = 0;
-    const step = (err?: unknown) => (err ? next(err) : i < handlers.length ? handlers[i++]!(req, res, step) : next());
-    step();
-  };
+  const chain =
+    (handlers: RequestHandler[]): RequestHandler =>
+    (req, res, next) => {
+      let i = 0;
+      const step = (err?: unknown) => (err ? next(err) : i < handlers.length ? handlers[i++]!(req, res, step) : next());
+      step();
+    };
   const applicantExpose: RequestHandler = (req, res, next) => {
     res.locals.applicant = req.user?.kind === 'applicant' ? req.user.applicant : null;
     // A shared kiosk must not show the last family's pages from the cache after signing out.
@@ -86,9 +98,14 @@ declare global {
  * `req.user`, so no applicant check can ever be satisfied by a staff session or the other way round.
  * The password check happens in the sign-in route, after the captcha; this instance only keeps the session.
  */
-export function setUpStaffAuthentication(d: RouteDeps): { passport: InstanceType<typeof Passport>; middleware: RequestHandler[] } {
+export function setUpStaffAuthentication(d: RouteDeps): {
+  passport: InstanceType<typeof Passport>;
+  middleware: RequestHandler[];
+} {
   const passport = new Passport();
-  passport.serializeUser((staff: Express.User, done) => done(null, { kind: 'staff', id: (staff as unknown as StaffMember).id }));
+  passport.serializeUser((staff: Express.User, done) =>
+    done(null, { kind: 'staff', id: (staff as unknown as StaffMember).id }),
+  );
   passport.deserializeUser((stored: { kind?: string; id?: number }, done) => {
     if (stored?.kind !== 'staff' || typeof stored.id !== 'number') return done(null, false);
     getStaffMember(d.pool, stored.id).then((staff) => done(null, (staff ?? false) as never), done);

@@ -1,7 +1,10 @@
 import svgCaptcha from 'svg-captcha';
 
 // The README documents svgCaptcha(text, options), drawing a given text; its typings only declare create().
-const drawText = svgCaptcha as unknown as (text: string, options: { width: number; height: number; fontSize: number; noise: number; background: string }) => string;
+const drawText = svgCaptcha as unknown as (
+  text: string,
+  options: { width: number; height: number; fontSize: number; noise: number; background: string },
+) => string;
 
 const ZH_DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
 const EN_DIGITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];

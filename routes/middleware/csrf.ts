@@ -1,6 +1,6 @@
 import type { Express, Request, Response, NextFunction, RequestHandler } from 'express';
 import { doubleCsrf } from 'csrf-csrf';
-import type { RouteDeps } from '../app.ts';
+import type { RouteDeps } from '../deps.ts';
 import { BACKOFFICE, inBackoffice } from './area.ts';
 
 declare module 'express-session' {
@@ -12,7 +12,10 @@ declare module 'express-session' {
 
 /** The only routes that take multipart bodies; they run the CSRF check right after parsing. */
 export const UPLOAD_PATHS: readonly RegExp[] = [
-  /^\/applications\/new\/[a-z-]+$/, /^\/applications\/[0-9A-Z-]+\/resubmit$/, /^\/contact-book\/new$/, /^\/contact-book\/\d+\/resend$/,
+  /^\/applications\/new\/[a-z-]+$/,
+  /^\/applications\/[0-9A-Z-]+\/resubmit$/,
+  /^\/contact-book\/new$/,
+  /^\/contact-book\/\d+\/resend$/,
 ];
 
 /**
@@ -21,13 +24,15 @@ export const UPLOAD_PATHS: readonly RegExp[] = [
  */
 export function setUpCsrf(app: Express, d: RouteDeps): RequestHandler {
   const secure = d.config.secureCookies;
-  const make = (cookieName: string, path: string) => doubleCsrf({
-    getSecret: () => d.config.sessionSecret,
-    getSessionIdentifier: (req) => req.session.id,
-    cookieName,
-    cookieOptions: { sameSite: 'lax', secure, httpOnly: true, path },
-    getCsrfTokenFromRequest: (req) => (req.body?._csrf as string | undefined) ?? (req.headers['x-csrf-token'] as string | undefined),
-  });
+  const make = (cookieName: string, path: string) =>
+    doubleCsrf({
+      getSecret: () => d.config.sessionSecret,
+      getSessionIdentifier: (req) => req.session.id,
+      cookieName,
+      cookieOptions: { sameSite: 'lax', secure, httpOnly: true, path },
+      getCsrfTokenFromRequest: (req) =>
+        (req.body?._csrf as string | undefined) ?? (req.headers['x-csrf-token'] as string | undefined),
+    });
   // The back office has its own cookie: one shared cookie would be replaced by whichever area showed a
   // form last, and the other area's open form would then be refused.
   const portal = make(secure ? '__Host-portal.csrf' : 'portal.csrf', '/');
@@ -50,7 +55,9 @@ export function setUpCsrf(app: Express, d: RouteDeps): RequestHandler {
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (req.is('multipart/form-data')) {
       if (req.method === 'POST' && UPLOAD_PATHS.some((re) => re.test(req.path))) return next();
-      return next(Object.assign(new Error('multipart body outside an upload route'), { status: 403, code: 'EBADCSRFTOKEN' }));
+      return next(
+        Object.assign(new Error('multipart body outside an upload route'), { status: 403, code: 'EBADCSRFTOKEN' }),
+      );
     }
     tokens(req).doubleCsrfProtection(req, res, next);
   });

@@ -1,6 +1,7 @@
 import type { Express, Request, Response, NextFunction } from 'express';
-import type { RouteDeps } from '../app.ts';
-import { DEFAULT_LOCALE, htmlLang, isLocale, type Locale, translator } from '../../domain/infra/i18n.ts';
+import type { RouteDeps } from '../deps.ts';
+import { htmlLang, translator } from '../../domain/i18n/i18n.ts';
+import { DEFAULT_LOCALE, isLocale, type Locale } from '../../domain/shared/locale.ts';
 
 export const LOCALE_COOKIE = 'portal.lang';
 
@@ -31,7 +32,12 @@ export function setUpLocale(app: Express, d: RouteDeps): void {
       res.redirect(303, back);
       return;
     }
-    res.cookie(LOCALE_COOKIE, locale, { maxAge: 365 * 24 * 3600 * 1000, httpOnly: true, sameSite: 'lax', secure: d.config.secureCookies });
+    res.cookie(LOCALE_COOKIE, locale, {
+      maxAge: 365 * 24 * 3600 * 1000,
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: d.config.secureCookies,
+    });
     res.redirect(303, back);
   });
 }

@@ -59,7 +59,11 @@ const addressAndEmail = (req: Request) => `${address(req)}|${account(req)}`;
 
 export function limiters(l: RateLimits) {
   return {
-    signIn: [limiter(l.signInPerAddress, address), limiter(l.signInPerAccount, addressAndEmail), limiter(l.signInPerEmail, email)],
+    signIn: [
+      limiter(l.signInPerAddress, address),
+      limiter(l.signInPerAccount, addressAndEmail),
+      limiter(l.signInPerEmail, email),
+    ],
     register: [limiter(l.registerPerAddress, address)],
     mail: [limiter(l.mailPerAddress, address), limiter(l.mailPerAccount, addressAndEmail)],
   };

@@ -2,12 +2,18 @@ import type { Request } from 'express';
 import type pg from 'pg';
 import { scopeOf, type StaffMember } from '../../domain/staff.ts';
 import { listInstitutions } from '../../domain/institutions.ts';
+import type { StaffActor } from '../../domain/shared/staff-actor.ts';
 
 /** What every back-office page needs of the signed-in staff member (after requireStaff). */
 export const staffOf = (req: Request): StaffMember => req.staffMember as StaffMember;
 
 /** The staff member acting, as domain functions take them: their scope and address for the audit log. */
-export const staffActor = (req: Request) => ({ staffId: staffOf(req).id, institutionCode: scopeOf(staffOf(req)), ip: req.ip ?? null });
+export const staffActor = (req: Request): StaffActor => ({
+  staffId: staffOf(req).id,
+  role: staffOf(req).role,
+  institutionCode: scopeOf(staffOf(req)),
+  ip: req.ip ?? null,
+});
 
 /** The one-off notice for the next back-office page, taken (shown once). */
 export function takeStaffNotice(req: Request) {

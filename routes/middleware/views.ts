@@ -1,10 +1,9 @@
 import type { Express, Request, Response, NextFunction } from 'express';
 import { Eta } from 'eta';
 import path from 'node:path';
-import type { RouteDeps } from '../app.ts';
-import { formatDate, formatDateTime } from '../../domain/infra/clock.ts';
-import { escapeHtml } from '../../domain/infra/html.ts';
-
+import type { RouteDeps } from '../deps.ts';
+import { formatDate, formatDateTime } from '../../domain/shared/dates.ts';
+import { escapeHtml } from '../../domain/shared/html.ts';
 
 export const VIEWS_DIR = path.resolve(import.meta.dirname, '../../views');
 

@@ -7,8 +7,8 @@ import sharp from 'sharp';
 import type { Browser } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { checkA11y, launchBrowser, newContext, withScreenshotOnFailure } from '../support/browser.ts';
-import { hashPassword } from '../../domain/infra/passwords.ts';
-import { translator } from '../../domain/infra/i18n.ts';
+import { hashPassword } from '../../domain/platform/passwords.ts';
+import { translator } from '../../domain/i18n/i18n.ts';
 import { VALID_IDS } from '../support/journeys.ts';
 
 type Ctx = { app: TestApp; browser: Browser; dir: string; photo: string; pdf: string; bigPdf: string; text: string };
@@ -19,20 +19,35 @@ const PASSWORD = 'browser test password';
 test.before(async (ctx) => {
   [ctx.app, ctx.browser] = await Promise.all([startTestApp(), launchBrowser()]);
   const q = (sql: string, p: unknown[] = []) => ctx.app.db.pool.query(sql, p);
-  await q(`INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison')`);
-  await q(`INSERT INTO inmate (institution_code, call_number, name) VALUES ('2477', '1024', '王小明'), ('2477', '2048', '林美華'), ('2477', '310567', '陳志強'), ('2477', '3333', '李四')`);
+  await q(
+    `INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison')`,
+  );
+  await q(
+    `INSERT INTO inmate (institution_code, call_number, name) VALUES ('2477', '1024', '王小明'), ('2477', '2048', '林美華'), ('2477', '310567', '陳志強'), ('2477', '3333', '李四')`,
+  );
   const hash = await hashPassword(PASSWORD);
   for (let i = 0; i < 4; i++) {
-    await q(`INSERT INTO applicant (name, national_id, email, birthday, mobile, password_hash, privacy_consent_at, email_verified_at)
-             VALUES ($1, $2, $3, '1980-01-01', '0912345678', $4, now(), now())`, [`家屬${i}`, VALID_IDS[i], `browser${i}@example.com`, hash]);
+    await q(
+      `INSERT INTO applicant (name, national_id, email, birthday, mobile, password_hash, privacy_consent_at, email_verified_at)
+             VALUES ($1, $2, $3, '1980-01-01', '0912345678', $4, now(), now())`,
+      [`家屬${i}`, VALID_IDS[i], `browser${i}@example.com`, hash],
+    );
   }
   ctx.dir = await mkdtemp(path.join(os.tmpdir(), 'uploads-'));
   ctx.photo = path.join(ctx.dir, '正面照.jpg');
-  await writeFile(ctx.photo, await sharp({ create: { width: 80, height: 100, channels: 3, background: '#c0a080' } }).jpeg().toBuffer());
+  await writeFile(
+    ctx.photo,
+    await sharp({ create: { width: 80, height: 100, channels: 3, background: '#c0a080' } })
+      .jpeg()
+      .toBuffer(),
+  );
   ctx.pdf = path.join(ctx.dir, '戶口名簿.pdf');
   await writeFile(ctx.pdf, '%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n');
   ctx.bigPdf = path.join(ctx.dir, '戶籍謄本.pdf');
-  await writeFile(ctx.bigPdf, Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(600 * 1024, 32), Buffer.from('\n%%EOF\n')]));
+  await writeFile(
+    ctx.bigPdf,
+    Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(600 * 1024, 32), Buffer.from('\n%%EOF\n')]),
+  );
   ctx.text = path.join(ctx.dir, 'notes.jpg');
   await writeFile(ctx.text, 'not a picture');
 });
@@ -45,13 +60,22 @@ test.after(async (ctx) => {
 const RUNS = [
   { name: 'apply-js-off-phone', javaScriptEnabled: false, viewport: { width: 360, height: 640 }, callNumber: '1024' },
   { name: 'apply-js-on-phone', javaScriptEnabled: true, viewport: { width: 360, height: 640 }, callNumber: '2048' },
-  { name: 'apply-js-off-kiosk', javaScriptEnabled: false, viewport: { width: 1080, height: 1920 }, callNumber: '310567' },
+  {
+    name: 'apply-js-off-kiosk',
+    javaScriptEnabled: false,
+    viewport: { width: 1080, height: 1920 },
+    callNumber: '310567',
+  },
   { name: 'apply-js-on-kiosk', javaScriptEnabled: true, viewport: { width: 1080, height: 1920 }, callNumber: '3333' },
 ];
 
 RUNS.forEach((run, index) => {
   test(`look up the inmate, upload documents with one bad file, send, see it pending (${run.name})`, async (ctx) => {
-    const context = await newContext(ctx.browser, { javaScriptEnabled: run.javaScriptEnabled, viewport: run.viewport, baseURL: ctx.app.url });
+    const context = await newContext(ctx.browser, {
+      javaScriptEnabled: run.javaScriptEnabled,
+      viewport: run.viewport,
+      baseURL: ctx.app.url,
+    });
     const page = await context.newPage();
     const main = page.getByRole('main');
     try {
@@ -68,7 +92,8 @@ RUNS.forEach((run, index) => {
         await page.getByLabel(t('apply.callNumber')).fill(run.callNumber);
         await page.getByRole('button', { name: t('apply.lookup') }).click();
         await main.getByText(/申請對象：.○+/).waitFor();
-        if (run.javaScriptEnabled) assert.is(await page.getByLabel(t('apply.callNumber')).inputValue(), run.callNumber, 'no reload');
+        if (run.javaScriptEnabled)
+          assert.is(await page.getByLabel(t('apply.callNumber')).inputValue(), run.callNumber, 'no reload');
         await checkA11y(page, `${run.name}: after lookup`);
 
         await page.getByLabel(t('apply.relationship')).selectOption('spouse');
@@ -93,7 +118,12 @@ RUNS.forEach((run, index) => {
         if (run.javaScriptEnabled) {
           // A slow line (200 KB/s up) and a 600 KB file: the progress bar moves and says so.
           const cdp = await context.newCDPSession(page);
-          await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 200 * 1024 });
+          await cdp.send('Network.emulateNetworkConditions', {
+            offline: false,
+            latency: 20,
+            downloadThroughput: -1,
+            uploadThroughput: 200 * 1024,
+          });
           await page.getByLabel(t('apply.doc.relationship')).setInputFiles(ctx.bigPdf);
           await page.getByRole('button', { name: t('apply.submit') }).click();
           await page.waitForFunction(() => {
@@ -101,10 +131,18 @@ RUNS.forEach((run, index) => {
             return !!bar && bar.value > 0 && bar.value < 100 && !bar.closest('[hidden]');
           });
           assert.match(await page.getByRole('status').first().innerText(), /正在上傳：\d+%|上傳完成/);
-          assert.ok(await page.getByRole('button', { name: t('apply.submit') }).isDisabled(), 'no second click while uploading');
+          assert.ok(
+            await page.getByRole('button', { name: t('apply.submit') }).isDisabled(),
+            'no second click while uploading',
+          );
           await checkA11y(page, `${run.name}: uploading`);
           await page.waitForURL(/\/applications\/\d{8}-[0-9A-Z]{6}$/, { timeout: 20_000 });
-          await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+          await cdp.send('Network.emulateNetworkConditions', {
+            offline: false,
+            latency: 0,
+            downloadThroughput: -1,
+            uploadThroughput: -1,
+          });
         } else {
           await page.getByLabel(t('apply.doc.relationship')).setInputFiles(ctx.pdf);
           await page.getByRole('button', { name: t('apply.submit') }).click();
@@ -125,7 +163,11 @@ RUNS.forEach((run, index) => {
 
 RUNS.forEach((run, index) => {
   test(`each of the three forms passes axe; a lawyer applies with a mandate (${run.name})`, async (ctx) => {
-    const context = await newContext(ctx.browser, { javaScriptEnabled: run.javaScriptEnabled, viewport: run.viewport, baseURL: ctx.app.url });
+    const context = await newContext(ctx.browser, {
+      javaScriptEnabled: run.javaScriptEnabled,
+      viewport: run.viewport,
+      baseURL: ctx.app.url,
+    });
     const page = await context.newPage();
     try {
       await withScreenshotOnFailure(page, `${run.name}-forms`, async () => {

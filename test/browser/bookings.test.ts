@@ -3,11 +3,18 @@ import * as assert from 'uvu/assert';
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { launchBrowser, newContext, withScreenshotOnFailure, checkPage, followMenu, staffSignInPage } from '../support/browser.ts';
+import {
+  launchBrowser,
+  newContext,
+  withScreenshotOnFailure,
+  checkPage,
+  followMenu,
+  staffSignInPage,
+} from '../support/browser.ts';
 import { Client } from '../support/http.ts';
 import { person, registerVerifyAndSignIn, type Person } from '../support/journeys.ts';
-import { hashPassword } from '../../domain/infra/passwords.ts';
-import { translator } from '../../domain/infra/i18n.ts';
+import { hashPassword } from '../../domain/platform/passwords.ts';
+import { translator } from '../../domain/i18n/i18n.ts';
 
 /** Monday 2026-11-23 10:00 in Taipei: bookable dates are Wednesday 11-25 to Monday 11-30. */
 const NOW = new Date('2026-11-23T10:00:00+08:00');
@@ -24,10 +31,42 @@ const KIOSK = { width: 1080, height: 1920 };
 // One inmate per run (an inmate has one visit at a time) and one visit date per run, so each run's
 // batch has all its places, and each run's rosters hold only its own bookings.
 const RUNS = [
-  { name: 'bookings-js-off-phone', javaScriptEnabled: false, viewport: PHONE, callNumber: '1024', inmate: '王小明', date: '2026-11-25', weekday: '三' },
-  { name: 'bookings-js-on-phone', javaScriptEnabled: true, viewport: PHONE, callNumber: '2048', inmate: '林美華', date: '2026-11-26', weekday: '四' },
-  { name: 'bookings-js-off-kiosk', javaScriptEnabled: false, viewport: KIOSK, callNumber: '3072', inmate: '陳志強', date: '2026-11-27', weekday: '五' },
-  { name: 'bookings-js-on-kiosk', javaScriptEnabled: true, viewport: KIOSK, callNumber: '4096', inmate: '李四', date: '2026-11-30', weekday: '一' },
+  {
+    name: 'bookings-js-off-phone',
+    javaScriptEnabled: false,
+    viewport: PHONE,
+    callNumber: '1024',
+    inmate: '王小明',
+    date: '2026-11-25',
+    weekday: '三',
+  },
+  {
+    name: 'bookings-js-on-phone',
+    javaScriptEnabled: true,
+    viewport: PHONE,
+    callNumber: '2048',
+    inmate: '林美華',
+    date: '2026-11-26',
+    weekday: '四',
+  },
+  {
+    name: 'bookings-js-off-kiosk',
+    javaScriptEnabled: false,
+    viewport: KIOSK,
+    callNumber: '3072',
+    inmate: '陳志強',
+    date: '2026-11-27',
+    weekday: '五',
+  },
+  {
+    name: 'bookings-js-on-kiosk',
+    javaScriptEnabled: true,
+    viewport: KIOSK,
+    callNumber: '4096',
+    inmate: '李四',
+    date: '2026-11-30',
+    weekday: '一',
+  },
 ];
 // The family takes the afternoon batch (the third of the day: 09:00, 09:30, 14:00); the lawyer arrives
 // at 09:30 and holds the inmate for an hour, so the two visits never meet.
@@ -43,8 +82,14 @@ const maskedId = (id: string) => '*'.repeat(id.length - 4) + id.slice(-4);
 test.before(async (ctx) => {
   [ctx.app, ctx.browser] = await Promise.all([startTestApp({ clock: () => new Date(NOW) }), launchBrowser()]);
   const { pool } = ctx.app.db;
-  await pool.query(`INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '${INSTITUTION}', 'Taoyuan Women''s Prison')`);
-  for (const run of RUNS) await pool.query(`INSERT INTO inmate (institution_code, call_number, name) VALUES ('2477', $1, $2)`, [run.callNumber, run.inmate]);
+  await pool.query(
+    `INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '${INSTITUTION}', 'Taoyuan Women''s Prison')`,
+  );
+  for (const run of RUNS)
+    await pool.query(`INSERT INTO inmate (institution_code, call_number, name) VALUES ('2477', $1, $2)`, [
+      run.callNumber,
+      run.inmate,
+    ]);
   for (let weekday = 1; weekday <= 5; weekday++) {
     for (const at of ['09:00', '09:30', '14:00']) {
       await pool.query(
@@ -59,8 +104,16 @@ test.before(async (ctx) => {
   );
   // Per run: a mother and a sibling with an approved on-site visit service for the run's inmate, and
   // a lawyer with an approved lawyer visit service for the same inmate.
-  ctx.people = RUNS.map(() => ({ mother: person({ name: NAMES.mother }), sibling: person({ name: NAMES.sibling }), lawyer: person({ name: NAMES.lawyer }) }));
-  await Promise.all(ctx.people.flatMap((p) => [p.mother, p.sibling, p.lawyer]).map((p) => registerVerifyAndSignIn(new Client(ctx.app.url), ctx.app.smtp, p)));
+  ctx.people = RUNS.map(() => ({
+    mother: person({ name: NAMES.mother }),
+    sibling: person({ name: NAMES.sibling }),
+    lawyer: person({ name: NAMES.lawyer }),
+  }));
+  await Promise.all(
+    ctx.people
+      .flatMap((p) => [p.mother, p.sibling, p.lawyer])
+      .map((p) => registerVerifyAndSignIn(new Client(ctx.app.url), ctx.app.smtp, p)),
+  );
   for (const [index, run] of RUNS.entries()) {
     const grants: [Person, string, string[], string, string][] = [
       [ctx.people[index]!.mother, 'visit', ['onsite'], 'mother', 'M'],
@@ -87,7 +140,10 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The value of one row of a summary list (<dl class="summary-list">), found by its exact term. */
 async function summaryValue(page: Page, term: string): Promise<string> {
-  const row = page.getByRole('main').locator('dl.summary-list > div').filter({ has: page.locator('dt', { hasText: new RegExp(`^${escapeRegExp(term)}$`) }) });
+  const row = page
+    .getByRole('main')
+    .locator('dl.summary-list > div')
+    .filter({ has: page.locator('dt', { hasText: new RegExp(`^${escapeRegExp(term)}$`) }) });
   assert.is(await row.count(), 1, `one summary row “${term}”`);
   return (await row.locator('dd').first().innerText()).trim();
 }
@@ -100,7 +156,11 @@ RUNS.forEach((run, index) => {
     const day = t('booking.dateWithWeekday', { date: run.date.replace(/-/g, '/'), weekday: run.weekday });
     const inmateOption = t('booking.inmate.option', { inmate: MASKED.inmate(run.inmate), institution: INSTITUTION });
     const opts = { javaScriptEnabled: run.javaScriptEnabled, viewport: run.viewport, baseURL: app.url };
-    const [familyContext, lawyerContext, staffContext] = await Promise.all([newContext(ctx.browser, opts), newContext(ctx.browser, opts), newContext(ctx.browser, opts)]);
+    const [familyContext, lawyerContext, staffContext] = await Promise.all([
+      newContext(ctx.browser, opts),
+      newContext(ctx.browser, opts),
+      newContext(ctx.browser, opts),
+    ]);
     const family = await familyContext.newPage();
     const counsel = await lawyerContext.newPage();
     const staff = await staffContext.newPage();
@@ -117,21 +177,37 @@ RUNS.forEach((run, index) => {
       await page.waitForURL('**/account');
     };
     /** The wizard's steps: the heading, where the person is, and axe. */
-    const atStep = async (page: Page, step: 'kind' | 'inmate' | 'companions' | 'slot' | 'confirm', title: string, label: string) => {
+    const atStep = async (
+      page: Page,
+      step: 'kind' | 'inmate' | 'companions' | 'slot' | 'confirm',
+      title: string,
+      label: string,
+    ) => {
       await page.waitForURL((u) => u.pathname === `/bookings/new/${step}`);
       const main = page.getByRole('main');
       await main.getByRole('heading', { level: 1, name: title, exact: true }).waitFor();
       assert.is((await main.locator('[aria-current="step"]').innerText()).trim(), t(`booking.step.${step}`));
       await checked(page, label);
     };
-    const next = (page: Page) => page.getByRole('main').getByRole('button', { name: t('booking.next'), exact: true }).click();
-    const previous = (page: Page) => page.getByRole('main').getByRole('link', { name: t('booking.previous'), exact: true }).click();
+    const next = (page: Page) =>
+      page
+        .getByRole('main')
+        .getByRole('button', { name: t('booking.next'), exact: true })
+        .click();
+    const previous = (page: Page) =>
+      page
+        .getByRole('main')
+        .getByRole('link', { name: t('booking.previous'), exact: true })
+        .click();
     /** Presses 確認 and reads the booking number off the confirmation. */
     const confirmBooking = async (page: Page, who: string) => {
       const main = page.getByRole('main');
       await main.getByRole('button', { name: t('booking.confirm.submit'), exact: true }).click();
       await page.waitForURL(/\/bookings\/\d+\?booked=1$/);
-      await main.getByRole('status').getByRole('heading', { level: 1, name: t('booking.show.booked'), exact: true }).waitFor();
+      await main
+        .getByRole('status')
+        .getByRole('heading', { level: 1, name: t('booking.show.booked'), exact: true })
+        .waitFor();
       const number = /預約編號：(V\d{8}-[0-9A-Z]{6})/.exec(await main.innerText())?.[1];
       assert.ok(number, `${who}: a booking number on the confirmation`);
       assert.match(await main.innerText(), t('bookingStatus.pending'));
@@ -155,11 +231,17 @@ RUNS.forEach((run, index) => {
         await atStep(family, 'inmate', t('booking.inmate.title'), 'inmate');
         const inmate = main.getByRole('radio', { name: new RegExp(`^${escapeRegExp(inmateOption)}`) });
         assert.ok(await inmate.isChecked(), 'the only inmate is chosen already');
-        assert.match(await main.innerText(), t('booking.inmate.relationship', { relationship: t('relationship.mother') }));
+        assert.match(
+          await main.innerText(),
+          t('booking.inmate.relationship', { relationship: t('relationship.mother') }),
+        );
         await next(family);
 
         await atStep(family, 'companions', t('booking.companions.title'), 'companions');
-        const companionName = t('booking.companions.person', { name: MASKED.sibling, relationship: t('relationship.sibling') });
+        const companionName = t('booking.companions.person', {
+          name: MASKED.sibling,
+          relationship: t('relationship.sibling'),
+        });
         const companion = main.getByRole('checkbox', { name: companionName, exact: true });
         assert.is(await main.getByRole('checkbox').count(), 1, 'the other family member only (not the lawyer)');
         assert.not.match(await main.innerText(), NAMES.sibling, 'the companion’s full name is not shown');
@@ -179,8 +261,22 @@ RUNS.forEach((run, index) => {
         const batchLabel = `${day} ${t('booking.slot.batchName', { n: FAMILY_BATCH.ordinal, time: `${FAMILY_BATCH.start}–${FAMILY_BATCH.end}` })}`;
         const slot = family.getByLabel(batchLabel);
         assert.is(await slot.count(), 1, `one radio for ${batchLabel}`);
-        assert.is(await grid.getByRole('radio', { name: `${batchLabel} ${t('booking.slot.remaining', { n: CAPACITY })}`, exact: true }).count(), 1, 'with the places left');
-        assert.is(await grid.getByRole('radio', { name: new RegExp(`^${escapeRegExp(t('booking.dateWithWeekday', { date: '2026/11/24', weekday: '二' }))}`) }).count(), 0, 'tomorrow is not offered');
+        assert.is(
+          await grid
+            .getByRole('radio', { name: `${batchLabel} ${t('booking.slot.remaining', { n: CAPACITY })}`, exact: true })
+            .count(),
+          1,
+          'with the places left',
+        );
+        assert.is(
+          await grid
+            .getByRole('radio', {
+              name: new RegExp(`^${escapeRegExp(t('booking.dateWithWeekday', { date: '2026/11/24', weekday: '二' }))}`),
+            })
+            .count(),
+          0,
+          'tomorrow is not offered',
+        );
         await slot.check();
         await next(family);
 
@@ -197,7 +293,10 @@ RUNS.forEach((run, index) => {
         assert.match(when, t('booking.whenBatch', { date: day, start: FAMILY_BATCH.start, end: FAMILY_BATCH.end }));
         assert.match(when, t('booking.confirm.batch', { n: FAMILY_BATCH.ordinal }));
         assert.is(await summaryValue(family, t('booking.confirm.inmate')), inmateOption);
-        assert.is(await summaryValue(family, t('booking.confirm.applicant')), t('booking.confirm.applicantValue', { name: NAMES.mother, relationship: t('relationship.mother') }));
+        assert.is(
+          await summaryValue(family, t('booking.confirm.applicant')),
+          t('booking.confirm.applicantValue', { name: NAMES.mother, relationship: t('relationship.mother') }),
+        );
         assert.is(await summaryValue(family, t('booking.confirm.second')), MASKED.sibling);
         assert.is(await summaryValue(family, t('booking.confirm.third')), t('booking.none'));
         assert.is(await summaryValue(family, t('booking.confirm.reason')), t('booking.confirm.reasonNotNeeded'));
@@ -214,11 +313,18 @@ RUNS.forEach((run, index) => {
         await next(counsel);
 
         await atStep(counsel, 'inmate', t('booking.inmate.title'), 'lawyer: inmate');
-        assert.ok(await main.getByRole('radio', { name: new RegExp(`^${escapeRegExp(inmateOption)}`) }).isChecked(), 'the only inmate is chosen already');
+        assert.ok(
+          await main.getByRole('radio', { name: new RegExp(`^${escapeRegExp(inmateOption)}`) }).isChecked(),
+          'the only inmate is chosen already',
+        );
         await next(counsel);
 
         await atStep(counsel, 'companions', t('booking.companions.title'), 'lawyer: companions');
-        assert.match(await main.innerText(), t('booking.companions.none'), 'no other lawyer for this inmate, and never the family');
+        assert.match(
+          await main.innerText(),
+          t('booking.companions.none'),
+          'no other lawyer for this inmate, and never the family',
+        );
         await next(counsel);
 
         await atStep(counsel, 'slot', t('booking.slot.title'), 'lawyer: date and arrival time');
@@ -233,9 +339,15 @@ RUNS.forEach((run, index) => {
 
         await atStep(counsel, 'confirm', t('booking.confirm.title'), 'lawyer: confirm');
         assert.is(await summaryValue(counsel, t('booking.confirm.kind')), t('visitKind.onsite'));
-        assert.is(await summaryValue(counsel, t('booking.confirm.when')), t('booking.whenArrival', { date: day, time: LAWYER_ARRIVAL }));
+        assert.is(
+          await summaryValue(counsel, t('booking.confirm.when')),
+          t('booking.whenArrival', { date: day, time: LAWYER_ARRIVAL }),
+        );
         assert.is(await summaryValue(counsel, t('booking.confirm.inmate')), inmateOption);
-        assert.is(await summaryValue(counsel, t('booking.confirm.applicant')), t('booking.confirm.applicantValue', { name: NAMES.lawyer, relationship: t('relationship.lawyer') }));
+        assert.is(
+          await summaryValue(counsel, t('booking.confirm.applicant')),
+          t('booking.confirm.applicantValue', { name: NAMES.lawyer, relationship: t('relationship.lawyer') }),
+        );
         assert.is(await summaryValue(counsel, t('booking.confirm.second')), t('booking.none'));
         return confirmBooking(counsel, 'lawyer');
       });
@@ -254,27 +366,57 @@ RUNS.forEach((run, index) => {
         await staff.getByLabel(t('backoffice.bookings.filter.from'), { exact: true }).fill(run.date);
         await staff.getByLabel(t('backoffice.bookings.filter.to'), { exact: true }).fill(run.date);
         await staffMain.getByRole('button', { name: t('backoffice.search'), exact: true }).click();
-        await staff.waitForURL((u) => u.pathname === '/backoffice/bookings' && u.searchParams.get('from') === run.date && u.searchParams.get('to') === run.date);
+        await staff.waitForURL(
+          (u) =>
+            u.pathname === '/backoffice/bookings' &&
+            u.searchParams.get('from') === run.date &&
+            u.searchParams.get('to') === run.date,
+        );
         const table = staffMain.locator('#bookings-table');
         await table.waitFor();
         assert.is(await table.locator('tbody tr').count(), 2, 'the family’s and the lawyer’s booking of the day');
         const familyRow = table.locator('tbody tr').filter({ hasText: NAMES.mother });
         assert.match(await familyRow.innerText(), `${run.callNumber} ${run.inmate}`);
         assert.match(await familyRow.innerText(), t('backoffice.bookings.people', { count: 2 }));
-        assert.match(await familyRow.innerText(), t('backoffice.bookings.kindAndService', { kind: t('visitKind.onsite'), service: t('backoffice.bookings.service.visit') }));
-        assert.match(await table.locator('tbody tr').filter({ hasText: NAMES.lawyer }).innerText(), t('backoffice.bookings.arrival', { time: LAWYER_ARRIVAL }));
+        assert.match(
+          await familyRow.innerText(),
+          t('backoffice.bookings.kindAndService', {
+            kind: t('visitKind.onsite'),
+            service: t('backoffice.bookings.service.visit'),
+          }),
+        );
+        assert.match(
+          await table.locator('tbody tr').filter({ hasText: NAMES.lawyer }).innerText(),
+          t('backoffice.bookings.arrival', { time: LAWYER_ARRIVAL }),
+        );
         await checked(staff, 'booking review list for the day');
 
-        await staffMain.getByRole('checkbox', { name: t('backoffice.bookings.select', { number: familyNumber }), exact: true }).check();
+        await staffMain
+          .getByRole('checkbox', { name: t('backoffice.bookings.select', { number: familyNumber }), exact: true })
+          .check();
         await staffMain.getByRole('button', { name: t('backoffice.bookings.bulk.approve'), exact: true }).click();
         await staff.waitForURL((u) => u.pathname === '/backoffice/bookings' && u.searchParams.get('from') === run.date);
         await staffMain.getByText(t('backoffice.bookings.bulk.approved', { count: '1' })).waitFor();
-        assert.is(await staffMain.getByRole('checkbox', { name: t('backoffice.bookings.select', { number: familyNumber }), exact: true }).count(), 0, 'no longer waiting');
+        assert.is(
+          await staffMain
+            .getByRole('checkbox', { name: t('backoffice.bookings.select', { number: familyNumber }), exact: true })
+            .count(),
+          0,
+          'no longer waiting',
+        );
         await checked(staff, 'list after approving the ticked booking');
 
-        await staffMain.getByRole('link', { name: `${t('backoffice.bookings.review')} ${lawyerNumber}`, exact: true }).click();
+        await staffMain
+          .getByRole('link', { name: `${t('backoffice.bookings.review')} ${lawyerNumber}`, exact: true })
+          .click();
         await staff.waitForURL(/\/backoffice\/bookings\/\d+$/);
-        await staffMain.getByRole('heading', { level: 1, name: t('backoffice.bookings.show.title', { number: lawyerNumber }), exact: true }).waitFor();
+        await staffMain
+          .getByRole('heading', {
+            level: 1,
+            name: t('backoffice.bookings.show.title', { number: lawyerNumber }),
+            exact: true,
+          })
+          .waitFor();
         const text = await staffMain.innerText();
         assert.match(text, `${run.callNumber} ${run.inmate}`);
         assert.match(text, maskedId(lawyer.nationalId));
@@ -289,8 +431,14 @@ RUNS.forEach((run, index) => {
 
       // Every visitor is told: both of the family, and the lawyer.
       const subject = t('mail.booking.subject.approved');
-      for (const [who, number] of [[mother, familyNumber], [sibling, familyNumber], [lawyer, lawyerNumber]] as const) {
-        const mail = await app.smtp.waitFor((m) => m.to.includes(who.email) && m.subject === subject && m.text.includes(number));
+      for (const [who, number] of [
+        [mother, familyNumber],
+        [sibling, familyNumber],
+        [lawyer, lawyerNumber],
+      ] as const) {
+        const mail = await app.smtp.waitFor(
+          (m) => m.to.includes(who.email) && m.subject === subject && m.text.includes(number),
+        );
         assert.match(mail.text, t('mail.booking.approved'));
       }
 
@@ -298,17 +446,26 @@ RUNS.forEach((run, index) => {
       await withScreenshotOnFailure(staff, `${run.name}-roster`, async () => {
         await staffMain.getByRole('link', { name: t('backoffice.bookings.rosterLink'), exact: true }).click();
         await staff.waitForURL((u) => u.pathname === '/backoffice/bookings/roster');
-        await staffMain.getByRole('heading', { level: 1, name: t('backoffice.bookings.roster.title'), exact: true }).waitFor();
+        await staffMain
+          .getByRole('heading', { level: 1, name: t('backoffice.bookings.roster.title'), exact: true })
+          .waitFor();
         await checked(staff, 'roster (tomorrow)');
 
         const show = async (service: 'visit' | 'lawyer_visit') => {
           await staff.getByLabel(t('backoffice.bookings.roster.date'), { exact: true }).fill(run.date);
           await staff.getByLabel(t('backoffice.bookings.filter.service'), { exact: true }).selectOption(service);
           await staffMain.getByRole('button', { name: t('backoffice.bookings.roster.show'), exact: true }).click();
-          await staff.waitForURL((u) => u.pathname === '/backoffice/bookings/roster' && u.searchParams.get('date') === run.date
-            && u.searchParams.get('service') === service && u.searchParams.get('institution') === '2477');
+          await staff.waitForURL(
+            (u) =>
+              u.pathname === '/backoffice/bookings/roster' &&
+              u.searchParams.get('date') === run.date &&
+              u.searchParams.get('service') === service &&
+              u.searchParams.get('institution') === '2477',
+          );
           const name = t(`backoffice.bookings.roster.name.${service}`);
-          await staffMain.getByText(t('backoffice.bookings.roster.heading', { institution: INSTITUTION, name }), { exact: true }).waitFor();
+          await staffMain
+            .getByText(t('backoffice.bookings.roster.heading', { institution: INSTITUTION, name }), { exact: true })
+            .waitFor();
           assert.match(await staffMain.innerText(), t('backoffice.bookings.roster.forDate', { date: day }));
           const roster = staffMain.locator('table.roster');
           assert.is(await roster.locator('tbody tr').count(), 1, `one ${service} visit on ${run.date}`);
@@ -321,12 +478,21 @@ RUNS.forEach((run, index) => {
           // On paper: the roster, without the menu, the form or the CSV link.
           const csvLink = staffMain.getByRole('link', { name: t('backoffice.bookings.roster.csv'), exact: true });
           const form = staffMain.locator('form.filters');
-          for (const [what, locator] of [['the form', form], ['the CSV link', csvLink]] as const) assert.ok(await locator.isVisible(), `${what} is on screen`);
+          for (const [what, locator] of [
+            ['the form', form],
+            ['the CSV link', csvLink],
+          ] as const)
+            assert.ok(await locator.isVisible(), `${what} is on screen`);
           await staff.emulateMedia({ media: 'print' });
           try {
             assert.ok(await roster.isVisible(), 'the roster is printed');
             assert.ok(await staffMain.locator('.roster-header').isVisible(), 'under its heading');
-            for (const [what, locator] of [['the form', form], ['the CSV link', csvLink], ['the wide menu', staff.locator('nav.menu-wide')], ['the narrow menu', staff.locator('details.menu-narrow')]] as const) {
+            for (const [what, locator] of [
+              ['the form', form],
+              ['the CSV link', csvLink],
+              ['the wide menu', staff.locator('nav.menu-wide')],
+              ['the narrow menu', staff.locator('details.menu-narrow')],
+            ] as const) {
               assert.not.ok(await locator.isVisible(), `${what} is not printed`);
             }
             assert.is(await staff.locator('form:visible').count(), 0, 'no form is printed');
@@ -342,11 +508,26 @@ RUNS.forEach((run, index) => {
 
         const familyRoster = await show('visit');
         const slotText = await familyRoster.row.locator('td').first().innerText();
-        assert.match(slotText, t('backoffice.bookings.roster.batch', { n: FAMILY_BATCH.ordinal, start: FAMILY_BATCH.start, end: FAMILY_BATCH.end }));
+        assert.match(
+          slotText,
+          t('backoffice.bookings.roster.batch', {
+            n: FAMILY_BATCH.ordinal,
+            start: FAMILY_BATCH.start,
+            end: FAMILY_BATCH.end,
+          }),
+        );
         const visitors = (await familyRoster.row.getByRole('listitem').allInnerTexts()).map((s) => s.trim());
         assert.equal(visitors, [
-          t('backoffice.bookings.roster.visitor', { name: NAMES.mother, relationship: t('relationship.mother'), id: maskedId(mother.nationalId) }),
-          t('backoffice.bookings.roster.visitor', { name: NAMES.sibling, relationship: t('relationship.sibling'), id: maskedId(sibling.nationalId) }),
+          t('backoffice.bookings.roster.visitor', {
+            name: NAMES.mother,
+            relationship: t('relationship.mother'),
+            id: maskedId(mother.nationalId),
+          }),
+          t('backoffice.bookings.roster.visitor', {
+            name: NAMES.sibling,
+            relationship: t('relationship.sibling'),
+            id: maskedId(sibling.nationalId),
+          }),
         ]);
         assert.match(await familyRoster.row.innerText(), familyNumber);
         let html = await staff.content();
@@ -355,13 +536,24 @@ RUNS.forEach((run, index) => {
           assert.not.match(familyRoster.csv, who.nationalId, 'no full ID number in the CSV');
           assert.match(familyRoster.csv, `"${maskedId(who.nationalId)}"`);
         }
-        for (const s of [familyNumber, run.callNumber, run.inmate, NAMES.mother, NAMES.sibling]) assert.match(familyRoster.csv, s);
+        for (const s of [familyNumber, run.callNumber, run.inmate, NAMES.mother, NAMES.sibling])
+          assert.match(familyRoster.csv, s);
 
         const lawyerRoster = await show('lawyer_visit');
-        assert.match(await lawyerRoster.row.locator('td').first().innerText(), t('backoffice.bookings.arrival', { time: LAWYER_ARRIVAL }));
-        assert.equal((await lawyerRoster.row.getByRole('listitem').allInnerTexts()).map((s) => s.trim()), [
-          t('backoffice.bookings.roster.visitor', { name: NAMES.lawyer, relationship: t('relationship.lawyer'), id: maskedId(lawyer.nationalId) }),
-        ]);
+        assert.match(
+          await lawyerRoster.row.locator('td').first().innerText(),
+          t('backoffice.bookings.arrival', { time: LAWYER_ARRIVAL }),
+        );
+        assert.equal(
+          (await lawyerRoster.row.getByRole('listitem').allInnerTexts()).map((s) => s.trim()),
+          [
+            t('backoffice.bookings.roster.visitor', {
+              name: NAMES.lawyer,
+              relationship: t('relationship.lawyer'),
+              id: maskedId(lawyer.nationalId),
+            }),
+          ],
+        );
         assert.match(await lawyerRoster.row.innerText(), lawyerNumber);
         html = await staff.content();
         assert.not.match(html, lawyer.nationalId, 'no full ID number on the lawyer roster');
@@ -379,7 +571,10 @@ RUNS.forEach((run, index) => {
         await main.getByRole('heading', { level: 1, name: t('nav.bookingList'), exact: true }).waitFor();
         const row = main.getByRole('row').filter({ hasText: familyNumber });
         await row.getByText(t('bookingStatus.approved'), { exact: true }).waitFor();
-        assert.match(await row.innerText(), t('booking.whenBatch', { date: day, start: FAMILY_BATCH.start, end: FAMILY_BATCH.end }));
+        assert.match(
+          await row.innerText(),
+          t('booking.whenBatch', { date: day, start: FAMILY_BATCH.start, end: FAMILY_BATCH.end }),
+        );
         assert.match(await row.innerText(), `${NAMES.mother[0]}○○、${MASKED.sibling}`);
         await checked(family, 'bookings with the visit approved');
       });

@@ -8,12 +8,19 @@ import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
 import { until } from '../support/wait.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { launchBrowser, newContext, withScreenshotOnFailure, checkPage, followMenu, staffSignInPage } from '../support/browser.ts';
+import {
+  launchBrowser,
+  newContext,
+  withScreenshotOnFailure,
+  checkPage,
+  followMenu,
+  staffSignInPage,
+} from '../support/browser.ts';
 import { Client } from '../support/http.ts';
 import { person, registerVerifyAndSignIn, type Person } from '../support/journeys.ts';
-import { hashPassword } from '../../domain/infra/passwords.ts';
-import { translator } from '../../domain/infra/i18n.ts';
-import { formatDate, taipeiToday } from '../../domain/infra/clock.ts';
+import { hashPassword } from '../../domain/platform/passwords.ts';
+import { translator } from '../../domain/i18n/i18n.ts';
+import { formatDate, taipeiToday } from '../../domain/shared/dates.ts';
 
 type Ctx = { app: TestApp; browser: Browser; dir: string; photo: string; families: Person[] };
 const test = suite<Ctx>('browser: the family contact book between the family and the back office (issue 4)');
@@ -24,9 +31,21 @@ const PHONE = { width: 360, height: 640 };
 const KIOSK = { width: 1080, height: 1920 };
 // One inmate per run: an inmate has only one contact book (one household place).
 const RUNS = [
-  { name: 'contact-book-js-off-phone', javaScriptEnabled: false, viewport: PHONE, callNumber: '1024', inmate: '王小明' },
+  {
+    name: 'contact-book-js-off-phone',
+    javaScriptEnabled: false,
+    viewport: PHONE,
+    callNumber: '1024',
+    inmate: '王小明',
+  },
   { name: 'contact-book-js-on-phone', javaScriptEnabled: true, viewport: PHONE, callNumber: '2048', inmate: '林美華' },
-  { name: 'contact-book-js-off-kiosk', javaScriptEnabled: false, viewport: KIOSK, callNumber: '3072', inmate: '陳志強' },
+  {
+    name: 'contact-book-js-off-kiosk',
+    javaScriptEnabled: false,
+    viewport: KIOSK,
+    callNumber: '3072',
+    inmate: '陳志強',
+  },
   { name: 'contact-book-js-on-kiosk', javaScriptEnabled: true, viewport: KIOSK, callNumber: '4096', inmate: '李四' },
 ];
 const PHOTO = { width: 800, height: 600 };
@@ -39,13 +58,20 @@ const NEW_BODY = '媽媽很好，小狗也很想你🐶 記得多喝水💧';
 test.before(async (ctx) => {
   [ctx.app, ctx.browser] = await Promise.all([startTestApp(), launchBrowser()]);
   const { pool } = ctx.app.db;
-  await pool.query(`INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison'), ('2411', '基隆監獄', 'Keelung Prison')`);
-  for (const run of RUNS) await pool.query(`INSERT INTO inmate (institution_code, call_number, name) VALUES ('2477', $1, $2)`, [run.callNumber, run.inmate]);
+  await pool.query(
+    `INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison'), ('2411', '基隆監獄', 'Keelung Prison')`,
+  );
+  for (const run of RUNS)
+    await pool.query(`INSERT INTO inmate (institution_code, call_number, name) VALUES ('2477', $1, $2)`, [
+      run.callNumber,
+      run.inmate,
+    ]);
   await pool.query(`INSERT INTO inmate (institution_code, call_number, name) VALUES ('2411', '2048', '張三')`);
   const hash = await hashPassword(STAFF_PASSWORD);
   await pool.query(
     `INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES
-       ('reviewer2477', '桃園承辦人', '2477', 'reviewer', $1), ('reviewer2411', '基隆承辦人', '2411', 'reviewer', $1)`, [hash],
+       ('reviewer2477', '桃園承辦人', '2477', 'reviewer', $1), ('reviewer2411', '基隆承辦人', '2411', 'reviewer', $1)`,
+    [hash],
   );
   ctx.families = [];
   for (const [index, run] of RUNS.entries()) {
@@ -65,8 +91,8 @@ test.before(async (ctx) => {
   ctx.photo = path.join(ctx.dir, '全家福.jpg');
   // A picture with something in it (not one flat colour), so it is a real photo to downsize and show.
   const stripes = Buffer.from(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${PHOTO.width}" height="${PHOTO.height}"><rect width="100%" height="100%" fill="#336699"/>`
-    + `<rect x="100" y="100" width="300" height="200" fill="#ffcc00"/><circle cx="600" cy="400" r="120" fill="#cc3333"/></svg>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${PHOTO.width}" height="${PHOTO.height}"><rect width="100%" height="100%" fill="#336699"/>` +
+      `<rect x="100" y="100" width="300" height="200" fill="#ffcc00"/><circle cx="600" cy="400" r="120" fill="#cc3333"/></svg>`,
   );
   await writeFile(ctx.photo, await sharp(stripes).jpeg({ quality: 85 }).toBuffer());
 });
@@ -75,7 +101,6 @@ test.after(async (ctx) => {
   await ctx.app?.close();
   if (ctx.dir) await rm(ctx.dir, { recursive: true, force: true });
 });
-
 
 /** The natural width of a picture once it has loaded (0 while loading or when it failed). */
 const loadedWidth = async (page: Page, selector: string, what: string) => {
@@ -93,7 +118,10 @@ RUNS.forEach((run, index) => {
     const title = `想念你 ${run.callNumber}`;
     const reasonText = `照片請換一張看得清楚的，內容請再簡短些（${run.name}）。`;
     const opts = { javaScriptEnabled: run.javaScriptEnabled, viewport: run.viewport, baseURL: app.url };
-    const [familyContext, staffContext] = await Promise.all([newContext(ctx.browser, opts), newContext(ctx.browser, opts)]);
+    const [familyContext, staffContext] = await Promise.all([
+      newContext(ctx.browser, opts),
+      newContext(ctx.browser, opts),
+    ]);
     const home = await familyContext.newPage();
     const staff = await staffContext.newPage();
     const homeMain = home.getByRole('main');
@@ -113,13 +141,16 @@ RUNS.forEach((run, index) => {
       await staff.waitForURL((u) => u.pathname === '/backoffice/contact-book');
       await staffMain.getByRole('heading', { level: 1, name: t('backoffice.posts.title') }).waitFor();
       await checked(staff, 'moderation queue');
-      await staffMain.getByRole('link', { name: `${t('backoffice.review')} ${run.callNumber} ${title}`, exact: true }).click();
+      await staffMain
+        .getByRole('link', { name: `${t('backoffice.review')} ${run.callNumber} ${title}`, exact: true })
+        .click();
       await staff.waitForURL(/\/backoffice\/contact-book\/\d+$/);
       await staffMain.getByRole('heading', { level: 1, name: t('backoffice.post.title', { title }) }).waitFor();
     };
     const decide = async (decision: 'approve' | 'reject') => {
       await staffMain.getByRole('radio', { name: t(`backoffice.case.${decision}`), exact: true }).check();
-      if (decision === 'reject') await staff.getByLabel(t('backoffice.case.reasonText'), { exact: true }).fill(reasonText);
+      if (decision === 'reject')
+        await staff.getByLabel(t('backoffice.case.reasonText'), { exact: true }).fill(reasonText);
       await staffMain.getByRole('button', { name: t('backoffice.case.save'), exact: true }).click();
       await staff.waitForURL((u) => u.pathname === '/backoffice/contact-book');
     };
@@ -140,7 +171,10 @@ RUNS.forEach((run, index) => {
         await homeMain.getByRole('heading', { level: 1, name: t('nav.contactBookNew') }).waitFor();
         await checked(home, 'post form');
         // The only recipient is chosen already; the rules say the limit in words (all that shows without script).
-        assert.ok((await home.getByLabel(t('post.recipient'), { exact: true }).inputValue()) !== '', 'the one recipient is chosen');
+        assert.ok(
+          (await home.getByLabel(t('post.recipient'), { exact: true }).inputValue()) !== '',
+          'the one recipient is chosen',
+        );
         assert.match(await homeMain.innerText(), t('post.bodyHint', { max: 150 }));
         const counter = home.locator('#body-count');
         assert.is((await counter.innerText()).trim(), t('post.countLeft', { n: 150 }));
@@ -149,9 +183,16 @@ RUNS.forEach((run, index) => {
         await home.getByLabel(t('post.body'), { exact: true }).fill(BODY);
         if (run.javaScriptEnabled) {
           // The live counter counts as a person counts: the emoji with its skin tone is one character.
-          await until('the counter to follow the typing', async () => (await counter.innerText()).trim() === t('post.countLeft', { n: 150 - BODY_COUNT }));
+          await until(
+            'the counter to follow the typing',
+            async () => (await counter.innerText()).trim() === t('post.countLeft', { n: 150 - BODY_COUNT }),
+          );
         } else {
-          assert.is((await counter.innerText()).trim(), t('post.countLeft', { n: 150 }), 'without script the counter stays as the server wrote it');
+          assert.is(
+            (await counter.innerText()).trim(),
+            t('post.countLeft', { n: 150 }),
+            'without script the counter stays as the server wrote it',
+          );
         }
         await home.getByLabel(t('post.photoChoose'), { exact: true }).setInputFiles(ctx.photo);
         await checked(home, 'filled post form');
@@ -178,8 +219,16 @@ RUNS.forEach((run, index) => {
         await openPost();
         assert.is(staff.url(), `${app.url}/backoffice/contact-book/${postId}`);
         const text = await staffMain.innerText();
-        for (const s of [BODY, family.name, family.email, `${run.callNumber} ${run.inmate}`, t('relationship.mother'), t('history.submitted'),
-          t('backoffice.post.rejectionsValue', { count: 0 })]) assert.match(text, s);
+        for (const s of [
+          BODY,
+          family.name,
+          family.email,
+          `${run.callNumber} ${run.inmate}`,
+          t('relationship.mother'),
+          t('history.submitted'),
+          t('backoffice.post.rejectionsValue', { count: 0 }),
+        ])
+          assert.match(text, s);
         assert.match(text, t('status.pending'));
 
         // The photo is in the page and really loads, downsized no further (800 px fits) and a JPEG.
@@ -194,7 +243,13 @@ RUNS.forEach((run, index) => {
 
         await decide('reject');
         await staffMain.getByText(t('backoffice.post.rejectedNotice', { id: String(postId) })).waitFor();
-        assert.is(await staffMain.getByRole('link', { name: `${t('backoffice.review')} ${run.callNumber} ${title}`, exact: true }).count(), 0, 'no longer waiting');
+        assert.is(
+          await staffMain
+            .getByRole('link', { name: `${t('backoffice.review')} ${run.callNumber} ${title}`, exact: true })
+            .count(),
+          0,
+          'no longer waiting',
+        );
         await checked(staff, 'queue with the notice');
       });
 
@@ -212,7 +267,10 @@ RUNS.forEach((run, index) => {
           await dialog.getByText(reasonText).waitFor();
           assert.ok(await dialog.getByText(reasonText).isVisible(), 'the staff’s own words are shown');
           assert.ok(await dialog.getByRole('heading', { name: t('post.reasonDialogTitle', { title }) }).isVisible());
-          assert.ok(await home.evaluate(() => !!document.activeElement?.closest('dialog[open]')), 'focus moved into the dialog');
+          assert.ok(
+            await home.evaluate(() => !!document.activeElement?.closest('dialog[open]')),
+            'focus moved into the dialog',
+          );
           await checked(home, 'list with the reason dialog open');
           await home.keyboard.press('Escape');
           await until('Escape to close the dialog', async () => (await home.locator('dialog[open]').count()) === 0);
@@ -275,15 +333,24 @@ RUNS.forEach((run, index) => {
         await row.getByText(t('status.approved'), { exact: true }).waitFor();
         await checked(home, 'list with the post approved');
 
-        const resultMail = (status: string) => app.smtp.waitFor((m) =>
-          m.to.includes(family.email) && m.subject === t('mail.post.subject') && m.text.includes(`審核結果為「${status}」`));
+        const resultMail = (status: string) =>
+          app.smtp.waitFor(
+            (m) =>
+              m.to.includes(family.email) &&
+              m.subject === t('mail.post.subject') &&
+              m.text.includes(`審核結果為「${status}」`),
+          );
         const rejected = await resultMail(t('status.rejected'));
         assert.match(rejected.text, reasonText, 'the rejection mail carries the staff’s words');
         assert.match(rejected.text, title);
         const approved = await resultMail(t('status.approved'));
         assert.match(approved.text, title);
         assert.not.match(approved.text, reasonText);
-        assert.is(app.smtp.to(family.email).filter((m) => m.subject === t('mail.post.subject')).length, 2, 'one mail per decision');
+        assert.is(
+          app.smtp.to(family.email).filter((m) => m.subject === t('mail.post.subject')).length,
+          2,
+          'one mail per decision',
+        );
       });
 
       // ---- 5. Staff print the day's delivery sheet and mark the post delivered ----
@@ -298,22 +365,45 @@ RUNS.forEach((run, index) => {
         await staff.getByLabel(t('backoffice.col.institution'), { exact: true }).selectOption('2477');
         await staff.getByLabel(t('backoffice.delivery.date'), { exact: true }).fill(today);
         await staffMain.getByRole('button', { name: t('backoffice.search'), exact: true }).click();
-        await staff.waitForURL((u) => u.pathname === '/backoffice/contact-book/delivery' && u.searchParams.get('institution') === '2477' && u.searchParams.get('date') === today);
-        await staffMain.getByText(t('backoffice.delivery.sheetTitle', { institution: '桃園女子監獄', date: formatDate(today) }), { exact: true }).waitFor();
+        await staff.waitForURL(
+          (u) =>
+            u.pathname === '/backoffice/contact-book/delivery' &&
+            u.searchParams.get('institution') === '2477' &&
+            u.searchParams.get('date') === today,
+        );
+        await staffMain
+          .getByText(t('backoffice.delivery.sheetTitle', { institution: '桃園女子監獄', date: formatDate(today) }), {
+            exact: true,
+          })
+          .waitFor();
 
         const block = staffMain.locator('article.delivery').filter({
-          has: staff.getByRole('heading', { name: t('backoffice.delivery.to', { callNumber: run.callNumber, name: run.inmate }), exact: true }),
+          has: staff.getByRole('heading', {
+            name: t('backoffice.delivery.to', { callNumber: run.callNumber, name: run.inmate }),
+            exact: true,
+          }),
         });
         assert.is(await block.count(), 1, 'one block for this post');
         const blockText = await block.innerText();
         assert.match(blockText, title);
         assert.match(blockText, NEW_BODY);
-        assert.match(blockText, t('backoffice.delivery.from', { name: family.name, relationship: t('relationship.mother') }));
+        assert.match(
+          blockText,
+          t('backoffice.delivery.from', { name: family.name, relationship: t('relationship.mother') }),
+        );
         const photo = block.locator('img.delivery__photo');
         assert.is(await photo.getAttribute('src'), photoUrl);
         await photo.scrollIntoViewIfNeeded();
-        assert.is(await until('the sheet’s photo to load', () => photo.evaluate((el: HTMLImageElement) => (el.complete ? el.naturalWidth : 0))), PHOTO.width);
-        const tick = block.getByRole('checkbox', { name: t('backoffice.delivery.mark', { callNumber: run.callNumber, title }), exact: true });
+        assert.is(
+          await until('the sheet’s photo to load', () =>
+            photo.evaluate((el: HTMLImageElement) => (el.complete ? el.naturalWidth : 0)),
+          ),
+          PHOTO.width,
+        );
+        const tick = block.getByRole('checkbox', {
+          name: t('backoffice.delivery.mark', { callNumber: run.callNumber, title }),
+          exact: true,
+        });
         const register = staffMain.getByRole('button', { name: t('backoffice.delivery.submit'), exact: true });
         await checked(staff, 'delivery sheet');
 
@@ -334,15 +424,21 @@ RUNS.forEach((run, index) => {
           assert.ok(await block.getByText(t('backoffice.delivery.signature')).isVisible(), 'with the signature line');
           assert.ok(await staffMain.locator('.print-header').isVisible(), 'under the sheet’s title');
           for (const [what, locator] of notPrinted) assert.not.ok(await locator.isVisible(), `${what} is not printed`);
-          for (const menuKind of ['nav.menu-wide', 'details.menu-narrow']) assert.not.ok(await staff.locator(menuKind).isVisible(), `${menuKind} is not printed`);
+          for (const menuKind of ['nav.menu-wide', 'details.menu-narrow'])
+            assert.not.ok(await staff.locator(menuKind).isVisible(), `${menuKind} is not printed`);
         } finally {
           await staff.emulateMedia({ media: 'screen' });
         }
-        assert.not.ok(await block.getByText(t('backoffice.delivery.signature')).isVisible(), 'the signature line is for paper only');
+        assert.not.ok(
+          await block.getByText(t('backoffice.delivery.signature')).isVisible(),
+          'the signature line is for paper only',
+        );
 
         await tick.check();
         await register.click();
-        await staff.waitForURL((u) => u.pathname === '/backoffice/contact-book/delivery' && u.searchParams.get('date') === today);
+        await staff.waitForURL(
+          (u) => u.pathname === '/backoffice/contact-book/delivery' && u.searchParams.get('date') === today,
+        );
         await staffMain.getByText(t('backoffice.post.deliveredNotice', { count: '1' })).waitFor();
         await block.getByText(t('status.delivered'), { exact: true }).waitFor();
         assert.is(await block.getByRole('checkbox').count(), 0, 'nothing left to tick for this post');

@@ -5,7 +5,8 @@ import { startTestApp, type TestApp } from '../support/app.ts';
 import { checkA11y, launchBrowser, newContext, withScreenshotOnFailure } from '../support/browser.ts';
 import { person } from '../support/journeys.ts';
 import { linkIn } from '../support/smtp-sink.ts';
-import { translator, type Locale } from '../../domain/infra/i18n.ts';
+import { translator } from '../../domain/i18n/i18n.ts';
+import { type Locale } from '../../domain/shared/locale.ts';
 
 type Run = { name: string; javaScriptEnabled: boolean; viewport: { width: number; height: number }; locale: Locale };
 
@@ -31,7 +32,11 @@ for (const run of RUNS) {
   const phone = run.viewport === PHONE;
   test(`register, verify, sign in, change the mobile number and sign out (${run.name})`, async ({ app, browser }) => {
     const t = translator(run.locale);
-    const context = await newContext(browser, { javaScriptEnabled: run.javaScriptEnabled, viewport: run.viewport, baseURL: app.url });
+    const context = await newContext(browser, {
+      javaScriptEnabled: run.javaScriptEnabled,
+      viewport: run.viewport,
+      baseURL: app.url,
+    });
     const page = await context.newPage();
     const main = page.getByRole('main');
 
@@ -40,7 +45,10 @@ for (const run of RUNS) {
       await page.waitForURL((url) => url.pathname === path);
       await checkA11y(page, `${run.name}: ${label}`);
       if (phone) {
-        const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+        const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+          scrollWidth: document.documentElement.scrollWidth,
+          innerWidth: window.innerWidth,
+        }));
         assert.ok(scrollWidth <= innerWidth, `${label} scrolls sideways at ${innerWidth} px: ${scrollWidth} px wide`);
       }
     };
@@ -70,7 +78,10 @@ for (const run of RUNS) {
         await page.getByLabel(t('field.name'), { exact: true }).fill(p.name);
         await page.getByLabel(t('field.nationalId'), { exact: true }).fill('A123456788');
         await page.getByLabel(t('field.email'), { exact: true }).fill(p.email);
-        await page.getByRole('group', { name: t('field.birthday') }).getByLabel(t('field.birthday.year')).fill(p.birthYear);
+        await page
+          .getByRole('group', { name: t('field.birthday') })
+          .getByLabel(t('field.birthday.year'))
+          .fill(p.birthYear);
         await page.locator('#birthMonth').fill(p.birthMonth);
         await page.locator('#birthDay').fill(p.birthDay);
         await page.getByLabel(t('field.mobile')).fill('12345');
@@ -83,16 +94,27 @@ for (const run of RUNS) {
         await summary.waitFor();
         assert.match(await summary.innerText(), t('error.nationalId.checksum'));
         assert.match(await summary.innerText(), t('error.mobile.format'));
-        assert.ok((await page.title()).startsWith(t('common.errorPrefix')), `title "${await page.title()}" starts with the error prefix`);
+        assert.ok(
+          (await page.title()).startsWith(t('common.errorPrefix')),
+          `title "${await page.title()}" starts with the error prefix`,
+        );
         await summary.getByRole('link', { name: t('error.nationalId.checksum') }).click();
-        assert.is(await page.locator(':target').getAttribute('id'), 'nationalId', 'the summary link leads to the field');
+        assert.is(
+          await page.locator(':target').getAttribute('id'),
+          'nationalId',
+          'the summary link leads to the field',
+        );
         assert.is(await page.getByLabel(t('field.name'), { exact: true }).inputValue(), p.name);
         assert.is(await page.getByLabel(t('field.email'), { exact: true }).inputValue(), p.email);
         assert.is(await page.locator('#birthYear').inputValue(), p.birthYear);
         assert.is(await page.locator('#birthMonth').inputValue(), p.birthMonth);
         assert.is(await page.locator('#birthDay').inputValue(), p.birthDay);
         assert.is(await page.getByLabel(t('field.mobile')).inputValue(), '12345');
-        assert.is(await page.getByLabel(t('field.password'), { exact: true }).inputValue(), '', 'passwords are not sent back');
+        assert.is(
+          await page.getByLabel(t('field.password'), { exact: true }).inputValue(),
+          '',
+          'passwords are not sent back',
+        );
 
         await page.getByLabel(t('field.nationalId'), { exact: true }).fill(p.nationalId);
         await page.getByLabel(t('field.mobile')).fill(p.mobile);
@@ -137,7 +159,10 @@ for (const run of RUNS) {
         }
         await signOut.click();
         await arrived('/', 'home after signing out');
-        assert.ok(await main.getByRole('link', { name: t('nav.signIn'), exact: true }).isVisible(), 'sign-in link shown');
+        assert.ok(
+          await main.getByRole('link', { name: t('nav.signIn'), exact: true }).isVisible(),
+          'sign-in link shown',
+        );
         assert.is(await main.getByRole('link', { name: t('home.toAccount') }).count(), 0, 'no link to the account');
         assert.is(await signOut.count(), 0, 'no sign-out button');
       });

@@ -10,8 +10,8 @@ import { startTestApp, type TestApp } from '../support/app.ts';
 import { launchBrowser, newContext, withScreenshotOnFailure, checkPage, staffSignInPage } from '../support/browser.ts';
 import { Client } from '../support/http.ts';
 import { person, registerVerifyAndSignIn, type Person } from '../support/journeys.ts';
-import { hashPassword } from '../../domain/infra/passwords.ts';
-import { translator } from '../../domain/infra/i18n.ts';
+import { hashPassword } from '../../domain/platform/passwords.ts';
+import { translator } from '../../domain/i18n/i18n.ts';
 
 type Files = { png: string; pdf: string; newPdf: string };
 type Ctx = { app: TestApp; browser: Browser; dir: string; files: Files; applicants: Person[] };
@@ -32,12 +32,17 @@ const RUNS = [
 test.before(async (ctx) => {
   [ctx.app, ctx.browser] = await Promise.all([startTestApp(), launchBrowser()]);
   const { pool } = ctx.app.db;
-  await pool.query(`INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison'), ('2411', '基隆監獄', 'Keelung Prison')`);
-  await pool.query(`INSERT INTO inmate (institution_code, call_number, name) VALUES ('2477', '1024', '王小明'), ('2477', '2048', '林美華'), ('2477', '3072', '陳志強'), ('2477', '4096', '李四'), ('2411', '2048', '張三')`);
+  await pool.query(
+    `INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison'), ('2411', '基隆監獄', 'Keelung Prison')`,
+  );
+  await pool.query(
+    `INSERT INTO inmate (institution_code, call_number, name) VALUES ('2477', '1024', '王小明'), ('2477', '2048', '林美華'), ('2477', '3072', '陳志強'), ('2477', '4096', '李四'), ('2411', '2048', '張三')`,
+  );
   const hash = await hashPassword(STAFF_PASSWORD);
   await pool.query(
     `INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES
-       ('reviewer2477', '桃園承辦人', '2477', 'reviewer', $1), ('reviewer2411', '基隆承辦人', '2411', 'reviewer', $1)`, [hash],
+       ('reviewer2477', '桃園承辦人', '2477', 'reviewer', $1), ('reviewer2411', '基隆承辦人', '2411', 'reviewer', $1)`,
+    [hash],
   );
   ctx.applicants = [];
   for (const _run of RUNS) {
@@ -46,8 +51,17 @@ test.before(async (ctx) => {
     ctx.applicants.push(p);
   }
   ctx.dir = await mkdtemp(path.join(os.tmpdir(), 'review-'));
-  ctx.files = { png: path.join(ctx.dir, '身分證.png'), pdf: path.join(ctx.dir, '戶口名簿.pdf'), newPdf: path.join(ctx.dir, '戶籍謄本.pdf') };
-  await writeFile(ctx.files.png, await sharp({ create: { width: 120, height: 80, channels: 3, background: '#336699' } }).png().toBuffer());
+  ctx.files = {
+    png: path.join(ctx.dir, '身分證.png'),
+    pdf: path.join(ctx.dir, '戶口名簿.pdf'),
+    newPdf: path.join(ctx.dir, '戶籍謄本.pdf'),
+  };
+  await writeFile(
+    ctx.files.png,
+    await sharp({ create: { width: 120, height: 80, channels: 3, background: '#336699' } })
+      .png()
+      .toBuffer(),
+  );
   await writeFile(ctx.files.pdf, '%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n');
   await writeFile(ctx.files.newPdf, '%PDF-1.4\n1 0 obj\n<<>>\nendobj\n2 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n');
 });
@@ -56,7 +70,6 @@ test.after(async (ctx) => {
   await ctx.app?.close();
   if (ctx.dir) await rm(ctx.dir, { recursive: true, force: true });
 });
-
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -67,7 +80,10 @@ RUNS.forEach((run, index) => {
     const applicant = ctx.applicants[index]!;
     const reasonText = `請補上戶籍謄本第 2 頁（${run.name}）。`;
     const opts = { javaScriptEnabled: run.javaScriptEnabled, viewport: run.viewport, baseURL: app.url };
-    const [familyContext, staffContext] = await Promise.all([newContext(ctx.browser, opts), newContext(ctx.browser, opts)]);
+    const [familyContext, staffContext] = await Promise.all([
+      newContext(ctx.browser, opts),
+      newContext(ctx.browser, opts),
+    ]);
     const family = await familyContext.newPage();
     const staff = await staffContext.newPage();
     const familyMain = family.getByRole('main');
@@ -78,7 +94,10 @@ RUNS.forEach((run, index) => {
     /** A back-office menu link; on a phone the menu is folded into <details>. */
     const staffMenu = async (label: string) => {
       if (phone) await staff.locator('details.menu-narrow > summary').click();
-      await staff.locator(phone ? 'details.menu-narrow' : 'nav.menu-wide').getByRole('link', { name: label, exact: true }).click();
+      await staff
+        .locator(phone ? 'details.menu-narrow' : 'nav.menu-wide')
+        .getByRole('link', { name: label, exact: true })
+        .click();
     };
     const openCase = async (number: string) => {
       await staffMain.getByRole('link', { name: `${t('backoffice.review')} ${number}` }).click();
@@ -119,14 +138,24 @@ RUNS.forEach((run, index) => {
         await openCase(number);
         const url = staff.url();
         const text = await staffMain.innerText();
-        for (const s of [applicant.name, applicant.email, run.callNumber, '身分證.png', '戶口名簿.pdf', t('history.submitted')]) assert.match(text, s);
+        for (const s of [
+          applicant.name,
+          applicant.email,
+          run.callNumber,
+          '身分證.png',
+          '戶口名簿.pdf',
+          t('history.submitted'),
+        ])
+          assert.match(text, s);
 
         // The picture is shown in the page and really loads; the PDF is a link.
         const img = staffMain.locator('img.document__image');
         assert.is(await img.count(), 1, 'one picture shown inline');
         assert.is(await img.getAttribute('alt'), `${t('apply.doc.identity')}：身分證.png`);
         await img.scrollIntoViewIfNeeded();
-        const width = await until('the document picture to load', () => img.evaluate((el: HTMLImageElement) => (el.complete ? el.naturalWidth : 0)));
+        const width = await until('the document picture to load', () =>
+          img.evaluate((el: HTMLImageElement) => (el.complete ? el.naturalWidth : 0)),
+        );
         assert.is(width, 120);
         const pdfLink = staffMain.getByRole('link', { name: '戶口名簿.pdf', exact: true });
         const href = await pdfLink.getAttribute('href');
@@ -151,7 +180,9 @@ RUNS.forEach((run, index) => {
         await family.goto('/applications');
         const row = familyMain.getByRole('row').filter({ hasText: t('service.contact_book') });
         await row.getByText(t('status.rejected'), { exact: true }).waitFor();
-        const viewReason = row.getByRole('link', { name: `${t('applications.viewReason')} ${t('applications.number', { number })}` });
+        const viewReason = row.getByRole('link', {
+          name: `${t('applications.viewReason')} ${t('applications.number', { number })}`,
+        });
         const dialog = family.locator('dialog#reason-dialog');
         const focusInDialog = () => family.evaluate(() => !!document.activeElement?.closest('dialog[open]'));
 
@@ -161,9 +192,14 @@ RUNS.forEach((run, index) => {
           assert.is(family.url(), `${app.url}/applications`, 'no page change');
           await dialog.getByText(reasonText).waitFor();
           assert.ok(await dialog.getByText(reasonText).isVisible(), 'the staff’s own words are shown');
-          assert.ok(await dialog.getByText(t('rejectReason.relationshipMissing')).isVisible(), 'with the common reason');
+          assert.ok(
+            await dialog.getByText(t('rejectReason.relationshipMissing')).isVisible(),
+            'with the common reason',
+          );
           assert.ok(await focusInDialog(), 'focus moved into the dialog');
-          assert.ok(await dialog.getByRole('heading', { name: t('applications.reasonDialogTitle', { number }) }).isVisible());
+          assert.ok(
+            await dialog.getByRole('heading', { name: t('applications.reasonDialogTitle', { number }) }).isVisible(),
+          );
           await checked(family, 'status table with the reason dialog open');
           await family.keyboard.press('Escape');
           await until('Escape to close the dialog', async () => (await family.locator('dialog[open]').count()) === 0);
@@ -191,7 +227,11 @@ RUNS.forEach((run, index) => {
         await familyMain.getByRole('heading', { level: 1, name: t('resubmit.title', { number }) }).waitFor();
         assert.match(await familyMain.innerText(), reasonText);
         await checked(family, 'correction form');
-        const keepRelationship = family.getByRole('checkbox', { name: new RegExp(`^${escapeRegExp(t('resubmit.keep', { file: `${t('apply.doc.relationship')}：戶口名簿.pdf` }))}`) });
+        const keepRelationship = family.getByRole('checkbox', {
+          name: new RegExp(
+            `^${escapeRegExp(t('resubmit.keep', { file: `${t('apply.doc.relationship')}：戶口名簿.pdf` }))}`,
+          ),
+        });
         assert.ok(await keepRelationship.isChecked(), 'documents already sent are kept unless unticked');
         await keepRelationship.uncheck();
         assert.ok(await family.getByRole('checkbox', { name: /身分證\.png/ }).isChecked());
@@ -226,8 +266,16 @@ RUNS.forEach((run, index) => {
 
         await staff.goto(caseUrl);
         const history = await staffMain.locator('ol.history > li').allInnerTexts();
-        const actions = history.map((h) => ['submitted', 'rejected', 'resubmitted', 'approved'].find((a) => h.includes(t(`history.${a}` as 'history.submitted'))));
-        assert.equal(actions, ['submitted', 'rejected', 'resubmitted', 'approved'], `history in order: ${JSON.stringify(history)}`);
+        const actions = history.map((h) =>
+          ['submitted', 'rejected', 'resubmitted', 'approved'].find((a) =>
+            h.includes(t(`history.${a}` as 'history.submitted')),
+          ),
+        );
+        assert.equal(
+          actions,
+          ['submitted', 'rejected', 'resubmitted', 'approved'],
+          `history in order: ${JSON.stringify(history)}`,
+        );
         assert.match(history[1]!, reasonText, 'the reason is kept in the history');
         assert.match(await staffMain.innerText(), t('backoffice.case.decided', { status: t('status.approved') }));
         await checked(staff, 'decided case with its history');
@@ -256,7 +304,11 @@ RUNS.forEach((run, index) => {
         assert.match(bodies, '審核結果為審核未通過');
         assert.match(bodies, '審核結果為審核通過');
         assert.match(bodies, reasonText, 'the rejection mail carries the staff’s words');
-        assert.not.match(await staffMain.innerText(), ctx.applicants[(index + 1) % RUNS.length]!.email, 'only this applicant’s mail');
+        assert.not.match(
+          await staffMain.innerText(),
+          ctx.applicants[(index + 1) % RUNS.length]!.email,
+          'only this applicant’s mail',
+        );
         await checked(staff, 'notification log');
       });
     } finally {

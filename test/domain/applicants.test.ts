@@ -2,14 +2,26 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { freshDatabase, type TestDb } from '../support/db.ts';
 import {
-  authenticate, changePassword, checkResetToken, register, resetPassword, updateContact, validateRegistration, verifyEmail,
-  VERIFY_LINK_MINUTES, type Registration,
+  authenticate,
+  changePassword,
+  checkResetToken,
+  register,
+  resetPassword,
+  updateContact,
+  validateRegistration,
+  verifyEmail,
+  VERIFY_LINK_MINUTES,
+  type Registration,
 } from '../../domain/applicants.ts';
 import { person } from '../support/journeys.ts';
 
 const test = suite<{ db: TestDb }>('applicants');
-test.before(async (ctx) => { ctx.db = await freshDatabase(); });
-test.after(async (ctx) => { await ctx.db.drop(); });
+test.before(async (ctx) => {
+  ctx.db = await freshDatabase();
+});
+test.after(async (ctx) => {
+  await ctx.db.drop();
+});
 
 const T0 = new Date('2026-11-23T03:00:00Z');
 const at = (minutes: number, seconds = 0) => new Date(T0.getTime() + minutes * 60_000 + seconds * 1000);
@@ -25,7 +37,9 @@ function valid(overrides = {}): Registration {
 async function lastLinkToken(db: TestDb, email: string): Promise<string> {
   const { rows } = await db.pool.query(
     `SELECT j.payload FROM graphile_worker._private_jobs j WHERE (j.payload->>'id')::bigint =
-       (SELECT max(id) FROM notification WHERE lower(recipient) = lower($1))`, [email]);
+       (SELECT max(id) FROM notification WHERE lower(recipient) = lower($1))`,
+    [email],
+  );
   const link: string = rows[0].payload.secrets['[[link]]'];
   return new URL(link).searchParams.get('token')!;
 }
@@ -53,7 +67,10 @@ test('a national ID is registered once', async ({ db }) => {
 
 test('two registrations racing for one address: exactly one account', async ({ db }) => {
   const email = 'race@example.com';
-  const results = await Promise.all([register(db.pool, valid({ email }), ctx), register(db.pool, valid({ email }), ctx)]);
+  const results = await Promise.all([
+    register(db.pool, valid({ email }), ctx),
+    register(db.pool, valid({ email }), ctx),
+  ]);
   assert.equal(results.map((r) => r.kind).sort(), ['created', 'email_taken']);
 });
 
@@ -77,7 +94,10 @@ test('only a hash of a token is stored', async ({ db }) => {
   const r = valid();
   await register(db.pool, r, ctx);
   const token = await lastLinkToken(db, r.email);
-  const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM applicant_token WHERE encode(token_hash, 'escape') LIKE '%' || $1 || '%'`, [token]);
+  const { rows } = await db.pool.query(
+    `SELECT count(*)::int AS n FROM applicant_token WHERE encode(token_hash, 'escape') LIKE '%' || $1 || '%'`,
+    [token],
+  );
   assert.is(rows[0].n, 0);
 });
 
@@ -93,7 +113,12 @@ test('name, ID number, e-mail and birthday can never change; mobile and phone ca
   const created = await register(db.pool, r, ctx);
   assert.is(created.kind, 'created');
   const id = (created as { applicantId: number }).applicantId;
-  for (const [column, value] of [['name', '別人'], ['national_id', 'A259083012'], ['email', 'other@example.com'], ['birthday', '1990-01-01']]) {
+  for (const [column, value] of [
+    ['name', '別人'],
+    ['national_id', 'A259083012'],
+    ['email', 'other@example.com'],
+    ['birthday', '1990-01-01'],
+  ]) {
     try {
       await db.pool.query(`UPDATE applicant SET ${column} = $2 WHERE id = $1`, [id, value]);
       assert.unreachable(`${column} changed`);
@@ -104,8 +129,16 @@ test('name, ID number, e-mail and birthday can never change; mobile and phone ca
   const bad = await updateContact(db.pool, id, { mobile: '12345', phone: '' });
   assert.is(bad.ok, false);
   assert.is((await updateContact(db.pool, id, { mobile: '+886 912 000 111', phone: '02-2345-6789' })).ok, true);
-  const { rows } = await db.pool.query('SELECT name, national_id, email, mobile, phone FROM applicant WHERE id = $1', [id]);
-  assert.equal(rows[0], { name: r.name, national_id: r.nationalId, email: r.email, mobile: '0912000111', phone: '02-2345-6789' });
+  const { rows } = await db.pool.query('SELECT name, national_id, email, mobile, phone FROM applicant WHERE id = $1', [
+    id,
+  ]);
+  assert.equal(rows[0], {
+    name: r.name,
+    national_id: r.nationalId,
+    email: r.email,
+    mobile: '0912000111',
+    phone: '02-2345-6789',
+  });
 });
 
 test('a reset link sets a new password once, within 30 minutes, and verifies the address', async ({ db }) => {
@@ -117,8 +150,13 @@ test('a reset link sets a new password once, within 30 minutes, and verifies the
   assert.is(await checkResetToken(db.pool, token, at(30)), 'expired');
   const weak = await resetPassword(db.pool, token, 'short', 'short', at(5));
   assert.equal(weak, { kind: 'errors', errors: { password: 'error.password.short' } });
-  assert.equal(await resetPassword(db.pool, token, 'a brand new password', 'a brand new password', at(5)), { kind: 'done' });
-  assert.equal(await resetPassword(db.pool, token, 'another new password', 'another new password', at(6)), { kind: 'token', state: 'used' });
+  assert.equal(await resetPassword(db.pool, token, 'a brand new password', 'a brand new password', at(5)), {
+    kind: 'done',
+  });
+  assert.equal(await resetPassword(db.pool, token, 'another new password', 'another new password', at(6)), {
+    kind: 'token',
+    state: 'used',
+  });
   assert.is((await authenticate(db.pool, r.email, r.password)).kind, 'invalid');
   assert.is((await authenticate(db.pool, r.email, 'a brand new password')).kind, 'ok');
 });
@@ -126,9 +164,19 @@ test('a reset link sets a new password once, within 30 minutes, and verifies the
 test('changing the password needs the current one', async ({ db }) => {
   const r = valid();
   const created = (await register(db.pool, r, ctx)) as { applicantId: number };
-  const wrong = await changePassword(db.pool, created.applicantId, { currentPassword: 'nope', password: 'new password 1', passwordConfirm: 'new password 1' }, 'sid');
+  const wrong = await changePassword(
+    db.pool,
+    created.applicantId,
+    { currentPassword: 'nope', password: 'new password 1', passwordConfirm: 'new password 1' },
+    'sid',
+  );
   assert.equal(wrong, { ok: false, errors: { currentPassword: 'error.currentPassword.wrong' } });
-  const ok = await changePassword(db.pool, created.applicantId, { currentPassword: r.password, password: 'new password 1', passwordConfirm: 'new password 1' }, 'sid');
+  const ok = await changePassword(
+    db.pool,
+    created.applicantId,
+    { currentPassword: r.password, password: 'new password 1', passwordConfirm: 'new password 1' },
+    'sid',
+  );
   assert.is(ok.ok, true);
   assert.is((await authenticate(db.pool, r.email, 'new password 1')).kind, 'unverified');
 });
@@ -145,7 +193,13 @@ test('registration rules: birthday edges in Asia/Taipei and mobile formats', () 
   const leap = validateRegistration(person({ birthYear: '1999', birthMonth: '2', birthDay: '29' }), T0);
   assert.equal(leap.ok ? null : leap.errors.birthday, 'error.birthday.invalid');
   assert.ok(validateRegistration(person({ birthYear: '2000', birthMonth: '2', birthDay: '29' }), T0).ok);
-  for (const [mobile, ok] of [['0912345678', true], ['0912-345-678', true], ['+886912345678', true], ['0212345678', false], ['091234567', false]] as const) {
+  for (const [mobile, ok] of [
+    ['0912345678', true],
+    ['0912-345-678', true],
+    ['+886912345678', true],
+    ['0212345678', false],
+    ['091234567', false],
+  ] as const) {
     assert.is(validateRegistration(person({ mobile }), T0).ok, ok, mobile);
   }
   assert.ok(validateRegistration(person({ mobile: '' }), T0).ok, 'mobile is optional until a mobile visit');

@@ -6,65 +6,164 @@ import { decidePost, submitPost } from '../../domain/contact-book.ts';
 import { deliverySheet, getPostCase, listPostQueue, markDelivered } from '../../domain/contact-book-review.ts';
 
 type Ctx = { db: TestDb; staff: number; other: number; posts: number[] };
-const test = suite<Ctx>('contact book moderation: queue scope and Taipei dates, the delivery sheet by Taipei day, delivery by scope, the result mail');
+const test = suite<Ctx>(
+  'contact book moderation: queue scope and Taipei dates, the delivery sheet by Taipei day, delivery by scope, the result mail',
+);
 const taipei = (isoLocal: string) => new Date(`${isoLocal}+08:00`);
 
 test.before(async (ctx) => {
   ctx.db = await freshDatabase();
   const q = (sql: string, p: unknown[] = []) => ctx.db.pool.query(sql, p);
-  await q(`INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan'), ('2411', '基隆監獄', 'Keelung')`);
-  ctx.staff = Number((await q(`INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES ('staff2477', '甲', '2477', 'reviewer', 'x') RETURNING id`)).rows[0].id);
-  ctx.other = Number((await q(`INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES ('staff2411', '乙', '2411', 'reviewer', 'x') RETURNING id`)).rows[0].id);
+  await q(
+    `INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan'), ('2411', '基隆監獄', 'Keelung')`,
+  );
+  ctx.staff = Number(
+    (
+      await q(
+        `INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES ('staff2477', '甲', '2477', 'reviewer', 'x') RETURNING id`,
+      )
+    ).rows[0].id,
+  );
+  ctx.other = Number(
+    (
+      await q(
+        `INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES ('staff2411', '乙', '2411', 'reviewer', 'x') RETURNING id`,
+      )
+    ).rows[0].id,
+  );
   ctx.posts = [];
   // Three families at 2477, each with a post sent on 2026-11-20 and decided at the edges of a Taipei day.
   for (const [i, id] of ['A152601814', 'A259083012', 'B166131862'].entries()) {
-    const applicant = Number((await q(
-      `INSERT INTO applicant (name, national_id, email, birthday, password_hash, privacy_consent_at, email_verified_at, locale)
-       VALUES ($1, $2, $3, '1980-01-01', 'x', now(), now(), $4) RETURNING id`, [`家屬${i}`, id, `f${i}@example.com`, i === 2 ? 'en' : 'zh-TW'])).rows[0].id);
-    const inmate = Number((await q(`INSERT INTO inmate (institution_code, call_number, name) VALUES ('2477', $1, '王小明') RETURNING id`, [String(7000 + i)])).rows[0].id);
-    const book = Number((await q(
-      `INSERT INTO service_application (number, applicant_id, inmate_id, institution_code, service, relationship, submission_key, submitted_at, status, decided_at)
-       VALUES ($1, $2, $3, '2477', 'contact_book', 'mother', $4, now(), 'approved', now()) RETURNING id`, [`20261101-REVW0${i}`, applicant, inmate, randomUUID()])).rows[0].id);
-    const sent = await submitPost(ctx.db.pool, { applicantId: applicant, applicationId: book, title: `近況${i}`, body: '家裡都好。', photo: null, submissionKey: randomUUID() }, taipei('2026-11-20T09:00:00'));
+    const applicant = Number(
+      (
+        await q(
+          `INSERT INTO applicant (name, national_id, email, birthday, password_hash, privacy_consent_at, email_verified_at, locale)
+       VALUES ($1, $2, $3, '1980-01-01', 'x', now(), now(), $4) RETURNING id`,
+          [`家屬${i}`, id, `f${i}@example.com`, i === 2 ? 'en' : 'zh-TW'],
+        )
+      ).rows[0].id,
+    );
+    const inmate = Number(
+      (
+        await q(`INSERT INTO inmate (institution_code, call_number, name) VALUES ('2477', $1, '王小明') RETURNING id`, [
+          String(7000 + i),
+        ])
+      ).rows[0].id,
+    );
+    const book = Number(
+      (
+        await q(
+          `INSERT INTO service_application (number, applicant_id, inmate_id, institution_code, service, relationship, submission_key, submitted_at, status, decided_at)
+       VALUES ($1, $2, $3, '2477', 'contact_book', 'mother', $4, now(), 'approved', now()) RETURNING id`,
+          [`20261101-REVW0${i}`, applicant, inmate, randomUUID()],
+        )
+      ).rows[0].id,
+    );
+    const sent = await submitPost(
+      ctx.db.pool,
+      {
+        applicantId: applicant,
+        applicationId: book,
+        title: `近況${i}`,
+        body: '家裡都好。',
+        photo: null,
+        submissionKey: randomUUID(),
+      },
+      taipei('2026-11-20T09:00:00'),
+    );
     assert.is(sent.kind, 'posted');
     ctx.posts.push((sent as { postId: number }).postId);
   }
 });
-test.after(async (ctx) => { await ctx.db.drop(); });
+test.after(async (ctx) => {
+  await ctx.db.drop();
+});
 
-const reviewer = (ctx: Ctx, code = '2477') => ({ staffId: code === '2477' ? ctx.staff : ctx.other, institutionCode: code, ip: '10.0.0.3' });
+const reviewer = (ctx: Ctx, code = '2477') => ({
+  staffId: code === '2477' ? ctx.staff : ctx.other,
+  institutionCode: code,
+  ip: '10.0.0.3',
+});
 const filter = { institutionCode: null, callNumber: null, status: null, from: null, to: null, page: 1 };
 
 test('the queue is the institution’s own, pending first; dates are Taipei days', async (ctx) => {
   const mine = await listPostQueue(ctx.db.pool, '2477', filter, 'zh-TW');
   assert.is(mine.total, 3);
   assert.is((await listPostQueue(ctx.db.pool, '2411', filter, 'zh-TW')).total, 0);
-  assert.is((await listPostQueue(ctx.db.pool, '2411', { ...filter, institutionCode: '2477' }, 'zh-TW')).total, 0, 'asking for another institution does not widen the scope');
-  assert.is((await listPostQueue(ctx.db.pool, null, { ...filter, from: '2026-11-20', to: '2026-11-20' }, 'zh-TW')).total, 3);
+  assert.is(
+    (await listPostQueue(ctx.db.pool, '2411', { ...filter, institutionCode: '2477' }, 'zh-TW')).total,
+    0,
+    'asking for another institution does not widen the scope',
+  );
+  assert.is(
+    (await listPostQueue(ctx.db.pool, null, { ...filter, from: '2026-11-20', to: '2026-11-20' }, 'zh-TW')).total,
+    3,
+  );
   assert.is((await listPostQueue(ctx.db.pool, null, { ...filter, from: '2026-11-21' }, 'zh-TW')).total, 0);
-  assert.is((await listPostQueue(ctx.db.pool, null, { ...filter, callNumber: '7001' }, 'zh-TW')).rows[0]!.title, '近況1');
-  assert.is(await getPostCase(ctx.db.pool, '2411', ctx.posts[0]!, 'zh-TW', new Date()), null, 'another institution: no such post');
+  assert.is(
+    (await listPostQueue(ctx.db.pool, null, { ...filter, callNumber: '7001' }, 'zh-TW')).rows[0]!.title,
+    '近況1',
+  );
+  assert.is(
+    await getPostCase(ctx.db.pool, '2411', ctx.posts[0]!, 'zh-TW', new Date()),
+    null,
+    'another institution: no such post',
+  );
 });
 
 test('the delivery sheet holds the posts approved on that Taipei day: 23:59 is that day, 00:00 the next', async (ctx) => {
   const [a, b, c] = ctx.posts as [number, number, number];
-  assert.is(await decidePost(ctx.db.pool, a, 1, { decision: 'approve' }, reviewer(ctx), taipei('2026-11-21T23:59:00')), 'decided');
-  assert.is(await decidePost(ctx.db.pool, b, 1, { decision: 'approve' }, reviewer(ctx), taipei('2026-11-22T00:00:00')), 'decided');
-  assert.is(await decidePost(ctx.db.pool, c, 1, { decision: 'reject', reason: '', reasonCode: 'unsafeContent' }, reviewer(ctx), taipei('2026-11-21T10:00:00')), 'decided');
-  assert.equal((await deliverySheet(ctx.db.pool, '2477', '2477', '2026-11-21')).map((p) => p.id), [a], 'a rejected post is not delivered');
-  assert.equal((await deliverySheet(ctx.db.pool, '2477', '2477', '2026-11-22')).map((p) => p.id), [b]);
+  assert.is(
+    await decidePost(ctx.db.pool, a, 1, { decision: 'approve' }, reviewer(ctx), taipei('2026-11-21T23:59:00')),
+    'decided',
+  );
+  assert.is(
+    await decidePost(ctx.db.pool, b, 1, { decision: 'approve' }, reviewer(ctx), taipei('2026-11-22T00:00:00')),
+    'decided',
+  );
+  assert.is(
+    await decidePost(
+      ctx.db.pool,
+      c,
+      1,
+      { decision: 'reject', reason: '', reasonCode: 'unsafeContent' },
+      reviewer(ctx),
+      taipei('2026-11-21T10:00:00'),
+    ),
+    'decided',
+  );
+  assert.equal(
+    (await deliverySheet(ctx.db.pool, '2477', '2477', '2026-11-21')).map((p) => p.id),
+    [a],
+    'a rejected post is not delivered',
+  );
+  assert.equal(
+    (await deliverySheet(ctx.db.pool, '2477', '2477', '2026-11-22')).map((p) => p.id),
+    [b],
+  );
   assert.equal(await deliverySheet(ctx.db.pool, '2411', '2477', '2026-11-21'), [], 'not for another institution');
   // The English-speaking family reads the common reason in English.
-  const reason = (await ctx.db.pool.query('SELECT rejection_reason FROM contact_book_post WHERE id = $1', [c])).rows[0].rejection_reason;
+  const reason = (await ctx.db.pool.query('SELECT rejection_reason FROM contact_book_post WHERE id = $1', [c])).rows[0]
+    .rejection_reason;
   assert.is(reason, 'The post touches on the security or order of the institution.');
 });
 
 test('only approved posts of the institution are marked delivered, once; the mails say the result in the seed’s words', async (ctx) => {
   const [a, b, c] = ctx.posts as [number, number, number];
-  assert.is(await markDelivered(ctx.db.pool, [a, b, c, a, Number.NaN], reviewer(ctx, '2411'), new Date()), 0, 'another institution marks nothing');
-  assert.is(await markDelivered(ctx.db.pool, [a, b, c, a, Number.NaN], reviewer(ctx), taipei('2026-11-22T15:00:00')), 2, 'the rejected one and the repeat are skipped');
+  assert.is(
+    await markDelivered(ctx.db.pool, [a, b, c, a, Number.NaN], reviewer(ctx, '2411'), new Date()),
+    0,
+    'another institution marks nothing',
+  );
+  assert.is(
+    await markDelivered(ctx.db.pool, [a, b, c, a, Number.NaN], reviewer(ctx), taipei('2026-11-22T15:00:00')),
+    2,
+    'the rejected one and the repeat are skipped',
+  );
   assert.is(await markDelivered(ctx.db.pool, [a], reviewer(ctx), new Date()), 0, 'already delivered');
-  const events = (await ctx.db.pool.query(`SELECT count(*)::int AS n FROM contact_book_event WHERE action = 'delivered'`)).rows[0].n;
+  const events = (
+    await ctx.db.pool.query(`SELECT count(*)::int AS n FROM contact_book_event WHERE action = 'delivered'`)
+  ).rows[0].n;
   assert.is(events, 2);
   const mails = (await ctx.db.pool.query(`SELECT recipient, subject, body_text FROM notification ORDER BY id`)).rows;
   assert.is(mails.length, 3);

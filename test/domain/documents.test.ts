@@ -3,12 +3,20 @@ import * as assert from 'uvu/assert';
 import sharp from 'sharp';
 import { cleanFileName, isUploadProblem, prepareDocument, type StoredDocument } from '../../domain/documents.ts';
 
-const GPS = { IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '25/1 2/1 0/1', GPSLongitudeRef: 'E', GPSLongitude: '121/1 33/1 0/1' } };
+const GPS = {
+  IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '25/1 2/1 0/1', GPSLongitudeRef: 'E', GPSLongitude: '121/1 33/1 0/1' },
+};
 
 async function photo(format: 'jpeg' | 'png', opts: { orientation?: number } = {}): Promise<Buffer> {
   // 40×20: wider than tall, left half red, right half blue, so a rotation shows.
   const img = sharp({ create: { width: 40, height: 20, channels: 3, background: { r: 0, g: 0, b: 255 } } })
-    .composite([{ input: { create: { width: 20, height: 20, channels: 3, background: { r: 255, g: 0, b: 0 } } }, left: 0, top: 0 }])
+    .composite([
+      {
+        input: { create: { width: 20, height: 20, channels: 3, background: { r: 255, g: 0, b: 0 } } },
+        left: 0,
+        top: 0,
+      },
+    ])
     .withExif({ IFD0: { Make: 'PhoneMaker', Model: 'Phone X' }, ...GPS });
   const withOrientation = opts.orientation ? img.withMetadata({ orientation: opts.orientation }) : img;
   return format === 'jpeg' ? withOrientation.jpeg().toBuffer() : withOrientation.png().toBuffer();
@@ -51,7 +59,10 @@ test('the type comes from the content: a text file named .jpg is refused, a JPEG
 });
 
 test('empty, truncated or damaged files are refused with a message naming them', async () => {
-  assert.equal(await prepareDocument({ fileName: 'empty.pdf', bytes: Buffer.alloc(0) }), { key: 'error.upload.empty', params: { file: 'empty.pdf' } });
+  assert.equal(await prepareDocument({ fileName: 'empty.pdf', bytes: Buffer.alloc(0) }), {
+    key: 'error.upload.empty',
+    params: { file: 'empty.pdf' },
+  });
   const pdf = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n', 'latin1');
   const ok = await stored(pdf, 'mandate.pdf');
   assert.is(ok.mediaType, 'application/pdf');
@@ -65,7 +76,10 @@ test('empty, truncated or damaged files are refused with a message naming them',
 
 test('the frontal photo for mobile visits must be an image, not a PDF', async () => {
   const pdf = Buffer.from('%PDF-1.4\n%%EOF\n', 'latin1');
-  assert.equal(await prepareDocument({ fileName: 'face.pdf', bytes: pdf }, { imagesOnly: true }), { key: 'error.upload.photoType', params: { file: 'face.pdf' } });
+  assert.equal(await prepareDocument({ fileName: 'face.pdf', bytes: pdf }, { imagesOnly: true }), {
+    key: 'error.upload.photoType',
+    params: { file: 'face.pdf' },
+  });
 });
 
 test('file names lose paths and control characters', () => {

@@ -2,15 +2,23 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { catalogs, translator } from '../../domain/infra/i18n.ts';
+import { catalogs, translator } from '../../domain/i18n/i18n.ts';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 test('both catalogs have exactly the same keys, none empty', () => {
   const zh = Object.keys(catalogs['zh-TW']).sort();
   const en = Object.keys(catalogs.en).sort();
-  assert.equal(zh.filter((k) => !en.includes(k)), [], 'missing in English');
-  assert.equal(en.filter((k) => !zh.includes(k)), [], 'missing in Chinese');
+  assert.equal(
+    zh.filter((k) => !en.includes(k)),
+    [],
+    'missing in English',
+  );
+  assert.equal(
+    en.filter((k) => !zh.includes(k)),
+    [],
+    'missing in Chinese',
+  );
   for (const [locale, cat] of Object.entries(catalogs)) {
     for (const [k, v] of Object.entries(cat)) assert.ok(v.trim().length > 0, `${locale} ${k} is empty`);
   }

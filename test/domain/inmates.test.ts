@@ -1,16 +1,21 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { freshDatabase, type TestDb } from '../support/db.ts';
-import { lookUpInmate, maskName } from '../../domain/inmates.ts';
+import { lookUpInmate } from '../../domain/inmates.ts';
+import { maskName } from '../../domain/shared/masking.ts';
 
 const test = suite<{ db: TestDb }>('inmate lookup');
 test.before(async (ctx) => {
   ctx.db = await freshDatabase();
-  await ctx.db.pool.query(`INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison'), ('2411', '基隆監獄', 'Keelung Prison')`);
+  await ctx.db.pool.query(
+    `INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison'), ('2411', '基隆監獄', 'Keelung Prison')`,
+  );
   await ctx.db.pool.query(`INSERT INTO inmate (institution_code, call_number, name, restriction) VALUES
     ('2477', '1024', '王小明', NULL), ('2477', '310567', '歐陽娜娜', NULL), ('2477', '4209', '林美', 'visit_ban'), ('2477', '5555', '張三', 'medical_isolation')`);
 });
-test.after(async (ctx) => { await ctx.db.drop(); });
+test.after(async (ctx) => {
+  await ctx.db.drop();
+});
 
 test('names are masked after the first character', () => {
   assert.is(maskName('王小明'), '王○○');
@@ -23,7 +28,11 @@ test('found by institution and a 4- or 6-digit call number; only the masked name
   const a = await lookUpInmate(db.pool, '2477', '1024');
   assert.is(a.kind, 'found');
   assert.is((a as { maskedName: string }).maskedName, '王○○');
-  assert.is((await lookUpInmate(db.pool, '2477', '３１０５６７')).kind, 'found', 'full-width digits typed on a phone are fine');
+  assert.is(
+    (await lookUpInmate(db.pool, '2477', '３１０５６７')).kind,
+    'found',
+    'full-width digits typed on a phone are fine',
+  );
   assert.not.ok(JSON.stringify(a).includes('小明'));
 });
 

@@ -4,7 +4,7 @@ import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { freshDatabase, type TestDb } from '../support/db.ts';
-import { migrate, MigrationError } from '../../domain/infra/migrate.ts';
+import { migrate, MigrationError } from '../../domain/platform/migrate.ts';
 
 const test = suite<{ db: TestDb; dir: string }>('migrations');
 test.before.each(async (ctx) => {

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { identityKind, maskIdentityNumber } from '../../domain/national-id.ts';
+import { identityKind } from '../../domain/national-id.ts';
+import { maskIdentityNumber } from '../../domain/shared/masking.ts';
 import { VALID_IDS } from '../support/journeys.ts';
 
 test('the textbook national ID A123456789 is valid, and so is every number computed outside this code', () => {

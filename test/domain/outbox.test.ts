@@ -3,12 +3,13 @@ import * as assert from 'uvu/assert';
 import { makeWorkerUtils, type Runner, type WorkerUtils } from 'graphile-worker';
 import { freshDatabase, type TestDb } from '../support/db.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
-import { createLogger } from '../../domain/infra/logger.ts';
-import { smtpTransport, type MailTransport } from '../../domain/infra/mailer.ts';
-import { startWorker } from '../../domain/infra/worker.ts';
-import { withTransaction } from '../../domain/infra/db.ts';
-import { systemClock } from '../../domain/infra/clock.ts';
-import { enqueueMail, getNotification, type NotificationRow } from '../../domain/notifications.ts';
+import { createLogger } from '../../domain/platform/logger.ts';
+import { smtpTransport, type MailTransport } from '../../domain/platform/mailer.ts';
+import { startWorker } from '../../domain/jobs.ts';
+import { withTransaction } from '../../domain/platform/db.ts';
+import { systemClock } from '../../domain/platform/clock.ts';
+import { getNotification, type NotificationRow } from '../../domain/notifications.ts';
+import { enqueueMail } from '../../domain/shared/outbox.ts';
 
 /**
  * The outbox against the real parts: PostgreSQL, graphile-worker and an SMTP server on loopback.
@@ -24,7 +25,13 @@ const FROM = 'Portal <noreply@portal.test>';
 async function startDeliveryWorker(ctx: Ctx): Promise<void> {
   // As server.ts does: one transport per process, and the worker from domain/infra/worker.ts.
   ctx.transport = smtpTransport(ctx.smtp.url, FROM);
-  ctx.worker = await startWorker({ pool: ctx.db.pool, logger, transport: ctx.transport, clock: systemClock, pollInterval: 200 });
+  ctx.worker = await startWorker({
+    pool: ctx.db.pool,
+    logger,
+    transport: ctx.transport,
+    clock: systemClock,
+    pollInterval: 200,
+  });
 }
 
 async function stopDeliveryWorker(ctx: Ctx): Promise<void> {
@@ -46,17 +53,30 @@ test.after(async (ctx) => {
   await ctx.db.drop();
 });
 
-type JobRow = { id: string; attempts: number; max_attempts: number; last_error: string | null; run_at: Date; locked_at: Date | null };
+type JobRow = {
+  id: string;
+  attempts: number;
+  max_attempts: number;
+  last_error: string | null;
+  run_at: Date;
+  locked_at: Date | null;
+};
 
 /** The delivery job of notification `id`, read from graphile-worker's own table; null once deleted. */
 async function jobFor(db: TestDb, id: number): Promise<JobRow | null> {
   const { rows } = await db.pool.query<JobRow>(
     `SELECT id::text, attempts, max_attempts, last_error, run_at, locked_at FROM graphile_worker._private_jobs
-     WHERE (payload->>'id')::bigint = $1`, [id]);
+     WHERE (payload->>'id')::bigint = $1`,
+    [id],
+  );
   return rows[0] ?? null;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -67,11 +87,16 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined 
 }
 
 /** Waits until the failed attempt number `n` is recorded on both the job and the notification. */
-async function failedAttempt(db: TestDb, id: number, n: number): Promise<{ job: JobRow; notification: NotificationRow }> {
+async function failedAttempt(
+  db: TestDb,
+  id: number,
+  n: number,
+): Promise<{ job: JobRow; notification: NotificationRow }> {
   return until(`attempt ${n} of notification ${id} has failed`, async () => {
     const job = await jobFor(db, id);
     const notification = await getNotification(db.pool, id);
-    const done = job && job.attempts === n && job.last_error !== null && job.locked_at === null && notification?.attempts === n;
+    const done =
+      job && job.attempts === n && job.last_error !== null && job.locked_at === null && notification?.attempts === n;
     return done ? { job, notification: notification! } : null;
   });
 }
@@ -86,7 +111,13 @@ async function retryNow(ctx: Ctx, job: JobRow): Promise<void> {
 }
 
 function mail(to: string) {
-  return { to, subject: `Outbox test for ${to}`, text: 'Open [[link]]', html: '<p>Open [[link]]</p>', secrets: { '[[link]]': 'http://portal.test/x?token=secret' } };
+  return {
+    to,
+    subject: `Outbox test for ${to}`,
+    text: 'Open [[link]]',
+    html: '<p>Open [[link]]</p>',
+    secrets: { '[[link]]': 'http://portal.test/x?token=secret' },
+  };
 }
 
 /** After delivery: exactly one copy, still one after a few more poll rounds of the worker. */

@@ -11,7 +11,9 @@ test.before(async (ctx) => {
   ctx.p = person({ name: '陳小華', phone: '02-2345-6789' });
   await registerVerifyAndSignIn(ctx.c, ctx.app.smtp, ctx.p);
 });
-test.after(async (ctx) => { await ctx.app.close(); });
+test.after(async (ctx) => {
+  await ctx.app.close();
+});
 
 test('shows every registration detail', async ({ c, p }) => {
   const page = textOf((await c.get('/account/profile')).text);
@@ -36,11 +38,25 @@ test('mobile and phone can be changed; a bad number is refused with the answer k
 test('a forged form cannot change name, ID number, e-mail or birthday', async ({ app, c, p }) => {
   await c.get('/account/profile');
   const res = await c.post('/account/profile', {
-    mobile: '0911111111', phone: '', name: '冒名者', nationalId: 'A259083012', email: 'attacker@example.com', birthday: '2000-01-01',
+    mobile: '0911111111',
+    phone: '',
+    name: '冒名者',
+    nationalId: 'A259083012',
+    email: 'attacker@example.com',
+    birthday: '2000-01-01',
   });
   assert.is(res.status, 303);
-  const { rows } = await app.db.pool.query('SELECT name, national_id, email, birthday, mobile FROM applicant WHERE email = $1', [p.email]);
-  assert.equal(rows[0], { name: p.name, national_id: p.nationalId, email: p.email, birthday: '1980-03-14', mobile: '0911111111' });
+  const { rows } = await app.db.pool.query(
+    'SELECT name, national_id, email, birthday, mobile FROM applicant WHERE email = $1',
+    [p.email],
+  );
+  assert.equal(rows[0], {
+    name: p.name,
+    national_id: p.nationalId,
+    email: p.email,
+    birthday: '1980-03-14',
+    mobile: '0911111111',
+  });
 });
 
 test('changing the password needs the current one and ends the other sessions', async ({ app, c, p }) => {
@@ -49,17 +65,28 @@ test('changing the password needs the current one and ends the other sessions', 
   await other.post('/signin', { email: p.email, password: p.password });
   assert.is((await other.get('/account')).status, 200);
   await c.get('/account/password');
-  const wrong = await c.post('/account/password', { currentPassword: 'not it', password: 'a new password here', passwordConfirm: 'a new password here' });
+  const wrong = await c.post('/account/password', {
+    currentPassword: 'not it',
+    password: 'a new password here',
+    passwordConfirm: 'a new password here',
+  });
   assert.is(wrong.status, 422);
   assert.match(textOf(wrong.text), '目前的密碼不正確');
-  const ok = await c.post('/account/password', { currentPassword: p.password, password: 'a new password here', passwordConfirm: 'a new password here' });
+  const ok = await c.post('/account/password', {
+    currentPassword: p.password,
+    password: 'a new password here',
+    passwordConfirm: 'a new password here',
+  });
   assert.is(ok.status, 303);
   assert.is((await c.get('/account')).status, 200, 'this session goes on');
   assert.is((await other.get('/account')).status, 303, 'the other session ended');
   p.password = 'a new password here';
 });
 
-test('a redirect is sent only after the session is saved: a browser that follows at once sees the notice', async ({ app, c }) => {
+test('a redirect is sent only after the session is saved: a browser that follows at once sees the notice', async ({
+  app,
+  c,
+}) => {
   const { request } = await import('node:http');
   // Follow the Location as soon as the headers arrive, before the body, as browsers do.
   const postAndFollowEarly = async (): Promise<string> => {
@@ -68,9 +95,21 @@ test('a redirect is sent only after the session is saved: a browser that follows
     const cookie = (c as unknown as { cookieHeader(): string }).cookieHeader();
     const location = await new Promise<string>((resolve, reject) => {
       const body = new URLSearchParams({ _csrf: token, mobile: '0933000111', phone: '' }).toString();
-      const req = request(`${app.url}/account/profile`, {
-        method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) },
-      }, (res) => { resolve(res.headers.location ?? ''); res.resume(); });
+      const req = request(
+        `${app.url}/account/profile`,
+        {
+          method: 'POST',
+          headers: {
+            cookie,
+            'content-type': 'application/x-www-form-urlencoded',
+            'content-length': Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          resolve(res.headers.location ?? '');
+          res.resume();
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });

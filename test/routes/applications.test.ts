@@ -10,7 +10,9 @@ const test = suite<Ctx>('service applications over HTTP');
 
 test.before(async (ctx) => {
   ctx.app = await startTestApp();
-  await ctx.app.db.pool.query(`INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison'), ('2411', '基隆監獄', 'Keelung Prison')`);
+  await ctx.app.db.pool.query(
+    `INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison'), ('2411', '基隆監獄', 'Keelung Prison')`,
+  );
   await ctx.app.db.pool.query(`INSERT INTO inmate (institution_code, call_number, name, restriction) VALUES
     ('2477', '1024', '王小明', NULL), ('2477', '310567', '陳志強', NULL), ('2477', '4209', '張雅婷', 'visit_ban'), ('2411', '2048', '林美華', NULL)`);
   ctx.alicePerson = person();
@@ -19,36 +21,69 @@ test.before(async (ctx) => {
   ctx.bob = new Client(ctx.app.url);
   await registerVerifyAndSignIn(ctx.bob, ctx.app.smtp, person());
   ctx.jpegWithGps = await sharp({ create: { width: 60, height: 40, channels: 3, background: '#a0a0a0' } })
-    .withExif({ IFD0: { Make: 'PhoneMaker' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '25/1 2/1 0/1' } }).jpeg().toBuffer();
+    .withExif({ IFD0: { Make: 'PhoneMaker' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '25/1 2/1 0/1' } })
+    .jpeg()
+    .toBuffer();
   ctx.pdf = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n', 'latin1');
 });
-test.after(async (ctx) => { await ctx.app.close(); });
+test.after(async (ctx) => {
+  await ctx.app.close();
+});
 
-test('the lookup shows the masked name, with and without JavaScript, and tells each problem apart', async ({ alice }) => {
+test('the lookup shows the masked name, with and without JavaScript, and tells each problem apart', async ({
+  alice,
+}) => {
   const form = await alice.get('/applications/new/contact-book');
   assert.is(form.status, 200);
-  const plain = await alice.postMultipart('/applications/new/contact-book', { action: 'lookup', institution: '2477', callNumber: '1024', relationship: 'mother' });
+  const plain = await alice.postMultipart('/applications/new/contact-book', {
+    action: 'lookup',
+    institution: '2477',
+    callNumber: '1024',
+    relationship: 'mother',
+  });
   assert.is(plain.status, 200);
   assert.match(textOf(plain.text), '申請對象：王○○');
   assert.not.match(plain.text, '王小明');
   assert.match(plain.text, '<option value="mother" selected>', 'the rest of the form is kept');
   const token = /name="_csrf" value="([^"]+)"/.exec(plain.text)![1]!;
-  const htmx = await alice.request('POST', '/applications/lookup', { _csrf: token, institution: '2477', callNumber: '310567' }, { 'hx-request': 'true' });
+  const htmx = await alice.request(
+    'POST',
+    '/applications/lookup',
+    { _csrf: token, institution: '2477', callNumber: '310567' },
+    { 'hx-request': 'true' },
+  );
   assert.is(htmx.status, 200);
   assert.not.match(htmx.text, '<html', 'only the fragment');
   assert.match(textOf(htmx.text), '陳○○');
-  for (const [callNumber, message] of [['12', '呼號請輸入 4 或 6 碼數字'], ['9999', '找不到這個呼號'], ['4209', '禁止接見']] as const) {
-    const r = await alice.request('POST', '/applications/lookup', { _csrf: token, institution: '2477', callNumber }, { 'hx-request': 'true' });
+  for (const [callNumber, message] of [
+    ['12', '呼號請輸入 4 或 6 碼數字'],
+    ['9999', '找不到這個呼號'],
+    ['4209', '禁止接見'],
+  ] as const) {
+    const r = await alice.request(
+      'POST',
+      '/applications/lookup',
+      { _csrf: token, institution: '2477', callNumber },
+      { 'hx-request': 'true' },
+    );
     assert.match(textOf(r.text), message, callNumber);
   }
 });
 
-test('a bad file is refused by its content with its name, and nothing else entered is lost; good files are kept', async ({ app, alice, jpegWithGps }) => {
+test('a bad file is refused by its content with its name, and nothing else entered is lost; good files are kept', async ({
+  app,
+  alice,
+  jpegWithGps,
+}) => {
   await alice.get('/applications/new/contact-book');
-  const res = await alice.postMultipart('/applications/new/contact-book', { action: 'submit', institution: '2477', callNumber: '1024', relationship: 'mother' }, [
-    ['identityFiles', '身分證.jpg', jpegWithGps],
-    ['relationshipFiles', 'household.jpg', Buffer.from('this is a text file pretending to be a JPEG')],
-  ]);
+  const res = await alice.postMultipart(
+    '/applications/new/contact-book',
+    { action: 'submit', institution: '2477', callNumber: '1024', relationship: 'mother' },
+    [
+      ['identityFiles', '身分證.jpg', jpegWithGps],
+      ['relationshipFiles', 'household.jpg', Buffer.from('this is a text file pretending to be a JPEG')],
+    ],
+  );
   assert.is(res.status, 422);
   assert.match(textOf(res.text), '「household.jpg」必須是 PDF、PNG、JPG 或 JPEG 檔');
   assert.match(res.text, 'value="1024"');
@@ -58,25 +93,45 @@ test('a bad file is refused by its content with its name, and nothing else enter
   assert.is(rows[0].n, 0, 'nothing half-saved');
 });
 
-test('submitting with the missing document completes the application once, even when sent twice; the mail says pending', async ({ app, alice, alicePerson, pdf }) => {
-  const first = await alice.postMultipart('/applications/new/contact-book', { action: 'submit', institution: '2477', callNumber: '1024', relationship: 'mother' }, [['relationshipFiles', 'household.pdf', pdf]]);
+test('submitting with the missing document completes the application once, even when sent twice; the mail says pending', async ({
+  app,
+  alice,
+  alicePerson,
+  pdf,
+}) => {
+  const first = await alice.postMultipart(
+    '/applications/new/contact-book',
+    { action: 'submit', institution: '2477', callNumber: '1024', relationship: 'mother' },
+    [['relationshipFiles', 'household.pdf', pdf]],
+  );
   assert.is(first.status, 303, textOf(first.text).slice(0, 300));
-  const again = await alice.postMultipart('/applications/new/contact-book', { action: 'submit', institution: '2477', callNumber: '1024', relationship: 'mother' });
+  const again = await alice.postMultipart('/applications/new/contact-book', {
+    action: 'submit',
+    institution: '2477',
+    callNumber: '1024',
+    relationship: 'mother',
+  });
   assert.is(again.status, 303);
   assert.is(again.location, first.location, 'back and resubmit lands on the same application');
   const page = await alice.follow(first);
   assert.match(textOf(page.text), '已送出申請');
   const number = first.location!.split('/').pop()!;
   assert.match(textOf(page.text), number);
-  const { rows } = await app.db.pool.query(`SELECT a.status, array_agg(d.kind ORDER BY d.kind) AS kinds, bool_and(position('PhoneMaker' in encode(d.content, 'escape')) = 0) AS clean
+  const { rows } = await app.db.pool
+    .query(`SELECT a.status, array_agg(d.kind ORDER BY d.kind) AS kinds, bool_and(position('PhoneMaker' in encode(d.content, 'escape')) = 0) AS clean
     FROM service_application a JOIN application_document d ON d.application_id = a.id GROUP BY a.status`);
   assert.equal(rows, [{ status: 'pending', kinds: ['identity', 'relationship'], clean: true }]);
-  const mail = await app.smtp.waitFor((m) => m.to.includes(alicePerson.email) && m.subject === '便民服務入口網服務項目申請通知');
+  const mail = await app.smtp.waitFor(
+    (m) => m.to.includes(alicePerson.email) && m.subject === '便民服務入口網服務項目申請通知',
+  );
   assert.match(mail.text, '申請服務項目目前狀態為待審核');
   assert.match(mail.text, number);
 });
 
-test('the status table lists only the applicant’s own applications; another applicant cannot open one', async ({ alice, bob }) => {
+test('the status table lists only the applicant’s own applications; another applicant cannot open one', async ({
+  alice,
+  bob,
+}) => {
   const mine = await alice.get('/applications');
   assert.match(textOf(mine.text), '待審核');
   assert.match(textOf(mine.text), '王○○');
@@ -84,20 +139,33 @@ test('the status table lists only the applicant’s own applications; another ap
   const theirs = await bob.get('/applications');
   assert.not.match(theirs.text, number);
   assert.is((await bob.get(`/applications/${number}`)).status, 404);
-  assert.is((await new Client(alice.base).get(`/applications/${number}`)).status, 303, 'signed out: to the sign-in page');
+  assert.is(
+    (await new Client(alice.base).get(`/applications/${number}`)).status,
+    303,
+    'signed out: to the sign-in page',
+  );
 });
 
-test('public progress lookup: number and birthday show status and dates only; a wrong birthday looks like a wrong number', async ({ app, alice, alicePerson }) => {
+test('public progress lookup: number and birthday show status and dates only; a wrong birthday looks like a wrong number', async ({
+  app,
+  alice,
+  alicePerson,
+}) => {
   const list = await alice.get('/applications');
   const number = /href="\/applications\/(\d{8}-[0-9A-Z]{6})"/.exec(list.text)![1]!;
   const visitor = new Client(app.url);
   await visitor.get('/progress');
-  const birthday = { birthYear: alicePerson.birthYear, birthMonth: alicePerson.birthMonth, birthDay: alicePerson.birthDay };
+  const birthday = {
+    birthYear: alicePerson.birthYear,
+    birthMonth: alicePerson.birthMonth,
+    birthDay: alicePerson.birthDay,
+  };
   const found = await visitor.post('/progress', { number: number.toLowerCase(), ...birthday });
   assert.is(found.status, 200);
   const text = textOf(found.text);
   assert.match(text, '待審核');
-  for (const personal of ['王○○', '桃園女子監獄', alicePerson.name, alicePerson.email, '母']) assert.not.match(text, personal);
+  for (const personal of ['王○○', '桃園女子監獄', alicePerson.name, alicePerson.email, '母'])
+    assert.not.match(text, personal);
   const wrongDay = textOf((await visitor.post('/progress', { number, ...birthday, birthDay: '15' })).text);
   const wrongNumber = textOf((await visitor.post('/progress', { number: '20261123-ZZZZZZ', ...birthday })).text);
   assert.match(wrongDay, '查無符合的申請');
@@ -110,9 +178,14 @@ test('public progress lookup: number and birthday show status and dates only; a 
 
 test('one contact book per inmate: another household is told', async ({ bob, pdf }) => {
   await bob.get('/applications/new/contact-book');
-  const res = await bob.postMultipart('/applications/new/contact-book', { action: 'submit', institution: '2477', callNumber: '1024', relationship: 'sibling' }, [
-    ['identityFiles', 'id.pdf', pdf], ['relationshipFiles', 'rel.pdf', pdf],
-  ]);
+  const res = await bob.postMultipart(
+    '/applications/new/contact-book',
+    { action: 'submit', institution: '2477', callNumber: '1024', relationship: 'sibling' },
+    [
+      ['identityFiles', 'id.pdf', pdf],
+      ['relationshipFiles', 'rel.pdf', pdf],
+    ],
+  );
   assert.is(res.status, 422);
   assert.match(textOf(res.text), '每位收容人限 1 戶');
 });
@@ -128,34 +201,62 @@ test('one byte over the total is refused, with the limit in words; exactly the l
   const MB = 1024 * 1024;
   await bob.get('/applications/new/visit');
   const fields = { action: 'lookup', institution: '2477', callNumber: '310567' };
-  assert.is((await bob.postMultipart('/applications/new/visit', fields, [['identityFiles', 'a.pdf', pdfOfSize(10 * MB)]])).status, 200);
-  const over = await bob.postMultipart('/applications/new/visit', fields, [['relationshipFiles', 'b.pdf', pdfOfSize(10 * MB + 1)]]);
+  assert.is(
+    (await bob.postMultipart('/applications/new/visit', fields, [['identityFiles', 'a.pdf', pdfOfSize(10 * MB)]]))
+      .status,
+    200,
+  );
+  const over = await bob.postMultipart('/applications/new/visit', fields, [
+    ['relationshipFiles', 'b.pdf', pdfOfSize(10 * MB + 1)],
+  ]);
   assert.is(over.status, 422);
   assert.match(textOf(over.text), '檔案合計不可超過 20 MB');
-  assert.is((await bob.postMultipart('/applications/new/visit', fields, [['relationshipFiles', 'c.pdf', pdfOfSize(10 * MB)]])).status, 200, 'exactly 20 MB in total');
+  assert.is(
+    (await bob.postMultipart('/applications/new/visit', fields, [['relationshipFiles', 'c.pdf', pdfOfSize(10 * MB)]]))
+      .status,
+    200,
+    'exactly 20 MB in total',
+  );
 });
 
-test('a body larger than the service allows is refused before it is read, with a page that says what to do', async ({ alice }) => {
+test('a body larger than the service allows is refused before it is read, with a page that says what to do', async ({
+  alice,
+}) => {
   await alice.get('/applications/new/contact-book');
   const big = Buffer.alloc(32 * 1024 * 1024, 1);
-  const res = await alice.postMultipart('/applications/new/contact-book', { action: 'submit' }, [['identityFiles', 'big.pdf', big]]);
+  const res = await alice.postMultipart('/applications/new/contact-book', { action: 'submit' }, [
+    ['identityFiles', 'big.pdf', big],
+  ]);
   assert.is(res.status, 413);
   assert.match(textOf(res.text), '檔案太大');
 });
 
-test('signed-in pages are never cached; an htmx lookup after the session ended asks for a full sign-in page', async ({ app, alice }) => {
+test('signed-in pages are never cached; an htmx lookup after the session ended asks for a full sign-in page', async ({
+  app,
+  alice,
+}) => {
   assert.is((await alice.get('/applications')).headers.get('cache-control'), 'no-store');
   const anon = new Client(app.url);
   const page = await anon.get('/signin');
   const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
-  const res = await anon.request('POST', '/applications/lookup', { _csrf: token, institution: '2477', callNumber: '1024' }, { 'hx-request': 'true' });
+  const res = await anon.request(
+    'POST',
+    '/applications/lookup',
+    { _csrf: token, institution: '2477', callNumber: '1024' },
+    { 'hx-request': 'true' },
+  );
   assert.is(res.status, 401);
   assert.match(res.headers.get('hx-redirect')!, /^\/signin\?return=/);
 });
 
 test('multipart posts need the CSRF token too, and only upload routes take multipart', async ({ alice }) => {
   await alice.get('/applications/new/visit');
-  const res = await alice.postMultipart('/applications/new/visit', { action: 'lookup', institution: '2477', callNumber: '1024' }, [], { csrf: false });
+  const res = await alice.postMultipart(
+    '/applications/new/visit',
+    { action: 'lookup', institution: '2477', callNumber: '1024' },
+    [],
+    { csrf: false },
+  );
   assert.is(res.status, 403);
   const signout = await alice.postMultipart('/signout', {});
   assert.is(signout.status, 403, 'a multipart POST elsewhere is refused');

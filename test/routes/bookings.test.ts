@@ -4,14 +4,25 @@ import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { Client, textOf } from '../support/http.ts';
 import { person, registerVerifyAndSignIn, staffSignIn, type Person } from '../support/journeys.ts';
-import { hashPassword } from '../../domain/infra/passwords.ts';
+import { hashPassword } from '../../domain/platform/passwords.ts';
 
 /** Monday 2026-11-23 10:00 in Taipei: bookable dates are Wednesday 11-25 to Monday 11-30. */
 const NOW = new Date('2026-11-23T10:00:00+08:00');
 
 type Who = { c: Client; p: Person; id: number };
-type Ctx = { app: TestApp; alice: Who; bob: Who; erin: Who; carol: Who; dave: Who; inmate: number; lastPlaceBatch: number };
-const test = suite<Ctx>('the booking wizard over HTTP: steps without JavaScript, companions, the last place, lawyers, cancelling, who may see what');
+type Ctx = {
+  app: TestApp;
+  alice: Who;
+  bob: Who;
+  erin: Who;
+  carol: Who;
+  dave: Who;
+  inmate: number;
+  lastPlaceBatch: number;
+};
+const test = suite<Ctx>(
+  'the booking wizard over HTTP: steps without JavaScript, companions, the last place, lawyers, cancelling, who may see what',
+);
 
 async function signedIn(app: TestApp, over: Partial<Person> = {}): Promise<Who> {
   const p = person(over);
@@ -24,31 +35,73 @@ async function signedIn(app: TestApp, over: Partial<Person> = {}): Promise<Who> 
 test.before(async (ctx) => {
   ctx.app = await startTestApp({ clock: () => new Date(NOW) });
   const { pool } = ctx.app.db;
-  await pool.query(`INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison'), ('2411', '基隆監獄', 'Keelung Prison')`);
-  ctx.inmate = Number((await pool.query(`INSERT INTO inmate (institution_code, call_number, name) VALUES ('2477', '1024', '王小明') RETURNING id`)).rows[0].id);
+  await pool.query(
+    `INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison'), ('2411', '基隆監獄', 'Keelung Prison')`,
+  );
+  ctx.inmate = Number(
+    (
+      await pool.query(
+        `INSERT INTO inmate (institution_code, call_number, name) VALUES ('2477', '1024', '王小明') RETURNING id`,
+      )
+    ).rows[0].id,
+  );
   for (let weekday = 1; weekday <= 5; weekday++) {
-    for (const [kind, at, minutes, capacity] of [['onsite', '09:00', 30, 5], ['onsite', '09:30', 30, 5], ['onsite', '14:00', 30, 1], ['mobile', '10:00', null, 3]] as const) {
-      await pool.query(`INSERT INTO visit_batch (institution_code, visit_kind, weekday, starts_at, length_minutes, capacity) VALUES ('2477', $1, $2, $3, $4, $5)`, [kind, weekday, at, minutes, capacity]);
+    for (const [kind, at, minutes, capacity] of [
+      ['onsite', '09:00', 30, 5],
+      ['onsite', '09:30', 30, 5],
+      ['onsite', '14:00', 30, 1],
+      ['mobile', '10:00', null, 3],
+    ] as const) {
+      await pool.query(
+        `INSERT INTO visit_batch (institution_code, visit_kind, weekday, starts_at, length_minutes, capacity) VALUES ('2477', $1, $2, $3, $4, $5)`,
+        [kind, weekday, at, minutes, capacity],
+      );
     }
   }
-  ctx.lastPlaceBatch = Number((await pool.query(`SELECT id FROM visit_batch WHERE visit_kind = 'onsite' AND weekday = 3 AND starts_at = '14:00'`)).rows[0].id);
+  ctx.lastPlaceBatch = Number(
+    (await pool.query(`SELECT id FROM visit_batch WHERE visit_kind = 'onsite' AND weekday = 3 AND starts_at = '14:00'`))
+      .rows[0].id,
+  );
   [ctx.alice, ctx.bob, ctx.erin, ctx.carol, ctx.dave] = [
-    await signedIn(ctx.app, { name: '陳美玲' }), await signedIn(ctx.app, { name: '林志明' }), await signedIn(ctx.app, { name: '黃小芬' }),
-    await signedIn(ctx.app, { name: '張無關' }), await signedIn(ctx.app, { name: '吳律師' }),
+    await signedIn(ctx.app, { name: '陳美玲' }),
+    await signedIn(ctx.app, { name: '林志明' }),
+    await signedIn(ctx.app, { name: '黃小芬' }),
+    await signedIn(ctx.app, { name: '張無關' }),
+    await signedIn(ctx.app, { name: '吳律師' }),
   ];
   // Erin visits another inmate: two visits to one inmate at one time are refused for that reason instead.
-  const other = Number((await pool.query(`INSERT INTO inmate (institution_code, call_number, name) VALUES ('2477', '2048', '李大華') RETURNING id`)).rows[0].id);
-  const grant = (who: Who, service: string, kinds: string[], relationship: string, inmate = ctx.inmate) => pool.query(
-    `INSERT INTO service_application (number, applicant_id, inmate_id, institution_code, service, visit_kinds, relationship, submission_key, submitted_at, status, decided_at)
-     VALUES ($1, $2, $3, '2477', $4, $5, $6, $7, now(), 'approved', now())`,
-    [`20261101-${randomUUID().slice(0, 6).toUpperCase().replace(/[^0-9A-Z]/g, '7')}`, who.id, inmate, service, kinds, relationship, randomUUID()],
+  const other = Number(
+    (
+      await pool.query(
+        `INSERT INTO inmate (institution_code, call_number, name) VALUES ('2477', '2048', '李大華') RETURNING id`,
+      )
+    ).rows[0].id,
   );
+  const grant = (who: Who, service: string, kinds: string[], relationship: string, inmate = ctx.inmate) =>
+    pool.query(
+      `INSERT INTO service_application (number, applicant_id, inmate_id, institution_code, service, visit_kinds, relationship, submission_key, submitted_at, status, decided_at)
+     VALUES ($1, $2, $3, '2477', $4, $5, $6, $7, now(), 'approved', now())`,
+      [
+        `20261101-${randomUUID()
+          .slice(0, 6)
+          .toUpperCase()
+          .replace(/[^0-9A-Z]/g, '7')}`,
+        who.id,
+        inmate,
+        service,
+        kinds,
+        relationship,
+        randomUUID(),
+      ],
+    );
   await grant(ctx.alice, 'visit', ['onsite', 'mobile'], 'mother');
   await grant(ctx.bob, 'visit', ['onsite'], 'sibling');
   await grant(ctx.erin, 'visit', ['onsite'], 'agency_worker', other);
   await grant(ctx.dave, 'lawyer_visit', [], 'lawyer');
 });
-test.after(async (ctx) => { await ctx.app.close(); });
+test.after(async (ctx) => {
+  await ctx.app.close();
+});
 
 const wednesday = '2026-11-25';
 
@@ -67,8 +120,15 @@ async function through(c: Client, kind: string, companions: number[] = []) {
   return c.request('POST', '/bookings/new/companions', body.toString());
 }
 
-test('someone with no approved visit service is told what to apply for; steps cannot be skipped', async ({ carol, alice }) => {
-  assert.not.match((await carol.c.get('/')).text, 'href="/bookings/new"', 'the menu shows only what the person can use');
+test('someone with no approved visit service is told what to apply for; steps cannot be skipped', async ({
+  carol,
+  alice,
+}) => {
+  assert.not.match(
+    (await carol.c.get('/')).text,
+    'href="/bookings/new"',
+    'the menu shows only what the person can use',
+  );
   assert.match((await alice.c.get('/')).text, 'href="/bookings/new"');
   await carol.c.get('/bookings/new');
   const kind = await carol.c.get('/bookings/new/kind');
@@ -78,7 +138,11 @@ test('someone with no approved visit service is told what to apply for; steps ca
   assert.is((await carol.c.post('/bookings/new/kind', { kind: 'onsite' })).status, 422);
 });
 
-test('a family on-site visit with one companion: every step a page, the grid a table of radios, confirm shows all, a number, both mailed', async ({ app, alice, bob }) => {
+test('a family on-site visit with one companion: every step a page, the grid a table of radios, confirm shows all, a number, both mailed', async ({
+  app,
+  alice,
+  bob,
+}) => {
   const kindPage = await alice.c.get('/bookings/new/kind');
   assert.match(textOf(kindPage.text), '現場接見');
   assert.match(textOf(kindPage.text), '行動接見');
@@ -89,7 +153,11 @@ test('a family on-site visit with one companion: every step a page, the grid a t
   assert.is(slot.status, 200);
   assert.match(slot.text, '<caption id="grid-caption">');
   assert.match(slot.text, '<th scope="row">第1梯 09:00</th>');
-  assert.match(textOf(slot.text), '2026/11/25（三） 第1梯 09:00–09:30 剩 5 位', 'each radio is labelled with its date, batch and places left');
+  assert.match(
+    textOf(slot.text),
+    '2026/11/25（三） 第1梯 09:00–09:30 剩 5 位',
+    'each radio is labelled with its date, batch and places left',
+  );
   assert.not.match(slot.text, 'value="2026-11-24|', 'tomorrow is not offered');
   assert.not.match(slot.text, 'value="2026-12-01|', 'nor 8 days ahead');
   assert.not.match(slot.text, 'value="2026-11-28|', 'nor a day without batches');
@@ -97,10 +165,22 @@ test('a family on-site visit with one companion: every step a page, the grid a t
   assert.is(noChoice.status, 422);
   assert.match(textOf(noChoice.text), '請選擇一個梯次');
   const batch = /value="2026-11-25\|(\d+)"/.exec(slot.text)![1]!;
-  assert.is((await alice.c.post('/bookings/new/slot', { slot: `${wednesday}|${batch}` })).location, '/bookings/new/confirm', 'a mother gives no reason');
+  assert.is(
+    (await alice.c.post('/bookings/new/slot', { slot: `${wednesday}|${batch}` })).location,
+    '/bookings/new/confirm',
+    'a mother gives no reason',
+  );
   const confirm = await alice.c.get('/bookings/new/confirm');
   const text = textOf(confirm.text);
-  for (const s of ['現場接見', '2026/11/25（三） 09:00–09:30', '王○○（桃園女子監獄）', '陳美玲（母）', '林○○', '家屬或最近親屬（不必填寫）']) assert.match(text, s);
+  for (const s of [
+    '現場接見',
+    '2026/11/25（三） 09:00–09:30',
+    '王○○（桃園女子監獄）',
+    '陳美玲（母）',
+    '林○○',
+    '家屬或最近親屬（不必填寫）',
+  ])
+    assert.match(text, s);
   const booked = await alice.c.post('/bookings/new/confirm', {});
   assert.is(booked.status, 303);
   assert.match(booked.location!, /^\/bookings\/\d+\?booked=1$/);
@@ -116,9 +196,15 @@ test('a family on-site visit with one companion: every step a page, the grid a t
   assert.is((await alice.c.get('/bookings/new/confirm')).location, '/bookings/new/kind', 'the wizard starts afresh');
 });
 
-test('another applicant sees nothing of it; the companion sees it but cannot cancel; the booker cancels and everyone is told', async ({ app, alice, bob, carol }) => {
+test('another applicant sees nothing of it; the companion sees it but cannot cancel; the booker cancels and everyone is told', async ({
+  app,
+  alice,
+  bob,
+  carol,
+}) => {
   const id = Number((await app.db.pool.query('SELECT id FROM visit_booking ORDER BY id LIMIT 1')).rows[0].id);
-  for (const path of [`/bookings/${id}`, `/bookings/${id}/cancel`]) assert.is((await carol.c.get(path)).status, 404, `${path} as a stranger`);
+  for (const path of [`/bookings/${id}`, `/bookings/${id}/cancel`])
+    assert.is((await carol.c.get(path)).status, 404, `${path} as a stranger`);
   await carol.c.get('/bookings');
   assert.is((await carol.c.post(`/bookings/${id}/cancel`, {})).status, 404);
   assert.not.match(textOf((await carol.c.get('/bookings')).text), '王○○');
@@ -136,20 +222,40 @@ test('another applicant sees nothing of it; the companion sees it but cannot can
   assert.match(textOf((await alice.c.follow(done)).text), '已取消預約');
   await app.smtp.waitFor((m) => m.to.includes(bob.p.email) && m.text.includes('已由預約人取消'));
   await app.smtp.waitFor((m) => m.to.includes(alice.p.email) && m.text.includes('已由預約人取消'));
-  assert.is((await app.db.pool.query('SELECT status FROM visit_booking WHERE id = $1', [id])).rows[0].status, 'cancelled');
+  assert.is(
+    (await app.db.pool.query('SELECT status FROM visit_booking WHERE id = $1', [id])).rows[0].status,
+    'cancelled',
+  );
 });
 
-test('two people confirm the last place at once: one is booked, the other is sent back to the grid with 這個時段已經額滿 and the rest kept', async ({ app, alice, erin, lastPlaceBatch }) => {
+test('two people confirm the last place at once: one is booked, the other is sent back to the grid with 這個時段已經額滿 and the rest kept', async ({
+  app,
+  alice,
+  erin,
+  lastPlaceBatch,
+}) => {
   // Erin is an agency worker: she gives a reason, which must survive being sent back.
   await through(erin.c, 'onsite');
-  assert.is((await erin.c.post('/bookings/new/slot', { slot: `${wednesday}|${lastPlaceBatch}` })).location, '/bookings/new/reason');
+  assert.is(
+    (await erin.c.post('/bookings/new/slot', { slot: `${wednesday}|${lastPlaceBatch}` })).location,
+    '/bookings/new/reason',
+  );
   await erin.c.get('/bookings/new/reason');
   assert.is((await erin.c.post('/bookings/new/reason', { reason: '' })).status, 422);
-  assert.is((await erin.c.post('/bookings/new/reason', { reason: '社工訪視，討論出監後安置。' })).location, '/bookings/new/confirm');
+  assert.is(
+    (await erin.c.post('/bookings/new/reason', { reason: '社工訪視，討論出監後安置。' })).location,
+    '/bookings/new/confirm',
+  );
   await through(alice.c, 'onsite');
-  assert.is((await alice.c.post('/bookings/new/slot', { slot: `${wednesday}|${lastPlaceBatch}` })).location, '/bookings/new/confirm');
+  assert.is(
+    (await alice.c.post('/bookings/new/slot', { slot: `${wednesday}|${lastPlaceBatch}` })).location,
+    '/bookings/new/confirm',
+  );
   await Promise.all([erin.c.get('/bookings/new/confirm'), alice.c.get('/bookings/new/confirm')]);
-  const [a, b] = await Promise.all([alice.c.post('/bookings/new/confirm', {}), erin.c.post('/bookings/new/confirm', {})]);
+  const [a, b] = await Promise.all([
+    alice.c.post('/bookings/new/confirm', {}),
+    erin.c.post('/bookings/new/confirm', {}),
+  ]);
   const winner = a.location!.startsWith('/bookings/new/') ? erin : alice;
   const loser = winner === alice ? erin : alice;
   const lost = winner === alice ? b : a;
@@ -163,11 +269,17 @@ test('two people confirm the last place at once: one is booked, the other is sen
   const confirm = await loser.c.get('/bookings/new/confirm');
   assert.is(confirm.status, 200, 'everything else is still answered');
   if (loser === erin) assert.match(textOf(confirm.text), '社工訪視，討論出監後安置。');
-  const { rows } = await app.db.pool.query(`SELECT count(*)::int AS n FROM visit_booking WHERE batch_id = $1 AND visit_date = $2 AND status IN ('pending', 'approved')`, [lastPlaceBatch, wednesday]);
+  const { rows } = await app.db.pool.query(
+    `SELECT count(*)::int AS n FROM visit_booking WHERE batch_id = $1 AND visit_date = $2 AND status IN ('pending', 'approved')`,
+    [lastPlaceBatch, wednesday],
+  );
   assert.is(rows[0].n, 1, 'never more than the capacity');
 });
 
-test('a lawyer books an on-site visit by arrival time, seeing how many are booked per hour; outside the window is refused', async ({ app, dave }) => {
+test('a lawyer books an on-site visit by arrival time, seeing how many are booked per hour; outside the window is refused', async ({
+  app,
+  dave,
+}) => {
   await through(dave.c, 'onsite');
   const slot = await dave.c.get('/bookings/new/slot');
   assert.is(slot.status, 200);
@@ -180,7 +292,11 @@ test('a lawyer books an on-site visit by arrival time, seeing how many are booke
   const outside = await dave.c.post('/bookings/new/slot', { date: wednesday, arrival: '12:00' });
   assert.is(outside.status, 422);
   assert.match(textOf(outside.text), '請選擇預計到達時間');
-  assert.is((await dave.c.post('/bookings/new/slot', { date: wednesday, arrival: '09:30' })).location, '/bookings/new/confirm', 'a lawyer gives no reason');
+  assert.is(
+    (await dave.c.post('/bookings/new/slot', { date: wednesday, arrival: '09:30' })).location,
+    '/bookings/new/confirm',
+    'a lawyer gives no reason',
+  );
   const confirm = await dave.c.get('/bookings/new/confirm');
   assert.match(textOf(confirm.text), '2026/11/25（三） 預計 09:30 到達');
   const booked = await dave.c.post('/bookings/new/confirm', {});
@@ -188,11 +304,20 @@ test('a lawyer books an on-site visit by arrival time, seeing how many are booke
   await through(dave.c, 'onsite');
   const again = textOf((await dave.c.get('/bookings/new/slot')).text);
   assert.match(again, /2026\/11\/25（三） 0 人 1 人 0 人/, 'the 09:00–10:00 band now shows one booking');
-  const row = (await app.db.pool.query(`SELECT service, visit_kind, to_char(arrival_time, 'HH24:MI') AS t FROM visit_booking WHERE booker_id = $1`, [dave.id])).rows[0];
+  const row = (
+    await app.db.pool.query(
+      `SELECT service, visit_kind, to_char(arrival_time, 'HH24:MI') AS t FROM visit_booking WHERE booker_id = $1`,
+      [dave.id],
+    )
+  ).rows[0];
   assert.equal(row, { service: 'lawyer_visit', visit_kind: 'onsite', t: '09:30' });
 });
 
-test('found in review: one booking per person, inmate and day; another visitor can withdraw and the booker is told', async ({ app, alice, bob }) => {
+test('found in review: one booking per person, inmate and day; another visitor can withdraw and the booker is told', async ({
+  app,
+  alice,
+  bob,
+}) => {
   // Alice books Thursday with Bob, then tries a second time slot the same day.
   await through(alice.c, 'onsite', [bob.id]);
   const grid = await alice.c.get('/bookings/new/slot');
@@ -218,17 +343,30 @@ test('found in review: one booking per person, inmate and day; another visitor c
   assert.match(textOf((await bob.c.follow(left)).text), '您已退出這個預約');
   const told = await app.smtp.waitFor((m) => m.to.includes(alice.p.email) && m.text.includes('已退出您預約的接見'));
   assert.match(told.text, '其他接見人：無', 'the mail lists who still comes');
-  assert.is((await bob.c.post(`/bookings/${id}/leave`, {})).status, 303, 'a second press is told it is done, not a 404');
+  assert.is(
+    (await bob.c.post(`/bookings/${id}/leave`, {})).status,
+    303,
+    'a second press is told it is done, not a 404',
+  );
   // Staff open the booking with its history.
-  await app.db.pool.query(`INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES ('reviewer2477', '承辦人', '2477', 'reviewer', $1)`, [await hashPassword('staff password 1')]);
+  await app.db.pool.query(
+    `INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES ('reviewer2477', '承辦人', '2477', 'reviewer', $1)`,
+    [await hashPassword('staff password 1')],
+  );
   const staff = new Client(app.url);
   assert.is((await staffSignIn(staff, 'reviewer2477', 'staff password 1')).status, 303);
   const page = await staff.get(`/backoffice/bookings/${id}`);
   assert.is(page.status, 200);
   assert.match(textOf(page.text), '其他接見人 林志明 退出');
-  const visitors = (await app.db.pool.query('SELECT applicant_id FROM visit_booking_visitor WHERE booking_id = $1', [id])).rows.map((r) => Number(r.applicant_id));
+  const visitors = (
+    await app.db.pool.query('SELECT applicant_id FROM visit_booking_visitor WHERE booking_id = $1', [id])
+  ).rows.map((r) => Number(r.applicant_id));
   assert.equal(visitors, [alice.id]);
-  assert.is((await app.db.pool.query('SELECT status FROM visit_booking WHERE id = $1', [id])).rows[0].status, 'pending', 'the booking stands');
+  assert.is(
+    (await app.db.pool.query('SELECT status FROM visit_booking WHERE id = $1', [id])).rows[0].status,
+    'pending',
+    'the booking stands',
+  );
 });
 
 test.run();

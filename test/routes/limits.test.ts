@@ -7,20 +7,34 @@ import { person, registerVerifyAndSignIn, submitRegistration } from '../support/
 
 // The real limits, counted to their edge: one app per test so counters start at zero.
 const test = suite<{ app: TestApp }>('rate limits');
-test.before.each(async (ctx) => { ctx.app = await startTestApp(); });
-test.after.each(async (ctx) => { await ctx.app.close(); });
+test.before.each(async (ctx) => {
+  ctx.app = await startTestApp();
+});
+test.after.each(async (ctx) => {
+  await ctx.app.close();
+});
 
-test('sign-in: the attempt after the limit for one address and account is refused with 429 and a message', async ({ app }) => {
+test('sign-in: the attempt after the limit for one address and account is refused with 429 and a message', async ({
+  app,
+}) => {
   const c = new Client(app.url);
   await c.get('/signin');
   const [limit] = defaultLimits.signInPerAccount;
   for (let i = 0; i < limit; i++) {
-    assert.is((await c.post('/signin', { email: 'target@example.com', password: `guess ${i}` })).status, 401, `attempt ${i + 1}`);
+    assert.is(
+      (await c.post('/signin', { email: 'target@example.com', password: `guess ${i}` })).status,
+      401,
+      `attempt ${i + 1}`,
+    );
   }
   const blocked = await c.post('/signin', { email: 'target@example.com', password: 'one more' });
   assert.is(blocked.status, 429);
   assert.match(textOf(blocked.text), '嘗試次數太多');
-  assert.is((await c.post('/signin', { email: 'someone-else@example.com', password: 'x' })).status, 401, 'another account is not blocked');
+  assert.is(
+    (await c.post('/signin', { email: 'someone-else@example.com', password: 'x' })).status,
+    401,
+    'another account is not blocked',
+  );
   // Full-width look-alikes reach the same account, so they share its limit.
   assert.is((await c.post('/signin', { email: 'ＴＡＲＧＥＴ＠example.com', password: 'one more' })).status, 429);
 });
@@ -31,7 +45,11 @@ test('reset and verification mails are limited per account', async ({ app }) => 
   const [limit] = defaultLimits.mailPerAccount;
   for (let i = 0; i < limit; i++) assert.is((await c.post('/account/forgot', { email: 'a@example.com' })).status, 200);
   assert.is((await c.post('/account/forgot', { email: 'a@example.com' })).status, 429);
-  assert.is((await c.post('/account/verify/resend', { email: 'a@example.com' })).status, 429, 'the same budget covers both mails');
+  assert.is(
+    (await c.post('/account/verify/resend', { email: 'a@example.com' })).status,
+    429,
+    'the same budget covers both mails',
+  );
 });
 
 test('registration is limited per address', async ({ app }) => {
@@ -48,19 +66,44 @@ test('registration is limited per address', async ({ app }) => {
 });
 
 test('inmate lookups are limited per account, through htmx and through the form alike', async ({ app }) => {
-  await app.db.pool.query(`INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan')`);
+  await app.db.pool.query(
+    `INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan')`,
+  );
   const c = new Client(app.url);
   await registerVerifyAndSignIn(c, app.smtp, person());
   const page = await c.get('/applications/new/visit');
   const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
   const [limit] = defaultLimits.lookupPerAccount;
   for (let i = 0; i < limit - 1; i++) {
-    const r = await c.request('POST', '/applications/lookup', { _csrf: token, institution: '2477', callNumber: String(1000 + i) }, { 'hx-request': 'true' });
+    const r = await c.request(
+      'POST',
+      '/applications/lookup',
+      { _csrf: token, institution: '2477', callNumber: String(1000 + i) },
+      { 'hx-request': 'true' },
+    );
     assert.is(r.status, 200);
   }
-  assert.is((await c.postMultipart('/applications/new/visit', { action: 'lookup', institution: '2477', callNumber: '5000' })).status, 200);
-  assert.is((await c.postMultipart('/applications/new/visit', { action: 'lookup', institution: '2477', callNumber: '5001' })).status, 429);
-  assert.is((await c.request('POST', '/applications/lookup', { _csrf: token, institution: '2477', callNumber: '5002' }, { 'hx-request': 'true' })).status, 429);
+  assert.is(
+    (await c.postMultipart('/applications/new/visit', { action: 'lookup', institution: '2477', callNumber: '5000' }))
+      .status,
+    200,
+  );
+  assert.is(
+    (await c.postMultipart('/applications/new/visit', { action: 'lookup', institution: '2477', callNumber: '5001' }))
+      .status,
+    429,
+  );
+  assert.is(
+    (
+      await c.request(
+        'POST',
+        '/applications/lookup',
+        { _csrf: token, institution: '2477', callNumber: '5002' },
+        { 'hx-request': 'true' },
+      )
+    ).status,
+    429,
+  );
 });
 
 test('the public progress lookup is limited per address', async ({ app }) => {

@@ -6,11 +6,25 @@ import { Client, textOf } from '../support/http.ts';
 import { person, registerVerifyAndSignIn } from '../support/journeys.ts';
 
 const test = suite<{ app: TestApp }>('security and operations');
-test.before(async (ctx) => { ctx.app = await startTestApp(); });
-test.after(async (ctx) => { await ctx.app.close(); });
+test.before(async (ctx) => {
+  ctx.app = await startTestApp();
+});
+test.after(async (ctx) => {
+  await ctx.app.close();
+});
 
 test('every form POST without a valid CSRF token is refused with a page that says what to do', async ({ app }) => {
-  for (const path of ['/register', '/register/details', '/signin', '/signout', '/account/forgot', '/account/verify/resend', '/account/reset', '/account/profile', '/account/password']) {
+  for (const path of [
+    '/register',
+    '/register/details',
+    '/signin',
+    '/signout',
+    '/account/forgot',
+    '/account/verify/resend',
+    '/account/reset',
+    '/account/profile',
+    '/account/password',
+  ]) {
     const c = new Client(app.url);
     await c.get('/signin');
     const none = await c.post(path, { email: 'a@example.com' }, { csrf: false });
@@ -55,7 +69,9 @@ test('security headers: CSP without inline script, no sniffing, no framing', asy
   assert.not.match(html, /\son[a-z]+="/, 'no inline event handlers');
 });
 
-test('pages are compressed; static files are versioned and cached for a year; htmx comes from our origin', async ({ app }) => {
+test('pages are compressed; static files are versioned and cached for a year; htmx comes from our origin', async ({
+  app,
+}) => {
   const page = await fetch(app.url, { headers: { 'accept-encoding': 'gzip' } });
   assert.is(page.headers.get('content-encoding'), 'gzip');
   const html = await page.text();
@@ -68,11 +84,13 @@ test('pages are compressed; static files are versioned and cached for a year; ht
     assert.match(res.headers.get('cache-control')!, 'immutable');
   }
   const raw = await new Promise<Buffer>((resolve, reject) => {
-    import('node:http').then(({ get }) => get(app.url + css, { headers: { 'accept-encoding': 'gzip' } }, (r) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c) => chunks.push(c));
-      r.on('end', () => resolve(Buffer.concat(chunks)));
-    }).on('error', reject));
+    import('node:http').then(({ get }) =>
+      get(app.url + css, { headers: { 'accept-encoding': 'gzip' } }, (r) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c) => chunks.push(c));
+        r.on('end', () => resolve(Buffer.concat(chunks)));
+      }).on('error', reject),
+    );
   });
   assert.match(gunzipSync(raw).toString(), 'font-family');
 });

@@ -6,8 +6,12 @@ import { linkIn } from '../support/smtp-sink.ts';
 import { person, registerVerifyAndSignIn, submitRegistration } from '../support/journeys.ts';
 
 const test = suite<{ app: TestApp }>('registration');
-test.before(async (ctx) => { ctx.app = await startTestApp(); });
-test.after(async (ctx) => { await ctx.app.close(); });
+test.before(async (ctx) => {
+  ctx.app = await startTestApp();
+});
+test.after(async (ctx) => {
+  await ctx.app.close();
+});
 
 test('the form cannot be reached or submitted without consent to the privacy notice', async ({ app }) => {
   const c = new Client(app.url);
@@ -28,7 +32,9 @@ test('the form cannot be reached or submitted without consent to the privacy not
   assert.is(rows[0].n, 0);
 });
 
-test('a new account records the consent time, mails a verification link and can sign in after following it', async ({ app }) => {
+test('a new account records the consent time, mails a verification link and can sign in after following it', async ({
+  app,
+}) => {
   const c = new Client(app.url);
   const p = person({ name: '王大明' });
   const before = Date.now();
@@ -36,7 +42,10 @@ test('a new account records the consent time, mails a verification link and can 
   const account = await c.get('/account');
   assert.is(account.status, 200);
   assert.match(textOf(account.text), '王大明，您好');
-  const { rows } = await app.db.pool.query('SELECT privacy_consent_at, email_verified_at, mobile FROM applicant WHERE email = $1', [p.email]);
+  const { rows } = await app.db.pool.query(
+    'SELECT privacy_consent_at, email_verified_at, mobile FROM applicant WHERE email = $1',
+    [p.email],
+  );
   assert.ok(rows[0].privacy_consent_at.getTime() >= before - 1000, 'consent time recorded');
   assert.ok(rows[0].email_verified_at, 'verified');
   assert.is(rows[0].mobile, '0912345678', 'mobile normalised');
@@ -46,15 +55,36 @@ test('a new account records the consent time, mails a verification link and can 
   assert.match(mail.html, '<a href="http');
 });
 
-test('each bad answer gets its own message beside the field and in the summary; answers except passwords are kept', async ({ app }) => {
+test('each bad answer gets its own message beside the field and in the summary; answers except passwords are kept', async ({
+  app,
+}) => {
   const c = new Client(app.url);
-  const res = await submitRegistration(c, person({
-    name: '', nationalId: 'A123456788', email: 'not-an-email', birthYear: '2099', birthMonth: '2', birthDay: '30',
-    mobile: '12345', phone: 'abc', password: 'short', passwordConfirm: 'short',
-  }));
+  const res = await submitRegistration(
+    c,
+    person({
+      name: '',
+      nationalId: 'A123456788',
+      email: 'not-an-email',
+      birthYear: '2099',
+      birthMonth: '2',
+      birthDay: '30',
+      mobile: '12345',
+      phone: 'abc',
+      password: 'short',
+      passwordConfirm: 'short',
+    }),
+  );
   assert.is(res.status, 422);
   const text = textOf(res.text);
-  for (const message of ['請輸入姓名', '身分證字號不正確', '信箱格式不正確', '生日必須是真實存在的日期', '手機號碼格式不正確', '電話號碼格式不正確', '密碼至少需要 8 個字元']) {
+  for (const message of [
+    '請輸入姓名',
+    '身分證字號不正確',
+    '信箱格式不正確',
+    '生日必須是真實存在的日期',
+    '手機號碼格式不正確',
+    '電話號碼格式不正確',
+    '密碼至少需要 8 個字元',
+  ]) {
     assert.match(text, message);
   }
   assert.match(res.text, '<title>錯誤：');
@@ -68,9 +98,14 @@ test('each bad answer gets its own message beside the field and in the summary; 
   assert.match(res.text, 'aria-invalid="true"');
 });
 
-test('a birthday must be a real date in the past; a wrong ID shape is told apart from a wrong check digit', async ({ app }) => {
+test('a birthday must be a real date in the past; a wrong ID shape is told apart from a wrong check digit', async ({
+  app,
+}) => {
   const c = new Client(app.url);
-  const future = await submitRegistration(c, person({ birthYear: '2999', birthMonth: '1', birthDay: '1', nationalId: 'A12345' }));
+  const future = await submitRegistration(
+    c,
+    person({ birthYear: '2999', birthMonth: '1', birthDay: '1', nationalId: 'A12345' }),
+  );
   assert.is(future.status, 422);
   assert.match(textOf(future.text), '生日必須是今天以前的日期');
   assert.match(textOf(future.text), '格式不正確：應為 1 個英文字母加 9 個數字');
@@ -78,7 +113,9 @@ test('a birthday must be a real date in the past; a wrong ID shape is told apart
   assert.match(textOf(passwords.text), '兩次輸入的密碼不相同');
 });
 
-test('the e-mail is unique whatever its case, without telling the visitor: the owner is mailed instead', async ({ app }) => {
+test('the e-mail is unique whatever its case, without telling the visitor: the owner is mailed instead', async ({
+  app,
+}) => {
   const first = person();
   await registerVerifyAndSignIn(new Client(app.url), app.smtp, first);
   const c = new Client(app.url);
@@ -88,7 +125,9 @@ test('the e-mail is unique whatever its case, without telling the visitor: the o
   const page = await c.get('/register/check-email');
   assert.match(textOf(page.text), '請到信箱收取驗證信');
   await app.smtp.waitFor((m) => m.to.toLowerCase().includes(first.email) && m.subject.includes('已經有帳號'));
-  const { rows } = await app.db.pool.query('SELECT count(*)::int AS n FROM applicant WHERE lower(email) = lower($1)', [first.email]);
+  const { rows } = await app.db.pool.query('SELECT count(*)::int AS n FROM applicant WHERE lower(email) = lower($1)', [
+    first.email,
+  ]);
   assert.is(rows[0].n, 1);
 });
 
@@ -123,12 +162,18 @@ test('the form and mails follow the chosen language', async ({ app }) => {
 test('no verification link or token is kept in the notification log', async ({ app }) => {
   const p = person();
   await registerVerifyAndSignIn(new Client(app.url), app.smtp, p);
-  const { rows } = await app.db.pool.query(`SELECT body_text, body_html, status FROM notification WHERE recipient = $1`, [p.email]);
+  const { rows } = await app.db.pool.query(
+    `SELECT body_text, body_html, status FROM notification WHERE recipient = $1`,
+    [p.email],
+  );
   assert.is(rows.length, 1);
   assert.is(rows[0].status, 'sent');
   assert.not.match(rows[0].body_text, 'token=');
   assert.not.match(rows[0].body_html, 'token=');
-  const tokens = await app.db.pool.query(`SELECT token_hash FROM applicant_token t JOIN applicant a ON a.id = t.applicant_id WHERE a.email = $1`, [p.email]);
+  const tokens = await app.db.pool.query(
+    `SELECT token_hash FROM applicant_token t JOIN applicant a ON a.id = t.applicant_id WHERE a.email = $1`,
+    [p.email],
+  );
   assert.is(tokens.rows[0].token_hash.length, 32, 'only a SHA-256 hash is stored');
 });
 

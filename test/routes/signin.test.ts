@@ -6,8 +6,12 @@ import { linkIn } from '../support/smtp-sink.ts';
 import { person, registerVerifyAndSignIn, submitRegistration } from '../support/journeys.ts';
 
 const test = suite<{ app: TestApp }>('sign-in, sign-out, verification and reset over HTTP');
-test.before(async (ctx) => { ctx.app = await startTestApp(); });
-test.after(async (ctx) => { await ctx.app.close(); });
+test.before(async (ctx) => {
+  ctx.app = await startTestApp();
+});
+test.after(async (ctx) => {
+  await ctx.app.close();
+});
 
 test('an unverified account cannot sign in, is told why, and can get a new link that works', async ({ app }) => {
   const c = new Client(app.url);
@@ -60,7 +64,11 @@ test('resend and forgot-password pages say the same for known and unknown addres
     await c.get(path);
     const unknown = await c.post(path, { email: 'nobody-at-all@example.com' });
     assert.is(known.status, unknown.status, path);
-    assert.is(textOf(known.text).replace(p.email, 'X'), textOf(unknown.text).replace('nobody-at-all@example.com', 'X'), path);
+    assert.is(
+      textOf(known.text).replace(p.email, 'X'),
+      textOf(unknown.text).replace('nobody-at-all@example.com', 'X'),
+      path,
+    );
   }
   const bad = new Client(app.url);
   await bad.get('/account/forgot');
@@ -69,7 +77,9 @@ test('resend and forgot-password pages say the same for known and unknown addres
   assert.match(textOf(invalid.text), '信箱格式不正確');
 });
 
-test('forgotten password: the mailed link sets a new password once, ends other sessions, and the old password stops working', async ({ app }) => {
+test('forgotten password: the mailed link sets a new password once, ends other sessions, and the old password stops working', async ({
+  app,
+}) => {
   const p = person();
   const elsewhere = new Client(app.url);
   await registerVerifyAndSignIn(elsewhere, app.smtp, p);
@@ -81,10 +91,18 @@ test('forgotten password: the mailed link sets a new password once, ends other s
   const link = linkIn(mail, `${app.url}/account/reset?token=`);
   const form = await c.get(link);
   assert.is(form.status, 200);
-  const mismatch = await c.post('/account/reset', { token: new URL(link).searchParams.get('token')!, password: 'new secret words', passwordConfirm: 'different words' });
+  const mismatch = await c.post('/account/reset', {
+    token: new URL(link).searchParams.get('token')!,
+    password: 'new secret words',
+    passwordConfirm: 'different words',
+  });
   assert.is(mismatch.status, 422);
   assert.match(textOf(mismatch.text), '兩次輸入的密碼不相同');
-  const done = await c.post('/account/reset', { token: new URL(link).searchParams.get('token')!, password: 'new secret words', passwordConfirm: 'new secret words' });
+  const done = await c.post('/account/reset', {
+    token: new URL(link).searchParams.get('token')!,
+    password: 'new secret words',
+    passwordConfirm: 'new secret words',
+  });
   assert.is(done.status, 303);
   assert.match(textOf((await c.follow(done)).text), '已設定新密碼');
   assert.is((await elsewhere.get('/account')).status, 303, 'the other session ended');

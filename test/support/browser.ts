@@ -4,7 +4,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import * as assert from 'uvu/assert';
-import type { Translate } from '../../domain/infra/i18n.ts';
+import type { Translate } from '../../domain/i18n/i18n.ts';
 
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
 
@@ -24,8 +24,13 @@ export async function launchBrowser(): Promise<Browser> {
     executablePath: await chromiumPath(),
     headless: true,
     args: [
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
     ],
   });
 }
@@ -41,7 +46,11 @@ const inspectors = new WeakMap<BrowserContext, Inspector>();
 
 /** A fresh browser profile (cookies, storage) for one run. */
 export async function newContext(browser: Browser, opts: ContextOptions): Promise<BrowserContext> {
-  const context = await browser.newContext({ javaScriptEnabled: opts.javaScriptEnabled, viewport: opts.viewport, baseURL: opts.baseURL });
+  const context = await browser.newContext({
+    javaScriptEnabled: opts.javaScriptEnabled,
+    viewport: opts.viewport,
+    baseURL: opts.baseURL,
+  });
   // Every page here answers in milliseconds: a step that waits longer has found a missing control.
   context.setDefaultTimeout(5_000);
   if (!opts.javaScriptEnabled) {
@@ -88,14 +97,18 @@ async function axe(page: Page): Promise<Violations> {
  */
 class Inspector {
   private html = '';
-  private constructor(private readonly context: BrowserContext, private readonly page: Page) {}
+  private constructor(
+    private readonly context: BrowserContext,
+    private readonly page: Page,
+  ) {}
 
   static async open(browser: Browser, viewport: ContextOptions['viewport']): Promise<Inspector> {
     const context = await browser.newContext({ javaScriptEnabled: true, viewport });
     const inspector = new Inspector(context, await context.newPage());
     await context.route('**/*', (route) => {
       const request = route.request();
-      if (request.isNavigationRequest()) return route.fulfill({ contentType: 'text/html; charset=utf-8', body: inspector.html });
+      if (request.isNavigationRequest())
+        return route.fulfill({ contentType: 'text/html; charset=utf-8', body: inspector.html });
       if (request.resourceType() === 'script') return route.abort();
       return route.continue();
     });
@@ -136,14 +149,20 @@ export async function withScreenshotOnFailure<T>(page: Page, name: string, steps
 export async function checkPage(page: Page, label: string, phone: boolean): Promise<void> {
   await checkA11y(page, label);
   if (!phone) return;
-  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+  }));
   assert.ok(scrollWidth <= innerWidth, `${label} scrolls sideways at ${innerWidth} px: ${scrollWidth} px wide`);
 }
 
 /** Follows a menu link, public or back office; on a phone the menu is folded into <details>. */
 export async function followMenu(page: Page, label: string, phone: boolean): Promise<void> {
   if (phone) await page.locator('details.menu-narrow > summary').click();
-  await page.locator(phone ? 'details.menu-narrow' : 'nav.menu-wide').getByRole('link', { name: label, exact: true }).click();
+  await page
+    .locator(phone ? 'details.menu-narrow' : 'nav.menu-wide')
+    .getByRole('link', { name: label, exact: true })
+    .click();
 }
 
 const ZH_DIGITS = '零一二三四五六七八九';
@@ -152,7 +171,13 @@ const ZH_DIGITS = '零一二三四五六七八九';
  * Signs in to the back office as a screen-reader user would: asks for the text code (digits read out
  * as words), types it as digits. `check` runs on the sign-in pages (axe). Ends on the back-office home.
  */
-export async function staffSignInPage(page: Page, t: Translate, account: string, password: string, check: (label: string) => Promise<void>): Promise<void> {
+export async function staffSignInPage(
+  page: Page,
+  t: Translate,
+  account: string,
+  password: string,
+  check: (label: string) => Promise<void>,
+): Promise<void> {
   const main = page.getByRole('main');
   await page.goto('/backoffice/signin');
   await check('staff sign-in (picture code)');
@@ -162,7 +187,11 @@ export async function staffSignInPage(page: Page, t: Translate, account: string,
   const hint = await page.locator('#captcha-hint').innerText();
   const words = /請以阿拉伯數字輸入：([零一二三四五六七八九 ]+)/.exec(hint)?.[1];
   assert.ok(words, `the code read out as words: "${hint}"`);
-  const digits = words!.trim().split(/\s+/).map((w) => ZH_DIGITS.indexOf(w)).join('');
+  const digits = words!
+    .trim()
+    .split(/\s+/)
+    .map((w) => ZH_DIGITS.indexOf(w))
+    .join('');
   assert.match(digits, /^\d{4,}$/);
   await page.getByLabel(t('backoffice.account'), { exact: true }).fill(account);
   await page.getByLabel(t('backoffice.password'), { exact: true }).fill(password);

@@ -8,7 +8,10 @@ export class Client {
   lastPage = '';
   /** The CSRF token of the last form seen: what a person going back to that form would send. */
   private lastToken = '';
-  constructor(readonly base: string, readonly ip?: string) {}
+  constructor(
+    readonly base: string,
+    readonly ip?: string,
+  ) {}
 
   private cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -25,7 +28,12 @@ export class Client {
     }
   }
 
-  async request(method: string, path: string, body?: Record<string, string> | string | FormData, headers: Record<string, string> = {}): Promise<Res> {
+  async request(
+    method: string,
+    path: string,
+    body?: Record<string, string> | string | FormData,
+    headers: Record<string, string> = {},
+  ): Promise<Res> {
     const url = path.startsWith('http') ? path : this.base + path;
     const multipart = body instanceof FormData;
     const res = await fetch(url, {
@@ -36,7 +44,13 @@ export class Client {
         ...(body && !multipart ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
         ...headers,
       },
-      body: multipart ? body : typeof body === 'string' ? body : body ? new URLSearchParams(body).toString() : undefined,
+      body: multipart
+        ? body
+        : typeof body === 'string'
+          ? body
+          : body
+            ? new URLSearchParams(body).toString()
+            : undefined,
     });
     this.keep(res);
     const text = await res.text();
@@ -63,7 +77,12 @@ export class Client {
    * Posts a multipart form as a browser would: the page's hidden fields (CSRF token, submission key)
    * plus `fields`, and `files` as [field, file name, bytes].
    */
-  postMultipart(path: string, fields: Record<string, string | string[]>, files: Array<[string, string, Buffer]> = [], opts: { csrf?: boolean } = {}): Promise<Res> {
+  postMultipart(
+    path: string,
+    fields: Record<string, string | string[]>,
+    files: Array<[string, string, Buffer]> = [],
+    opts: { csrf?: boolean } = {},
+  ): Promise<Res> {
     const form = new FormData();
     if (opts.csrf !== false) form.append('_csrf', this.lastToken || csrfFrom(this.lastPage));
     const key = /name="submissionKey" value="([^"]+)"/.exec(this.lastPage)?.[1];
@@ -93,5 +112,11 @@ export function csrfFrom(html: string): string {
 
 /** Visible text of an HTML page, for "does the page say X" checks. */
 export function textOf(html: string): string {
-  return html.replace(/<script[\s\S]*?<\/script>/g, '').replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/\s+/g, ' ');
+  return html
+    .replace(/<script[\s\S]*?<\/script>/g, '')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
 }

@@ -3,24 +3,54 @@ import { Client, textOf } from './http.ts';
 import { linkIn, type SmtpSink } from './smtp-sink.ts';
 
 export type Person = {
-  name: string; nationalId: string; email: string; birthYear: string; birthMonth: string; birthDay: string;
-  mobile: string; phone: string; password: string; passwordConfirm: string;
+  name: string;
+  nationalId: string;
+  email: string;
+  birthYear: string;
+  birthMonth: string;
+  birthDay: string;
+  mobile: string;
+  phone: string;
+  password: string;
+  passwordConfirm: string;
 };
 
 // Valid national ID numbers, computed outside this project's code from the published rule
 // (area letter code split in two digits weighted 1 and 9, then 8…1, then the check digit).
 export const VALID_IDS = [
-  'A152601814', 'A259083012', 'B166131862', 'B209139097', 'E196030826', 'E246281946', 'F182199359', 'F218190931',
-  'H178657975', 'H254323198', 'K148757491', 'K211862527', 'Q176018958', 'Q255979716', 'T114710490', 'T274650757',
+  'A152601814',
+  'A259083012',
+  'B166131862',
+  'B209139097',
+  'E196030826',
+  'E246281946',
+  'F182199359',
+  'F218190931',
+  'H178657975',
+  'H254323198',
+  'K148757491',
+  'K211862527',
+  'Q176018958',
+  'Q255979716',
+  'T114710490',
+  'T274650757',
 ];
 
 let counter = 0;
 export function person(overrides: Partial<Person> = {}): Person {
   counter += 1;
   return {
-    name: '測試者', nationalId: VALID_IDS[counter % VALID_IDS.length]!, email: `person${counter}-${Date.now()}@example.com`,
-    birthYear: '1980', birthMonth: '3', birthDay: '14', mobile: '0912-345-678', phone: '',
-    password: 'correct horse battery', passwordConfirm: 'correct horse battery', ...overrides,
+    name: '測試者',
+    nationalId: VALID_IDS[counter % VALID_IDS.length]!,
+    email: `person${counter}-${Date.now()}@example.com`,
+    birthYear: '1980',
+    birthMonth: '3',
+    birthDay: '14',
+    mobile: '0912-345-678',
+    phone: '',
+    password: 'correct horse battery',
+    passwordConfirm: 'correct horse battery',
+    ...overrides,
   };
 }
 
@@ -56,7 +86,17 @@ export async function staffSignIn(c: Client, account: string, password: string, 
   const page = await c.get('/backoffice/signin?captcha=text');
   const words = /請以阿拉伯數字輸入：([零一二三四五六七八九 ]+)/.exec(textOf(page.text))?.[1];
   assert.ok(words, 'the text code is on the page');
-  const digits = words!.trim().split(' ').map((w) => ZH_DIGITS.indexOf(w)).join('');
+  const digits = words!
+    .trim()
+    .split(' ')
+    .map((w) => ZH_DIGITS.indexOf(w))
+    .join('');
   const captchaId = /name="captchaId" value="([^"]+)"/.exec(page.text)![1]!;
-  return c.post('/backoffice/signin', { account, password, captchaId, captcha: opts.wrongCaptcha ? [...digits].map((n) => (Number(n) + 1) % 10).join('') : digits, captchaMode: 'text' });
+  return c.post('/backoffice/signin', {
+    account,
+    password,
+    captchaId,
+    captcha: opts.wrongCaptcha ? [...digits].map((n) => (Number(n) + 1) % 10).join('') : digits,
+    captchaMode: 'text',
+  });
 }

@@ -16,7 +16,9 @@ export class SmsSink {
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     let body = '';
     req.setEncoding('utf8');
-    req.on('data', (chunk: string) => { body += chunk; });
+    req.on('data', (chunk: string) => {
+      body += chunk;
+    });
     req.on('end', () => {
       if (req.method !== 'POST' || req.url !== '/send') return void res.writeHead(404).end();
       if (this.failWith) return void res.writeHead(this.failWith).end();
@@ -54,7 +56,10 @@ export class SmsSink {
     for (;;) {
       const found = this.messages.find(match);
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no matching SMS within ${timeoutMs} ms; received: ${this.messages.map((m) => m.to).join(', ') || 'none'}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `no matching SMS within ${timeoutMs} ms; received: ${this.messages.map((m) => m.to).join(', ') || 'none'}`,
+        );
       await new Promise((r) => setTimeout(r, 100));
     }
   }

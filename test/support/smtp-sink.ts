@@ -32,7 +32,12 @@ export class SmtpSink {
         simpleParser(stream)
           .then((m: ParsedMail) => {
             const to = Array.isArray(m.to) ? m.to.map((a) => a.text).join(', ') : (m.to?.text ?? '');
-            this.mails.push({ to, subject: m.subject ?? '', text: m.text ?? '', html: typeof m.html === 'string' ? m.html : '' });
+            this.mails.push({
+              to,
+              subject: m.subject ?? '',
+              text: m.text ?? '',
+              html: typeof m.html === 'string' ? m.html : '',
+            });
             this.waiters.splice(0).forEach((w) => w());
             callback();
           })
@@ -49,7 +54,10 @@ export class SmtpSink {
     if (!this.server.server.listening && this.port !== 0) this.server = this.createServer();
     await new Promise<void>((resolve, reject) => {
       this.server.server.once('error', reject);
-      this.server.listen(this.port, '127.0.0.1', () => { this.server.server.off('error', reject); resolve(); });
+      this.server.listen(this.port, '127.0.0.1', () => {
+        this.server.server.off('error', reject);
+        resolve();
+      });
     });
     this.port = (this.server.server.address() as AddressInfo).port;
     return this;
@@ -66,10 +74,16 @@ export class SmtpSink {
       const found = this.mails.find(match);
       if (found) return found;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no matching mail within ${timeoutMs} ms; received: ${this.mails.map((m) => `${m.to}: ${m.subject}`).join(' | ') || 'none'}`);
+      if (left <= 0)
+        throw new Error(
+          `no matching mail within ${timeoutMs} ms; received: ${this.mails.map((m) => `${m.to}: ${m.subject}`).join(' | ') || 'none'}`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(left, 500));
-        this.waiters.push(() => { clearTimeout(timer); resolve(); });
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
       });
     }
   }

@@ -1,5 +1,9 @@
 /** Asks again every 100 ms until `fn` answers something truthy (page scripts may be off, so this polls from Node). */
-export async function until<T>(what: string, fn: () => Promise<T | false | null | undefined>, timeoutMs = 10_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  fn: () => Promise<T | false | null | undefined>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

@@ -1,18 +1,11 @@
-import { zhTW } from './messages/zh-TW.ts';
-import { en } from './messages/en.ts';
-
-export type Locale = 'zh-TW' | 'en';
-export const LOCALES: readonly Locale[] = ['zh-TW', 'en'];
-export const DEFAULT_LOCALE: Locale = 'zh-TW';
+import type { Locale } from '../shared/locale.ts';
+import { zhTW } from './catalogs/zh-TW.ts';
+import { en } from './catalogs/en.ts';
 
 export type MessageKey = keyof typeof zhTW;
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
 export const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-TW': zhTW, en };
-
-export function isLocale(v: unknown): v is Locale {
-  return v === 'zh-TW' || v === 'en';
-}
 
 /** `{name}` placeholders are filled from params; a missing param is left visible rather than blank. */
 export function translator(locale: Locale): Translate {

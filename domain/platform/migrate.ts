@@ -61,7 +61,11 @@ export async function migrate(pool: pg.Pool, dir = MIGRATIONS_DIR): Promise<stri
       try {
         await client.query('BEGIN');
         await client.query(file.sql);
-        await client.query('INSERT INTO schema_migration (id, name, sha256) VALUES ($1, $2, $3)', [file.id, file.name, file.sha256]);
+        await client.query('INSERT INTO schema_migration (id, name, sha256) VALUES ($1, $2, $3)', [
+          file.id,
+          file.name,
+          file.sha256,
+        ]);
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK');

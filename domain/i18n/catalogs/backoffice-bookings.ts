@@ -29,7 +29,8 @@ export const backofficeBookingsZh = {
   // 預約接見審核: the list
   'backoffice.bookings.title': '預約接見審核',
   'backoffice.bookings.reminderTitle': '每日審核時間',
-  'backoffice.bookings.reminder': '每一工作日 16 時前，請完成次一工作日（{date}）預約接見的審核。審核結果會以電子郵件通知每位接見人，行動及遠距接見另以簡訊寄送視訊連結。',
+  'backoffice.bookings.reminder':
+    '每一工作日 16 時前，請完成次一工作日（{date}）預約接見的審核。審核結果會以電子郵件通知每位接見人，行動及遠距接見另以簡訊寄送視訊連結。',
   'backoffice.bookings.reminderLink': '只看 {date} 待審核的預約',
   'backoffice.bookings.rosterLink': '列印預約現場接見清冊',
   'backoffice.bookings.phoneLink': '電話預約',
@@ -56,16 +57,20 @@ export const backofficeBookingsZh = {
   'backoffice.bookings.open': '檢視',
   'backoffice.bookings.review': '審核',
   'backoffice.bookings.bulk.title': '審核勾選的預約',
-  'backoffice.bookings.bulk.hint': '勾選上方待審核的預約，再按「審核通過」或填寫原因後按「審核未通過」。已由其他承辦人先審核的預約不會被變更。',
+  'backoffice.bookings.bulk.hint':
+    '勾選上方待審核的預約，再按「審核通過」或填寫原因後按「審核未通過」。已由其他承辦人先審核的預約不會被變更。',
   'backoffice.bookings.bulk.reason': '審核未通過原因',
   'backoffice.bookings.bulk.approve': '勾選的預約審核通過',
   'backoffice.bookings.bulk.reject': '勾選的預約審核未通過',
   'backoffice.bookings.bulk.noPending': '這一頁沒有待審核的預約。',
   'backoffice.bookings.bulk.approved': '已審核通過 {count} 件預約，系統將通知每位接見人。',
-  'backoffice.bookings.bulk.approvedClosed': '已審核通過 {count} 件預約。{closed} 件的接見日已設為不開放（或收容人目前無法接見），不能核准：請逐筆審核未通過或取消並說明原因。另有 {skipped} 件已由其他承辦人先審核或接見日已過。',
+  'backoffice.bookings.bulk.approvedClosed':
+    '已審核通過 {count} 件預約。{closed} 件的接見日已設為不開放（或收容人目前無法接見），不能核准：請逐筆審核未通過或取消並說明原因。另有 {skipped} 件已由其他承辦人先審核或接見日已過。',
   'backoffice.bookings.bulk.rejected': '已將 {count} 件預約審核未通過，系統將通知每位接見人原因。',
-  'backoffice.bookings.bulk.approvedSkipped': '已審核通過 {count} 件預約，系統將通知每位接見人。另有 {skipped} 件已由其他承辦人先審核（或接見日已過），沒有變更。',
-  'backoffice.bookings.bulk.rejectedSkipped': '已將 {count} 件預約審核未通過，系統將通知每位接見人原因。另有 {skipped} 件已由其他承辦人先審核（或接見日已過），沒有變更。',
+  'backoffice.bookings.bulk.approvedSkipped':
+    '已審核通過 {count} 件預約，系統將通知每位接見人。另有 {skipped} 件已由其他承辦人先審核（或接見日已過），沒有變更。',
+  'backoffice.bookings.bulk.rejectedSkipped':
+    '已將 {count} 件預約審核未通過，系統將通知每位接見人原因。另有 {skipped} 件已由其他承辦人先審核（或接見日已過），沒有變更。',
   'backoffice.bookings.error.noneSelected': '請至少勾選一件待審核的預約',
   'backoffice.bookings.error.decision': '請選擇審核通過或審核未通過',
   'backoffice.bookings.error.reasonRequired': '審核未通過時，請填寫原因',
@@ -166,19 +171,22 @@ export const backofficeBookingsZh = {
 
   // 電話預約
   'backoffice.bookings.phone.title': '電話預約',
-  'backoffice.bookings.phone.lead': '替已註冊並完成信箱驗證的家屬或律師預約接見。規則與線上預約相同；預約會標示為電話預約，並寄信通知每位接見人。',
+  'backoffice.bookings.phone.lead':
+    '替已註冊並完成信箱驗證的家屬或律師預約接見。規則與線上預約相同；預約會標示為電話預約，並寄信通知每位接見人。',
   'backoffice.bookings.phone.step1': '第 1 步：確認申請人',
   'backoffice.bookings.phone.name': '姓名',
   'backoffice.bookings.phone.nameHint': '與註冊時填寫的姓名相同',
   'backoffice.bookings.phone.nationalId': '身分證字號或居留證統一證號',
   'backoffice.bookings.phone.find': '查詢申請人',
-  'backoffice.bookings.phone.notFound': '找不到符合的申請人。請核對姓名與身分證字號；尚未註冊或未完成信箱驗證者，請先上網註冊。',
+  'backoffice.bookings.phone.notFound':
+    '找不到符合的申請人。請核對姓名與身分證字號；尚未註冊或未完成信箱驗證者，請先上網註冊。',
   'backoffice.bookings.phone.applicant': '申請人：{name}（{id}）',
   'backoffice.bookings.phone.otherApplicant': '換一位申請人',
   'backoffice.bookings.phone.step2': '第 2 步：選擇接見對象與類型',
   'backoffice.bookings.phone.choice': '接見對象與類型',
   'backoffice.bookings.phone.choiceOption': '{inmate}（{institution}）・{service}・{kind}・{relationship}',
-  'backoffice.bookings.phone.noOptions': '這位申請人在本機關沒有審核通過的接見服務項目，不能預約。請申請人先申請服務項目。',
+  'backoffice.bookings.phone.noOptions':
+    '這位申請人在本機關沒有審核通過的接見服務項目，不能預約。請申請人先申請服務項目。',
   'backoffice.bookings.phone.next': '下一步：選擇時段',
   'backoffice.bookings.phone.step3': '第 3 步：選擇時段並確認',
   'backoffice.bookings.phone.gridCaption': '可預約的梯次：{kind}（接見日前 2 至 7 天可預約）',
@@ -192,7 +200,8 @@ export const backofficeBookingsZh = {
   'backoffice.bookings.phone.dateBlocked': '{date}（不開放接見）',
   'backoffice.bookings.phone.chooseDate': '請選擇日期',
   'backoffice.bookings.phone.arrival': '預計到達時間',
-  'backoffice.bookings.phone.arrivalHint': '上午 {ms}–{me}，下午 {fs}–{fe}。實際開始時間仍須視前一位律師接見結束後方可安排。',
+  'backoffice.bookings.phone.arrivalHint':
+    '上午 {ms}–{me}，下午 {fs}–{fe}。實際開始時間仍須視前一位律師接見結束後方可安排。',
   'backoffice.bookings.phone.chooseTime': '請選擇時間',
   'backoffice.bookings.phone.bandsCaption': '各時段預約律師現場接見人數一覽表',
   'backoffice.bookings.phone.bandsDate': '日期',
@@ -222,7 +231,8 @@ export const backofficeBookingsZh = {
   'backoffice.bookings.bookingError.inmateBusy': '收容人在這個時間已有其他接見',
   'backoffice.bookings.bookingError.sameDay': '這位申請人這一天已預約接見這位收容人（同一天限 1 次）',
   'backoffice.bookings.bookingError.companionSameDay': '其他接見人這一天已經有接見這位收容人的預約（每人每天限 1 次）',
-  'backoffice.bookings.decision.closed': '這一天已設為不開放接見，或收容人目前無法接見，不能核准；請審核未通過或取消並說明原因。',
+  'backoffice.bookings.decision.closed':
+    '這一天已設為不開放接見，或收容人目前無法接見，不能核准；請審核未通過或取消並說明原因。',
   'backoffice.bookings.bookingError.tooManyCompanions': '其他接見人最多 2 位',
   'backoffice.bookings.bookingError.companionNotEligible': '有其他接見人沒有對這位收容人審核通過的服務項目',
   'backoffice.bookings.bookingError.companionBusy': '有其他接見人在這個時間已有其他接見',
@@ -255,11 +265,13 @@ export const backofficeBookingsEn: { [K in keyof typeof backofficeBookingsZh]: s
   'backoffice.bookings.online': 'Booked online',
   'backoffice.bookings.none': 'none',
   'backoffice.bookings.people': '{count}',
-  'backoffice.bookings.reasonHint': 'Every visitor reads this reason, word for word, in the notice. At most {max} characters.',
+  'backoffice.bookings.reasonHint':
+    'Every visitor reads this reason, word for word, in the notice. At most {max} characters.',
 
   'backoffice.bookings.title': 'Visit bookings',
   'backoffice.bookings.reminderTitle': 'Daily review deadline',
-  'backoffice.bookings.reminder': 'Every working day, review the bookings for the next working day ({date}) by 16:00. Every visitor is told the result by e-mail; mobile and remote visits also get the video link by text message.',
+  'backoffice.bookings.reminder':
+    'Every working day, review the bookings for the next working day ({date}) by 16:00. Every visitor is told the result by e-mail; mobile and remote visits also get the video link by text message.',
   'backoffice.bookings.reminderLink': 'Show only pending bookings for {date}',
   'backoffice.bookings.rosterLink': 'Print the on-site visit roster',
   'backoffice.bookings.phoneLink': 'Book for a caller',
@@ -286,16 +298,20 @@ export const backofficeBookingsEn: { [K in keyof typeof backofficeBookingsZh]: s
   'backoffice.bookings.open': 'View',
   'backoffice.bookings.review': 'Review',
   'backoffice.bookings.bulk.title': 'Decide the selected bookings',
-  'backoffice.bookings.bulk.hint': 'Tick pending bookings above, then approve them, or give a reason and reject them. A booking another reviewer has already decided is left as it is.',
+  'backoffice.bookings.bulk.hint':
+    'Tick pending bookings above, then approve them, or give a reason and reject them. A booking another reviewer has already decided is left as it is.',
   'backoffice.bookings.bulk.reason': 'Reason for not approving',
   'backoffice.bookings.bulk.approve': 'Approve selected',
   'backoffice.bookings.bulk.reject': 'Reject selected',
   'backoffice.bookings.bulk.noPending': 'Nothing on this page is pending.',
-  'backoffice.bookings.bulk.approvedClosed': 'Approved {count} bookings. {closed} are on a day now closed for visits (or the inmate cannot have visits now) and cannot be approved: reject or cancel each with a reason. {skipped} more were already decided by someone else or are past.',
+  'backoffice.bookings.bulk.approvedClosed':
+    'Approved {count} bookings. {closed} are on a day now closed for visits (or the inmate cannot have visits now) and cannot be approved: reject or cancel each with a reason. {skipped} more were already decided by someone else or are past.',
   'backoffice.bookings.bulk.approved': 'Approved: {count}. Every visitor will be told.',
   'backoffice.bookings.bulk.rejected': 'Not approved: {count}. Every visitor will be told the reason.',
-  'backoffice.bookings.bulk.approvedSkipped': 'Approved: {count}. Every visitor will be told. Left as they were, because another reviewer had already decided them or their date has passed: {skipped}.',
-  'backoffice.bookings.bulk.rejectedSkipped': 'Not approved: {count}. Every visitor will be told the reason. Left as they were, because another reviewer had already decided them or their date has passed: {skipped}.',
+  'backoffice.bookings.bulk.approvedSkipped':
+    'Approved: {count}. Every visitor will be told. Left as they were, because another reviewer had already decided them or their date has passed: {skipped}.',
+  'backoffice.bookings.bulk.rejectedSkipped':
+    'Not approved: {count}. Every visitor will be told the reason. Left as they were, because another reviewer had already decided them or their date has passed: {skipped}.',
   'backoffice.bookings.error.noneSelected': 'Select at least one pending booking',
   'backoffice.bookings.error.decision': 'Choose approve or not approve',
   'backoffice.bookings.error.reasonRequired': 'Give the reason for not approving',
@@ -305,7 +321,8 @@ export const backofficeBookingsEn: { [K in keyof typeof backofficeBookingsZh]: s
   'backoffice.bookings.show.title': 'Visit booking {number}',
   'backoffice.bookings.show.printTitle': '{institution}: visit booking',
   'backoffice.bookings.show.printedAt': 'Printed {time}',
-  'backoffice.bookings.show.printHint': 'Print this page from the browser for a single booking printout; the menu, buttons and forms are left out.',
+  'backoffice.bookings.show.printHint':
+    'Print this page from the browser for a single booking printout; the menu, buttons and forms are left out.',
   'backoffice.bookings.show.visit': 'The visit',
   'backoffice.bookings.show.number': 'Booking number',
   'backoffice.bookings.show.institution': 'Institution',
@@ -324,7 +341,8 @@ export const backofficeBookingsEn: { [K in keyof typeof backofficeBookingsZh]: s
   'backoffice.bookings.show.cancelledAt': 'Cancelled at',
   'backoffice.bookings.show.cancelReason': 'Reason for cancelling',
   'backoffice.bookings.show.cancelledByBooker': 'Cancelled by the person who booked',
-  'backoffice.bookings.show.videoSent': 'The video link was sent to the visitors by e-mail and text message (it is not shown here).',
+  'backoffice.bookings.show.videoSent':
+    'The video link was sent to the visitors by e-mail and text message (it is not shown here).',
   'backoffice.bookings.show.visitors': 'Visitors',
   'backoffice.bookings.show.col.position': 'Role',
   'backoffice.bookings.show.col.name': 'Name',
@@ -347,16 +365,20 @@ export const backofficeBookingsEn: { [K in keyof typeof backofficeBookingsZh]: s
   'backoffice.bookings.decision.reason': 'Reason for not approving (needed to reject)',
   'backoffice.bookings.decision.save': 'Save decision',
   'backoffice.bookings.decision.done': 'This booking has been reviewed: {status}',
-  'backoffice.bookings.decision.conflict': 'Another reviewer has just decided or changed this booking, so nothing you did was saved. This is how it stands now.',
+  'backoffice.bookings.decision.conflict':
+    'Another reviewer has just decided or changed this booking, so nothing you did was saved. This is how it stands now.',
   'backoffice.bookings.decision.past': 'The visit date has passed: this booking can no longer be reviewed.',
   'backoffice.bookings.decision.approvedNotice': 'Booking {number} approved. Every visitor will be told.',
-  'backoffice.bookings.decision.rejectedNotice': 'Booking {number} not approved. Every visitor will be told the reason.',
+  'backoffice.bookings.decision.rejectedNotice':
+    'Booking {number} not approved. Every visitor will be told the reason.',
   'backoffice.bookings.cancel.title': 'Cancel the booking',
-  'backoffice.bookings.cancel.hint': 'For when the institution has to call a visit off. Every visitor is told, with the reason.',
+  'backoffice.bookings.cancel.hint':
+    'For when the institution has to call a visit off. Every visitor is told, with the reason.',
   'backoffice.bookings.cancel.reason': 'Reason for cancelling',
   'backoffice.bookings.cancel.submit': 'Cancel this booking',
   'backoffice.bookings.cancel.notice': 'Booking {number} cancelled. Every visitor will be told.',
-  'backoffice.bookings.cancel.notActive': 'This booking is no longer pending or approved, so it cannot be cancelled. This is how it stands now.',
+  'backoffice.bookings.cancel.notActive':
+    'This booking is no longer pending or approved, so it cannot be cancelled. This is how it stands now.',
 
   'backoffice.bookings.roster.title': 'On-site visit roster',
   'backoffice.bookings.roster.name.visit': 'On-site family visit roster',
@@ -370,7 +392,8 @@ export const backofficeBookingsEn: { [K in keyof typeof backofficeBookingsZh]: s
   'backoffice.bookings.roster.forDate': 'Visit date: {date}',
   'backoffice.bookings.roster.count': 'Bookings: {count}; visitors: {people}. Only approved bookings are listed.',
   'backoffice.bookings.roster.none': 'No approved on-site visits on this date.',
-  'backoffice.bookings.roster.howTo': 'Print the roster the day before and pass it to the control room and everyone who prepares the inmates for their visits.',
+  'backoffice.bookings.roster.howTo':
+    'Print the roster the day before and pass it to the control room and everyone who prepares the inmates for their visits.',
   'backoffice.bookings.roster.csv': 'Download as CSV (opens in Excel)',
   'backoffice.bookings.roster.caption': '{name}: {date}',
   'backoffice.bookings.roster.col.slot': 'Batch or arrival',
@@ -393,19 +416,22 @@ export const backofficeBookingsEn: { [K in keyof typeof backofficeBookingsZh]: s
   'backoffice.bookings.csv.visitorRelationship': 'Visitor {n} relationship',
 
   'backoffice.bookings.phone.title': 'Book for a caller',
-  'backoffice.bookings.phone.lead': 'Book a visit for a registered family member or lawyer whose e-mail is verified. The same rules apply as online; the booking is marked as booked by phone and every visitor is mailed.',
+  'backoffice.bookings.phone.lead':
+    'Book a visit for a registered family member or lawyer whose e-mail is verified. The same rules apply as online; the booking is marked as booked by phone and every visitor is mailed.',
   'backoffice.bookings.phone.step1': 'Step 1: find the applicant',
   'backoffice.bookings.phone.name': 'Name',
   'backoffice.bookings.phone.nameHint': 'As registered',
   'backoffice.bookings.phone.nationalId': 'National ID or resident certificate number',
   'backoffice.bookings.phone.find': 'Find applicant',
-  'backoffice.bookings.phone.notFound': 'No applicant matches. Check the name and ID number; someone not registered, or whose e-mail is not verified, must register online first.',
+  'backoffice.bookings.phone.notFound':
+    'No applicant matches. Check the name and ID number; someone not registered, or whose e-mail is not verified, must register online first.',
   'backoffice.bookings.phone.applicant': 'Applicant: {name} ({id})',
   'backoffice.bookings.phone.otherApplicant': 'Another applicant',
   'backoffice.bookings.phone.step2': 'Step 2: choose the inmate and the kind of visit',
   'backoffice.bookings.phone.choice': 'Inmate and kind of visit',
   'backoffice.bookings.phone.choiceOption': '{inmate} ({institution}), {service}, {kind}, {relationship}',
-  'backoffice.bookings.phone.noOptions': 'This applicant holds no approved visit service at your institution, so no visit can be booked. They need to apply for the service first.',
+  'backoffice.bookings.phone.noOptions':
+    'This applicant holds no approved visit service at your institution, so no visit can be booked. They need to apply for the service first.',
   'backoffice.bookings.phone.next': 'Next: choose a time',
   'backoffice.bookings.phone.step3': 'Step 3: choose a time and confirm',
   'backoffice.bookings.phone.gridCaption': 'Batches open for {kind} (2 to 7 days ahead)',
@@ -419,18 +445,21 @@ export const backofficeBookingsEn: { [K in keyof typeof backofficeBookingsZh]: s
   'backoffice.bookings.phone.dateBlocked': '{date} (closed for visits)',
   'backoffice.bookings.phone.chooseDate': 'Choose a date',
   'backoffice.bookings.phone.arrival': 'Arrival time',
-  'backoffice.bookings.phone.arrivalHint': 'Morning {ms}–{me}, afternoon {fs}–{fe}. The visit starts when the previous lawyer’s visit ends.',
+  'backoffice.bookings.phone.arrivalHint':
+    'Morning {ms}–{me}, afternoon {fs}–{fe}. The visit starts when the previous lawyer’s visit ends.',
   'backoffice.bookings.phone.chooseTime': 'Choose a time',
   'backoffice.bookings.phone.bandsCaption': 'Lawyer on-site visits booked per time band',
   'backoffice.bookings.phone.bandsDate': 'Date',
   'backoffice.bookings.phone.companions': 'Other visitors (optional, at most 2)',
-  'backoffice.bookings.phone.companionsHint': 'Only people who also hold an approved service for this inmate are listed.',
+  'backoffice.bookings.phone.companionsHint':
+    'Only people who also hold an approved service for this inmate are listed.',
   'backoffice.bookings.phone.companion': '{name} ({relationship})',
   'backoffice.bookings.phone.reason': 'Reason for the visit',
   'backoffice.bookings.phone.reasonHint': 'Needed for this relationship to the inmate. At most {max} characters.',
   'backoffice.bookings.phone.submit': 'Confirm booking',
   'backoffice.bookings.phone.changeChoice': 'Choose another inmate or kind',
-  'backoffice.bookings.phone.booked': 'Phone booking {number} made. It is pending review and every visitor has been mailed.',
+  'backoffice.bookings.phone.booked':
+    'Phone booking {number} made. It is pending review and every visitor has been mailed.',
   'backoffice.bookings.error.nameRequired': 'Enter the name',
   'backoffice.bookings.error.choiceRequired': 'Choose the inmate and the kind of visit',
   'backoffice.bookings.error.slotRequired': 'Choose a batch',
@@ -444,12 +473,16 @@ export const backofficeBookingsEn: { [K in keyof typeof backofficeBookingsZh]: s
   'backoffice.bookings.bookingError.noSuchBatch': 'That batch does not exist or was withdrawn: choose again',
   'backoffice.bookings.bookingError.full': 'That batch is now full: choose another',
   'backoffice.bookings.bookingError.arrivalRequired': 'Choose the arrival time',
-  'backoffice.bookings.bookingError.outsideLawyerWindow': 'The arrival time is outside the institution’s lawyer visit hours',
+  'backoffice.bookings.bookingError.outsideLawyerWindow':
+    'The arrival time is outside the institution’s lawyer visit hours',
   'backoffice.bookings.bookingError.bookerBusy': 'The applicant already has another visit at that time',
   'backoffice.bookings.bookingError.inmateBusy': 'The inmate already has another visit at that time',
-  'backoffice.bookings.bookingError.sameDay': 'This applicant already has a visit to this inmate on that day (one a day)',
-  'backoffice.bookings.bookingError.companionSameDay': 'Another visitor already has a visit to this inmate that day (one a day for each person)',
-  'backoffice.bookings.decision.closed': 'The institution is closed for visits that day, or the inmate cannot have visits now: it cannot be approved. Reject it or cancel it with a reason.',
+  'backoffice.bookings.bookingError.sameDay':
+    'This applicant already has a visit to this inmate on that day (one a day)',
+  'backoffice.bookings.bookingError.companionSameDay':
+    'Another visitor already has a visit to this inmate that day (one a day for each person)',
+  'backoffice.bookings.decision.closed':
+    'The institution is closed for visits that day, or the inmate cannot have visits now: it cannot be approved. Reject it or cancel it with a reason.',
   'backoffice.bookings.bookingError.tooManyCompanions': 'At most 2 other visitors',
   'backoffice.bookings.bookingError.companionNotEligible': 'Another visitor holds no approved service for this inmate',
   'backoffice.bookings.bookingError.companionBusy': 'Another visitor already has a visit at that time',

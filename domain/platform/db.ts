@@ -57,7 +57,11 @@ export function conditions() {
 }
 
 /** The page to show of `total` rows (a page past the end shows the last), with its LIMIT/OFFSET. */
-export function pageOf(total: number, requested: number, size: number): { page: number; pages: number; limitSql: string } {
+export function pageOf(
+  total: number,
+  requested: number,
+  size: number,
+): { page: number; pages: number; limitSql: string } {
   const pages = Math.max(1, Math.ceil(total / size));
   const page = Math.min(Math.max(1, Math.trunc(requested) || 1), pages);
   return { page, pages, limitSql: `LIMIT ${size} OFFSET ${(page - 1) * size}` };

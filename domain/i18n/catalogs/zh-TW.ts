@@ -68,7 +68,8 @@ export const zhTW = {
   'process.step5.title': '開始使用',
   'process.step5.text': '審核通過後，即可預約接見或發佈家庭聯絡簿。',
 
-  'visitTimes.lead': '各矯正機關的家屬接見梯次、律師接見到達時段與行動接見時間。可預約 2 天後到 7 天內的梯次；國定假日等不開放的日期，預約時不會出現。',
+  'visitTimes.lead':
+    '各矯正機關的家屬接見梯次、律師接見到達時段與行動接見時間。可預約 2 天後到 7 天內的梯次；國定假日等不開放的日期，預約時不會出現。',
   'visitTimes.caption': '各機關接見時段',
   'visitTimes.colInstitution': '矯正機關',
   'visitTimes.colLawyer': '律師接見到達時段',
@@ -82,19 +83,25 @@ export const zhTW = {
   'visitTimes.minutes': '每次 {minutes} 分鐘',
 
   'privacy.title': '個人資料蒐集告知聲明',
-  'privacy.intro': '感謝您使用本便民服務系統入口網（以下或稱為「本入口網」），本署重視您的隱私與個人資料保護，並尊重您的個人資料控制權。以下說明本署如何蒐集、處理、利用您的個人資料，以及您有哪些權利可以行使。請留意，如您不是註冊或申請服務之本人但使用本入口網時（由他人申請但供您使用），以下內容也對您適用。註冊或申請服務之人有義務讓實際使用本入口網之人詳閱以下內容。',
+  'privacy.intro':
+    '感謝您使用本便民服務系統入口網（以下或稱為「本入口網」），本署重視您的隱私與個人資料保護，並尊重您的個人資料控制權。以下說明本署如何蒐集、處理、利用您的個人資料，以及您有哪些權利可以行使。請留意，如您不是註冊或申請服務之本人但使用本入口網時（由他人申請但供您使用），以下內容也對您適用。註冊或申請服務之人有義務讓實際使用本入口網之人詳閱以下內容。',
   'privacy.s1.title': '1. 誰在蒐集您的個人資料？',
   'privacy.s1.items': '法務部矯正署（以下稱為「我們」）',
   'privacy.s2.title': '2. 我們為什麼蒐集您的個人資料（蒐集目的）',
-  'privacy.s2.items': '會員管理\n確認註冊者或服務申請者身分\n確認註冊者或服務申請者與矯正機關收容人關係\n進行申辦服務項目之審核\n行動接見時依法需進行身分確認（採人臉辨識方式）',
+  'privacy.s2.items':
+    '會員管理\n確認註冊者或服務申請者身分\n確認註冊者或服務申請者與矯正機關收容人關係\n進行申辦服務項目之審核\n行動接見時依法需進行身分確認（採人臉辨識方式）',
   'privacy.s3.title': '3. 我們蒐集您的哪些個人資料',
-  'privacy.s3.items': '識別類：姓名、身分證統一編號或居留證統一證號、電子郵件信箱、手機及電話號碼\n特徵類：出生年月日、辦理行動接見時上傳之正面照片\n家庭情形：您與收容人之關係及其證明文件\n其他：您上傳之身分證明文件、使用本入口網之紀錄',
+  'privacy.s3.items':
+    '識別類：姓名、身分證統一編號或居留證統一證號、電子郵件信箱、手機及電話號碼\n特徵類：出生年月日、辦理行動接見時上傳之正面照片\n家庭情形：您與收容人之關係及其證明文件\n其他：您上傳之身分證明文件、使用本入口網之紀錄',
   'privacy.s4.title': '4. 我們如何利用您的個人資料（期間、地區、對象及方式）',
-  'privacy.s4.items': '期間：自您註冊起至您申請刪除帳號，或法令所定保存期限屆滿為止。\n地區：中華民國境內。\n對象：法務部矯正署及所屬矯正機關。\n方式：以電子或書面方式處理及利用，除下列情形外，不會提供給第三人：依法律規定；為維護國家安全或增進公共利益所必要；為免除您生命、身體、自由或財產上之危險；為防止他人權益之重大危害；公務機關或學術研究機構基於公共利益為統計或學術研究而有必要，且資料經過提供者處理後或經蒐集者依其揭露方式無從識別特定之當事人；依法得到您的同意；有利於您的權益。',
+  'privacy.s4.items':
+    '期間：自您註冊起至您申請刪除帳號，或法令所定保存期限屆滿為止。\n地區：中華民國境內。\n對象：法務部矯正署及所屬矯正機關。\n方式：以電子或書面方式處理及利用，除下列情形外，不會提供給第三人：依法律規定；為維護國家安全或增進公共利益所必要；為免除您生命、身體、自由或財產上之危險；為防止他人權益之重大危害；公務機關或學術研究機構基於公共利益為統計或學術研究而有必要，且資料經過提供者處理後或經蒐集者依其揭露方式無從識別特定之當事人；依法得到您的同意；有利於您的權益。',
   'privacy.s5.title': '5. 您有哪些權利可以行使',
-  'privacy.s5.items': '您有權請求查詢、閱覽我們保有您的個人資料，或請求我們提供複製本。但我們依法得酌收必要的成本費用。\n您有權向我們補充或更正您的個人資料。\n當不再使用本入口網服務時，或您認為我們不再需要您的個人資料時，您有權請求我們刪除、停止處理或利用您的個人資料。但我們因執行業務所必須（例如法令已規定保存期限），或另外取得您的書面同意時，仍得保存或繼續處理、利用您的個人資料。\n如您認為我們違法蒐集、處理或利用您的個人資料時，您有權請求我們刪除、停止處理或利用您的個人資料。但我們會檢視是否有違法情形，並回覆您結果。',
+  'privacy.s5.items':
+    '您有權請求查詢、閱覽我們保有您的個人資料，或請求我們提供複製本。但我們依法得酌收必要的成本費用。\n您有權向我們補充或更正您的個人資料。\n當不再使用本入口網服務時，或您認為我們不再需要您的個人資料時，您有權請求我們刪除、停止處理或利用您的個人資料。但我們因執行業務所必須（例如法令已規定保存期限），或另外取得您的書面同意時，仍得保存或繼續處理、利用您的個人資料。\n如您認為我們違法蒐集、處理或利用您的個人資料時，您有權請求我們刪除、停止處理或利用您的個人資料。但我們會檢視是否有違法情形，並回覆您結果。',
   'privacy.s6.title': '6. 您若不提供個人資料的影響',
-  'privacy.s6.items': '註冊時所列的個人資料多數為必填欄位，如未正確、完整填寫，可能無法完成註冊帳號，或將無法申請各項服務。',
+  'privacy.s6.items':
+    '註冊時所列的個人資料多數為必填欄位，如未正確、完整填寫，可能無法完成註冊帳號，或將無法申請各項服務。',
   'privacy.consent': '本人已詳閱本網站依個人資料保護法所告知事項並清楚瞭解其蒐集、處理或利用個人資料之目的及用途。',
 
   'register.step': '註冊帳號：第 {step} 步，共 {of} 步',
@@ -102,7 +109,8 @@ export const zhTW = {
   'register.consent.lead': '請詳閱以下聲明。同意後請勾選下方的方框，再按「下一步」。',
   'register.details.title': '註冊帳號：填寫個人資料',
   'register.details.lead': '請填寫與您身分證件相同的資料。',
-  'register.details.fixedFields': '註冊後僅電話、手機可自行更改，其餘欄位無法自行更改，註冊資料請與後續上傳之身分證明資料相同。',
+  'register.details.fixedFields':
+    '註冊後僅電話、手機可自行更改，其餘欄位無法自行更改，註冊資料請與後續上傳之身分證明資料相同。',
   'register.submit': '註冊',
   'register.checkEmail.title': '請到信箱收取驗證信',
   'register.checkEmail.sent': '我們已寄信到 {email}。',
@@ -208,7 +216,8 @@ export const zhTW = {
   'error.application.alreadyPending': '您已申請過這項服務，正在等候審核',
   'mail.application.pendingSubject': '便民服務入口網服務項目申請通知',
   'mail.application.pendingIntro': '您於【便民服務入口網】申請服務項目目前狀態為待審核。',
-  'mail.application.details': '申請服務項目內容：\n申請編號：{number}\n申請對象：{institution}-{inmate}\n與申請對象關係：{relationship}\n申請服務項目：{service}',
+  'mail.application.details':
+    '申請服務項目內容：\n申請編號：{number}\n申請對象：{institution}-{inmate}\n與申請對象關係：{relationship}\n申請服務項目：{service}',
   'mail.application.decisionSubject': '便民服務入口網服務項目審核結果通知',
   'mail.application.approved': '您於【便民服務入口網】申請服務項目審核結果為審核通過。',
   'mail.application.rejected': '您於【便民服務入口網】申請服務項目審核結果為審核未通過。',
@@ -247,7 +256,8 @@ export const zhTW = {
   'apply.uploaded': '已上傳的檔案',
   'apply.remove': '移除',
   'apply.submit': '送出申請',
-  'apply.contactBookRule': '家庭聯絡簿申請及使用規則：每位收容人限 1 戶家屬申請，並應上傳身分及雙方關係證明文件各 1 份供機關審查。',
+  'apply.contactBookRule':
+    '家庭聯絡簿申請及使用規則：每位收容人限 1 戶家屬申請，並應上傳身分及雙方關係證明文件各 1 份供機關審查。',
   'applications.none': '您還沒有申請任何服務項目。',
   'applications.colInstitution': '矯正機關',
   'applications.colInmate': '收容人',
@@ -416,7 +426,8 @@ export const zhTW = {
   'apply.uploadProgress': '上傳進度',
   'error.photo.tooLarge': '「{file}」超過 {limit} MB，請選擇較小的照片',
   'error.photo.type': '「{file}」必須是 JPG、PNG 或 WebP 照片',
-  'error.photo.heic': '「{file}」是 HEIC 格式（iPhone 預設的照片格式），無法使用。請在 iPhone 的「設定 > 相機 > 格式」選擇「最相容」後重新拍攝，或用「分享 > 儲存到檔案」另存成 JPG 再上傳。',
+  'error.photo.heic':
+    '「{file}」是 HEIC 格式（iPhone 預設的照片格式），無法使用。請在 iPhone 的「設定 > 相機 > 格式」選擇「最相容」後重新拍攝，或用「分享 > 儲存到檔案」另存成 JPG 再上傳。',
   'error.post.titleRequired': '請輸入主旨',
   'error.post.titleTooLong': '主旨最多 {max} 字',
   'error.post.bodyRequired': '請輸入內容',
@@ -493,7 +504,8 @@ export const zhTW = {
   'mail.reset.notYou': '如果不是您提出的申請，請忽略這封信，您的密碼不會改變。',
 
   'dev.mailbox.title': '開發用信箱',
-  'dev.mailbox.lead': '這是開發環境：系統寄出的信不會真的寄出，而是顯示在這裡，方便您點選驗證連結。正式環境沒有這個頁面。',
+  'dev.mailbox.lead':
+    '這是開發環境：系統寄出的信不會真的寄出，而是顯示在這裡，方便您點選驗證連結。正式環境沒有這個頁面。',
   'dev.mailbox.empty': '目前沒有信件。',
   'dev.mailbox.to': '收件人：',
 
@@ -511,13 +523,16 @@ export const zhTW = {
   'nav.contactBookList': '查詢家庭聯絡簿',
   'nav.backoffice.contactBook': '聯絡簿管理',
   'history.delivered': '已送達收容人',
-  'post.noService': '您還沒有審核通過的家庭聯絡簿服務。請先申請「家庭聯絡簿」服務，經機關審核通過後，就可以在這裡發佈聯絡簿。',
+  'post.noService':
+    '您還沒有審核通過的家庭聯絡簿服務。請先申請「家庭聯絡簿」服務，經機關審核通過後，就可以在這裡發佈聯絡簿。',
   'post.suspendedTitle': '發佈權限暫停中',
-  'post.suspendedText': '因您發佈的聯絡簿經審查退件累計 {count} 次，依規定暫停發佈 1 個月，至 {date} 止。期間仍可查看已發佈的聯絡簿；如有疑問，請洽收容人所在的機關。',
+  'post.suspendedText':
+    '因您發佈的聯絡簿經審查退件累計 {count} 次，依規定暫停發佈 1 個月，至 {date} 止。期間仍可查看已發佈的聯絡簿；如有疑問，請洽收容人所在的機關。',
   'post.canPostNow': '現在可以發佈',
   'post.nextDate': '每 {days} 天限發佈 1 次，下次可發佈日期為 {date}',
   'post.suspendedShort': '發佈權限暫停至 {date}',
-  'post.rules': '經機關審核後送達收容人。內容以 {max} 字為限，可附照片 1 張；每位收容人依機關規定的天數（例如每 10 天）限發佈 1 次，下方列出下次可發佈的日期。退件的聯絡簿修改後可重新送出，不佔用發佈間隔。',
+  'post.rules':
+    '經機關審核後送達收容人。內容以 {max} 字為限，可附照片 1 張；每位收容人依機關規定的天數（例如每 10 天）限發佈 1 次，下方列出下次可發佈的日期。退件的聯絡簿修改後可重新送出，不佔用發佈間隔。',
   'post.recipientName': '{inmate}（{institution}）',
   'post.recipientLine': '{inmate}（{institution}）：',
   'post.recipientOption': '{inmate}（{institution}，{relationship}）',
@@ -531,7 +546,8 @@ export const zhTW = {
   'post.col.status': '狀態',
   'post.col.reviewed': '審核時間',
   'post.reasonDialogTitle': '聯絡簿「{title}」審核未通過',
-  'post.rejectedNext': '請依上面的說明修改內容或照片後重新送出。退件的聯絡簿不佔用發佈間隔；退件累計 3 次會暫停發佈 1 個月。',
+  'post.rejectedNext':
+    '請依上面的說明修改內容或照片後重新送出。退件的聯絡簿不佔用發佈間隔；退件累計 3 次會暫停發佈 1 個月。',
   'post.sent': '聯絡簿已送出',
   'post.sentNext': '機關審核後會寄電子郵件通知您結果，也可以在「查詢家庭聯絡簿」查看狀態。',
   'post.delivered': '送達日期',
@@ -559,7 +575,8 @@ export const zhTW = {
   'postRejectReason.codedMessage': '內容含有無法理解的暗語或代號。',
   'mail.post.subject': '便民服務入口網家庭聯絡簿審核結果通知',
   'mail.post.result': '您於【便民服務入口網】發佈家庭連絡簿審核結果為「{status}」。',
-  'mail.post.details': '聯絡簿內容：\n聯絡對象：{institution} {inmate}\n與申請對象關係：{relationship}\n聯絡簿主旨：{title}',
+  'mail.post.details':
+    '聯絡簿內容：\n聯絡對象：{institution} {inmate}\n與申請對象關係：{relationship}\n聯絡簿主旨：{title}',
   'mail.post.reason': '未通過原因：{reason}\n請登入便民服務入口網，於「查詢家庭聯絡簿」修改並重新送出。',
   'mail.post.suspended': '您發佈的聯絡簿已經退件累計 3 次，依規定暫停發佈至 {date}。',
   'error.photo.tooLargeUnnamed': '照片超過 {limit} MB，請選擇較小的照片',

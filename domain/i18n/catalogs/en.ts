@@ -7,7 +7,8 @@ import { backofficeTimetableEn } from './backoffice-timetable.ts';
 export const en: { [K in keyof typeof zhTW]: string } = {
   'site.agency': 'Agency of Corrections',
   'site.name': 'Corrections Service Portal',
-  'site.footer': 'Agency of Corrections, Ministry of Justice · Corrections Service Portal · Help desk: Monday to Friday, 08:30–17:30',
+  'site.footer':
+    'Agency of Corrections, Ministry of Justice · Corrections Service Portal · Help desk: Monday to Friday, 08:30–17:30',
 
   'nav.skip': 'Skip to main content',
   'nav.label': 'Main menu',
@@ -39,13 +40,15 @@ export const en: { [K in keyof typeof zhTW]: string } = {
 
   'home.title': 'Home',
   'home.heading': 'Corrections Service Portal',
-  'home.lead': 'Families of people in custody and their lawyers can create an account here, apply for services, book visits and send family contact book messages.',
+  'home.lead':
+    'Families of people in custody and their lawyers can create an account here, apply for services, book visits and send family contact book messages.',
   'home.toAccount': 'Go to your account',
   'home.register': 'Create an account',
   'home.moreAnnouncements': 'All announcements',
   'home.servicesTitle': 'Services you can apply for',
   'home.service.contactBook': 'Family contact book',
-  'home.service.contactBookText': 'Send a short message and one photo to a person in custody. Staff check it before it is delivered.',
+  'home.service.contactBookText':
+    'Send a short message and one photo to a person in custody. Staff check it before it is delivered.',
   'home.service.visits': 'Visit booking',
   'home.service.visitsText': 'Book a visit in person, by video from a government site, or by video from your phone.',
   'home.service.lawyer': 'Lawyer visits',
@@ -59,17 +62,22 @@ export const en: { [K in keyof typeof zhTW]: string } = {
 
   'process.lead': 'If this is your first time here, follow these steps.',
   'process.step1.title': 'Create an account',
-  'process.step1.text': 'Read and accept the privacy notice, then enter your name, ID number, e-mail address, date of birth, mobile number and a password.',
+  'process.step1.text':
+    'Read and accept the privacy notice, then enter your name, ID number, e-mail address, date of birth, mobile number and a password.',
   'process.step2.title': 'Confirm your e-mail address',
-  'process.step2.text': 'Open the e-mail we send you and select the link within 10 minutes. You can sign in once your address is confirmed.',
+  'process.step2.text':
+    'Open the e-mail we send you and select the link within 10 minutes. You can sign in once your address is confirmed.',
   'process.step3.title': 'Apply for a service',
-  'process.step3.text': 'Choose the institution, enter the person’s call number, upload proof of your identity and your relationship, and send the application.',
+  'process.step3.text':
+    'Choose the institution, enter the person’s call number, upload proof of your identity and your relationship, and send the application.',
   'process.step4.title': 'Wait for the decision',
-  'process.step4.text': 'Staff at the institution review your application. We e-mail you the result, and you can also see it on the application status page.',
+  'process.step4.text':
+    'Staff at the institution review your application. We e-mail you the result, and you can also see it on the application status page.',
   'process.step5.title': 'Use the service',
   'process.step5.text': 'Once approved, you can book visits or send family contact book messages.',
 
-  'visitTimes.lead': 'Each institution’s family visiting times, lawyers’ arrival times and the length of mobile visits. Visits can be booked 2 to 7 days ahead; days when the institution is closed are not offered.',
+  'visitTimes.lead':
+    'Each institution’s family visiting times, lawyers’ arrival times and the length of mobile visits. Visits can be booked 2 to 7 days ahead; days when the institution is closed are not offered.',
   'visitTimes.caption': 'Visiting times by institution',
   'visitTimes.colInstitution': 'Institution',
   'visitTimes.colLawyer': 'Lawyer visit arrival times',
@@ -83,27 +91,35 @@ export const en: { [K in keyof typeof zhTW]: string } = {
   'visitTimes.minutes': '{minutes} minutes',
 
   'privacy.title': 'Privacy notice: how we collect and use your personal data',
-  'privacy.intro': 'Thank you for using the Corrections Service Portal (“the portal”). The Agency of Corrections values your privacy and your control over your personal data. This notice explains how we collect, process and use your personal data, and the rights you have. It also applies to you if you use the portal through an account someone else registered for you; whoever registers or applies must make sure the person who actually uses the portal reads it.',
+  'privacy.intro':
+    'Thank you for using the Corrections Service Portal (“the portal”). The Agency of Corrections values your privacy and your control over your personal data. This notice explains how we collect, process and use your personal data, and the rights you have. It also applies to you if you use the portal through an account someone else registered for you; whoever registers or applies must make sure the person who actually uses the portal reads it.',
   'privacy.s1.title': '1. Who collects your personal data?',
   'privacy.s1.items': 'The Agency of Corrections, Ministry of Justice (“we”).',
   'privacy.s2.title': '2. Why we collect it',
-  'privacy.s2.items': 'To manage your account\nTo confirm the identity of the person registering or applying\nTo confirm that person’s relationship with the person in custody\nTo review applications for services\nTo confirm your identity during mobile visits, as the law requires (by face recognition)',
+  'privacy.s2.items':
+    'To manage your account\nTo confirm the identity of the person registering or applying\nTo confirm that person’s relationship with the person in custody\nTo review applications for services\nTo confirm your identity during mobile visits, as the law requires (by face recognition)',
   'privacy.s3.title': '3. What personal data we collect',
-  'privacy.s3.items': 'Identification: your name, national ID or resident certificate number, e-mail address, mobile and phone numbers\nCharacteristics: your date of birth and, for mobile visits, the photo of your face you upload\nFamily: your relationship with the person in custody and the documents that prove it\nOther: the identity documents you upload and records of your use of the portal',
+  'privacy.s3.items':
+    'Identification: your name, national ID or resident certificate number, e-mail address, mobile and phone numbers\nCharacteristics: your date of birth and, for mobile visits, the photo of your face you upload\nFamily: your relationship with the person in custody and the documents that prove it\nOther: the identity documents you upload and records of your use of the portal',
   'privacy.s4.title': '4. How we use it (for how long, where, by whom and how)',
-  'privacy.s4.items': 'For how long: from your registration until you ask us to delete your account, or until the end of any retention period set by law.\nWhere: in Taiwan (Republic of China).\nBy whom: the Agency of Corrections and the correctional institutions under it.\nHow: electronically or on paper. We do not give it to anyone else except where the law requires it; where it is needed for national security or the public interest; to prevent danger to your life, body, freedom or property; to prevent serious harm to the rights of others; where a public body or research institution needs it for statistics or research in the public interest and the data cannot identify you; where you have agreed; or where it is in your interest.',
+  'privacy.s4.items':
+    'For how long: from your registration until you ask us to delete your account, or until the end of any retention period set by law.\nWhere: in Taiwan (Republic of China).\nBy whom: the Agency of Corrections and the correctional institutions under it.\nHow: electronically or on paper. We do not give it to anyone else except where the law requires it; where it is needed for national security or the public interest; to prevent danger to your life, body, freedom or property; to prevent serious harm to the rights of others; where a public body or research institution needs it for statistics or research in the public interest and the data cannot identify you; where you have agreed; or where it is in your interest.',
   'privacy.s5.title': '5. Your rights',
-  'privacy.s5.items': 'You can ask to see the personal data we hold about you, or for a copy. We may charge the necessary cost, as the law allows.\nYou can add to or correct your personal data.\nWhen you stop using the portal, or think we no longer need your data, you can ask us to delete it or stop processing or using it. We may still keep or use it where our work requires it (for example where the law sets a retention period) or where you agree in writing.\nIf you think we have collected, processed or used your data unlawfully, you can ask us to delete it or stop processing or using it. We will look into it and tell you the outcome.',
+  'privacy.s5.items':
+    'You can ask to see the personal data we hold about you, or for a copy. We may charge the necessary cost, as the law allows.\nYou can add to or correct your personal data.\nWhen you stop using the portal, or think we no longer need your data, you can ask us to delete it or stop processing or using it. We may still keep or use it where our work requires it (for example where the law sets a retention period) or where you agree in writing.\nIf you think we have collected, processed or used your data unlawfully, you can ask us to delete it or stop processing or using it. We will look into it and tell you the outcome.',
   'privacy.s6.title': '6. If you do not give us your personal data',
-  'privacy.s6.items': 'Most registration fields are required. If they are not filled in correctly and completely, you may not be able to create an account or apply for services.',
-  'privacy.consent': 'I have read this notice, given under the Personal Data Protection Act, and I understand why and how my personal data will be collected, processed and used.',
+  'privacy.s6.items':
+    'Most registration fields are required. If they are not filled in correctly and completely, you may not be able to create an account or apply for services.',
+  'privacy.consent':
+    'I have read this notice, given under the Personal Data Protection Act, and I understand why and how my personal data will be collected, processed and used.',
 
   'register.step': 'Create an account: step {step} of {of}',
   'register.consent.title': 'Create an account: privacy notice',
   'register.consent.lead': 'Please read the notice below. If you agree, tick the box at the end and select Continue.',
   'register.details.title': 'Create an account: your details',
   'register.details.lead': 'Enter your details exactly as they appear on your identity document.',
-  'register.details.fixedFields': 'After you register you can change only your mobile and phone numbers yourself. Your other details must match the identity documents you upload later.',
+  'register.details.fixedFields':
+    'After you register you can change only your mobile and phone numbers yourself. Your other details must match the identity documents you upload later.',
   'register.submit': 'Create account',
   'register.checkEmail.title': 'Check your e-mail',
   'register.checkEmail.sent': 'We have sent an e-mail to {email}.',
@@ -142,7 +158,8 @@ export const en: { [K in keyof typeof zhTW]: string } = {
   'error.nationalId.required': 'Enter your national ID or resident certificate number',
   'error.nationalId.format': 'Enter the ID number in the right format: 1 letter and 9 digits, like A123456789',
   'error.nationalId.checksum': 'This ID number is not valid. Check it and try again',
-  'error.nationalId.taken': 'An account already uses this ID number. If you forgot your password, use “Forgot password”',
+  'error.nationalId.taken':
+    'An account already uses this ID number. If you forgot your password, use “Forgot password”',
   'error.email.required': 'Enter your e-mail address',
   'error.email.format': 'Enter an e-mail address in the right format, like name@example.com',
   'error.birthday.required': 'Enter your date of birth',
@@ -191,12 +208,15 @@ export const en: { [K in keyof typeof zhTW]: string } = {
   'relationship.trainee_lawyer': 'Trainee lawyer',
   'relationship.litigation_agent': 'Litigation agent',
   'relationship.interpreter': 'Interpreter',
-  'restriction.visit_ban': 'A court or prosecutor has banned visits and letters for this person, so you cannot apply for now.',
-  'restriction.disciplinary_isolation': 'This person is under a disciplinary measure or in isolation for an investigation, so you cannot apply for now.',
+  'restriction.visit_ban':
+    'A court or prosecutor has banned visits and letters for this person, so you cannot apply for now.',
+  'restriction.disciplinary_isolation':
+    'This person is under a disciplinary measure or in isolation for an investigation, so you cannot apply for now.',
   'restriction.protective_custody': 'This person is in protective custody, so you cannot apply for now.',
   'restriction.medical_isolation': 'This person is in medical isolation, so you cannot apply for now.',
   'error.callNumber.format': 'Enter the call number as 4 or 6 digits',
-  'error.callNumber.unknown': 'No one with this call number is held at this institution. Check the institution and the number',
+  'error.callNumber.unknown':
+    'No one with this call number is held at this institution. Check the institution and the number',
   'error.institution.required': 'Choose the institution',
   'error.relationship.required': 'Choose your relationship to the person in custody',
   'error.visitKinds.required': 'Choose at least one kind of visit',
@@ -205,15 +225,18 @@ export const en: { [K in keyof typeof zhTW]: string } = {
   'error.documents.relationship': 'Upload at least 1 proof of your relationship',
   'error.documents.mandate': 'Upload at least 1 litigation mandate',
   'error.documents.photo': 'Upload 1 clear photo of your face for video visits from your phone',
-  'error.application.contactBookTaken': 'Another family already holds or has asked for this person’s family contact book (one household per person)',
+  'error.application.contactBookTaken':
+    'Another family already holds or has asked for this person’s family contact book (one household per person)',
   'error.application.alreadyPending': 'You have already applied for this service; it is waiting for review',
   'mail.application.pendingSubject': 'Corrections Service Portal: your application was received',
   'mail.application.pendingIntro': 'Your application on the Corrections Service Portal is waiting for review.',
-  'mail.application.details': 'Application:\nNumber: {number}\nPerson: {institution}-{inmate}\nYour relationship: {relationship}\nService: {service}',
+  'mail.application.details':
+    'Application:\nNumber: {number}\nPerson: {institution}-{inmate}\nYour relationship: {relationship}\nService: {service}',
   'mail.application.decisionSubject': 'Corrections Service Portal: the decision on your application',
   'mail.application.approved': 'Your application on the Corrections Service Portal has been approved.',
   'mail.application.rejected': 'Your application on the Corrections Service Portal has not been approved.',
-  'mail.application.reason': 'Reason: {reason}\nSign in to the portal, open your application status and correct and resend it.',
+  'mail.application.reason':
+    'Reason: {reason}\nSign in to the portal, open your application status and correct and resend it.',
 
   'nav.applications': 'Application status',
   'nav.applyContactBook': 'Apply for the family contact book',
@@ -222,9 +245,12 @@ export const en: { [K in keyof typeof zhTW]: string } = {
   'apply.title.contact_book': 'Apply for the family contact book',
   'apply.title.visit': 'Apply for visits',
   'apply.title.lawyer_visit': 'Apply for lawyer visits',
-  'apply.lead.contact_book': 'Once the institution approves your application, you can send family contact book messages.',
-  'apply.lead.visit': 'Once the institution approves your application, you can book visits in person, by video from a government site or from your phone.',
-  'apply.lead.lawyer_visit': 'For lawyers, defenders, trainee lawyers, litigation agents and interpreters. Once approved, you can book lawyer visits in person and by video.',
+  'apply.lead.contact_book':
+    'Once the institution approves your application, you can send family contact book messages.',
+  'apply.lead.visit':
+    'Once the institution approves your application, you can book visits in person, by video from a government site or from your phone.',
+  'apply.lead.lawyer_visit':
+    'For lawyers, defenders, trainee lawyers, litigation agents and interpreters. Once approved, you can book lawyer visits in person and by video.',
   'apply.target': 'Who you are applying for',
   'apply.institution': 'Institution',
   'apply.institution.choose': 'Choose the institution',
@@ -236,7 +262,8 @@ export const en: { [K in keyof typeof zhTW]: string } = {
   'apply.relationship': 'Your relationship to the person',
   'apply.relationship.choose': 'Choose',
   'apply.visitKinds': 'Kinds of visit',
-  'apply.visitKinds.hint': 'Choose all that apply. Video visits from your phone need a mobile number and a photo of your face.',
+  'apply.visitKinds.hint':
+    'Choose all that apply. Video visits from your phone need a mobile number and a photo of your face.',
   'apply.files': 'Supporting documents',
   'apply.files.limits': 'PDF, PNG, JPG or JPEG, {limit} MB in total. Uploaded so far: {total} MB.',
   'apply.doc.identity': 'Proof of identity',
@@ -248,7 +275,8 @@ export const en: { [K in keyof typeof zhTW]: string } = {
   'apply.uploaded': 'Files uploaded',
   'apply.remove': 'Remove',
   'apply.submit': 'Send application',
-  'apply.contactBookRule': 'Family contact book rules: one household per person in custody, with one proof of identity and one proof of relationship for the institution to check.',
+  'apply.contactBookRule':
+    'Family contact book rules: one household per person in custody, with one proof of identity and one proof of relationship for the institution to check.',
   'applications.none': 'You have not applied for any service yet.',
   'applications.colInstitution': 'Institution',
   'applications.colInmate': 'Person',
@@ -259,7 +287,8 @@ export const en: { [K in keyof typeof zhTW]: string } = {
   'applications.number': 'Application {number}',
   'applications.newTitle': 'Apply for a service',
   'applications.sent': 'Application sent',
-  'applications.pendingNext': 'We will e-mail you when the institution has decided. You can also follow it on the application status page.',
+  'applications.pendingNext':
+    'We will e-mail you when the institution has decided. You can also follow it on the application status page.',
   'applications.reasonTitle': 'Why it was not approved',
   'applications.rejectedNext': 'Correct what the reason says and send the application again.',
   'applications.submitted': 'Sent',
@@ -269,7 +298,8 @@ export const en: { [K in keyof typeof zhTW]: string } = {
   'status.auto_approved': 'Approved automatically',
 
   'progress.title': 'Check an application',
-  'progress.lead': 'Enter the application number and the applicant’s date of birth to see where the application is. No personal details are shown here.',
+  'progress.lead':
+    'Enter the application number and the applicant’s date of birth to see where the application is. No personal details are shown here.',
   'progress.number': 'Application number',
   'progress.number.hint': 'Shown after sending the application and in our e-mail, for example 20261123-7K3M9Q',
   'progress.birthday': 'Applicant’s date of birth',
@@ -278,12 +308,14 @@ export const en: { [K in keyof typeof zhTW]: string } = {
   'progress.notYet': 'Not yet',
   'error.progress.number': 'Enter the application number in the right format, like 20261123-7K3M9Q',
 
-  'error.application.formUsed': 'This form has already been sent. The page has been refreshed: check it and send it again.',
+  'error.application.formUsed':
+    'This form has already been sent. The page has been refreshed: check it and send it again.',
   'error.upload.quota': 'Files in unsent forms must be {limit} MB or less in total. Send or remove some first',
   'error.upload.tooMany': 'Too many files: up to 10 for each document',
 
   'error.413.title': 'The files are too large',
-  'error.413.text': 'The files sent at once must be {limit} MB or less in total. Go back and upload them in smaller batches or choose smaller files.',
+  'error.413.text':
+    'The files sent at once must be {limit} MB or less in total. Go back and upload them in smaller batches or choose smaller files.',
 
   'backoffice.siteName': 'Back office',
   'backoffice.menuLabel': 'Back-office menu',
@@ -351,10 +383,12 @@ export const en: { [K in keyof typeof zhTW]: string } = {
   'backoffice.case.reasonChoose': 'Choose a common reason',
   'backoffice.case.reasonOther': 'Other (explain below)',
   'backoffice.case.reasonText': 'Further explanation',
-  'backoffice.case.reasonHint': 'The applicant reads the reason you choose and this text, as written; at most {max} characters.',
+  'backoffice.case.reasonHint':
+    'The applicant reads the reason you choose and this text, as written; at most {max} characters.',
   'backoffice.case.save': 'Save the decision',
   'backoffice.case.decided': 'This application has been decided: {status}',
-  'backoffice.case.conflict': 'Another member of staff has just decided this application; your decision was not saved. This is how it stands now.',
+  'backoffice.case.conflict':
+    'Another member of staff has just decided this application; your decision was not saved. This is how it stands now.',
   'backoffice.decided.approved': 'Application {number} approved; the applicant will be e-mailed.',
   'backoffice.decided.rejected': 'Application {number} rejected; the applicant will be e-mailed.',
   'history.submitted': 'Submitted',
@@ -395,7 +429,8 @@ export const en: { [K in keyof typeof zhTW]: string } = {
   'error.decision.reasonTextRequired': 'When you choose Other, write the reason',
   'error.decision.reasonTooLong': 'The explanation can be at most {max} characters',
   'error.filter.date': 'Enter the date like 2026-11-23',
-  'error.application.changed': 'This application changed while you were correcting it; the page has been updated: check it and send it again',
+  'error.application.changed':
+    'This application changed while you were correcting it; the page has been updated: check it and send it again',
   'applications.viewReason': 'See why',
   'applications.reasonDialogTitle': 'Application {number} was not approved',
   'applications.close': 'Close',
@@ -403,9 +438,11 @@ export const en: { [K in keyof typeof zhTW]: string } = {
   'applications.documents': 'Documents sent',
   'applications.history': 'History',
   'resubmit.title': 'Correct and resend application {number}',
-  'resubmit.lead': 'Correct the application as the reviewer explains, then send it again. The same application goes back to pending; earlier decisions stay in its history.',
+  'resubmit.lead':
+    'Correct the application as the reviewer explains, then send it again. The same application goes back to pending; earlier decisions stay in its history.',
   'resubmit.current': 'Files already sent',
-  'resubmit.currentHint': 'Keep the files you want ticked; unticked files are replaced by what you upload and are not reviewed again.',
+  'resubmit.currentHint':
+    'Keep the files you want ticked; unticked files are replaced by what you upload and are not reviewed again.',
   'resubmit.keep': 'Keep {file}',
   'resubmit.newFiles': 'Upload new files',
   'resubmit.submit': 'Resend',
@@ -417,7 +454,8 @@ export const en: { [K in keyof typeof zhTW]: string } = {
   'apply.uploadProgress': 'Upload progress',
   'error.photo.tooLarge': '“{file}” is larger than {limit} MB: choose a smaller photo',
   'error.photo.type': '“{file}” must be a JPG, PNG or WebP photo',
-  'error.photo.heic': '“{file}” is a HEIC photo (the iPhone’s own format), which cannot be used. On the iPhone choose Settings > Camera > Formats > Most Compatible and take it again, or save it as a JPG first, then upload that.',
+  'error.photo.heic':
+    '“{file}” is a HEIC photo (the iPhone’s own format), which cannot be used. On the iPhone choose Settings > Camera > Formats > Most Compatible and take it again, or save it as a JPG first, then upload that.',
   'error.post.titleRequired': 'Enter a title',
   'error.post.titleTooLong': 'The title can be at most {max} characters',
   'error.post.bodyRequired': 'Write your message',
@@ -427,7 +465,8 @@ export const en: { [K in keyof typeof zhTW]: string } = {
   'error.post.suspended': 'Because 3 messages were rejected, sending is suspended until {date}',
   'error.post.suspendedNow': 'Sending is suspended at the moment',
   'error.post.justPosted': 'You have just sent a message; the next one must wait',
-  'error.post.recipientRestricted': 'This inmate cannot receive posts at the moment (a ban on visits and letters, or isolation). Please contact the institution.',
+  'error.post.recipientRestricted':
+    'This inmate cannot receive posts at the moment (a ban on visits and letters, or isolation). Please contact the institution.',
   'error.post.changed': 'This message changed while you were correcting it: check it again',
   'signin.title': 'Sign in',
   'signin.email': 'Account (the e-mail address you registered)',
@@ -437,21 +476,25 @@ export const en: { [K in keyof typeof zhTW]: string } = {
   'signin.noAccount': 'No account yet? Create one',
 
   'unverified.title': 'Confirm your e-mail address first',
-  'unverified.text': 'Select the link in the e-mail we sent to {email} before you sign in. If the link has expired or the e-mail did not arrive, send it again.',
+  'unverified.text':
+    'Select the link in the e-mail we sent to {email} before you sign in. If the link has expired or the e-mail did not arrive, send it again.',
 
   'verify.done.title': 'Your account is confirmed',
   'verify.done.text': 'Your e-mail address is confirmed. You can now sign in.',
   'verify.problem.title': 'This confirmation link cannot be used',
   'verify.problem.expired': 'The link has expired: links work for 10 minutes. Get a new link.',
-  'verify.problem.used': 'The link has already been used. If your account is confirmed, sign in; otherwise get a new link.',
+  'verify.problem.used':
+    'The link has already been used. If your account is confirmed, sign in; otherwise get a new link.',
   'verify.problem.invalid': 'The link is not right; it may have been cut off when copied. Get a new link.',
 
   'resend.title': 'Send the confirmation e-mail again',
-  'resend.text': 'Enter the e-mail address you registered. If its account is not confirmed yet, we will send a new link.',
+  'resend.text':
+    'Enter the e-mail address you registered. If its account is not confirmed yet, we will send a new link.',
   'forgot.title': 'Forgot password',
   'forgot.text': 'Enter the e-mail address you registered and we will send you a link to set a new password.',
   'linkSent.title': 'Check your e-mail',
-  'linkSent.verify': 'If {email} has an account that is not confirmed yet, we have sent a new confirmation link. It works for 10 minutes.',
+  'linkSent.verify':
+    'If {email} has an account that is not confirmed yet, we have sent a new confirmation link. It works for 10 minutes.',
   'linkSent.reset': 'If {email} has an account, we have sent a link to set a new password. It works for 30 minutes.',
   'linkSent.spam': 'If nothing arrives within a few minutes, check your spam folder.',
 
@@ -469,7 +512,8 @@ export const en: { [K in keyof typeof zhTW]: string } = {
   'account.servicesTitle': 'Services',
 
   'profile.title': 'Your details',
-  'profile.lead': 'You can change only your mobile and phone numbers. To correct anything else, contact the institution where the person you visit is held.',
+  'profile.lead':
+    'You can change only your mobile and phone numbers. To correct anything else, contact the institution where the person you visit is held.',
   'profile.submit': 'Save',
   'password.submit': 'Change password',
 
@@ -479,22 +523,27 @@ export const en: { [K in keyof typeof zhTW]: string } = {
 
   'mail.greeting': 'Dear {name},',
   'mail.greetingPlain': 'Hello,',
-  'mail.signature': 'Corrections Service Portal, Agency of Corrections (this message was sent automatically; please do not reply)',
+  'mail.signature':
+    'Corrections Service Portal, Agency of Corrections (this message was sent automatically; please do not reply)',
   'mail.notYou': 'If you did not create an account on the Corrections Service Portal, you can ignore this e-mail.',
   'mail.verify.subject': 'Confirm your Corrections Service Portal account',
-  'mail.verify.intro': 'Your Corrections Service Portal account has been created. Select the link below to confirm your e-mail address.',
+  'mail.verify.intro':
+    'Your Corrections Service Portal account has been created. Select the link below to confirm your e-mail address.',
   'mail.verify.expiry': 'The link works for 10 minutes. After that, ask for a new one.',
   'mail.exists.subject': 'Corrections Service Portal: you already have an account',
-  'mail.exists.intro': 'Someone tried to create a Corrections Service Portal account with this e-mail address, but it already has one.',
+  'mail.exists.intro':
+    'Someone tried to create a Corrections Service Portal account with this e-mail address, but it already has one.',
   'mail.exists.signIn': 'If it was you, sign in here:',
   'mail.exists.forgot': 'If you forgot your password, set a new one here:',
   'mail.reset.subject': 'Corrections Service Portal: set a new password',
-  'mail.reset.intro': 'We received a request to set a new password for your Corrections Service Portal account. Select the link below to set one.',
+  'mail.reset.intro':
+    'We received a request to set a new password for your Corrections Service Portal account. Select the link below to set one.',
   'mail.reset.expiry': 'The link works once, for 30 minutes.',
   'mail.reset.notYou': 'If you did not ask for this, ignore this e-mail: your password stays the same.',
 
   'dev.mailbox.title': 'Development mailbox',
-  'dev.mailbox.lead': 'This is a development setup: e-mails are not really sent but shown here, so you can follow the confirmation links. This page does not exist in production.',
+  'dev.mailbox.lead':
+    'This is a development setup: e-mails are not really sent but shown here, so you can follow the confirmation links. This page does not exist in production.',
   'dev.mailbox.empty': 'No e-mails yet.',
   'dev.mailbox.to': 'To:',
 
@@ -512,13 +561,16 @@ export const en: { [K in keyof typeof zhTW]: string } = {
   'nav.contactBookList': 'My contact book posts',
   'nav.backoffice.contactBook': 'Contact book',
   'history.delivered': 'Handed to the inmate',
-  'post.noService': 'You do not have an approved family contact book yet. Apply for the contact book service first; once the institution approves it, you can write posts here.',
+  'post.noService':
+    'You do not have an approved family contact book yet. Apply for the contact book service first; once the institution approves it, you can write posts here.',
   'post.suspendedTitle': 'Posting is suspended',
-  'post.suspendedText': 'Your posts have been rejected {count} times, so posting is suspended for one month, until {date}. You can still read your posts. If you have questions, contact the institution.',
+  'post.suspendedText':
+    'Your posts have been rejected {count} times, so posting is suspended for one month, until {date}. You can still read your posts. If you have questions, contact the institution.',
   'post.canPostNow': 'you can post now',
   'post.nextDate': 'one post every {days} days; your next post can be sent on {date}',
   'post.suspendedShort': 'posting suspended until {date}',
-  'post.rules': 'Staff read every post before it is handed over. A post has at most {max} characters and one photo. Each institution sets how often you can write to an inmate (for example every 10 days): the date of your next post is shown below. A rejected post can be corrected and sent again without waiting.',
+  'post.rules':
+    'Staff read every post before it is handed over. A post has at most {max} characters and one photo. Each institution sets how often you can write to an inmate (for example every 10 days): the date of your next post is shown below. A rejected post can be corrected and sent again without waiting.',
   'post.recipientName': '{inmate} ({institution})',
   'post.recipientLine': '{inmate} ({institution}): ',
   'post.recipientOption': '{inmate} ({institution}, {relationship})',
@@ -532,22 +584,27 @@ export const en: { [K in keyof typeof zhTW]: string } = {
   'post.col.status': 'Status',
   'post.col.reviewed': 'Reviewed on',
   'post.reasonDialogTitle': 'Your post “{title}” was not approved',
-  'post.rejectedNext': 'Change the text or the photo as explained above and send it again. A rejected post does not count towards the interval; after 3 rejections, posting is suspended for one month.',
+  'post.rejectedNext':
+    'Change the text or the photo as explained above and send it again. A rejected post does not count towards the interval; after 3 rejections, posting is suspended for one month.',
   'post.sent': 'Your post has been sent',
-  'post.sentNext': 'We will e-mail you when staff have reviewed it. You can also check its status in “My contact book posts”.',
+  'post.sentNext':
+    'We will e-mail you when staff have reviewed it. You can also check its status in “My contact book posts”.',
   'post.delivered': 'Delivered on',
   'post.body': 'Message',
   'post.photo': 'Photo',
   'post.photoAlt': 'The photo sent with “{title}”',
   'post.resendTitle': 'Correct and resend your post',
-  'post.resendLead': 'Make the changes the reviewer asked for and send the post again. It goes back to “pending review”.',
+  'post.resendLead':
+    'Make the changes the reviewer asked for and send the post again. It goes back to “pending review”.',
   'post.recipient': 'Send to',
   'post.title': 'Title',
   'post.titleHint': 'Up to {max} characters',
-  'post.bodyHint': 'Up to {max} characters. Each letter, Chinese character, punctuation mark, emoji and line break counts as one.',
+  'post.bodyHint':
+    'Up to {max} characters. Each letter, Chinese character, punctuation mark, emoji and line break counts as one.',
   'post.countLeft': '{n} characters left',
   'post.countOver': '{n} characters too many: please shorten it',
-  'post.photoHint': 'One JPG, PNG or WebP photo of up to {limit} MB. It is made smaller for review, and location and camera details are removed.',
+  'post.photoHint':
+    'One JPG, PNG or WebP photo of up to {limit} MB. It is made smaller for review, and location and camera details are removed.',
   'post.photoKept': 'Photo received: {file} ({size} MB)',
   'post.photoCurrent': 'The photo sent with this post',
   'post.photoRemove': 'Send without a photo (remove the current one)',
@@ -561,7 +618,8 @@ export const en: { [K in keyof typeof zhTW]: string } = {
   'mail.post.subject': 'Corrections Service Portal: the result of your contact book post',
   'mail.post.result': 'Your family contact book post on the Corrections Service Portal: {status}.',
   'mail.post.details': 'Your post:\nTo: {institution} {inmate}\nRelationship: {relationship}\nTitle: {title}',
-  'mail.post.reason': 'Reason: {reason}\nSign in to the portal, open “My contact book posts”, correct the post and send it again.',
+  'mail.post.reason':
+    'Reason: {reason}\nSign in to the portal, open “My contact book posts”, correct the post and send it again.',
   'mail.post.suspended': 'Your posts have now been rejected 3 times, so posting is suspended until {date}.',
   'error.photo.tooLargeUnnamed': 'The photo is larger than {limit} MB: choose a smaller one',
   'error.photo.one': 'A post can have only one photo',
@@ -570,12 +628,14 @@ export const en: { [K in keyof typeof zhTW]: string } = {
   'backoffice.posts.none': 'No posts match.',
   'backoffice.post.withPhoto': '(with photo)',
   'backoffice.post.title': 'Contact book post: {title}',
-  'backoffice.post.conflict': 'Another member of staff has already reviewed this post. The page now shows its current state.',
+  'backoffice.post.conflict':
+    'Another member of staff has already reviewed this post. The page now shows its current state.',
   'backoffice.post.about': 'Sender and recipient',
   'backoffice.post.rejections': 'Sender’s rejected posts',
   'backoffice.post.rejectionsValue': '{count}',
   'backoffice.post.suspended': 'The sender’s posting is suspended until {date}.',
-  'backoffice.post.suspensionRule': 'When a sender’s posts have been rejected 3 times, posting is suspended for a month. Staff can lift it early.',
+  'backoffice.post.suspensionRule':
+    'When a sender’s posts have been rejected 3 times, posting is suspended for a month. Staff can lift it early.',
   'backoffice.post.deliveredNotice': '{count} posts recorded as delivered.',
   'backoffice.post.liftedNotice': 'The suspension is lifted; the sender can post again.',
   'backoffice.post.approvedNotice': 'Post approved. The sender has been e-mailed.',
@@ -587,7 +647,8 @@ export const en: { [K in keyof typeof zhTW]: string } = {
   'backoffice.delivery.sheetTitle': '{institution}: family contact book delivery sheet, {date}',
   'backoffice.delivery.count': '{count} posts',
   'backoffice.delivery.none': 'No posts were approved on this day.',
-  'backoffice.delivery.howTo': 'Print this page and hand the posts over, then tick the delivered ones and press “Record delivery”: the families will see “Delivered”.',
+  'backoffice.delivery.howTo':
+    'Print this page and hand the posts over, then tick the delivered ones and press “Record delivery”: the families will see “Delivered”.',
   'backoffice.delivery.to': 'To: {callNumber} {name}',
   'backoffice.delivery.from': 'From: {name} ({relationship})',
   'backoffice.delivery.mark': 'Delivered: {callNumber} “{title}”',

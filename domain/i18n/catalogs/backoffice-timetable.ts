@@ -7,7 +7,8 @@ export const backofficeTimetableZh = {
   'timetable.closedNone': '目前沒有設定不開放的日期。',
   'timetable.open': '恢復開放',
   'timetable.closeTitle': '新增不開放日期',
-  'timetable.closeHint': '國定假日、停電、防疫等不開放接見的日期。已經預約的接見不會自動取消：新增後請到「預約接見審核」逐筆取消並說明原因，每位接見人都會收到通知。',
+  'timetable.closeHint':
+    '國定假日、停電、防疫等不開放接見的日期。已經預約的接見不會自動取消：新增後請到「預約接見審核」逐筆取消並說明原因，每位接見人都會收到通知。',
   'timetable.date': '日期',
   'timetable.reason': '原因',
   'timetable.closeSubmit': '設為不開放',
@@ -40,17 +41,20 @@ export const backofficeTimetableZh = {
 export const backofficeTimetableEn: { [K in keyof typeof backofficeTimetableZh]: string } = {
   'nav.backoffice.timetable': 'Visiting times',
   'backoffice.home.pendingBookings': 'Visit bookings from today waiting for review: {count}',
-  'timetable.lead': 'Visiting times and closed dates at {institution}. Families booking a visit see only the times open here that still have places.',
+  'timetable.lead':
+    'Visiting times and closed dates at {institution}. Families booking a visit see only the times open here that still have places.',
   'timetable.closedTitle': 'Dates closed for visits',
   'timetable.closedNone': 'No closed dates are set.',
   'timetable.open': 'Open again',
   'timetable.closeTitle': 'Close a date',
-  'timetable.closeHint': 'Public holidays, power cuts, outbreaks: days with no visits. Visits already booked are not cancelled by this: cancel each one in “Visit bookings” with a reason, and every visitor is told.',
+  'timetable.closeHint':
+    'Public holidays, power cuts, outbreaks: days with no visits. Visits already booked are not cancelled by this: cancel each one in “Visit bookings” with a reason, and every visitor is told.',
   'timetable.date': 'Date',
   'timetable.reason': 'Reason',
   'timetable.closeSubmit': 'Close this date',
   'timetable.batchesTitle': 'Weekly visiting times and places',
-  'timetable.capacityHint': 'Each number is how many visits a time can take. 0 removes the time (visits already booked stay).',
+  'timetable.capacityHint':
+    'Each number is how many visits a time can take. 0 removes the time (visits already booked stay).',
   'timetable.caption': '{kind}: weekly times and places',
   'timetable.capacityLabel': 'Places for {kind} on {weekday} {time}',
   'timetable.saveCapacity': 'Save places',
@@ -63,7 +67,8 @@ export const backofficeTimetableEn: { [K in keyof typeof backofficeTimetableZh]:
   'timetable.addSubmit': 'Add',
   'timetable.saved': 'Places updated for {count} times.',
   'timetable.added': '{count} times added ({skipped} already existed).',
-  'timetable.closed': '{date} is closed. {count} visits were already booked that day: cancel them in “Visit bookings” with a reason.',
+  'timetable.closed':
+    '{date} is closed. {count} visits were already booked that day: cancel them in “Visit bookings” with a reason.',
   'timetable.opened': '{date} is open again.',
   'timetable.error.kind': 'Choose the type of visit',
   'timetable.error.weekdays': 'Choose at least one day',

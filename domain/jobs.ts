@@ -1,27 +1,16 @@
-import { Logger as WorkerLogger, run, runMigrations, type Runner } from 'graphile-worker';
+import type { Runner } from 'graphile-worker';
 import type pg from 'pg';
-import type { Logger } from './logger.ts';
-import type { MailTransport } from './mailer.ts';
-import type { Clock } from './clock.ts';
-import { DELIVER_TASK, fillSecrets, getNotification, markAttemptFailed, markRecorded, markSent } from '../notifications.ts';
-import { SmsRefused, type SmsSender } from './sms.ts';
-import { DRAFT_LIFETIME_HOURS, purgeOldUploads } from '../applications.ts';
-import { purgeOldPhotoDrafts } from '../contact-book.ts';
+import type { Logger } from './platform/logger.ts';
+import type { MailTransport } from './platform/mailer.ts';
+import type { Clock } from './platform/clock.ts';
+import { SmsRefused, type SmsSender } from './platform/sms.ts';
+import { runWorker } from './platform/worker.ts';
+import { getNotification, markAttemptFailed, markRecorded, markSent } from './notifications.ts';
+import { DELIVER_TASK, fillSecrets } from './shared/outbox.ts';
+import { DRAFT_LIFETIME_HOURS, purgeOldUploads } from './applications.ts';
+import { purgeOldPhotoDrafts } from './contact-book.ts';
 
-function workerLogger(logger: Logger): WorkerLogger {
-  return new WorkerLogger((scope) => (level, message) => {
-    if (level === 'error') logger.error({ scope }, message);
-    else if (level === 'warning') logger.warn({ scope }, message);
-    else logger.debug({ scope }, message);
-  });
-}
-
-/** Creates graphile-worker's own schema (its jobs table and add_job function). */
-export async function migrateWorkerSchema(pool: pg.Pool, logger: Logger): Promise<void> {
-  await runMigrations({ pgPool: pool, logger: workerLogger(logger) });
-}
-
-/** Starts the background worker that delivers notifications. */
+/** The background jobs: delivering notifications (mail, SMS) and purging old upload drafts. */
 export async function startWorker(opts: {
   pool: pg.Pool;
   logger: Logger;
@@ -33,17 +22,16 @@ export async function startWorker(opts: {
 }): Promise<Runner> {
   const { pool, logger, transport, clock } = opts;
   const sms = opts.sms ?? null;
-  return run({
-    pgPool: pool,
-    concurrency: 2,
-    noHandleSignals: true,
-    pollInterval: opts.pollInterval ?? 2000,
-    logger: workerLogger(logger),
+  return runWorker({
+    pool,
+    logger,
+    pollInterval: opts.pollInterval,
     // Unsent forms' files (ID documents) are not kept beyond a day.
     crontab: '15 * * * * purge_upload_drafts',
     taskList: {
       purge_upload_drafts: async () => {
-        const purged = await purgeOldUploads(pool, clock()) + await purgeOldPhotoDrafts(pool, clock(), DRAFT_LIFETIME_HOURS);
+        const purged =
+          (await purgeOldUploads(pool, clock())) + (await purgeOldPhotoDrafts(pool, clock(), DRAFT_LIFETIME_HOURS));
         if (purged) logger.info({ purged }, 'old upload drafts purged');
       },
       [DELIVER_TASK]: async (payload, helpers) => {
@@ -65,7 +53,10 @@ export async function startWorker(opts: {
           // A number that can never be reached fails at once; anything else is retried with back-off.
           const final = err instanceof SmsRefused || helpers.job.attempts >= helpers.job.max_attempts;
           await markAttemptFailed(pool, id, (err as Error).message, final);
-          logger.warn({ notificationId: id, channel: n.channel, attempt: helpers.job.attempts, final }, 'delivery failed; will retry unless final');
+          logger.warn(
+            { notificationId: id, channel: n.channel, attempt: helpers.job.attempts, final },
+            'delivery failed; will retry unless final',
+          );
           if (err instanceof SmsRefused) return;
           throw err;
         }

@@ -1,7 +1,5 @@
 import nodemailer from 'nodemailer';
-import type pg from 'pg';
 import type { Logger } from './logger.ts';
-import { storeDevMail } from '../notifications.ts';
 
 export type OutgoingMail = { to: string; subject: string; text: string; html: string };
 export type MailTransport = { send(mail: OutgoingMail): Promise<void>; close(): void };
@@ -21,10 +19,10 @@ export function smtpTransport(smtpUrl: string, from: string): MailTransport {
  * Development without SMTP_URL: the mail is kept in the dev mailbox (listed on /dev/mailbox) and
  * its links are logged, so a person trying the demo can follow them.
  */
-export function devMailboxTransport(pool: pg.Pool, logger: Logger): MailTransport {
+export function devMailboxTransport(store: (mail: OutgoingMail) => Promise<void>, logger: Logger): MailTransport {
   return {
     async send(mail) {
-      await storeDevMail(pool, mail);
+      await store(mail);
       const links = mail.text.match(/https?:\/\/\S+/g) ?? [];
       logger.info({ to: mail.to, subject: mail.subject, links }, 'dev mailbox: mail stored (see /dev/mailbox)');
     },

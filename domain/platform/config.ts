@@ -34,24 +34,47 @@ export const DEFAULT_VIDEO_SERVICE_URL = 'https://video-visit.invalid/join';
 const DEV_SECRET = 'development-only-session-secret-not-for-production';
 
 const schema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production'], {
-    error: 'NODE_ENV must be development, test or production',
-  }).default('development'),
-  PORT: z.coerce.number({ error: 'PORT must be a number' })
-    .int('PORT must be a whole number').min(0, 'PORT must be 0–65535').max(65535, 'PORT must be 0–65535')
+  NODE_ENV: z
+    .enum(['development', 'test', 'production'], {
+      error: 'NODE_ENV must be development, test or production',
+    })
+    .default('development'),
+  PORT: z.coerce
+    .number({ error: 'PORT must be a number' })
+    .int('PORT must be a whole number')
+    .min(0, 'PORT must be 0–65535')
+    .max(65535, 'PORT must be 0–65535')
     .default(3000),
-  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'PUBLIC_URL must be an http(s) URL such as https://portal.example.gov.tw' }).optional(),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://').optional(),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'PUBLIC_URL must be an http(s) URL such as https://portal.example.gov.tw' })
+    .optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
+    .optional(),
   SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'SMTP_URL must start with smtp:// or smtps://').optional(),
-  MAIL_FROM: z.string().regex(/^(.+<)?[^@\s<>]+@[^@\s<>]+>?$/, 'MAIL_FROM must be an address such as "便民服務入口網 <noreply@example.gov.tw>"').optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
-    error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
-  }).default('info'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'SMTP_URL must start with smtp:// or smtps://')
+    .optional(),
+  MAIL_FROM: z
+    .string()
+    .regex(
+      /^(.+<)?[^@\s<>]+@[^@\s<>]+>?$/,
+      'MAIL_FROM must be an address such as "便民服務入口網 <noreply@example.gov.tw>"',
+    )
+    .optional(),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
   DEMO_DATA: z.enum(['true', 'false'], { error: 'DEMO_DATA must be true or false' }).optional(),
   SMS_URL: z.url({ protocol: /^https?$/, error: 'SMS_URL must be the http(s) address of the SMS gateway' }).optional(),
   SMS_TOKEN: z.string().min(8, 'SMS_TOKEN must be at least 8 characters').optional(),
-  VIDEO_SERVICE_URL: z.url({ protocol: /^https$/, error: 'VIDEO_SERVICE_URL must be an https:// address of the video visit service' }).optional(),
+  VIDEO_SERVICE_URL: z
+    .url({ protocol: /^https$/, error: 'VIDEO_SERVICE_URL must be an https:// address of the video visit service' })
+    .optional(),
 });
 
 /** Reads the environment; throws ConfigError listing every bad value at once. */
@@ -70,10 +93,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!v.SMTP_URL) problems.push('SMTP_URL is required in production: mail cannot be delivered without it');
     if (!v.MAIL_FROM) problems.push('MAIL_FROM is required in production');
     if (!v.PUBLIC_URL) problems.push('PUBLIC_URL is required in production: links in mails are built from it');
-    if (!v.DATABASE_URL) problems.push('DATABASE_URL is required in production: the embedded database is for trying the portal only');
+    if (!v.DATABASE_URL)
+      problems.push('DATABASE_URL is required in production: the embedded database is for trying the portal only');
     if (v.DEMO_DATA === 'true') problems.push('DEMO_DATA cannot be true in production');
-    if (v.SMS_URL && !v.SMS_URL.startsWith('https://')) problems.push('SMS_URL must be https:// in production: the token and video links travel in it');
-    if (!v.VIDEO_SERVICE_URL) problems.push('VIDEO_SERVICE_URL is required in production: remote and mobile visits are joined there');
+    if (v.SMS_URL && !v.SMS_URL.startsWith('https://'))
+      problems.push('SMS_URL must be https:// in production: the token and video links travel in it');
+    if (!v.VIDEO_SERVICE_URL)
+      problems.push('VIDEO_SERVICE_URL is required in production: remote and mobile visits are joined there');
   }
   if (problems.length) throw new ConfigError(problems);
   const publicUrl = (v.PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, '');

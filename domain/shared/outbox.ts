@@ -1,0 +1,76 @@
+import type { Db } from '../platform/db.ts';
+
+/**
+ * The outbox and notification log. A notification is written in the same transaction as the action
+ * that causes it, together with a delivery job; the worker sends it later, with retries, so an SMTP
+ * outage delays mail but loses none.
+ *
+ * One-time links never reach this table: bodies hold a placeholder such as [[link]] and the real
+ * value travels only in the job payload, which the worker deletes once the mail is delivered.
+ */
+export type MailToSend = {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  applicantId?: number | null;
+  institutionCode?: string | null;
+  /** placeholder → secret value, filled in only at delivery time */
+  secrets?: Record<string, string>;
+};
+
+export type SmsToSend = {
+  to: string;
+  /** what the notification log shows as its subject */
+  subject: string;
+  text: string;
+  applicantId?: number | null;
+  institutionCode?: string | null;
+  /** placeholder → secret value (such as a video link), filled in only at delivery time */
+  secrets?: Record<string, string>;
+};
+
+export const DELIVER_TASK = 'deliver_notification';
+export const MAX_DELIVERY_ATTEMPTS = 12;
+
+/** Logs the notification and adds its delivery job, in the caller's transaction. */
+async function enqueue(
+  db: Db,
+  channel: 'email' | 'sms',
+  n: {
+    to: string;
+    subject: string;
+    text: string;
+    html: string | null;
+    applicantId?: number | null;
+    institutionCode?: string | null;
+    secrets?: Record<string, string>;
+  },
+): Promise<number> {
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO notification (channel, institution_code, applicant_id, recipient, subject, body_text, body_html)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+    [channel, n.institutionCode ?? null, n.applicantId ?? null, n.to, n.subject, n.text, n.html],
+  );
+  const id = rows[0]!.id;
+  await db.query(
+    `SELECT graphile_worker.add_job($1, json_build_object('id', $2::bigint, 'secrets', $3::json), max_attempts => $4)`,
+    [DELIVER_TASK, id, JSON.stringify(n.secrets ?? {}), MAX_DELIVERY_ATTEMPTS],
+  );
+  return id;
+}
+
+export function enqueueMail(db: Db, mail: MailToSend): Promise<number> {
+  return enqueue(db, 'email', mail);
+}
+
+/** An SMS into the same outbox as mail: logged now, delivered by the worker, retried when it fails. */
+export function enqueueSms(db: Db, sms: SmsToSend): Promise<number> {
+  return enqueue(db, 'sms', { ...sms, html: null });
+}
+
+export function fillSecrets(body: string, secrets: Record<string, string>): string {
+  let out = body;
+  for (const [placeholder, value] of Object.entries(secrets)) out = out.split(placeholder).join(value);
+  return out;
+}
