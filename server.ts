@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   if (!databaseUrl) {
     const dataDir = path.resolve(import.meta.dirname, '.data/postgres');
     logger.info({ dataDir }, 'no DATABASE_URL: starting the embedded PostgreSQL');
-    embedded = await startEmbeddedDb(dataDir, { ownSignals: true });
+    embedded = await startEmbeddedDb(dataDir, { ownSignals: true, onNotice: (msg) => logger.warn(msg) });
     databaseUrl = await ensureDatabase(embedded.url, 'portal');
   }
 

