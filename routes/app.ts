@@ -11,6 +11,7 @@ import { systemClock } from '../domain/platform/clock.ts';
 import type { AppDeps, RouteDeps } from './deps.ts';
 
 import { setUpViews } from './middleware/views.ts';
+import { setUpFormInput } from './middleware/input.ts';
 import { setUpStaticAssets } from './middleware/assets.ts';
 import { setUpLocale } from './middleware/locale.ts';
 import { setUpCsrf } from './middleware/csrf.ts';
@@ -48,7 +49,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(compression());
   setUpStaticAssets(app);
   setUpViews(app, d);
-  app.use(express.urlencoded({ extended: false, limit: '50kb', parameterLimit: 100 }));
+  setUpFormInput(app);
   app.use(cookieParser());
   setUpSessions(app, d);
   setUpLocale(app, d);
