@@ -25,4 +25,7 @@ export function setUpStaticAssets(app: Express): void {
   app.use(prefix, express.static(PUBLIC_DIR, cache));
   app.get(`${prefix}/htmx.min.js`, (_req, res) => res.sendFile(HTMX_FILE, { maxAge: '365d', immutable: true }));
   app.locals.asset = (name: string) => `${prefix}/${name}`;
+  // Pages link the hashed icon; /favicon.ico is what browsers ask for on their own (and on non-HTML
+  // responses), so it answers too, cached for a week since its address cannot change.
+  app.get('/favicon.ico', (_req, res) => res.sendFile(path.join(PUBLIC_DIR, 'favicon.ico'), { maxAge: '7d' }));
 }
