@@ -1,11 +1,62 @@
 import type { Locale } from '../shared/locale.ts';
-import { zhTW } from './catalogs/zh-TW.ts';
-import { en } from './catalogs/en.ts';
+import { layoutMessages } from './catalogs/layout.ts';
+import { publicPagesMessages } from './catalogs/public-pages.ts';
+import { accountMessages } from './catalogs/account.ts';
+import { vocabularyMessages } from './catalogs/vocabulary.ts';
+import { applicationsMessages } from './catalogs/applications.ts';
+import { contactBookMessages } from './catalogs/contact-book.ts';
+import { bookingsMessages } from './catalogs/bookings.ts';
+import { mailsMessages } from './catalogs/mails.ts';
+import { backofficeMessages } from './catalogs/backoffice.ts';
+import { backofficeApplicationsMessages } from './catalogs/backoffice-applications.ts';
+import { backofficeContactBookMessages } from './catalogs/backoffice-contact-book.ts';
+import { backofficeBookingsMessages } from './catalogs/backoffice-bookings.ts';
+import { backofficeRostersMessages } from './catalogs/backoffice-rosters.ts';
+import { backofficePhoneBookingsMessages } from './catalogs/backoffice-phone-bookings.ts';
+import { backofficeTimetableMessages } from './catalogs/backoffice-timetable.ts';
 
-export type MessageKey = keyof typeof zhTW;
+/**
+ * Every visible string of the portal, one file per area with both languages beside each other: each area
+ * `satisfies Record<string, Record<Locale, string>>`, so a message missing either language is a type error.
+ */
+const areas = [
+  layoutMessages,
+  publicPagesMessages,
+  accountMessages,
+  vocabularyMessages,
+  applicationsMessages,
+  contactBookMessages,
+  bookingsMessages,
+  mailsMessages,
+  backofficeMessages,
+  backofficeApplicationsMessages,
+  backofficeContactBookMessages,
+  backofficeBookingsMessages,
+  backofficeRostersMessages,
+  backofficePhoneBookingsMessages,
+  backofficeTimetableMessages,
+] as const;
+
+type KeysOf<T> = T extends unknown ? keyof T : never;
+export type MessageKey = KeysOf<(typeof areas)[number]>;
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
-export const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-TW': zhTW, en };
+/** One language's lookup table, built once at load; a key in two areas is a mistake and fails loudly. */
+function lookupTable(locale: Locale): Record<MessageKey, string> {
+  const table: Record<string, string> = {};
+  for (const area of areas) {
+    for (const [key, texts] of Object.entries(area)) {
+      if (key in table) throw new Error(`Message "${key}" is in two catalog areas`);
+      table[key] = texts[locale];
+    }
+  }
+  return table as Record<MessageKey, string>;
+}
+
+export const catalogs: Record<Locale, Record<MessageKey, string>> = {
+  'zh-TW': lookupTable('zh-TW'),
+  en: lookupTable('en'),
+};
 
 /** `{name}` placeholders are filled from params; a missing param is left visible rather than blank. */
 export function translator(locale: Locale): Translate {
