@@ -4,11 +4,26 @@ import type { Logger } from './platform/logger.ts';
 import type { MailTransport } from './platform/mailer.ts';
 import type { Clock } from './platform/clock.ts';
 import { SmsRefused, type SmsSender } from './platform/sms.ts';
-import { runWorker } from './platform/worker.ts';
+import { runWorker, type Recovery } from './platform/worker.ts';
 import { getNotification, markAttemptFailed, markRecorded, markSent } from './notifications.ts';
 import { DELIVER_TASK, fillSecrets } from './shared/outbox.ts';
 import { DRAFT_LIFETIME_HOURS, purgeOldUploads } from './applications.ts';
 import { purgeOldPhotoDrafts } from './contact-book.ts';
+
+/**
+ * A delivery that has not ended after this long counts as failed and is retried with back-off. It keeps
+ * every task well inside the worker's stale-lock limit (platform/worker.ts), so only a dead process's
+ * jobs are ever released to run again.
+ */
+export const TASK_LIMIT_MS = 60_000;
+
+function withinTaskLimit<T>(work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${TASK_LIMIT_MS / 1000} s`)), TASK_LIMIT_MS);
+  });
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+}
 
 /** The background jobs: delivering notifications (mail, SMS) and purging old upload drafts. */
 export async function startWorker(opts: {
@@ -19,6 +34,7 @@ export async function startWorker(opts: {
   sms?: SmsSender | null;
   clock: Clock;
   pollInterval?: number;
+  recovery?: Recovery;
 }): Promise<Runner> {
   const { pool, logger, transport, clock } = opts;
   const sms = opts.sms ?? null;
@@ -26,6 +42,7 @@ export async function startWorker(opts: {
     pool,
     logger,
     pollInterval: opts.pollInterval,
+    recovery: opts.recovery,
     // Unsent forms' files (ID documents) are not kept beyond a day.
     crontab: '15 * * * * purge_upload_drafts',
     taskList: {
@@ -40,15 +57,17 @@ export async function startWorker(opts: {
         if (!n || n.status === 'sent' || n.status === 'recorded') return;
         if (n.channel === 'sms' && !sms) return markRecorded(pool, id, clock());
         try {
-          if (n.channel === 'sms') await sms!.send({ to: n.recipient, text: fillSecrets(n.body_text, secrets) });
-          else {
-            await transport.send({
-              to: n.recipient,
-              subject: n.subject,
-              text: fillSecrets(n.body_text, secrets),
-              html: fillSecrets(n.body_html ?? '', secrets),
-            });
-          }
+          await withinTaskLimit(
+            n.channel === 'sms'
+              ? sms!.send({ to: n.recipient, text: fillSecrets(n.body_text, secrets) })
+              : transport.send({
+                  to: n.recipient,
+                  subject: n.subject,
+                  text: fillSecrets(n.body_text, secrets),
+                  html: fillSecrets(n.body_html ?? '', secrets),
+                  key: `notification-${n.id}.${n.created_at.getTime()}`,
+                }),
+          );
         } catch (err) {
           // A number that can never be reached fails at once; anything else is retried with back-off.
           const final = err instanceof SmsRefused || helpers.job.attempts >= helpers.job.max_attempts;

@@ -1,7 +1,23 @@
 import nodemailer from 'nodemailer';
 import type { Logger } from './logger.ts';
 
-export type OutgoingMail = { to: string; subject: string; text: string; html: string };
+export type OutgoingMail = {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /**
+   * The same for every attempt at one message, so a mail sent twice (a process killed after the
+   * server took it, before it was marked sent) carries one Message-ID and receivers keep one copy.
+   */
+  key?: string;
+};
+
+/** `<key@domain of the sender>`: a Message-ID fixed by the caller's key. */
+export function messageIdFor(key: string, from: string): string {
+  const domain = /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'localhost';
+  return `<${key}@${domain}>`;
+}
 export type MailTransport = { send(mail: OutgoingMail): Promise<void>; close(): void };
 
 /** Real delivery through nodemailer to the SMTP server at `smtpUrl`. */
@@ -9,7 +25,8 @@ export function smtpTransport(smtpUrl: string, from: string): MailTransport {
   const transporter = nodemailer.createTransport(smtpUrl);
   return {
     async send(mail) {
-      await transporter.sendMail({ from, ...mail });
+      const { key, ...message } = mail;
+      await transporter.sendMail({ from, ...message, ...(key ? { messageId: messageIdFor(key, from) } : {}) });
     },
     close: () => transporter.close(),
   };
