@@ -7,6 +7,10 @@ export const backofficeMessages = {
   'backoffice.siteName': { 'zh-TW': '便民服務後臺管理系統', en: 'Back office' },
   'backoffice.menuLabel': { 'zh-TW': '後臺選單', en: 'Back-office menu' },
   'backoffice.signin.title': { 'zh-TW': '登入系統', en: 'Sign in to the back office' },
+  'backoffice.footer': {
+    'zh-TW': '法務部矯正署 便民服務後臺管理系統 · 僅供矯正機關承辦人員使用，所有操作均留有稽核紀錄',
+    en: 'Agency of Corrections, Ministry of Justice · Back office · For correctional institution staff only; every action is recorded in the audit log',
+  },
   'backoffice.signin.lead': {
     'zh-TW': '本系統僅供矯正機關承辦人員使用。',
     en: 'For the staff of correctional institutions only.',
