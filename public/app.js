@@ -116,16 +116,28 @@ document.addEventListener('submit', function (event) {
     while (!it.next().done) n += 1;
     return n;
   };
+  // The message as the catalog holds it: {n}, or a plural choice {n, plural, one {# …} other {# …}}
+  // chosen by the page language's plural rules, as domain/i18n/i18n.ts chooses on the server.
+  var rules = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang || 'zh-TW') : null;
+  var fill = function (template, n) {
+    var text = template.replace(/\{n, plural,((?:\s*(?:=\d+|\w+)\s*\{[^{}]*\})+)\s*\}/, function (all, forms) {
+      var options = {};
+      forms.replace(/(=\d+|\w+)\s*\{([^{}]*)\}/g, function (m, name, words) {
+        options[name] = words;
+        return m;
+      });
+      var chosen = options['=' + n] || (rules && options[rules.select(n)]) || options.other || '';
+      return chosen.replace(/#/g, String(n));
+    });
+    return text.replace('{n}', String(n));
+  };
   var update = function (area) {
     var out = document.getElementById(area.id + '-count');
     if (!out) return;
     var max = Number(area.getAttribute('data-max-characters'));
     var n = count(area.value);
     var over = n > max;
-    var text = (over ? out.getAttribute('data-over') : out.getAttribute('data-left')).replace(
-      '{n}',
-      String(Math.abs(max - n)),
-    );
+    var text = fill(over ? out.getAttribute('data-over') : out.getAttribute('data-left'), Math.abs(max - n));
     if (out.textContent !== text) out.textContent = text;
     out.classList.toggle('field__count--over', over);
     var near = max - n <= 10;

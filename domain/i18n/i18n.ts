@@ -58,6 +58,23 @@ export const catalogs: Record<Locale, Record<MessageKey, string>> = {
   en: lookupTable('en'),
 };
 
+/**
+ * Where a number meets a noun, a message chooses its words by the language's plural rules, in ICU's
+ * notation: `{n, plural, one {# character} other {# characters}}` (# is the number). The same notation
+ * is read by public/app.js for counts that change while typing.
+ */
+const PLURAL = /\{(\w+), plural,((?:\s*(?:=\d+|zero|one|two|few|many|other)\s*\{[^{}]*\})+)\s*\}/g;
+const pluralRules: Record<Locale, Intl.PluralRules> = {
+  'zh-TW': new Intl.PluralRules('zh-TW'),
+  en: new Intl.PluralRules('en'),
+};
+
+function choosePlural(locale: Locale, forms: string, n: number): string {
+  const options = new Map([...forms.matchAll(/(=\d+|\w+)\s*\{([^{}]*)\}/g)].map((m) => [m[1]!, m[2]!]));
+  const text = options.get(`=${n}`) ?? options.get(pluralRules[locale].select(n)) ?? options.get('other') ?? '';
+  return text.replace(/#/g, String(n));
+}
+
 /** `{name}` placeholders are filled from params; a missing param is left visible rather than blank. */
 export function translator(locale: Locale): Translate {
   const catalog = catalogs[locale];
@@ -65,7 +82,11 @@ export function translator(locale: Locale): Translate {
     const text = catalog[key];
     if (text === undefined) throw new Error(`Missing message "${String(key)}" in ${locale}`);
     if (!params) return text;
-    return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+    return text
+      .replace(PLURAL, (m, name: string, forms: string) =>
+        name in params && Number.isFinite(Number(params[name])) ? choosePlural(locale, forms, Number(params[name])) : m,
+      )
+      .replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
   };
 }
 

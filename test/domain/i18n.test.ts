@@ -4,7 +4,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { catalogs, translator } from '../../domain/i18n/i18n.ts';
 
-const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+// `{n}` and the number of a plural choice `{n, plural, one {…} other {…}}`, each once.
+const placeholders = (s: string) => [...new Set([...s.matchAll(/\{(\w+)(?:\}|, plural,)/g)].map((m) => m[1]))].sort();
 
 test('both catalogs have exactly the same keys, none empty', () => {
   const zh = Object.keys(catalogs['zh-TW']).sort();
@@ -33,6 +34,26 @@ test('a message has the same {placeholders} in both languages', () => {
 test('a missing key fails loudly rather than showing nothing', () => {
   assert.throws(() => translator('en')('no.such.key' as never));
   assert.is(translator('en')('nav.myAccount', { name: 'Lee' }), 'Account: Lee');
+});
+
+test('English chooses its words by plural rules where a number meets a noun (issue 11.23)', () => {
+  const en = translator('en');
+  assert.is(en('post.countOver', { n: 1 }), '1 character too many: please shorten it');
+  assert.is(en('post.countOver', { n: 3 }), '3 characters too many: please shorten it');
+  assert.is(en('post.countLeft', { n: 1 }), '1 character left');
+  assert.is(en('notifications.attempts', { n: 1 }), '1 attempt');
+  assert.is(en('notifications.attempts', { n: 12 }), '12 attempts');
+  assert.is(
+    en('timetable.closed', { date: '2026/12/01', count: 0 }),
+    '2026/12/01 is closed. No visit was booked that day.',
+  );
+  assert.match(
+    en('timetable.closed', { date: '2026/12/01', count: 1 }),
+    '1 visit was already booked that day: cancel it',
+  );
+  assert.is(translator('zh-TW')('post.countOver', { n: 1 }), '已超過 1 字，請刪減');
+  // Without a number the template is given whole, for the live counter in public/app.js to fill.
+  assert.match(en('post.countLeft'), '{n, plural, one {# character left} other {# characters left}}');
 });
 
 async function files(dir: string): Promise<string[]> {

@@ -19,7 +19,7 @@ export const applicationsMessages = {
     en: 'Once the institution approves your application, you can book visits in person, by video from a government site or from your phone.',
   },
   'apply.lead.lawyer_visit': {
-    'zh-TW': '律師、辯護人、律師助理、訴訟代理人及通譯適用。審核通過後可預約現場及行動律師接見。',
+    'zh-TW': '律師、辯護人、學習律師、訴訟代理人及通譯適用。審核通過後可預約現場及行動律師接見。',
     en: 'For lawyers, defenders, trainee lawyers, litigation agents and interpreters. Once approved, you can book lawyer visits in person and by video.',
   },
   'apply.target': { 'zh-TW': '服務項目申請對象', en: 'Who you are applying for' },

@@ -87,7 +87,7 @@ export const backofficeBookingsMessages = {
   'backoffice.bookings.bulk.approvedClosed': {
     'zh-TW':
       '已審核通過 {count} 件預約。{closed} 件的接見日已設為不開放（或收容人目前無法接見），不能核准：請逐筆審核未通過或取消並說明原因。另有 {skipped} 件已由其他承辦人先審核或接見日已過。',
-    en: 'Approved {count} bookings. {closed} are on a day now closed for visits (or the inmate cannot have visits now) and cannot be approved: reject or cancel each with a reason. {skipped} more were already decided by someone else or are past.',
+    en: 'Approved {count, plural, one {# booking} other {# bookings}}. {closed, plural, one {# is} other {# are}} on a day now closed for visits (or the inmate cannot have visits now) and cannot be approved: reject or cancel each with a reason. {skipped, plural, one {# more was} other {# more were}} already decided by someone else or past.',
   },
   'backoffice.bookings.bulk.rejected': {
     'zh-TW': '已將 {count} 件預約審核未通過，系統將通知每位接見人原因。',

@@ -29,7 +29,7 @@ export const backofficeContactBookMessages = {
   },
   'backoffice.post.deliveredNotice': {
     'zh-TW': '已登記 {count} 則聯絡簿送達。',
-    en: '{count} posts recorded as delivered.',
+    en: '{count, plural, one {# post} other {# posts}} recorded as delivered.',
   },
   'backoffice.post.liftedNotice': {
     'zh-TW': '已解除暫停，發佈人現在可以發佈聯絡簿。',
@@ -51,7 +51,7 @@ export const backofficeContactBookMessages = {
     'zh-TW': '{institution} 家庭聯絡簿送達單 {date}',
     en: '{institution}: family contact book delivery sheet, {date}',
   },
-  'backoffice.delivery.count': { 'zh-TW': '共 {count} 則', en: '{count} posts' },
+  'backoffice.delivery.count': { 'zh-TW': '共 {count} 則', en: '{count, plural, one {# post} other {# posts}}' },
   'backoffice.delivery.none': { 'zh-TW': '這一天沒有審核通過的聯絡簿。', en: 'No posts were approved on this day.' },
   'backoffice.delivery.howTo': {
     'zh-TW': '列印本頁交給收容人後，勾選已送達的聯絡簿並按「登記送達」，家屬就會看到「已送達」。',

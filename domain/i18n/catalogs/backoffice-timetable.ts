@@ -41,14 +41,17 @@ export const backofficeTimetableMessages = {
   },
   'timetable.capacity': { 'zh-TW': '名額（件）', en: 'Places (visits)' },
   'timetable.addSubmit': { 'zh-TW': '新增梯次', en: 'Add' },
-  'timetable.saved': { 'zh-TW': '已更新 {count} 個梯次的名額。', en: 'Places updated for {count} times.' },
+  'timetable.saved': {
+    'zh-TW': '已更新 {count} 個梯次的名額。',
+    en: 'Places updated for {count, plural, one {# time} other {# times}}.',
+  },
   'timetable.added': {
     'zh-TW': '已新增 {count} 個梯次（{skipped} 個已存在而略過）。',
-    en: '{count} times added ({skipped} already existed).',
+    en: '{count, plural, one {# time} other {# times}} added ({skipped} already existed).',
   },
   'timetable.closed': {
     'zh-TW': '{date} 已設為不開放。這天已有 {count} 件預約，請到「預約接見審核」取消並說明原因。',
-    en: '{date} is closed. {count} visits were already booked that day: cancel them in “Visit bookings” with a reason.',
+    en: '{date} is closed. {count, plural, =0 {No visit was booked that day.} one {# visit was already booked that day: cancel it in “Visit bookings” with a reason.} other {# visits were already booked that day: cancel them in “Visit bookings” with a reason.}}',
   },
   'timetable.opened': { 'zh-TW': '{date} 已恢復開放。', en: '{date} is open again.' },
   'timetable.error.kind': { 'zh-TW': '請選擇接見種類', en: 'Choose the type of visit' },

@@ -69,7 +69,7 @@ export const backofficeMessages = {
   'notifications.col.body': { 'zh-TW': '內容', en: 'Text' },
   'notifications.col.status': { 'zh-TW': '狀態', en: 'Status' },
   'notifications.none': { 'zh-TW': '沒有符合條件的通知。', en: 'No notifications match.' },
-  'notifications.attempts': { 'zh-TW': '已嘗試 {n} 次', en: '{n} attempts' },
+  'notifications.attempts': { 'zh-TW': '已嘗試 {n} 次', en: '{n, plural, one {# attempt} other {# attempts}}' },
   'notifications.noInstitution': { 'zh-TW': '（帳號通知）', en: '(account mail)' },
 
   'channel.email': { 'zh-TW': '電子郵件', en: 'E-mail' },

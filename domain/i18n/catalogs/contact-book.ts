@@ -68,8 +68,14 @@ export const contactBookMessages = {
     'zh-TW': '最多 {max} 字。中文字、英文字母、標點符號、表情符號及換行都各算 1 字。',
     en: 'Up to {max} characters. Each letter, Chinese character, punctuation mark, emoji and line break counts as one.',
   },
-  'post.countLeft': { 'zh-TW': '還可以輸入 {n} 字', en: '{n} characters left' },
-  'post.countOver': { 'zh-TW': '已超過 {n} 字，請刪減', en: '{n} characters too many: please shorten it' },
+  'post.countLeft': {
+    'zh-TW': '還可以輸入 {n} 字',
+    en: '{n, plural, one {# character left} other {# characters left}}',
+  },
+  'post.countOver': {
+    'zh-TW': '已超過 {n} 字，請刪減',
+    en: '{n, plural, one {# character too many} other {# characters too many}}: please shorten it',
+  },
   'post.photoHint': {
     'zh-TW': 'JPG、PNG 或 WebP，1 張，{limit} MB 以內。照片會縮小後送審，拍攝地點等資料會移除。',
     en: 'One JPG, PNG or WebP photo of up to {limit} MB. It is made smaller for review, and location and camera details are removed.',

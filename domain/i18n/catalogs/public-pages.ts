@@ -24,7 +24,7 @@ export const publicPagesMessages = {
   },
   'home.service.lawyer': { 'zh-TW': '律師接見', en: 'Lawyer visits' },
   'home.service.lawyerText': {
-    'zh-TW': '律師、辯護人、律師助理、訴訟代理人及通譯預約接見。',
+    'zh-TW': '律師、辯護人、學習律師、訴訟代理人及通譯預約接見。',
     en: 'For lawyers, defenders, trainee lawyers, litigation agents and interpreters.',
   },
   'home.howItWorks': { 'zh-TW': '了解申辦流程', en: 'How applying works' },

@@ -29,7 +29,7 @@ export const vocabularyMessages = {
   },
   'relationship.lawyer': { 'zh-TW': '律師', en: 'Lawyer' },
   'relationship.defender': { 'zh-TW': '辯護人', en: 'Defender' },
-  'relationship.trainee_lawyer': { 'zh-TW': '律師助理', en: 'Trainee lawyer' },
+  'relationship.trainee_lawyer': { 'zh-TW': '學習律師', en: 'Trainee lawyer' },
   'relationship.litigation_agent': { 'zh-TW': '訴訟代理人', en: 'Litigation agent' },
   'relationship.interpreter': { 'zh-TW': '通譯', en: 'Interpreter' },
 
