@@ -11,7 +11,7 @@ import { systemClock } from '../domain/platform/clock.ts';
 import type { AppDeps, RouteDeps } from './deps.ts';
 
 import { setUpViews } from './middleware/views.ts';
-import { setUpFormInput } from './middleware/input.ts';
+import { refuseOddPaths, setUpFormInput } from './middleware/input.ts';
 import { setUpStaticAssets } from './middleware/assets.ts';
 import { setUpLocale } from './middleware/locale.ts';
 import { setUpCsrf } from './middleware/csrf.ts';
@@ -56,6 +56,7 @@ export function createApp(deps: AppDeps): Express {
   const csrfCheck = setUpCsrf(app, d);
   const { passport } = setUpAuthentication(app, d);
   setUpApplicantMenu(app, d);
+  refuseOddPaths(app);
 
   app.use(BACKOFFICE, backofficeRoutes(d));
   app.use(publicRoutes(d));

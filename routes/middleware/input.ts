@@ -27,6 +27,20 @@ export function withoutControlCharacters<T>(value: T): T {
  */
 export const FORM_LIMITS = { bytes: '200kb', fields: 1000 } as const;
 
+/** A path whose decoded form holds a control character (or does not decode) names no page of ours. */
+function oddPath(path: string): boolean {
+  try {
+    return decodeURIComponent(path) !== withoutControlCharacters(decodeURIComponent(path));
+  } catch {
+    return true;
+  }
+}
+
+/** Answers such a path with the ordinary 404 page (set up after the views and the language). */
+export function refuseOddPaths(app: Express): void {
+  app.use((req, res, next) => (oddPath(req.path) ? res.status(404).render('errors/not-found') : next()));
+}
+
 export function setUpFormInput(app: Express): void {
   // Express 5 parses the query string afresh on every read of req.query, so the parser itself cleans.
   app.set('query parser', (qs: string) => withoutControlCharacters({ ...parseQueryString(qs) }));
