@@ -146,6 +146,15 @@ function setUpSecurityHeaders(app: Express): void {
       referrerPolicy: { policy: 'same-origin' },
     }),
   );
+  // No page of the portal uses these; a script that got in (or a PDF viewer) cannot either.
+  app.use((_req, res, next) => {
+    res.setHeader(
+      'Permissions-Policy',
+      'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), hid=(), ' +
+        'display-capture=(), screen-wake-lock=(), xr-spatial-tracking=(), interest-cohort=(), browsing-topics=()',
+    );
+    next();
+  });
 }
 
 function setUpSessions(app: Express, d: RouteDeps): void {
@@ -159,8 +168,11 @@ function setUpSessions(app: Express, d: RouteDeps): void {
       createTableIfMissing: false,
       pruneSessionInterval: prune && d.config.env !== 'test' ? 15 * 60 : false,
     });
+  // Behind TLS the names carry the browser-enforced prefixes: __Host- (Secure, Path=/, no Domain: no
+  // sibling subdomain can plant or widen it) and, for the staff cookie bound to /backoffice, __Secure-.
+  const secure = d.config.secureCookies;
   const portal = session({
-    name: 'portal.sid',
+    name: secure ? '__Host-portal.sid' : 'portal.sid',
     store: store(true),
     secret: d.config.sessionSecret,
     resave: false,
@@ -170,7 +182,7 @@ function setUpSessions(app: Express, d: RouteDeps): void {
   });
   // Staff: a cookie of their own, sent only to the back office, strict, and a shorter idle time.
   const backoffice = session({
-    name: 'portal.staff.sid',
+    name: secure ? '__Secure-portal.staff.sid' : 'portal.staff.sid',
     store: store(false),
     secret: d.config.sessionSecret,
     resave: false,
