@@ -275,6 +275,43 @@ function refusedByDatabase(err: unknown, stage: Stage): BookingErrorCode | null 
   return null;
 }
 
+/** A change to one booking in a transaction of its own; an id that cannot be one is not found. */
+export function changeBooking<T>(pool: pg.Pool, bookingId: number, change: (tx: pg.PoolClient) => Promise<T>) {
+  return isId(bookingId) ? withTransaction(pool, change) : Promise.resolve('not_found' as const);
+}
+
+/** The booking's state, locked for a change: as its booker sees it, or as staff within their scope (null: all). */
+export async function lockBooking(tx: Db, bookingId: number, by: { bookerId: number } | { scope: string | null }) {
+  const mine = 'bookerId' in by;
+  const { rows } = await tx.query<{
+    status: BookingStatus;
+    visit_date: string;
+    version: number;
+    institution_code: string;
+  }>(
+    `SELECT status, visit_date, version, institution_code FROM visit_booking
+      WHERE id = $1 AND ${mine ? 'booker_id = $2' : '($2::char(4) IS NULL OR institution_code = $2)'} FOR UPDATE`,
+    [bookingId, mine ? by.bookerId : by.scope],
+  );
+  return rows[0] ?? null;
+}
+
+/** A line of the booking's history written by one of its visitors. */
+async function visitorEvent(
+  tx: Db,
+  bookingId: number,
+  action: 'cancelled' | 'companion_left',
+  applicantId: number,
+  now: Date,
+) {
+  await tx.query('INSERT INTO visit_booking_event (booking_id, action, applicant_id, at) VALUES ($1, $2, $3, $4)', [
+    bookingId,
+    action,
+    applicantId,
+    now,
+  ]);
+}
+
 export type CancelOutcome = 'cancelled' | 'not_found' | 'too_late' | 'already_cancelled' | 'not_active';
 
 /** The booker cancels, until the day before the visit (Asia/Taipei). The place is free at once. */
@@ -284,13 +321,8 @@ export async function cancelBooking(
   bookingId: number,
   now: Date,
 ): Promise<CancelOutcome> {
-  if (!isId(bookingId)) return 'not_found';
-  return withTransaction(pool, async (tx) => {
-    const { rows } = await tx.query<{ status: BookingStatus; visit_date: string }>(
-      'SELECT status, visit_date FROM visit_booking WHERE id = $1 AND booker_id = $2 FOR UPDATE',
-      [bookingId, bookerId],
-    );
-    const b = rows[0];
+  return changeBooking(pool, bookingId, async (tx) => {
+    const b = await lockBooking(tx, bookingId, { bookerId });
     if (!b) return 'not_found';
     if (b.status === 'cancelled') return 'already_cancelled';
     if (b.status === 'rejected') return 'not_active';
@@ -299,10 +331,7 @@ export async function cancelBooking(
       `UPDATE visit_booking SET status = 'cancelled', cancelled_at = $2, version = version + 1 WHERE id = $1`,
       [bookingId, now],
     );
-    await tx.query(
-      `INSERT INTO visit_booking_event (booking_id, action, applicant_id, at) VALUES ($1, 'cancelled', $2, $3)`,
-      [bookingId, bookerId, now],
-    );
+    await visitorEvent(tx, bookingId, 'cancelled', bookerId, now);
     await notifyBooking(tx, bookingId, 'cancelled');
     return 'cancelled';
   });
@@ -320,8 +349,7 @@ export async function leaveBooking(
   bookingId: number,
   now: Date,
 ): Promise<LeaveOutcome> {
-  if (!isId(bookingId)) return 'not_found';
-  return withTransaction(pool, async (tx) => {
+  return changeBooking(pool, bookingId, async (tx) => {
     const { rows } = await tx.query<{ status: BookingStatus; visit_date: string; name: string }>(
       `SELECT b.status, to_char(b.visit_date, 'YYYY-MM-DD') AS visit_date, p.name FROM visit_booking b
          JOIN visit_booking_visitor v ON v.booking_id = b.id JOIN applicant p ON p.id = v.applicant_id
@@ -345,10 +373,7 @@ export async function leaveBooking(
     ]);
     // A reviewer who saw the booking with this visitor sees that it changed.
     await tx.query('UPDATE visit_booking SET version = version + 1 WHERE id = $1', [bookingId]);
-    await tx.query(
-      `INSERT INTO visit_booking_event (booking_id, action, applicant_id, at) VALUES ($1, 'companion_left', $2, $3)`,
-      [bookingId, applicantId, now],
-    );
+    await visitorEvent(tx, bookingId, 'companion_left', applicantId, now);
     await notifyCompanionLeft(tx, (await getBooking(tx, null, bookingId, 'zh-TW'))!, b.name);
     return 'left';
   });

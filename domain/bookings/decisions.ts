@@ -1,12 +1,12 @@
 import type pg from 'pg';
-import { conditions, pageOf, withTransaction, type Db } from '../platform/db.ts';
+import { conditions, pageOf, type Db } from '../platform/db.ts';
 import { DEFAULT_VIDEO_SERVICE_URL } from '../platform/config.ts';
 import { isIsoDate, taipeiToday } from '../shared/dates.ts';
-import { isId } from '../shared/ids.ts';
 import type { Locale } from '../shared/locale.ts';
 import type { StaffActor } from '../shared/staff-actor.ts';
 import { VISIT_KINDS, type VisitKind } from '../applications.ts';
 import { recordStaffAction } from '../staff.ts';
+import { changeBooking, lockBooking } from './booking.ts';
 import { notifyBooking } from './notices.ts';
 import { BOOKING_ROWS, STAFF_ROW_COLUMNS, staffRowOf, type StaffBookingRow } from './records.ts';
 import { BOOKING_STATUSES, DECISION_REASON_MAX, type BookingService, type BookingStatus } from './vocabulary.ts';
@@ -100,8 +100,7 @@ export async function decideBooking(
 ): Promise<DecideBookingOutcome> {
   const reason = d.decision === 'reject' ? d.reason.trim() : null;
   if (d.decision === 'reject' && (!reason || reason.length > DECISION_REASON_MAX)) return 'reason_required';
-  if (!isId(bookingId)) return 'not_found';
-  return withTransaction(pool, async (tx) => {
+  return changeBooking(pool, bookingId, async (tx) => {
     const found = await tx.query<{ institution_code: string; visit_date: string }>(
       'SELECT institution_code, visit_date FROM visit_booking WHERE id = $1 AND ($2::char(4) IS NULL OR institution_code = $2)',
       [bookingId, who.institutionCode],
@@ -164,13 +163,8 @@ export async function staffCancelBooking(
 ): Promise<StaffCancelOutcome> {
   const reason = reasonText.trim();
   if (!reason || reason.length > DECISION_REASON_MAX) return 'reason_required';
-  if (!isId(bookingId)) return 'not_found';
-  return withTransaction(pool, async (tx) => {
-    const { rows } = await tx.query<{ institution_code: string; status: BookingStatus; version: number }>(
-      'SELECT institution_code, status, version FROM visit_booking WHERE id = $1 AND ($2::char(4) IS NULL OR institution_code = $2) FOR UPDATE',
-      [bookingId, who.institutionCode],
-    );
-    const b = rows[0];
+  return changeBooking(pool, bookingId, async (tx) => {
+    const b = await lockBooking(tx, bookingId, { scope: who.institutionCode });
     if (!b) return 'not_found';
     if (b.status !== 'pending' && b.status !== 'approved') return 'not_active';
     if (b.version !== seenVersion) return 'changed';

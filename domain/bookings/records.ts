@@ -14,7 +14,8 @@ export const TIMES = `to_char(lower(b.during) AT TIME ZONE 'Asia/Taipei', 'HH24:
                to_char(upper(b.during) AT TIME ZONE 'Asia/Taipei', 'HH24:MI') AS ends_at,
                to_char(b.visit_date, 'YYYY-MM-DD') AS visit_date`;
 
-export type ApplicantBooking = {
+/** What every reading of a booking holds: which visit, when, where. */
+export type BookingSummary = {
   id: number;
   number: string;
   status: BookingStatus;
@@ -26,13 +27,37 @@ export type ApplicantBooking = {
   lawyerArrival: boolean;
   institutionCode: string;
   institutionName: string;
+  byPhone: boolean;
+};
+
+/** Columns selected with SUMMARY_COLUMNS (and the institution's names) as a BookingSummary. */
+function summaryOf(r: QueryResultRow, locale: Locale): BookingSummary {
+  return {
+    id: Number(r.id),
+    number: r.number,
+    status: r.status,
+    service: r.service,
+    kind: r.visit_kind,
+    date: r.visit_date,
+    startsAt: r.starts_at,
+    endsAt: r.ends_at,
+    lawyerArrival: r.lawyer_arrival,
+    institutionCode: r.institution_code,
+    institutionName: locale === 'en' ? r.name_en : r.name_zh,
+    byPhone: r.by_phone,
+  };
+}
+
+const SUMMARY_COLUMNS = `b.id, b.number, b.status, b.service, b.visit_kind, ${TIMES}, b.arrival_time IS NOT NULL AS lawyer_arrival,
+            b.institution_code, i.name_zh, i.name_en, b.by_phone`;
+
+export type ApplicantBooking = BookingSummary & {
   maskedInmate: string;
   isBooker: boolean;
   visitors: { position: number; maskedName: string }[];
   reason: string | null;
   rejectionReason: string | null;
   cancelReason: string | null;
-  byPhone: boolean;
   canCancel: boolean;
   /** another visitor may withdraw until the day before */
   canLeave: boolean;
@@ -48,9 +73,7 @@ export async function listApplicantBookings(
   locale: Locale,
 ): Promise<ApplicantBooking[]> {
   const { rows } = await db.query(
-    `SELECT b.id, b.number, b.status, b.service, b.visit_kind, ${TIMES}, b.arrival_time IS NOT NULL AS lawyer_arrival,
-            b.institution_code, i.name_zh, i.name_en, m.name AS inmate_name, b.booker_id, b.reason, b.rejection_reason, b.cancel_reason,
-            b.by_phone, b.video_token,
+    `SELECT ${SUMMARY_COLUMNS}, m.name AS inmate_name, b.booker_id, b.reason, b.rejection_reason, b.cancel_reason, b.video_token,
             (SELECT json_agg(json_build_object('position', v.position, 'name', p.name) ORDER BY v.position)
                FROM visit_booking_visitor v JOIN applicant p ON p.id = v.applicant_id WHERE v.booking_id = b.id) AS visitors
        FROM visit_booking b JOIN institution i ON i.code = b.institution_code JOIN inmate m ON m.id = b.inmate_id
@@ -63,17 +86,7 @@ export async function listApplicantBookings(
     const isBooker = Number(r.booker_id) === applicantId;
     const active = r.status === 'pending' || r.status === 'approved';
     return {
-      id: Number(r.id),
-      number: r.number,
-      status: r.status,
-      service: r.service,
-      kind: r.visit_kind,
-      date: r.visit_date,
-      startsAt: r.starts_at,
-      endsAt: r.ends_at,
-      lawyerArrival: r.lawyer_arrival,
-      institutionCode: r.institution_code,
-      institutionName: locale === 'en' ? r.name_en : r.name_zh,
+      ...summaryOf(r, locale),
       maskedInmate: maskName(r.inmate_name),
       isBooker,
       visitors: (r.visitors as { position: number; name: string }[]).map((v) => ({
@@ -83,7 +96,6 @@ export async function listApplicantBookings(
       reason: r.reason,
       rejectionReason: r.rejection_reason,
       cancelReason: r.cancel_reason,
-      byPhone: r.by_phone,
       canCancel: isBooker && active && today < r.visit_date,
       canLeave: !isBooker && active && today < r.visit_date,
       videoToken: r.status === 'approved' ? r.video_token : null,
@@ -91,54 +103,30 @@ export async function listApplicantBookings(
   });
 }
 
-export type StaffBookingRow = {
-  id: number;
-  number: string;
+export type StaffBookingRow = BookingSummary & {
   version: number;
-  status: BookingStatus;
-  service: BookingService;
-  kind: VisitKind;
-  date: string;
-  startsAt: string;
-  endsAt: string;
-  lawyerArrival: boolean;
-  institutionCode: string;
-  institutionName: string;
   inmateName: string;
   callNumber: string;
   bookerName: string;
   relationship: Relationship;
   visitorCount: number;
-  byPhone: boolean;
   bookedAt: Date;
 };
 /** What staff see of a booking in a list (staffRowOf reads it), selected from BOOKING_ROWS. */
-export const STAFF_ROW_COLUMNS = `b.id, b.number, b.version, b.status, b.service, b.visit_kind, ${TIMES}, b.arrival_time IS NOT NULL AS lawyer_arrival,
-            b.institution_code, i.name_zh, i.name_en, m.name AS inmate_name, m.call_number, p.name AS booker_name, b.relationship,
-            b.by_phone, b.booked_at`;
+export const STAFF_ROW_COLUMNS = `${SUMMARY_COLUMNS}, b.version, m.name AS inmate_name, m.call_number, p.name AS booker_name,
+            b.relationship, b.booked_at`;
 export const BOOKING_ROWS = `visit_booking b JOIN institution i ON i.code = b.institution_code JOIN inmate m ON m.id = b.inmate_id
        JOIN applicant p ON p.id = b.booker_id`;
 
 export function staffRowOf(r: QueryResultRow, locale: Locale, visitorCount: number): StaffBookingRow {
   return {
-    id: Number(r.id),
-    number: r.number,
+    ...summaryOf(r, locale),
     version: r.version,
-    status: r.status,
-    service: r.service,
-    kind: r.visit_kind,
-    date: r.visit_date,
-    startsAt: r.starts_at,
-    endsAt: r.ends_at,
-    lawyerArrival: r.lawyer_arrival,
-    institutionCode: r.institution_code,
-    institutionName: locale === 'en' ? r.name_en : r.name_zh,
     inmateName: r.inmate_name,
     callNumber: r.call_number,
     bookerName: r.booker_name,
     relationship: r.relationship,
     visitorCount,
-    byPhone: r.by_phone,
     bookedAt: r.booked_at,
   };
 }

@@ -19,6 +19,15 @@ export function mayManageTimetable(who: StaffActor): boolean {
 /** Refused: the actor is not an administrator (the route answers 403, as for any page of theirs). */
 export type NotAdministrator = { kind: 'not_administrator' };
 
+/** A change refused: not an administrator, outside their scope, not a valid change, or there already. */
+export type TimetableRefusal = { kind: 'invalid' | 'duplicate' | 'outside_scope' } | NotAdministrator;
+
+/** Why the actor may not change this institution's timetable, or null when they may. */
+function refusal(who: StaffActor, institutionCode: string): TimetableRefusal | null {
+  if (!mayManageTimetable(who)) return { kind: 'not_administrator' };
+  return inScope(who, institutionCode) ? null : { kind: 'outside_scope' };
+}
+
 export type Batch = {
   id: number;
   kind: VisitKind;
@@ -100,11 +109,9 @@ export async function addBatch(
   b: BatchInput,
   who: StaffActor,
   now: Date,
-): Promise<
-  { kind: 'added'; batchId: number } | { kind: 'invalid' | 'duplicate' | 'outside_scope' } | NotAdministrator
-> {
-  if (!mayManageTimetable(who)) return { kind: 'not_administrator' };
-  if (!inScope(who, b.institutionCode)) return { kind: 'outside_scope' };
+): Promise<{ kind: 'added'; batchId: number } | TimetableRefusal> {
+  const refused = refusal(who, b.institutionCode);
+  if (refused) return refused;
   const lengthOk = b.kind === 'mobile' ? b.lengthMinutes === null : isBatchLength(b.lengthMinutes);
   if (
     !VISIT_KINDS.includes(b.kind) ||
@@ -251,11 +258,9 @@ export async function blockDate(
   b: { institutionCode: string; date: string; reason: string },
   who: StaffActor,
   now: Date,
-): Promise<
-  { kind: 'blocked'; activeBookings: number } | { kind: 'invalid' | 'duplicate' | 'outside_scope' } | NotAdministrator
-> {
-  if (!mayManageTimetable(who)) return { kind: 'not_administrator' };
-  if (!inScope(who, b.institutionCode)) return { kind: 'outside_scope' };
+): Promise<{ kind: 'blocked'; activeBookings: number } | TimetableRefusal> {
+  const refused = refusal(who, b.institutionCode);
+  if (refused) return refused;
   const reason = b.reason.trim();
   if (!isIsoDate(b.date) || reason.length > CLOSED_REASON_MAX) return { kind: 'invalid' };
   try {
@@ -292,7 +297,7 @@ export async function unblockDate(
   who: StaffActor,
   now: Date,
 ): Promise<boolean> {
-  if (!mayManageTimetable(who) || !inScope(who, institutionCode) || !isIsoDate(date)) return false;
+  if (refusal(who, institutionCode) || !isIsoDate(date)) return false;
   return withTransaction(pool, async (tx) => {
     const { rowCount } = await tx.query(
       'DELETE FROM visit_blocked_date WHERE institution_code = $1 AND blocked_on = $2',

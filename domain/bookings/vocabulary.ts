@@ -1,4 +1,4 @@
-import type { Relationship } from '../applications.ts';
+import { FAMILY_RELATIONSHIPS, type Relationship } from '../applications.ts';
 
 /**
  * Visit booking (預約接見, seed 003; lawyers and staff, seed 002). The rules that must never break
@@ -30,16 +30,7 @@ export const ARRIVAL_STEP_MINUTES = 10;
  * The same list is in the visit_booking_reason_required constraint.
  */
 export const REASON_EXEMPT: readonly Relationship[] = [
-  'spouse',
-  'father',
-  'mother',
-  'child',
-  'sibling',
-  'grandparent',
-  'grandchild',
-  'in_law',
-  'collateral_relative',
-  'household_member',
+  ...FAMILY_RELATIONSHIPS.filter((r) => r !== 'agency_worker'),
   'lawyer',
   'defender',
 ];
@@ -58,6 +49,7 @@ export const LAWYER_BANDS: ReadonlyArray<{ from: string; to: string }> = [
   { from: '14:00', to: '15:00' },
   { from: '15:00', to: '16:00' },
 ];
+
 /** A batch's length in minutes (mobile batches take none: parameter A applies) and its places. */
 export const BATCH_MINUTES = { min: 5, max: 240 } as const;
 export const BATCH_PLACES = { min: 1, max: 500 } as const;
