@@ -8,7 +8,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
-import { bookVisit, type BookingOutcome } from '../domain/visit-bookings.ts';
+import { bookVisit } from '../domain/bookings/booking.ts';
+import { type BookingOutcome } from '../domain/bookings/vocabulary.ts';
 import { scratchDatabase, type CleanUp } from './scratch-db.ts';
 
 const ATTEMPTS = 500;

@@ -12,6 +12,8 @@ import {
 } from './forms.ts';
 import { contactBookReviewRoutes } from './backoffice-contact-book.ts';
 import { bookingReviewRoutes } from './backoffice-bookings.ts';
+import { phoneBookingRoutes } from './backoffice-phone-bookings.ts';
+import { rosterRoutes } from './backoffice-rosters.ts';
 import { timetableRoutes } from './backoffice-timetable.ts';
 import { BACKOFFICE } from './middleware/area.ts';
 import { staffOf, takeStaffNotice } from './middleware/staff-context.ts';
@@ -33,7 +35,7 @@ import {
 import { searchNotifications, type NotificationFilter } from '../domain/notifications.ts';
 import { listInstitutions } from '../domain/institutions.ts';
 import { listPostQueue } from '../domain/contact-book-review.ts';
-import { listStaffBookings } from '../domain/visit-bookings.ts';
+import { listStaffBookings } from '../domain/bookings/decisions.ts';
 import { taipeiToday } from '../domain/shared/dates.ts';
 import type { MessageKey } from '../domain/i18n/i18n.ts';
 
@@ -305,6 +307,8 @@ export function backofficeRoutes(d: RouteDeps): Router {
   });
 
   r.use(contactBookReviewRoutes(d));
+  r.use(rosterRoutes(d));
+  r.use(phoneBookingRoutes(d));
   r.use(bookingReviewRoutes(d));
   r.use(timetableRoutes(d));
 

@@ -1,33 +1,44 @@
 import { Router, type Request, type Response } from 'express';
-import { randomUUID } from 'node:crypto';
 import type { RouteDeps } from './deps.ts';
 import { requireApplicant } from './middleware/authentication.ts';
 import { errorView, type FieldMessage } from './forms.ts';
-import { VISIT_KINDS, type VisitKind } from '../domain/applications.ts';
+import { parseId } from '../domain/shared/ids.ts';
+import { cancelBooking, leaveBooking } from '../domain/bookings/booking.ts';
+import { listApplicantBookings } from '../domain/bookings/records.ts';
 import {
-  bookableGrid,
-  bookingOptions,
-  bookVisit,
-  cancelBooking,
-  eligibleCompanions,
   LAWYER_BANDS,
-  lawyerArrivalOptions,
-  lawyerBandCounts,
-  leaveBooking,
-  listApplicantBookings,
-  listTimetable,
   MAX_COMPANIONS,
   REASON_MAX,
-  reasonRequired,
-  type BookingErrorCode,
-  type BookingOption,
-  type BookingService,
-} from '../domain/visit-bookings.ts';
+  WIZARD_STEPS,
+  type WizardStep,
+} from '../domain/bookings/vocabulary.ts';
+import {
+  chooseCompanions,
+  chooseInmate,
+  chooseKind,
+  chooseSlot,
+  companionChoices,
+  confirmWizard,
+  giveReason,
+  inmateChoices,
+  newWizard,
+  optionValue,
+  slotValue,
+  stepAfterSlot,
+  takeProblem,
+  unansweredBefore,
+  wizardSlots,
+  wizardState,
+  wizardSummary,
+  type Wizard,
+  type WizardState,
+} from '../domain/bookings/wizard.ts';
 import { visitWhen } from '../domain/mails.ts';
 import type { MessageKey } from '../domain/i18n/i18n.ts';
 
 // The booking wizard (線上預約接見, seed 003): one page per step, each a plain form that works without
-// JavaScript; answers are kept in the session, so 上一步 and a refused confirmation lose nothing.
+// JavaScript; answers are kept in the session, so 上一步 and a refused confirmation lose nothing. The
+// steps, what each answer resets and the confirmation are domain/bookings/wizard.ts.
 // GET  /bookings                        線上預約接見查詢: bookings as booker or other visitor
 // GET  /bookings/new                    starts a new booking
 // GET|POST /bookings/new/kind           1 接見類型
@@ -39,22 +50,6 @@ import type { MessageKey } from '../domain/i18n/i18n.ts';
 // GET  /bookings/:id                    one booking (its visitors only)
 // GET|POST /bookings/:id/cancel         the booker cancels, until the day before
 // GET|POST /bookings/:id/leave          another visitor withdraws, until the day before
-const STEPS = ['kind', 'inmate', 'companions', 'slot', 'reason', 'confirm'] as const;
-type Step = (typeof STEPS)[number];
-
-type Wizard = {
-  key: string;
-  kind?: VisitKind;
-  /** `${service}:${inmateId}` */
-  option?: string;
-  companions?: number[];
-  date?: string;
-  batchId?: number;
-  arrival?: string;
-  reason?: string;
-  /** a problem found at confirmation, shown on the step it belongs to */
-  problem?: { step: Step; code: BookingErrorCode };
-};
 
 declare module 'express-session' {
   interface SessionData {
@@ -64,98 +59,43 @@ declare module 'express-session' {
   }
 }
 
-const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
-const TIME_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
-
-/** Which step's page shows a problem found when confirming. */
-const STEP_OF: Record<BookingErrorCode, Step> = {
-  notEligible: 'kind',
-  inmateRestricted: 'inmate',
-  outsideScope: 'inmate',
-  outsideWindow: 'slot',
-  blockedDate: 'slot',
-  noSuchBatch: 'slot',
-  full: 'slot',
-  arrivalRequired: 'slot',
-  outsideLawyerWindow: 'slot',
-  bookerBusy: 'slot',
-  inmateBusy: 'slot',
-  sameDay: 'slot',
-  tooManyCompanions: 'companions',
-  companionNotEligible: 'companions',
-  companionBusy: 'companions',
-  companionSameDay: 'companions',
-  reasonRequired: 'reason',
-  reasonTooLong: 'reason',
-  formUsed: 'confirm',
-};
+const errorKey = (code: string) => `booking.error.${code}` as MessageKey;
 
 export function bookingRoutes(d: RouteDeps): Router {
   const r = Router();
   const me = (req: Request) => req.user!.applicant;
-  const wizardOf = (req: Request): Wizard => (req.session.bookingWizard ??= { key: randomUUID() });
+  const wizardOf = (req: Request): Wizard => (req.session.bookingWizard ??= newWizard());
+  const stateOf = (req: Request) => wizardState(d.pool, me(req).id, wizardOf(req), req.locale);
 
-  /** The applicant's options, the one chosen, and the first step still unanswered. */
-  async function stateOf(req: Request) {
-    const w = wizardOf(req);
-    const options = await bookingOptions(d.pool, me(req).id, req.locale);
-    const kinds = VISIT_KINDS.filter((k) => options.some((o) => o.kinds.includes(k)));
-    const option =
-      options.find((o) => `${o.service}:${o.inmateId}` === w.option && w.kind && o.kinds.includes(w.kind)) ?? null;
-    const lawyerOnsite = option?.service === 'lawyer_visit' && w.kind === 'onsite';
-    // A choice made earlier that is no longer open (the inmate restricted, a service withdrawn): say so.
-    if (w.option && w.kind && !option && !w.problem) {
-      w.problem = { step: kinds.includes(w.kind) ? 'inmate' : 'kind', code: 'notEligible' };
-      w.option = undefined;
-    }
-    let missing: Step | null = null;
-    if (!w.kind || !kinds.includes(w.kind)) missing = 'kind';
-    else if (!option) missing = 'inmate';
-    else if (w.companions === undefined) missing = 'companions';
-    else if (!w.date || (lawyerOnsite ? !w.arrival : !w.batchId)) missing = 'slot';
-    else if (reasonRequired(option.relationship) && !w.reason) missing = 'reason';
-    return { w, options, kinds, option, lawyerOnsite, missing };
-  }
-
-  /** Sends the person back to the first unanswered step before `step`, if any. */
-  const before = (step: Step, missing: Step | null) => missing !== null && STEPS.indexOf(missing) < STEPS.indexOf(step);
+  /** Runs a step's handler once every earlier step is answered; otherwise sends the person there. */
+  const step =
+    (name: WizardStep, handle: (req: Request, res: Response, s: WizardState) => Promise<unknown> | unknown) =>
+    async (req: Request, res: Response) => {
+      const s = await stateOf(req);
+      if (unansweredBefore(name, s.missing)) return res.redirect(303, `/bookings/new/${s.missing}`);
+      await handle(req, res, s);
+    };
 
   const render = (
     req: Request,
     res: Response,
-    step: Step,
+    step: WizardStep,
     data: object,
     errors: Record<string, FieldMessage> = {},
-    status?: number,
   ) => {
-    const w = wizardOf(req);
     // A problem found at confirmation is shown once, on its own step.
-    const problem = w.problem?.step === step ? w.problem : null;
-    if (problem) {
-      delete w.problem;
-      errors = {
-        [step === 'slot' ? 'slot' : step === 'companions' ? 'companions' : step === 'reason' ? 'reason' : 'form']:
-          `booking.error.${problem.code}` as MessageKey,
-        ...errors,
-      };
-    }
-    const hasErrors = Object.keys(errors).length > 0;
-    res.status(status ?? (hasErrors ? 422 : 200)).render(`bookings/${step}`, {
+    const problem = takeProblem(wizardOf(req), step);
+    if (problem) errors = { [problem.field]: errorKey(problem.code), ...errors };
+    res.status(Object.keys(errors).length > 0 ? 422 : 200).render(`bookings/${step}`, {
       step,
-      steps: STEPS,
-      stepNumber: STEPS.indexOf(step) + 1,
+      steps: WIZARD_STEPS,
+      stepNumber: WIZARD_STEPS.indexOf(step) + 1,
       ...data,
       ...errorView(
         res.locals.t,
         errors,
         ['form', 'kind', 'option', 'companions', 'slot', 'date', 'arrival', 'reason'],
-        {
-          kind: 'kind-0',
-          option: 'option-0',
-          companions: 'companions-0',
-          slot: 'slot-grid',
-          date: 'date-0',
-        },
+        { kind: 'kind-0', option: 'option-0', companions: 'companions-0', slot: 'slot-grid', date: 'date-0' },
       ),
     });
   };
@@ -171,218 +111,160 @@ export function bookingRoutes(d: RouteDeps): Router {
   });
 
   r.get('/bookings/new', requireApplicant, (req, res) => {
-    req.session.bookingWizard = { key: randomUUID() };
+    req.session.bookingWizard = newWizard();
     res.redirect(303, '/bookings/new/kind');
   });
 
   // ---- 1 接見類型 ----
+  const kindData = (s: WizardState, value: string) => ({
+    kinds: s.kinds,
+    value,
+    hasLawyer: s.options.some((o) => o.service === 'lawyer_visit'),
+  });
   r.get('/bookings/new/kind', requireApplicant, async (req, res) => {
-    const { w, kinds, options } = await stateOf(req);
-    render(req, res, 'kind', {
-      kinds,
-      value: w.kind ?? (kinds.length === 1 ? kinds[0] : ''),
-      hasLawyer: options.some((o) => o.service === 'lawyer_visit'),
-    });
+    const s = await stateOf(req);
+    render(req, res, 'kind', kindData(s, s.w.kind ?? (s.kinds.length === 1 ? s.kinds[0]! : '')));
   });
   r.post('/bookings/new/kind', requireApplicant, async (req, res) => {
-    const { w, kinds, options } = await stateOf(req);
-    const kind = String(req.body?.kind ?? '') as VisitKind;
-    if (!kinds.includes(kind))
-      return render(
-        req,
-        res,
-        'kind',
-        { kinds, value: '', hasLawyer: options.some((o) => o.service === 'lawyer_visit') },
-        { kind: 'booking.error.kindRequired' },
-      );
-    if (w.kind !== kind)
-      Object.assign(w, {
-        kind,
-        option: undefined,
-        companions: undefined,
-        date: undefined,
-        batchId: undefined,
-        arrival: undefined,
-      });
+    const s = await stateOf(req);
+    const problem = chooseKind(s, String(req.body?.kind ?? ''));
+    if (problem) return render(req, res, 'kind', kindData(s, ''), { kind: errorKey(problem) });
     res.redirect(303, '/bookings/new/inmate');
   });
 
   // ---- 2 接見對象 ----
-  const inmateChoices = (options: BookingOption[], kind: VisitKind) => options.filter((o) => o.kinds.includes(kind));
-  r.get('/bookings/new/inmate', requireApplicant, async (req, res) => {
-    const { w, options, missing } = await stateOf(req);
-    if (before('inmate', missing)) return res.redirect(303, `/bookings/new/${missing}`);
-    const choices = inmateChoices(options, w.kind!);
-    render(req, res, 'inmate', {
-      choices,
-      kind: w.kind,
-      value: w.option ?? (choices.length === 1 ? `${choices[0]!.service}:${choices[0]!.inmateId}` : ''),
-    });
-  });
-  r.post('/bookings/new/inmate', requireApplicant, async (req, res) => {
-    const { w, options, missing } = await stateOf(req);
-    if (before('inmate', missing)) return res.redirect(303, `/bookings/new/${missing}`);
-    const choices = inmateChoices(options, w.kind!);
-    const value = String(req.body?.option ?? '');
-    if (!choices.some((o) => `${o.service}:${o.inmateId}` === value))
-      return render(
-        req,
-        res,
-        'inmate',
-        { choices, kind: w.kind, value: '' },
-        { option: 'booking.error.inmateRequired' },
-      );
-    if (w.option !== value)
-      Object.assign(w, {
-        option: value,
-        companions: undefined,
-        date: undefined,
-        batchId: undefined,
-        arrival: undefined,
-        reason: undefined,
-      });
-    res.redirect(303, '/bookings/new/companions');
-  });
+  r.get(
+    '/bookings/new/inmate',
+    requireApplicant,
+    step('inmate', (req, res, s) => {
+      const choices = inmateChoices(s);
+      const value = s.w.option ?? (choices.length === 1 ? optionValue(choices[0]!) : '');
+      render(req, res, 'inmate', { choices, kind: s.w.kind, value });
+    }),
+  );
+  r.post(
+    '/bookings/new/inmate',
+    requireApplicant,
+    step('inmate', (req, res, s) => {
+      const problem = chooseInmate(s, String(req.body?.option ?? ''));
+      if (problem)
+        return render(
+          req,
+          res,
+          'inmate',
+          { choices: inmateChoices(s), kind: s.w.kind, value: '' },
+          { option: errorKey(problem) },
+        );
+      res.redirect(303, '/bookings/new/companions');
+    }),
+  );
 
   // ---- 3 其他接見人 ----
-  r.get('/bookings/new/companions', requireApplicant, async (req, res) => {
-    const { w, option, missing } = await stateOf(req);
-    if (before('companions', missing)) return res.redirect(303, `/bookings/new/${missing}`);
-    const companions = await eligibleCompanions(d.pool, me(req).id, option!.inmateId, w.kind!, option!.service);
-    render(req, res, 'companions', { companions, chosen: w.companions ?? [], max: MAX_COMPANIONS, option });
-  });
-  r.post('/bookings/new/companions', requireApplicant, async (req, res) => {
-    const { w, option, missing } = await stateOf(req);
-    if (before('companions', missing)) return res.redirect(303, `/bookings/new/${missing}`);
-    const companions = await eligibleCompanions(d.pool, me(req).id, option!.inmateId, w.kind!, option!.service);
-    const chosen = [...new Set(([] as unknown[]).concat(req.body?.companion ?? []).map(Number))].filter((id) =>
-      companions.some((c) => c.applicantId === id),
-    );
-    if (chosen.length > MAX_COMPANIONS) {
-      return render(
-        req,
-        res,
-        'companions',
-        { companions, chosen, max: MAX_COMPANIONS, option },
-        { companions: { key: 'booking.error.tooManyCompanions', params: { max: MAX_COMPANIONS } } },
-      );
-    }
-    // Other visitors change who must be free at a time: a time chosen before is checked again.
-    if (String(w.companions ?? []) !== String(chosen))
-      Object.assign(w, { date: undefined, batchId: undefined, arrival: undefined });
-    w.companions = chosen;
-    res.redirect(303, '/bookings/new/slot');
-  });
+  r.get(
+    '/bookings/new/companions',
+    requireApplicant,
+    step('companions', async (req, res, s) => {
+      const companions = await companionChoices(d.pool, me(req).id, s);
+      render(req, res, 'companions', {
+        companions,
+        chosen: s.w.companions ?? [],
+        max: MAX_COMPANIONS,
+        option: s.option,
+      });
+    }),
+  );
+  r.post(
+    '/bookings/new/companions',
+    requireApplicant,
+    step('companions', async (req, res, s) => {
+      const companions = await companionChoices(d.pool, me(req).id, s);
+      const ids = ([] as unknown[]).concat(req.body?.companion ?? []).map(parseId);
+      const { chosen, problem } = chooseCompanions(s, companions, ids);
+      if (problem)
+        return render(
+          req,
+          res,
+          'companions',
+          { companions, chosen, max: MAX_COMPANIONS, option: s.option },
+          { companions: { key: errorKey(problem), params: { max: MAX_COMPANIONS } } },
+        );
+      res.redirect(303, '/bookings/new/slot');
+    }),
+  );
 
   // ---- 4 預約時段挑選 ----
-  async function slotData(req: Request, w: Wizard, option: BookingOption, lawyerOnsite: boolean) {
-    const now = d.clock();
-    if (lawyerOnsite) {
-      const arrival = await lawyerArrivalOptions(d.pool, { applicantId: me(req).id, inmateId: option.inmateId }, now);
-      const counts = arrival
-        ? await Promise.all(
-            arrival.dates.map(async (x) => ({
-              ...x,
-              bands: await lawyerBandCounts(d.pool, arrival.institutionCode, x.date),
-            })),
-          )
-        : [];
-      return {
-        lawyer: true,
-        arrival,
-        counts,
-        bands: LAWYER_BANDS,
-        value: { date: w.date ?? '', arrival: w.arrival ?? '' },
+  const slotPage = async (req: Request, s: WizardState) => ({
+    ...(await wizardSlots(d.pool, me(req).id, s, d.clock())),
+    bands: LAWYER_BANDS,
+    option: s.option,
+    kind: s.w.kind,
+    when: whenOf(req),
+  });
+  r.get(
+    '/bookings/new/slot',
+    requireApplicant,
+    step('slot', async (req, res, s) => render(req, res, 'slot', { ...(await slotPage(req, s)), value: slotValue(s) })),
+  );
+  r.post(
+    '/bookings/new/slot',
+    requireApplicant,
+    step('slot', async (req, res, s) => {
+      const page = await slotPage(req, s);
+      const form = {
+        date: String(req.body?.date ?? ''),
+        arrival: String(req.body?.arrival ?? ''),
+        slot: String(req.body?.slot ?? ''),
       };
-    }
-    const grid = await bookableGrid(
-      d.pool,
-      {
-        applicantId: me(req).id,
-        inmateId: option.inmateId,
-        kind: w.kind!,
-        service: option.service,
-        companionIds: w.companions,
-      },
-      now,
-    );
-    return { lawyer: false, grid, value: { slot: w.date && w.batchId ? `${w.date}|${w.batchId}` : '' } };
-  }
-  r.get('/bookings/new/slot', requireApplicant, async (req, res) => {
-    const { w, option, lawyerOnsite, missing } = await stateOf(req);
-    if (before('slot', missing)) return res.redirect(303, `/bookings/new/${missing}`);
-    render(req, res, 'slot', {
-      ...(await slotData(req, w, option!, lawyerOnsite)),
-      option,
-      kind: w.kind,
-      when: whenOf(req),
-    });
-  });
-  r.post('/bookings/new/slot', requireApplicant, async (req, res) => {
-    const { w, option, lawyerOnsite, missing } = await stateOf(req);
-    if (before('slot', missing)) return res.redirect(303, `/bookings/new/${missing}`);
-    const data = await slotData(req, w, option!, lawyerOnsite);
-    const again = (errors: Record<string, FieldMessage>, value: object) =>
-      render(req, res, 'slot', { ...data, value, option, kind: w.kind, when: whenOf(req) }, errors);
-    if (lawyerOnsite) {
-      const date = String(req.body?.date ?? '');
-      const arrival = String(req.body?.arrival ?? '');
-      const errors: Record<string, FieldMessage> = {};
-      const dates = data.arrival?.dates.filter((x) => !x.blocked).map((x) => x.date) ?? [];
-      if (!DATE_RE.test(date) || !dates.includes(date)) errors.date = 'booking.error.dateRequired';
-      if (!TIME_RE.test(arrival) || !(data.arrival?.times ?? []).includes(arrival))
-        errors.arrival = 'booking.error.arrivalRequired';
-      if (Object.keys(errors).length) return again(errors, { date, arrival });
-      Object.assign(w, { date, arrival, batchId: undefined });
-    } else {
-      const [date, batch] = String(req.body?.slot ?? '').split('|');
-      const offered = data.grid?.rows.some((row) =>
-        row.cells.some((c, i) => c && c.batchId === Number(batch) && data.grid!.dates[i]!.date === date),
-      );
-      if (!offered) return again({ slot: 'booking.error.slotRequired' }, { slot: '' });
-      Object.assign(w, { date, batchId: Number(batch), arrival: undefined });
-    }
-    res.redirect(303, reasonRequired(option!.relationship) ? '/bookings/new/reason' : '/bookings/new/confirm');
-  });
+      const problems = chooseSlot(s, page, form);
+      if (Object.keys(problems).length) {
+        const errors = Object.fromEntries(Object.entries(problems).map(([k, code]) => [k, errorKey(code)]));
+        const value = page.lawyer ? { date: form.date, arrival: form.arrival } : { slot: '' };
+        return render(req, res, 'slot', { ...page, value }, errors);
+      }
+      res.redirect(303, `/bookings/new/${stepAfterSlot(s)}`);
+    }),
+  );
 
   // ---- 5 相當理由 ----
-  r.get('/bookings/new/reason', requireApplicant, async (req, res) => {
-    const { w, option, missing } = await stateOf(req);
-    if (before('reason', missing)) return res.redirect(303, `/bookings/new/${missing}`);
-    if (!reasonRequired(option!.relationship)) return res.redirect(303, '/bookings/new/confirm');
-    render(req, res, 'reason', { value: w.reason ?? '', max: REASON_MAX, option });
-  });
-  r.post('/bookings/new/reason', requireApplicant, async (req, res) => {
-    const { w, option, missing } = await stateOf(req);
-    if (before('reason', missing)) return res.redirect(303, `/bookings/new/${missing}`);
-    const value = typeof req.body?.reason === 'string' ? req.body.reason.slice(0, 5000) : '';
-    const trimmed = value.trim();
-    if (!trimmed)
-      return render(req, res, 'reason', { value, max: REASON_MAX, option }, { reason: 'booking.error.reasonRequired' });
-    if ([...trimmed].length > REASON_MAX)
-      return render(
-        req,
-        res,
-        'reason',
-        { value, max: REASON_MAX, option },
-        { reason: { key: 'booking.error.reasonTooLongMax', params: { max: REASON_MAX } } },
-      );
-    w.reason = trimmed;
-    res.redirect(303, '/bookings/new/confirm');
-  });
+  r.get(
+    '/bookings/new/reason',
+    requireApplicant,
+    step('reason', (req, res, s) => {
+      if (stepAfterSlot(s) !== 'reason') return res.redirect(303, '/bookings/new/confirm');
+      render(req, res, 'reason', { value: s.w.reason ?? '', max: REASON_MAX, option: s.option });
+    }),
+  );
+  r.post(
+    '/bookings/new/reason',
+    requireApplicant,
+    step('reason', (req, res, s) => {
+      const { value, problem } = giveReason(s, req.body?.reason);
+      if (problem)
+        return render(
+          req,
+          res,
+          'reason',
+          { value, max: REASON_MAX, option: s.option },
+          {
+            reason:
+              problem === 'reasonTooLongMax'
+                ? { key: errorKey(problem), params: { max: REASON_MAX } }
+                : errorKey(problem),
+          },
+        );
+      res.redirect(303, '/bookings/new/confirm');
+    }),
+  );
 
   // ---- 6 確認預約接見資訊 ----
-  const confirmData = async (req: Request, s: Awaited<ReturnType<typeof stateOf>>) => {
-    const companions = await eligibleCompanions(d.pool, me(req).id, s.option!.inmateId, s.w.kind!, s.option!.service);
-    const batch = s.lawyerOnsite
-      ? null
-      : ((await listTimetable(d.pool, s.option!.institutionCode)).find((b) => b.id === s.w.batchId) ?? null);
+  const confirmData = async (req: Request, s: WizardState) => {
+    const { companions, batch } = await wizardSummary(d.pool, me(req).id, s);
     return {
       w: s.w,
       option: s.option,
       applicantName: me(req).name,
-      reasonNeeded: reasonRequired(s.option!.relationship),
-      companions: (s.w.companions ?? []).map((id) => companions.find((c) => c.applicantId === id)).filter(Boolean),
+      reasonNeeded: stepAfterSlot(s) === 'reason',
+      companions,
       when: visitWhen({
         locale: req.locale,
         date: s.w.date!,
@@ -393,52 +275,31 @@ export function bookingRoutes(d: RouteDeps): Router {
       ordinal: batch?.ordinal ?? null,
     };
   };
-  r.get('/bookings/new/confirm', requireApplicant, async (req, res) => {
-    const s = await stateOf(req);
-    if (s.missing) return res.redirect(303, `/bookings/new/${s.missing}`);
-    render(req, res, 'confirm', await confirmData(req, s));
-  });
-  r.post('/bookings/new/confirm', requireApplicant, async (req, res) => {
-    const s = await stateOf(req);
-    if (s.missing) return res.redirect(303, `/bookings/new/${s.missing}`);
-    const outcome = await bookVisit(
-      d.pool,
-      {
-        submissionKey: s.w.key,
-        bookerId: me(req).id,
-        inmateId: s.option!.inmateId,
-        service: s.option!.service as BookingService,
-        kind: s.w.kind!,
-        date: s.w.date!,
-        batchId: s.lawyerOnsite ? null : s.w.batchId!,
-        arrivalTime: s.lawyerOnsite ? s.w.arrival! : null,
-        companionIds: s.w.companions ?? [],
-        reason: reasonRequired(s.option!.relationship) ? (s.w.reason ?? '') : '',
-      },
-      d.clock(),
-    );
-    if (outcome.kind === 'booked') {
-      delete req.session.bookingWizard;
-      return res.redirect(303, `/bookings/${outcome.bookingId}?booked=1`);
-    }
-    const code = Object.values(outcome.errors)[0]!;
-    const step = STEP_OF[code];
-    if (code === 'formUsed') {
-      // This form was already used for a booking: start afresh, keeping nothing secret.
-      s.w.key = randomUUID();
-      return render(req, res, 'confirm', await confirmData(req, s), { form: `booking.error.${code}` as MessageKey });
-    }
-    // Everything else is kept; the person fixes the one step (for a full batch: back to the grid).
-    s.w.problem = { step, code };
-    if (step === 'slot') Object.assign(s.w, { date: undefined, batchId: undefined, arrival: undefined });
-    res.redirect(303, `/bookings/new/${step}`);
-  });
+  r.get(
+    '/bookings/new/confirm',
+    requireApplicant,
+    step('confirm', async (req, res, s) => render(req, res, 'confirm', await confirmData(req, s))),
+  );
+  r.post(
+    '/bookings/new/confirm',
+    requireApplicant,
+    step('confirm', async (req, res, s) => {
+      const outcome = await confirmWizard(d.pool, me(req).id, s, d.clock());
+      if (outcome.kind === 'booked') {
+        delete req.session.bookingWizard;
+        return res.redirect(303, `/bookings/${outcome.bookingId}?booked=1`);
+      }
+      if (outcome.kind === 'formUsed')
+        return render(req, res, 'confirm', await confirmData(req, s), { form: errorKey('formUsed') });
+      res.redirect(303, `/bookings/new/${outcome.step}`);
+    }),
+  );
 
   // ---- one booking, and cancelling it ----
-  const ownBooking = async (req: Request) =>
-    (await listApplicantBookings(d.pool, me(req).id, d.clock(), req.locale)).find(
-      (b) => b.id === Number(req.params.id),
-    ) ?? null;
+  const ownBooking = async (req: Request) => {
+    const id = parseId(req.params.id);
+    return (await listApplicantBookings(d.pool, me(req).id, d.clock(), req.locale)).find((b) => b.id === id) ?? null;
+  };
 
   r.get('/bookings/:id', requireApplicant, async (req, res, next) => {
     const booking = await ownBooking(req);
@@ -451,23 +312,20 @@ export function bookingRoutes(d: RouteDeps): Router {
     });
   });
 
-  r.get('/bookings/:id/cancel', requireApplicant, async (req, res, next) => {
-    const booking = await ownBooking(req);
-    if (!booking) return next();
-    if (!booking.canCancel) return res.redirect(303, `/bookings/${booking.id}`);
-    res.render('bookings/cancel', { booking, when: whenOf(req), action: 'cancel' });
-  });
-
-  // Another visitor, named by the booker, may withdraw (the booking stays for the others).
-  r.get('/bookings/:id/leave', requireApplicant, async (req, res, next) => {
-    const booking = await ownBooking(req);
-    if (!booking) return next();
-    if (!booking.canLeave) return res.redirect(303, `/bookings/${booking.id}`);
-    res.render('bookings/cancel', { booking, when: whenOf(req), action: 'leave' });
-  });
+  // The booker may cancel; another visitor, named by the booker, may withdraw (the booking stays for the others).
+  for (const action of ['cancel', 'leave'] as const) {
+    r.get(`/bookings/:id/${action}`, requireApplicant, async (req, res, next) => {
+      const booking = await ownBooking(req);
+      if (!booking) return next();
+      if (!(action === 'cancel' ? booking.canCancel : booking.canLeave))
+        return res.redirect(303, `/bookings/${booking.id}`);
+      res.render('bookings/cancel', { booking, when: whenOf(req), action });
+    });
+  }
 
   r.post('/bookings/:id/leave', requireApplicant, async (req, res, next) => {
-    const outcome = await leaveBooking(d.pool, me(req).id, Number(req.params.id), d.clock());
+    const id = parseId(req.params.id);
+    const outcome = id === null ? 'not_found' : await leaveBooking(d.pool, me(req).id, id, d.clock());
     if (outcome === 'not_found') return next();
     req.session.bookingNotice = {
       key:
@@ -481,7 +339,8 @@ export function bookingRoutes(d: RouteDeps): Router {
   });
 
   r.post('/bookings/:id/cancel', requireApplicant, async (req, res, next) => {
-    const outcome = await cancelBooking(d.pool, me(req).id, Number(req.params.id), d.clock());
+    const id = parseId(req.params.id);
+    const outcome = id === null ? 'not_found' : await cancelBooking(d.pool, me(req).id, id, d.clock());
     if (outcome === 'not_found') {
       // A companion may see the booking but not cancel it; anyone else sees nothing.
       return (await ownBooking(req)) ? res.status(403).render('errors/generic', { status: 403 }) : next();

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { listTimetable, type Batch } from '../domain/visit-bookings.ts';
+import { listTimetable, type Batch } from '../domain/bookings/timetable.ts';
 import { VISIT_KINDS } from '../domain/applications.ts';
 import type { RouteDeps } from './deps.ts';
 import { getAnnouncement, listAnnouncements } from '../domain/announcements.ts';

@@ -5,8 +5,9 @@ import { startTestApp, type TestApp } from '../support/app.ts';
 import { Client, csrfFrom, textOf, type Res } from '../support/http.ts';
 import { staffSignIn, VALID_IDS } from '../support/journeys.ts';
 import { hashPassword } from '../../domain/platform/passwords.ts';
-import { bookVisit, type BookingInput } from '../../domain/visit-bookings.ts';
-import { csvCell, nextWorkingDay, toCsv } from '../../routes/backoffice-bookings.ts';
+import { bookVisit, type BookingInput } from '../../domain/bookings/booking.ts';
+import { csvCell, toCsv } from '../../domain/bookings/roster-csv.ts';
+import { nextWorkingDay } from '../../domain/bookings/rosters.ts';
 
 /** A moment in Asia/Taipei (UTC+8, no daylight saving). */
 const taipei = (isoLocal: string) => new Date(`${isoLocal}+08:00`);

@@ -4,7 +4,7 @@ import { startTestApp, type TestApp } from '../support/app.ts';
 import { Client, textOf } from '../support/http.ts';
 import { staffSignIn } from '../support/journeys.ts';
 import { hashPassword } from '../../domain/platform/passwords.ts';
-import { bookableDates } from '../../domain/visit-bookings.ts';
+import { bookableDates } from '../../domain/bookings/availability.ts';
 
 /** Monday 2026-11-23 10:00 in Taipei. */
 const NOW = new Date('2026-11-23T10:00:00+08:00');

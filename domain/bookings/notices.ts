@@ -1,14 +1,37 @@
-import type { Db } from './platform/db.ts';
-import { maskName } from './shared/masking.ts';
-import { enqueueMail, enqueueSms } from './shared/outbox.ts';
+import type { Db } from '../platform/db.ts';
+import { DEFAULT_VIDEO_SERVICE_URL } from '../platform/config.ts';
+import { maskName } from '../shared/masking.ts';
+import { enqueueMail, enqueueSms } from '../shared/outbox.ts';
 import {
   bookingApprovedSms,
   bookingMail,
   companionLeftMail,
   VIDEO_PLACEHOLDER,
   type BookingNoticeEvent,
-} from './mails.ts';
-import type { BookingDetail } from './visit-bookings.ts';
+} from '../mails.ts';
+import { getBooking, type BookingDetail, type BookingVisitor } from './records.ts';
+
+/** What a mail about the booking says to one of its visitors, in their language. */
+function noticeView(b: BookingDetail, visitor: BookingVisitor, booker: BookingVisitor | undefined) {
+  return {
+    to: visitor.email,
+    applicantId: visitor.applicantId,
+    locale: visitor.locale,
+    institutionCode: b.institutionCode,
+    institutionName: visitor.locale === 'en' ? b.institutionNameEn : b.institutionNameZh,
+    number: b.number,
+    kind: b.kind,
+    service: b.service,
+    date: b.date,
+    startsAt: b.startsAt,
+    endsAt: b.endsAt,
+    lawyerArrival: b.lawyerArrival,
+    maskedInmate: maskName(b.inmateName),
+    maskedBooker: maskName(booker?.name ?? ''),
+    maskedCompanions: b.visitors.filter((v) => v.position > 1).map((v) => maskName(v.name)),
+    isBooker: visitor.position === 1,
+  };
+}
 
 /**
  * Tells every visitor of a booking what happened to it, in the transaction that did it: a mail each,
@@ -28,22 +51,7 @@ export async function notifyVisitors(
   const secrets = video ? { [VIDEO_PLACEHOLDER]: video } : undefined;
   for (const visitor of b.visitors) {
     const view = {
-      to: visitor.email,
-      applicantId: visitor.applicantId,
-      locale: visitor.locale,
-      institutionCode: b.institutionCode,
-      institutionName: visitor.locale === 'en' ? b.institutionNameEn : b.institutionNameZh,
-      number: b.number,
-      kind: b.kind,
-      service: b.service,
-      date: b.date,
-      startsAt: b.startsAt,
-      endsAt: b.endsAt,
-      lawyerArrival: b.lawyerArrival,
-      maskedInmate: maskName(b.inmateName),
-      maskedBooker: maskName(booker?.name ?? ''),
-      maskedCompanions: b.visitors.filter((v) => v.position > 1).map((v) => maskName(v.name)),
-      isBooker: visitor.position === 1,
+      ...noticeView(b, visitor, booker),
       reason: event === 'rejected' ? b.rejectionReason : event === 'cancelled' ? b.cancelReason : null,
       cancelledByStaff: event === 'cancelled' && b.cancelReason !== null,
     };
@@ -63,6 +71,17 @@ export async function notifyVisitors(
   }
 }
 
+/** Every visitor of the booking is told, in the same transaction as the change. */
+export async function notifyBooking(
+  tx: Db,
+  bookingId: number,
+  event: BookingNoticeEvent,
+  videoServiceUrl = DEFAULT_VIDEO_SERVICE_URL,
+): Promise<void> {
+  const detail = await getBooking(tx, null, bookingId, 'zh-TW');
+  if (detail) await notifyVisitors(tx, detail, event, videoServiceUrl);
+}
+
 /** The booker is told that another visitor withdrew (the booking stays). */
 export async function notifyCompanionLeft(tx: Db, b: BookingDetail, leavingName: string): Promise<void> {
   const booker = b.visitors.find((v) => v.position === 1);
@@ -70,26 +89,7 @@ export async function notifyCompanionLeft(tx: Db, b: BookingDetail, leavingName:
   await enqueueMail(
     tx,
     companionLeftMail(
-      {
-        to: booker.email,
-        applicantId: booker.applicantId,
-        locale: booker.locale,
-        institutionCode: b.institutionCode,
-        institutionName: booker.locale === 'en' ? b.institutionNameEn : b.institutionNameZh,
-        number: b.number,
-        kind: b.kind,
-        service: b.service,
-        date: b.date,
-        startsAt: b.startsAt,
-        endsAt: b.endsAt,
-        lawyerArrival: b.lawyerArrival,
-        maskedInmate: maskName(b.inmateName),
-        maskedBooker: maskName(booker.name),
-        maskedCompanions: b.visitors.filter((v) => v.position > 1).map((v) => maskName(v.name)),
-        isBooker: true,
-        reason: null,
-        cancelledByStaff: false,
-      },
+      { ...noticeView(b, booker, booker), isBooker: true, reason: null, cancelledByStaff: false },
       maskName(leavingName),
     ),
   );

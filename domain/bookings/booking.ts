@@ -1,0 +1,380 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import type pg from 'pg';
+import { isCheckViolation, isUniqueViolation, withTransaction, type Db } from '../platform/db.ts';
+import { isoWeekday, isTime, taipeiToday } from '../shared/dates.ts';
+import { isId } from '../shared/ids.ts';
+import { inScope, type StaffActor } from '../shared/staff-actor.ts';
+import type { VisitKind } from '../applications.ts';
+import { recordStaffAction } from '../staff.ts';
+import {
+  eligibleCompanions,
+  entitlement,
+  inBookingWindow,
+  insideLawyerWindows,
+  lawyerWindows,
+} from './availability.ts';
+import { notifyBooking, notifyCompanionLeft } from './notices.ts';
+import { getBooking } from './records.ts';
+import {
+  bookingErrors,
+  MAX_COMPANIONS,
+  REASON_MAX,
+  reasonRequired,
+  type BookingErrorCode,
+  type BookingOutcome,
+  type BookingService,
+  type BookingStatus,
+} from './vocabulary.ts';
+
+/**
+ * Visit booking (預約接見, seed 003; lawyers and staff, seed 002): booking, cancelling, withdrawing. The
+ * rules that must never break (capacity, nobody in two visits at once, the 2–7 day window, blocked
+ * dates, approved visitors, the reason) are enforced by migrations/006_visit_bookings.sql; the checks
+ * here come first only to name the problem, and a refusal by the database is turned into the same codes.
+ */
+
+export type BookingInput = {
+  /** the wizard's one-time key: the same key books once */
+  submissionKey: string;
+  bookerId: number;
+  inmateId: number;
+  service: BookingService;
+  kind: VisitKind;
+  /** YYYY-MM-DD */
+  date: string;
+  /** the batch, except for a lawyer's on-site visit */
+  batchId: number | null;
+  /** HH:MM, a lawyer's on-site visit only */
+  arrivalTime: string | null;
+  companionIds: number[];
+  reason: string;
+  /** set when staff enter the booking for a caller (電話預約) */
+  phone?: StaffActor;
+};
+
+const NUMBER_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+
+function newBookingNumber(now: Date): string {
+  const tail = Array.from({ length: 6 }, () => NUMBER_ALPHABET[randomInt(NUMBER_ALPHABET.length)]).join('');
+  return `V${taipeiToday(now).replace(/-/g, '')}-${tail}`;
+}
+
+/** Of these people, those already visitors (booker or other) of an active family visit to the inmate that day. */
+async function visitingThatDay(db: Db, people: number[], inmateId: number, date: string): Promise<number[]> {
+  const { rows } = await db.query<{ applicant_id: string }>(
+    `SELECT DISTINCT v.applicant_id FROM visit_booking_visitor v JOIN visit_booking b ON b.id = v.booking_id
+      WHERE v.applicant_id = ANY ($1::bigint[]) AND v.active AND b.inmate_id = $2 AND b.visit_date = $3 AND b.service = 'visit'`,
+    [people, inmateId, date],
+  );
+  return rows.map((r) => Number(r.applicant_id));
+}
+
+/** Which statement the database refused in: the booker is inserted with the booking, companions after. */
+type Stage = 'booking' | 'companions';
+
+/**
+ * 確認: books a visit as 待審核. Everything is checked here first to name the problem; the database
+ * checks it again, which is what settles two people confirming the last place at once: one is booked,
+ * the other gets { slot: 'full' } and goes back to the grid with the rest of the wizard kept.
+ */
+export async function bookVisit(pool: pg.Pool, input: BookingInput, now: Date): Promise<BookingOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    const stage: { at: Stage } = { at: 'booking' };
+    try {
+      const outcome = await withTransaction(pool, (tx) => bookIn(tx, input, now, stage));
+      // A refusal that a twin request of the same form caused (it booked first): show that booking.
+      if (outcome.kind === 'errors') return (await bookingBySubmissionKey(pool, input)) ?? outcome;
+      return outcome;
+    } catch (err) {
+      const refused = refusedByDatabase(err, stage.at);
+      if (refused) return { kind: 'errors', errors: bookingErrors(refused) };
+      if (
+        isUniqueViolation(err, 'visit_booking_submission_key_key') ||
+        isUniqueViolation(err, 'visit_booking_one_per_day')
+      ) {
+        // The same form sent twice at once meets either index first: the booking it made is the answer.
+        const previous = await bookingBySubmissionKey(pool, input);
+        if (previous) return previous;
+        return {
+          kind: 'errors',
+          errors: bookingErrors(isUniqueViolation(err, 'visit_booking_one_per_day') ? 'sameDay' : 'formUsed'),
+        };
+      }
+      // A number drawn twice, or two bookings sharing visitors waiting on each other: try again.
+      const code = (err as { code?: string }).code;
+      if (attempt < 4 && (isUniqueViolation(err, 'visit_booking_number_key') || code === '40P01' || code === '40001'))
+        continue;
+      throw err;
+    }
+  }
+}
+
+async function bookingBySubmissionKey(db: Db, input: BookingInput): Promise<BookingOutcome | null> {
+  const { rows } = await db.query<{ id: number; number: string; booker_id: number }>(
+    'SELECT id, number, booker_id FROM visit_booking WHERE submission_key = $1',
+    [input.submissionKey],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return r.booker_id === input.bookerId
+    ? { kind: 'booked', bookingId: r.id, number: r.number }
+    : { kind: 'errors', errors: bookingErrors('formUsed') };
+}
+
+async function bookIn(
+  tx: pg.PoolClient,
+  input: BookingInput,
+  now: Date,
+  stage: { at: Stage },
+): Promise<BookingOutcome> {
+  const previous = await bookingBySubmissionKey(tx, input);
+  if (previous) return previous;
+  const ent = await entitlement(tx, input.bookerId, input.inmateId, input.service, input.kind);
+  if (!ent) return { kind: 'errors', errors: bookingErrors('notEligible') };
+  if (ent.restricted) return { kind: 'errors', errors: bookingErrors('inmateRestricted') };
+  if (input.phone && !inScope(input.phone, ent.institutionCode))
+    return { kind: 'errors', errors: bookingErrors('outsideScope') };
+
+  const lawyerOnsite = input.service === 'lawyer_visit' && input.kind === 'onsite';
+  let slot: BookingErrorCode | null = null;
+  if (!inBookingWindow(input.date, now)) slot = 'outsideWindow';
+  else if (
+    (
+      await tx.query('SELECT 1 FROM visit_blocked_date WHERE institution_code = $1 AND blocked_on = $2', [
+        ent.institutionCode,
+        input.date,
+      ])
+    ).rowCount
+  ) {
+    slot = 'blockedDate';
+  } else if (lawyerOnsite) {
+    if (!input.arrivalTime || !isTime(input.arrivalTime)) slot = 'arrivalRequired';
+    else if (!insideLawyerWindows((await lawyerWindows(tx, ent.institutionCode))!, input.arrivalTime))
+      slot = 'outsideLawyerWindow';
+  } else {
+    const { rows } = await tx.query<{ remaining: number }>(
+      `SELECT b.capacity - (SELECT count(*) FROM visit_booking v WHERE v.batch_id = b.id AND v.visit_date = $5 AND v.status IN ('pending', 'approved'))::int AS remaining
+         FROM visit_batch b WHERE b.id = $1 AND b.institution_code = $2 AND b.visit_kind = $3 AND b.weekday = $4 AND b.retired_at IS NULL`,
+      [
+        Number.isSafeInteger(input.batchId) ? input.batchId : 0,
+        ent.institutionCode,
+        input.kind,
+        isoWeekday(input.date),
+        input.date,
+      ],
+    );
+    if (!rows[0]) slot = 'noSuchBatch';
+    else if (rows[0].remaining <= 0) slot = 'full';
+  }
+
+  if (
+    !slot &&
+    input.service === 'visit' &&
+    (await visitingThatDay(tx, [input.bookerId], input.inmateId, input.date)).length
+  )
+    slot = 'sameDay';
+
+  let companions: BookingErrorCode | null = null;
+  const companionIds = [...new Set(input.companionIds)];
+  if (companionIds.length > MAX_COMPANIONS) companions = 'tooManyCompanions';
+  else if (companionIds.length) {
+    const allowed = new Set(
+      (await eligibleCompanions(tx, input.bookerId, input.inmateId, input.kind, input.service)).map(
+        (c) => c.applicantId,
+      ),
+    );
+    if (companionIds.some((id) => !allowed.has(id))) companions = 'companionNotEligible';
+    else if (input.service === 'visit' && (await visitingThatDay(tx, companionIds, input.inmateId, input.date)).length)
+      companions = 'companionSameDay';
+  }
+
+  const reason = input.reason.replace(/\r\n?/g, '\n').normalize('NFC').trim();
+  const reasonProblem: BookingErrorCode | null =
+    !reason && reasonRequired(ent.relationship)
+      ? 'reasonRequired'
+      : [...reason].length > REASON_MAX
+        ? 'reasonTooLong'
+        : null;
+  const problems = [slot, companions, reasonProblem].filter((c) => c !== null);
+  if (problems.length) return { kind: 'errors', errors: bookingErrors(...problems) };
+
+  const number = newBookingNumber(now);
+  const videoToken = input.kind === 'onsite' ? null : randomBytes(32).toString('base64url');
+  const { rows } = await tx.query<{ id: number }>(
+    `INSERT INTO visit_booking (number, submission_key, booker_id, application_id, inmate_id, institution_code, service, visit_kind, visit_date,
+                                batch_id, arrival_time, relationship, reason, by_phone, created_by_staff, video_token, booked_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
+    [
+      number,
+      input.submissionKey,
+      input.bookerId,
+      ent.applicationId,
+      input.inmateId,
+      ent.institutionCode,
+      input.service,
+      input.kind,
+      input.date,
+      lawyerOnsite ? null : input.batchId,
+      lawyerOnsite ? input.arrivalTime : null,
+      ent.relationship,
+      reason || null,
+      Boolean(input.phone),
+      input.phone?.staffId ?? null,
+      videoToken,
+      now,
+    ],
+  );
+  const bookingId = rows[0]!.id;
+  stage.at = 'companions';
+  for (const [i, applicantId] of companionIds.entries()) {
+    await tx.query('INSERT INTO visit_booking_visitor (booking_id, applicant_id, position) VALUES ($1, $2, $3)', [
+      bookingId,
+      applicantId,
+      i + 2,
+    ]);
+  }
+  await tx.query(
+    `INSERT INTO visit_booking_event (booking_id, action, staff_id, applicant_id, at) VALUES ($1, 'booked', $2, $3, $4)`,
+    [bookingId, input.phone?.staffId ?? null, input.phone ? null : input.bookerId, now],
+  );
+  if (input.phone) {
+    await recordStaffAction(tx, {
+      staffId: input.phone.staffId,
+      action: 'visit_booking.phone_booked',
+      objectType: 'visit_booking',
+      objectId: bookingId,
+      institutionCode: ent.institutionCode,
+      ip: input.phone.ip,
+      details: { number, bookerId: input.bookerId },
+      at: now,
+    });
+  }
+  await notifyBooking(tx, bookingId, 'booked');
+  return { kind: 'booked', bookingId, number };
+}
+
+/** The database's own rules, when a booking got past the checks above in a race (or skipped them). */
+function refusedByDatabase(err: unknown, stage: Stage): BookingErrorCode | null {
+  const e = err as { code?: string; constraint?: string };
+  if (e?.code === '23P01' && e.constraint === 'visit_booking_inmate_busy') return 'inmateBusy';
+  if (e?.code === '23P01' && e.constraint === 'visit_booking_person_busy')
+    return stage === 'booking' ? 'bookerBusy' : 'companionBusy';
+  if (isCheckViolation(err, 'visit_person_one_per_day')) return stage === 'booking' ? 'sameDay' : 'companionSameDay';
+  const checks: Record<string, BookingErrorCode> = {
+    visit_batch_full: 'full',
+    visit_booking_window: 'outsideWindow',
+    visit_blocked_date: 'blockedDate',
+    visit_booking_batch: 'noSuchBatch',
+    visit_booking_lawyer_window: 'outsideLawyerWindow',
+    visit_booking_service: 'notEligible',
+    visit_booking_inmate: 'inmateRestricted',
+    visit_companion_not_eligible: 'companionNotEligible',
+    visit_booking_reason_required: 'reasonRequired',
+  };
+  for (const [constraint, code] of Object.entries(checks)) if (isCheckViolation(err, constraint)) return code;
+  return null;
+}
+
+/** A change to one booking in a transaction of its own; an id that cannot be one is not found. */
+export function changeBooking<T>(pool: pg.Pool, bookingId: number, change: (tx: pg.PoolClient) => Promise<T>) {
+  return isId(bookingId) ? withTransaction(pool, change) : Promise.resolve('not_found' as const);
+}
+
+/** The booking's state, locked for a change: as its booker sees it, or as staff within their scope (null: all). */
+export async function lockBooking(tx: Db, bookingId: number, by: { bookerId: number } | { scope: string | null }) {
+  const mine = 'bookerId' in by;
+  const { rows } = await tx.query<{
+    status: BookingStatus;
+    visit_date: string;
+    version: number;
+    institution_code: string;
+  }>(
+    `SELECT status, visit_date, version, institution_code FROM visit_booking
+      WHERE id = $1 AND ${mine ? 'booker_id = $2' : '($2::char(4) IS NULL OR institution_code = $2)'} FOR UPDATE`,
+    [bookingId, mine ? by.bookerId : by.scope],
+  );
+  return rows[0] ?? null;
+}
+
+/** A line of the booking's history written by one of its visitors. */
+async function visitorEvent(
+  tx: Db,
+  bookingId: number,
+  action: 'cancelled' | 'companion_left',
+  applicantId: number,
+  now: Date,
+) {
+  await tx.query('INSERT INTO visit_booking_event (booking_id, action, applicant_id, at) VALUES ($1, $2, $3, $4)', [
+    bookingId,
+    action,
+    applicantId,
+    now,
+  ]);
+}
+
+export type CancelOutcome = 'cancelled' | 'not_found' | 'too_late' | 'already_cancelled' | 'not_active';
+
+/** The booker cancels, until the day before the visit (Asia/Taipei). The place is free at once. */
+export async function cancelBooking(
+  pool: pg.Pool,
+  bookerId: number,
+  bookingId: number,
+  now: Date,
+): Promise<CancelOutcome> {
+  return changeBooking(pool, bookingId, async (tx) => {
+    const b = await lockBooking(tx, bookingId, { bookerId });
+    if (!b) return 'not_found';
+    if (b.status === 'cancelled') return 'already_cancelled';
+    if (b.status === 'rejected') return 'not_active';
+    if (taipeiToday(now) >= b.visit_date) return 'too_late';
+    await tx.query(
+      `UPDATE visit_booking SET status = 'cancelled', cancelled_at = $2, version = version + 1 WHERE id = $1`,
+      [bookingId, now],
+    );
+    await visitorEvent(tx, bookingId, 'cancelled', bookerId, now);
+    await notifyBooking(tx, bookingId, 'cancelled');
+    return 'cancelled';
+  });
+}
+
+export type LeaveOutcome = 'left' | 'already_left' | 'not_found' | 'too_late' | 'not_active';
+
+/**
+ * Another visitor, named by the booker, withdraws from a booking until the day before; the booking
+ * stays for the others and the booker is told.
+ */
+export async function leaveBooking(
+  pool: pg.Pool,
+  applicantId: number,
+  bookingId: number,
+  now: Date,
+): Promise<LeaveOutcome> {
+  return changeBooking(pool, bookingId, async (tx) => {
+    const { rows } = await tx.query<{ status: BookingStatus; visit_date: string; name: string }>(
+      `SELECT b.status, to_char(b.visit_date, 'YYYY-MM-DD') AS visit_date, p.name FROM visit_booking b
+         JOIN visit_booking_visitor v ON v.booking_id = b.id JOIN applicant p ON p.id = v.applicant_id
+        WHERE b.id = $1 AND v.applicant_id = $2 AND v.position > 1 FOR UPDATE OF b`,
+      [bookingId, applicantId],
+    );
+    const b = rows[0];
+    if (!b) {
+      // A second press of 退出: they have left already.
+      const left = await tx.query(
+        `SELECT 1 FROM visit_booking_event WHERE booking_id = $1 AND applicant_id = $2 AND action = 'companion_left'`,
+        [bookingId, applicantId],
+      );
+      return left.rowCount ? 'already_left' : 'not_found';
+    }
+    if (b.status !== 'pending' && b.status !== 'approved') return 'not_active';
+    if (taipeiToday(now) >= b.visit_date) return 'too_late';
+    await tx.query('DELETE FROM visit_booking_visitor WHERE booking_id = $1 AND applicant_id = $2', [
+      bookingId,
+      applicantId,
+    ]);
+    // A reviewer who saw the booking with this visitor sees that it changed.
+    await tx.query('UPDATE visit_booking SET version = version + 1 WHERE id = $1', [bookingId]);
+    await visitorEvent(tx, bookingId, 'companion_left', applicantId, now);
+    await notifyCompanionLeft(tx, (await getBooking(tx, null, bookingId, 'zh-TW'))!, b.name);
+    return 'left';
+  });
+}

@@ -1,0 +1,260 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import type { Db } from '../platform/db.ts';
+import { ISO_DATE_RE, isTime } from '../shared/dates.ts';
+import type { Locale } from '../shared/locale.ts';
+import { VISIT_KINDS, type VisitKind } from '../applications.ts';
+import {
+  bookingOptions,
+  eligibleCompanions,
+  slotChoices,
+  type BookingOption,
+  type SlotChoices,
+} from './availability.ts';
+import { bookVisit } from './booking.ts';
+import { listTimetable } from './timetable.ts';
+import {
+  BOOKING_ERRORS,
+  MAX_COMPANIONS,
+  REASON_MAX,
+  reasonRequired,
+  WIZARD_STEPS,
+  type BookingErrorCode,
+  type WizardStep,
+} from './vocabulary.ts';
+
+/**
+ * The booking wizard's step machine (線上預約接見, seed 003): the answers so far (kept in the session
+ * by the route), which step is still unanswered, what each answer resets, and the confirmation. A
+ * refusal at confirmation is kept with the step it belongs to, so the person fixes that one step.
+ */
+
+export type Wizard = {
+  key: string;
+  kind?: VisitKind;
+  /** `${service}:${inmateId}` */
+  option?: string;
+  companions?: number[];
+  date?: string;
+  batchId?: number;
+  arrival?: string;
+  reason?: string;
+  /** a problem found at confirmation, shown on the step it belongs to */
+  problem?: { step: WizardStep; code: BookingErrorCode };
+};
+
+/** A fresh wizard with its one-time key (the same key books once). */
+export function newWizard(): Wizard {
+  return { key: randomUUID() };
+}
+
+export const optionValue = (o: BookingOption): string => `${o.service}:${o.inmateId}`;
+
+export type WizardState = {
+  w: Wizard;
+  options: BookingOption[];
+  kinds: VisitKind[];
+  option: BookingOption | null;
+  lawyerOnsite: boolean;
+  /** the first step still unanswered, or null when the booking can be confirmed */
+  missing: WizardStep | null;
+};
+
+/** The applicant's options, the one chosen, and the first step still unanswered. */
+export async function wizardState(db: Db, applicantId: number, w: Wizard, locale: Locale): Promise<WizardState> {
+  const options = await bookingOptions(db, applicantId, locale);
+  const kinds = VISIT_KINDS.filter((k) => options.some((o) => o.kinds.includes(k)));
+  const option = options.find((o) => optionValue(o) === w.option && w.kind && o.kinds.includes(w.kind)) ?? null;
+  const lawyerOnsite = option?.service === 'lawyer_visit' && w.kind === 'onsite';
+  // A choice made earlier that is no longer open (the inmate restricted, a service withdrawn): say so.
+  if (w.option && w.kind && !option && !w.problem) {
+    w.problem = { step: kinds.includes(w.kind) ? 'inmate' : 'kind', code: 'notEligible' };
+    w.option = undefined;
+  }
+  let missing: WizardStep | null = null;
+  if (!w.kind || !kinds.includes(w.kind)) missing = 'kind';
+  else if (!option) missing = 'inmate';
+  else if (w.companions === undefined) missing = 'companions';
+  else if (!w.date || (lawyerOnsite ? !w.arrival : !w.batchId)) missing = 'slot';
+  else if (reasonRequired(option.relationship) && !w.reason) missing = 'reason';
+  return { w, options, kinds, option, lawyerOnsite, missing };
+}
+
+/** Whether an earlier step is still unanswered (the person is sent there first). */
+export function unansweredBefore(step: WizardStep, missing: WizardStep | null): boolean {
+  return missing !== null && WIZARD_STEPS.indexOf(missing) < WIZARD_STEPS.indexOf(step);
+}
+
+/** The problem kept for this step's page, taken (shown once), with the field that shows it. */
+export function takeProblem(
+  w: Wizard,
+  step: WizardStep,
+): { field: 'slot' | 'companions' | 'reason' | 'form'; code: BookingErrorCode } | null {
+  const problem = w.problem?.step === step ? w.problem : null;
+  if (!problem) return null;
+  delete w.problem;
+  const field = step === 'slot' || step === 'companions' || step === 'reason' ? step : 'form';
+  return { field, code: problem.code };
+}
+
+const clearSlot = (w: Wizard) => Object.assign(w, { date: undefined, batchId: undefined, arrival: undefined });
+
+// ---- 1 接見類型 ----
+export function chooseKind(s: WizardState, value: string): 'kindRequired' | null {
+  const kind = value as VisitKind;
+  if (!s.kinds.includes(kind)) return 'kindRequired';
+  if (s.w.kind !== kind) Object.assign(clearSlot(s.w), { kind, option: undefined, companions: undefined });
+  return null;
+}
+
+// ---- 2 接見對象 ----
+export const inmateChoices = (s: WizardState): BookingOption[] => s.options.filter((o) => o.kinds.includes(s.w.kind!));
+
+export function chooseInmate(s: WizardState, value: string): 'inmateRequired' | null {
+  if (!inmateChoices(s).some((o) => optionValue(o) === value)) return 'inmateRequired';
+  if (s.w.option !== value) Object.assign(clearSlot(s.w), { option: value, companions: undefined, reason: undefined });
+  return null;
+}
+
+// ---- 3 其他接見人 ----
+export function companionChoices(db: Db, applicantId: number, s: WizardState) {
+  return eligibleCompanions(db, applicantId, s.option!.inmateId, s.w.kind!, s.option!.service);
+}
+
+/** The companions chosen among those offered; more than MAX_COMPANIONS is refused and nothing is kept. */
+export function chooseCompanions(
+  s: WizardState,
+  offered: { applicantId: number }[],
+  ids: (number | null)[],
+): { chosen: number[]; problem: 'tooManyCompanions' | null } {
+  const chosen = [...new Set(ids)].filter((id): id is number => offered.some((c) => c.applicantId === id));
+  if (chosen.length > MAX_COMPANIONS) return { chosen, problem: 'tooManyCompanions' };
+  // Other visitors change who must be free at a time: a time chosen before is checked again.
+  if (String(s.w.companions ?? []) !== String(chosen)) clearSlot(s.w);
+  s.w.companions = chosen;
+  return { chosen, problem: null };
+}
+
+// ---- 4 預約時段挑選 ----
+export function wizardSlots(db: Db, applicantId: number, s: WizardState, now: Date): Promise<SlotChoices> {
+  return slotChoices(
+    db,
+    {
+      applicantId,
+      inmateId: s.option!.inmateId,
+      kind: s.w.kind!,
+      service: s.option!.service,
+      companionIds: s.w.companions,
+    },
+    now,
+  );
+}
+
+/** The chosen time as the slot page's form shows it. */
+export function slotValue(s: WizardState): Record<string, string> {
+  return s.lawyerOnsite
+    ? { date: s.w.date ?? '', arrival: s.w.arrival ?? '' }
+    : { slot: s.w.date && s.w.batchId ? `${s.w.date}|${s.w.batchId}` : '' };
+}
+
+export type SlotProblems = Partial<Record<'date' | 'arrival', 'dateRequired' | 'arrivalRequired'>> & {
+  slot?: 'slotRequired';
+};
+
+/** A time among those offered: a lawyer's date and arrival time, or a cell of the grid (`date|batchId`). */
+export function chooseSlot(
+  s: WizardState,
+  offered: SlotChoices,
+  form: { date: string; arrival: string; slot: string },
+): SlotProblems {
+  if (offered.lawyer) {
+    const problems: SlotProblems = {};
+    const dates = offered.arrival?.dates.filter((x) => !x.blocked).map((x) => x.date) ?? [];
+    if (!ISO_DATE_RE.test(form.date) || !dates.includes(form.date)) problems.date = 'dateRequired';
+    if (!isTime(form.arrival) || !(offered.arrival?.times ?? []).includes(form.arrival))
+      problems.arrival = 'arrivalRequired';
+    if (!Object.keys(problems).length)
+      Object.assign(s.w, { date: form.date, arrival: form.arrival, batchId: undefined });
+    return problems;
+  }
+  const [date, batch] = form.slot.split('|');
+  const grid = offered.grid;
+  const ok = grid?.rows.some((row) =>
+    row.cells.some((c, i) => c && c.batchId === Number(batch) && grid.dates[i]!.date === date),
+  );
+  if (!ok) return { slot: 'slotRequired' };
+  Object.assign(s.w, { date, batchId: Number(batch), arrival: undefined });
+  return {};
+}
+
+/** After the time: the reason when the relationship needs one, else the confirmation. */
+export const stepAfterSlot = (s: WizardState): WizardStep =>
+  reasonRequired(s.option!.relationship) ? 'reason' : 'confirm';
+
+// ---- 5 相當理由 ----
+export function giveReason(
+  s: WizardState,
+  raw: unknown,
+): { value: string; problem: 'reasonRequired' | 'reasonTooLongMax' | null } {
+  const value = typeof raw === 'string' ? raw.slice(0, 5000) : '';
+  const trimmed = value.trim();
+  if (!trimmed) return { value, problem: 'reasonRequired' };
+  if ([...trimmed].length > REASON_MAX) return { value, problem: 'reasonTooLongMax' };
+  s.w.reason = trimmed;
+  return { value, problem: null };
+}
+
+// ---- 6 確認預約接見資訊 ----
+/** What the confirmation page lists besides the answers: the companions chosen and the batch. */
+export async function wizardSummary(db: Db, applicantId: number, s: WizardState) {
+  const companions = await companionChoices(db, applicantId, s);
+  const batch = s.lawyerOnsite
+    ? null
+    : ((await listTimetable(db, s.option!.institutionCode)).find((b) => b.id === s.w.batchId) ?? null);
+  return {
+    companions: (s.w.companions ?? []).map((id) => companions.find((c) => c.applicantId === id)).filter(Boolean),
+    batch,
+  };
+}
+
+export type ConfirmOutcome =
+  | { kind: 'booked'; bookingId: number }
+  /** this form was already used for a booking: it gets a new key, keeping nothing secret */
+  | { kind: 'formUsed' }
+  /** everything else is kept; the person fixes the one step (for a full batch: back to the grid) */
+  | { kind: 'fix'; step: WizardStep };
+
+/** 確認: books what the wizard holds. */
+export async function confirmWizard(
+  pool: pg.Pool,
+  applicantId: number,
+  s: WizardState,
+  now: Date,
+): Promise<ConfirmOutcome> {
+  const outcome = await bookVisit(
+    pool,
+    {
+      submissionKey: s.w.key,
+      bookerId: applicantId,
+      inmateId: s.option!.inmateId,
+      service: s.option!.service,
+      kind: s.w.kind!,
+      date: s.w.date!,
+      batchId: s.lawyerOnsite ? null : s.w.batchId!,
+      arrivalTime: s.lawyerOnsite ? s.w.arrival! : null,
+      companionIds: s.w.companions ?? [],
+      reason: reasonRequired(s.option!.relationship) ? (s.w.reason ?? '') : '',
+    },
+    now,
+  );
+  if (outcome.kind === 'booked') return { kind: 'booked', bookingId: outcome.bookingId };
+  const code = Object.values(outcome.errors)[0]!;
+  if (code === 'formUsed') {
+    s.w.key = randomUUID();
+    return { kind: 'formUsed' };
+  }
+  const { step } = BOOKING_ERRORS[code];
+  s.w.problem = { step, code };
+  if (step === 'slot') clearSlot(s.w);
+  return { kind: 'fix', step };
+}

@@ -1,0 +1,71 @@
+import { Router } from 'express';
+import type { RouteDeps } from './deps.ts';
+import { dayLabeller } from './day-label.ts';
+import { queryText } from './filters.ts';
+import { BACKOFFICE } from './middleware/area.ts';
+import { institutionsFor, staffOf } from './middleware/staff-context.ts';
+import { scopeOf } from '../domain/staff.ts';
+import { addDays, isIsoDate, taipeiToday } from '../domain/shared/dates.ts';
+import { roster, type RosterRow } from '../domain/bookings/rosters.ts';
+import { rosterCsv, rosterSlot } from '../domain/bookings/roster-csv.ts';
+import { BOOKING_SERVICES, type BookingService } from '../domain/bookings/vocabulary.ts';
+import type { Translate } from '../domain/i18n/i18n.ts';
+
+// Inside the back office (after requireStaff), 預約現場(律師)接見清冊 (issue 5; seed 002):
+// GET  /bookings/roster                   ?institution=&date=&service=visit|lawyer_visit (default date tomorrow)
+//                                         (&format=csv for the same rows as CSV)
+const BASE = `${BACKOFFICE}/bookings`;
+
+export function rosterRoutes(d: RouteDeps): Router {
+  const r = Router();
+
+  r.get('/bookings/roster', async (req, res, next) => {
+    const q = req.query as Record<string, unknown>;
+    const institutions = await institutionsFor(d.pool, req);
+    const wanted = queryText(q.institution);
+    const rawDate = queryText(q.date);
+    const date = isIsoDate(rawDate) ? rawDate : addDays(taipeiToday(d.clock()), 1);
+    const service: BookingService = q.service === 'lawyer_visit' ? 'lawyer_visit' : 'visit';
+    let institution = institutions.length === 1 ? institutions[0]! : null;
+    if (wanted) {
+      // Another institution's roster, or no such institution: not found, as any object outside scope.
+      institution = institutions.find((i) => i.code === wanted) ?? null;
+      if (!institution) return next();
+    }
+    const rows = institution
+      ? await roster(d.pool, scopeOf(staffOf(req)), {
+          institutionCode: institution.code,
+          date,
+          service,
+          kinds: ['onsite'],
+        })
+      : [];
+    if (rows === null) return next();
+    const t = res.locals.t as Translate;
+    if (q.format === 'csv') {
+      if (!institution) return next();
+      res.set({
+        'Content-Type': 'text/csv; charset=utf-8',
+        'Content-Disposition': `attachment; filename="roster-${institution.code}-${date}-${service}.csv"`,
+        'Cache-Control': 'no-store',
+      });
+      return res.send(rosterCsv(t, date, rows));
+    }
+    const query = new URLSearchParams({ ...(institution ? { institution: institution.code } : {}), date, service });
+    res.render('backoffice/bookings-roster', {
+      institutions,
+      institution,
+      date,
+      service,
+      services: BOOKING_SERVICES,
+      rows,
+      day: dayLabeller(res),
+      people: rows.reduce((n, b) => n + b.visitors.length, 0),
+      dateError: rawDate !== '' && !isIsoDate(rawDate),
+      csvUrl: `${BASE}/roster?${query.toString()}&format=csv`,
+      slot: (row: RosterRow) => rosterSlot(t, row),
+    });
+  });
+
+  return r;
+}
