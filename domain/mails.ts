@@ -3,7 +3,7 @@ import { type Locale } from './shared/locale.ts';
 import type { MailToSend } from './shared/outbox.ts';
 import { escapeHtml } from './shared/html.ts';
 import { formatDate } from './shared/dates.ts';
-import type { ApplicationMailView } from './applications.ts';
+import type { ApplicationMailView } from './applications/submit.ts';
 
 /** Where a one-time link goes in a stored mail body; the worker fills it in when sending. */
 export const LINK_PLACEHOLDER = '[[link]]';

@@ -17,7 +17,7 @@ import {
   type ContactField,
   type FieldErrors,
   type PasswordField,
-} from '../domain/applicants.ts';
+} from '../domain/applicants/accounts.ts';
 import type { MessageKey } from '../domain/i18n/i18n.ts';
 
 declare module 'express-session' {

@@ -25,11 +25,11 @@ import {
   type FieldProblem,
   type Service,
   type VisitKind,
-} from '../domain/applications.ts';
-import { isUploadProblem, MB, prepareDocument } from '../domain/documents.ts';
+} from '../domain/applications/submit.ts';
+import { isUploadProblem, MB, prepareDocument } from '../domain/applications/documents.ts';
 import { lookUpInmate, type InmateLookup } from '../domain/inmates.ts';
 import { listInstitutions } from '../domain/institutions.ts';
-import { readDocument } from '../domain/application-review.ts';
+import { readDocument } from '../domain/applications/review.ts';
 import { sendDocument } from './documents.ts';
 
 // GET  /applications                      服務項目狀態查詢: the applicant's applications

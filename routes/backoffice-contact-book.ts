@@ -24,7 +24,7 @@ import {
   POST_REJECTION_REASONS,
   readPostPhoto,
   type PostStatus,
-} from '../domain/contact-book.ts';
+} from '../domain/contact-book/posts.ts';
 import {
   deliverySheet,
   getPostCase,
@@ -33,7 +33,7 @@ import {
   markDelivered,
   POST_STATUSES,
   type PostQueueFilter,
-} from '../domain/contact-book-review.ts';
+} from '../domain/contact-book/review.ts';
 import { taipeiToday } from '../domain/shared/dates.ts';
 
 // Inside the back office (after requireStaff), 聯絡簿管理:

@@ -21,7 +21,7 @@ import { issueCaptcha, readCaptcha, takeCaptcha, type CaptchaMode } from '../dom
 import { limiter } from './middleware/rate-limits.ts';
 import { sendDocument } from './documents.ts';
 import { authenticateStaff, scopeOf } from '../domain/staff.ts';
-import { decideApplication, SERVICES, type ApplicationStatus, type Service } from '../domain/applications.ts';
+import { decideApplication, SERVICES, type ApplicationStatus, type Service } from '../domain/applications/submit.ts';
 import {
   getReviewCase,
   listReviewQueue,
@@ -29,10 +29,10 @@ import {
   REJECTION_REASONS,
   STATUSES,
   type QueueFilter,
-} from '../domain/application-review.ts';
+} from '../domain/applications/review.ts';
 import { searchNotifications, type NotificationFilter } from '../domain/notifications.ts';
 import { listInstitutions } from '../domain/institutions.ts';
-import { listPostQueue } from '../domain/contact-book-review.ts';
+import { listPostQueue } from '../domain/contact-book/review.ts';
 import { listStaffBookings } from '../domain/visit-bookings.ts';
 import { taipeiToday } from '../domain/shared/dates.ts';
 import type { MessageKey } from '../domain/i18n/i18n.ts';

@@ -23,8 +23,8 @@ import {
   type OwnPost,
   type PostField,
   type PostProblem,
-} from '../domain/contact-book.ts';
-import { isUploadProblem, MB, POST_PHOTO_MAX_MB, preparePostPhoto } from '../domain/documents.ts';
+} from '../domain/contact-book/posts.ts';
+import { isUploadProblem, MB, POST_PHOTO_MAX_MB, preparePostPhoto } from '../domain/applications/documents.ts';
 
 // GET  /contact-book               查詢家庭聯絡簿: the applicant's posts, with 新增
 // GET  /contact-book/new           發佈家庭聯絡簿: recipient, title, text, one photo

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import { create as contentDisposition } from 'content-disposition';
-import type { DocumentContent } from '../domain/application-review.ts';
+import type { DocumentContent } from '../domain/applications/review.ts';
 
 /**
  * Sends a stored document with the type it was checked to be (by its bytes, at upload) and headers

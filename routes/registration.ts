@@ -8,7 +8,7 @@ import {
   validateRegistration,
   type FieldErrors,
   type RegistrationField,
-} from '../domain/applicants.ts';
+} from '../domain/applicants/accounts.ts';
 
 declare module 'express-session' {
   interface SessionData {

@@ -12,7 +12,7 @@ import {
   verifyEmail,
   VERIFY_LINK_MINUTES,
   type Registration,
-} from '../../domain/applicants.ts';
+} from '../../domain/applicants/accounts.ts';
 import { person } from '../support/journeys.ts';
 
 const test = suite<{ db: TestDb }>('applicants');
@@ -142,7 +142,7 @@ test('name, ID number, e-mail and birthday can never change; mobile and phone ca
 });
 
 test('a reset link sets a new password once, within 30 minutes, and verifies the address', async ({ db }) => {
-  const { requestPasswordReset } = await import('../../domain/applicants.ts');
+  const { requestPasswordReset } = await import('../../domain/applicants/accounts.ts');
   const r = valid();
   await register(db.pool, r, ctx);
   await requestPasswordReset(db.pool, r.email.toUpperCase(), { now: T0, publicUrl: ctx.publicUrl });

@@ -12,8 +12,8 @@ import {
   submitApplication,
   type ApplicationInput,
   type DocumentKind,
-} from '../../domain/applications.ts';
-import { isUploadProblem, MB, prepareDocument, type StoredDocument } from '../../domain/documents.ts';
+} from '../../domain/applications/submit.ts';
+import { isUploadProblem, MB, prepareDocument, type StoredDocument } from '../../domain/applications/documents.ts';
 
 type Ctx = { db: TestDb; doc: StoredDocument; staff2477: number; staff2411: number; applicants: number[] };
 const test = suite<Ctx>('service applications');

@@ -10,7 +10,7 @@ import {
   resendPost,
   submitPost,
   type PostInput,
-} from '../../domain/contact-book.ts';
+} from '../../domain/contact-book/posts.ts';
 
 type Ctx = { db: TestDb; staff: number; applicants: number[]; books: number[] };
 const test = suite<Ctx>('contact book posts: interval, concurrency, rejections and suspension');

@@ -9,16 +9,16 @@ import {
   resubmitApplication,
   submitApplication,
   type ResubmitInput,
-} from '../../domain/applications.ts';
+} from '../../domain/applications/submit.ts';
 import {
   getReviewCase,
   listReviewQueue,
   QUEUE_PAGE_SIZE,
   readDocument,
   type QueueFilter,
-} from '../../domain/application-review.ts';
+} from '../../domain/applications/review.ts';
 import { searchNotifications } from '../../domain/notifications.ts';
-import { isUploadProblem, prepareDocument, type StoredDocument } from '../../domain/documents.ts';
+import { isUploadProblem, prepareDocument, type StoredDocument } from '../../domain/applications/documents.ts';
 
 type Ctx = { db: TestDb; doc: StoredDocument; staff2477: number; applicants: number[] };
 const test = suite<Ctx>('review: the queue, cases, documents, correct-and-resend, the notification log');

@@ -1,6 +1,6 @@
-import { conditions, pageOf, type Db } from './platform/db.ts';
-import type { ApplicationStatus, DocumentKind, Relationship, Service, VisitKind } from './applications.ts';
-import { SERVICES } from './applications.ts';
+import { conditions, pageOf, type Db } from '../platform/db.ts';
+import type { ApplicationStatus, DocumentKind, Relationship, Service, VisitKind } from './submit.ts';
+import { SERVICES } from './submit.ts';
 
 /**
  * The staff's side of service applications (seed 002 服務項目管理): the review queue, the case page

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
-import type { MessageKey } from './i18n/i18n.ts';
+import type { MessageKey } from '../i18n/i18n.ts';
 
 /**
  * Uploaded documents are judged by their content (magic bytes), never by their name. Images are

@@ -1,13 +1,13 @@
 import type pg from 'pg';
-import { type Db, isUniqueViolation, withTransaction } from './platform/db.ts';
-import { burnPasswordCheck, hashPassword, verifyPassword } from './platform/passwords.ts';
-import { hashToken, newToken } from './platform/tokens.ts';
-import { taipeiToday } from './shared/dates.ts';
-import type { MessageKey } from './i18n/i18n.ts';
-import type { Locale } from './shared/locale.ts';
-import { identityKind, normalizeIdentityNumber } from './national-id.ts';
-import { enqueueMail } from './shared/outbox.ts';
-import { accountExistsMail, passwordResetMail, verificationMail } from './mails.ts';
+import { type Db, isUniqueViolation, withTransaction } from '../platform/db.ts';
+import { burnPasswordCheck, hashPassword, verifyPassword } from '../platform/passwords.ts';
+import { hashToken, newToken } from '../platform/tokens.ts';
+import { taipeiToday } from '../shared/dates.ts';
+import type { MessageKey } from '../i18n/i18n.ts';
+import type { Locale } from '../shared/locale.ts';
+import { identityKind, normalizeIdentityNumber } from '../national-id.ts';
+import { enqueueMail } from '../shared/outbox.ts';
+import { accountExistsMail, passwordResetMail, verificationMail } from '../mails.ts';
 
 export const VERIFY_LINK_MINUTES = 10;
 export const RESET_LINK_MINUTES = 30;

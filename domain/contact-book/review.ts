@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import { conditions, pageOf, withTransaction, type Db } from './platform/db.ts';
-import { recordStaffAction } from './staff.ts';
-import { activeSuspension, type PostReviewer, type PostStatus } from './contact-book.ts';
+import { conditions, pageOf, withTransaction, type Db } from '../platform/db.ts';
+import { recordStaffAction } from '../staff.ts';
+import { activeSuspension, type PostReviewer, type PostStatus } from './posts.ts';
 
 /**
  * The staff's side of the family contact book (seed 002 聯絡簿管理): the moderation queue, one post

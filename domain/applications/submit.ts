@@ -1,13 +1,13 @@
 import { randomInt } from 'node:crypto';
 import type pg from 'pg';
-import { type Db, isUniqueViolation, withTransaction } from './platform/db.ts';
-import { taipeiToday } from './shared/dates.ts';
-import { translator, type MessageKey } from './i18n/i18n.ts';
-import { lookUpInmate } from './inmates.ts';
-import { maskName } from './shared/masking.ts';
-import { enqueueMail } from './shared/outbox.ts';
-import { recordStaffAction } from './staff.ts';
-import { applicationDecisionMail, applicationPendingMail } from './mails.ts';
+import { type Db, isUniqueViolation, withTransaction } from '../platform/db.ts';
+import { taipeiToday } from '../shared/dates.ts';
+import { translator, type MessageKey } from '../i18n/i18n.ts';
+import { lookUpInmate } from '../inmates.ts';
+import { maskName } from '../shared/masking.ts';
+import { enqueueMail } from '../shared/outbox.ts';
+import { recordStaffAction } from '../staff.ts';
+import { applicationDecisionMail, applicationPendingMail } from '../mails.ts';
 import { MB, type StoredDocument } from './documents.ts';
 
 export type Service = 'contact_book' | 'visit' | 'lawyer_visit';

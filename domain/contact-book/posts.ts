@@ -1,13 +1,13 @@
 import type pg from 'pg';
-import { type Db, isCheckViolation, isUniqueViolation, withTransaction } from './platform/db.ts';
-import { taipeiToday } from './shared/dates.ts';
-import { maskName } from './shared/masking.ts';
-import { type MessageKey, translator } from './i18n/i18n.ts';
-import { type Locale } from './shared/locale.ts';
-import type { StoredPhoto } from './documents.ts';
-import { recordStaffAction } from './staff.ts';
-import { enqueueMail } from './shared/outbox.ts';
-import { postDecisionMail, type PostMailView } from './mails.ts';
+import { type Db, isCheckViolation, isUniqueViolation, withTransaction } from '../platform/db.ts';
+import { taipeiToday } from '../shared/dates.ts';
+import { maskName } from '../shared/masking.ts';
+import { type MessageKey, translator } from '../i18n/i18n.ts';
+import { type Locale } from '../shared/locale.ts';
+import type { StoredPhoto } from '../applications/documents.ts';
+import { recordStaffAction } from '../staff.ts';
+import { enqueueMail } from '../shared/outbox.ts';
+import { postDecisionMail, type PostMailView } from '../mails.ts';
 
 /**
  * The family contact book (家庭聯絡簿, 愛在雲端): an approved family member sends the inmate a short
