@@ -7,8 +7,8 @@ import { SmsRefused, type SmsSender } from './platform/sms.ts';
 import { runWorker } from './platform/worker.ts';
 import { getNotification, markAttemptFailed, markRecorded, markSent } from './notifications.ts';
 import { DELIVER_TASK, fillSecrets } from './shared/outbox.ts';
-import { DRAFT_LIFETIME_HOURS, purgeOldUploads } from './applications/submit.ts';
-import { purgeOldPhotoDrafts } from './contact-book/posts.ts';
+import { DRAFT_LIFETIME_HOURS, purgeOldUploads } from './applications/drafts.ts';
+import { purgeOldPhotoDrafts } from './contact-book/photos.ts';
 
 /** The background jobs: delivering notifications (mail, SMS) and purging old upload drafts. */
 export async function startWorker(opts: {

@@ -4,28 +4,22 @@ import type { RouteDeps } from './deps.ts';
 import { errorView, formFields, safeReturn } from './forms.ts';
 import { limiters } from './middleware/rate-limits.ts';
 import { APPLICANT_STRATEGY, requireApplicant } from './middleware/authentication.ts';
+import { changePassword, setLocale, updateContact } from '../domain/applicants/accounts.ts';
 import {
-  changePassword,
   checkResetToken,
-  normalizeEmail,
   requestPasswordReset,
   resendVerification,
   resetPassword,
-  setLocale,
-  updateContact,
   verifyEmail,
+} from '../domain/applicants/links.ts';
+import {
+  normalizeEmail,
   type ContactField,
   type FieldErrors,
   type PasswordField,
-} from '../domain/applicants/accounts.ts';
+} from '../domain/applicants/vocabulary.ts';
 import type { MessageKey } from '../domain/i18n/i18n.ts';
-
-declare module 'express-session' {
-  interface SessionData {
-    /** A one-off notice for the next page ("saved"), as a message key. */
-    notice?: MessageKey;
-  }
-}
+import { setNotice, takeNotice } from './middleware/notices.ts';
 
 // GET  /signin                   sign-in form            POST /signin
 // POST /signout                  sign out (POST only)
@@ -157,7 +151,7 @@ export function accountRoutes(d: RouteDeps, passport: InstanceType<typeof Passpo
     // Any session open in this browser ended with the reset; start clean and say so on the sign-in page.
     req.session.regenerate((err) => {
       if (err) return next(err);
-      req.session.notice = 'notice.passwordReset';
+      setNotice(req, 'notice.passwordReset');
       res.redirect(303, '/signin');
     });
   });
@@ -186,7 +180,7 @@ export function accountRoutes(d: RouteDeps, passport: InstanceType<typeof Passpo
     const values = formFields(req, ['mobile', 'phone']);
     const result = await updateContact(d.pool, req.user!.applicant.id, values);
     if (!result.ok) return renderProfile(req, res, values, result.errors, 422);
-    req.session.notice = 'notice.profileSaved';
+    setNotice(req, 'notice.profileSaved');
     res.redirect(303, '/account/profile');
   });
 
@@ -198,15 +192,9 @@ export function accountRoutes(d: RouteDeps, passport: InstanceType<typeof Passpo
     const input = formFields(req, ['currentPassword', 'password', 'passwordConfirm']);
     const result = await changePassword(d.pool, req.user!.applicant.id, input, req.session.id);
     if (!result.ok) return renderPassword(res, result.errors, 422);
-    req.session.notice = 'notice.passwordChanged';
+    setNotice(req, 'notice.passwordChanged');
     res.redirect(303, '/account/profile');
   });
 
   return r;
-}
-
-function takeNotice(req: Request): MessageKey | null {
-  const notice = req.session.notice ?? null;
-  if (notice) delete req.session.notice;
-  return notice;
 }

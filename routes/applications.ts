@@ -5,32 +5,32 @@ import type { RouteDeps } from './deps.ts';
 import { requireApplicant } from './middleware/authentication.ts';
 import { errorView } from './forms.ts';
 import { limiter } from './middleware/rate-limits.ts';
+import { sendDocument } from './middleware/files.ts';
+import { isSentFile, multipartForm, sentFileName } from './middleware/uploads.ts';
 import {
-  addUpload,
   documentKindsFor,
-  getCorrectionStart,
-  getOwnApplication,
-  listApplicationsOf,
-  listOwnDocuments,
-  listUploads,
   relationshipsFor,
-  removeUpload,
-  resubmitApplication,
   SERVICES,
-  submitApplication,
   UPLOAD_LIMIT_MB,
   VISIT_KINDS,
-  type CorrectionStart,
   type ApplicationField,
   type FieldProblem,
   type Service,
   type VisitKind,
-} from '../domain/applications/submit.ts';
-import { isUploadProblem, MB, prepareDocument } from '../domain/applications/documents.ts';
+} from '../domain/applications/vocabulary.ts';
+import { resubmitApplication, submitApplication } from '../domain/applications/submit.ts';
+import { addUpload, listUploads, removeUpload } from '../domain/applications/drafts.ts';
+import {
+  getCorrectionStart,
+  getOwnApplication,
+  listApplicationsOf,
+  type CorrectionStart,
+} from '../domain/applications/status.ts';
+import { listOwnDocuments, prepareDocument, readDocument } from '../domain/applications/documents.ts';
+import { isUploadProblem, MB } from '../domain/shared/uploads.ts';
+import { isUuid, parseId } from '../domain/shared/ids.ts';
 import { lookUpInmate, type InmateLookup } from '../domain/inmates.ts';
 import { listInstitutions } from '../domain/institutions.ts';
-import { readDocument } from '../domain/applications/review.ts';
-import { sendDocument } from './documents.ts';
 
 // GET  /applications                      服務項目狀態查詢: the applicant's applications
 // GET  /applications/new/:service         an application form (contact-book, visit, lawyer-visit)
@@ -79,7 +79,7 @@ function readValues(req: Request): FormValues {
     callNumber: str(b.callNumber).trim(),
     relationship: str(b.relationship),
     visitKinds: kinds,
-    submissionKey: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(key) ? key : randomUUID(),
+    submissionKey: isUuid(key) ? key : randomUUID(),
   };
 }
 
@@ -90,39 +90,31 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
   const parsers = Object.fromEntries(
     SERVICES.map((service) => [
       service,
-      multer({
-        storage: multer.memoryStorage(),
-        limits: {
-          fileSize: UPLOAD_LIMIT_MB[service] * MB,
-          files: 10 * documentKindsFor(service).length,
-          fields: 20,
-          fieldSize: 10_000,
-        },
-      }).fields(documentKindsFor(service).map((k) => ({ name: `${k}Files`, maxCount: 10 }))),
-    ]),
-  ) as Record<Service, RequestHandler>;
-  /** Parses an upload for the given service's fields and limits, then checks the CSRF token. */
-  const parseUpload = (service: Service, req: Request, res: Response, next: NextFunction) => {
-    const length = Number(req.headers['content-length'] ?? 0);
-    if (length > (UPLOAD_LIMIT_MB[service] + 1) * MB) {
-      res.status(413).render('errors/too-large', { limit: UPLOAD_LIMIT_MB[service], back: req.originalUrl });
-      req.resume();
-      return;
-    }
-    parsers[service](req, res, (err: unknown) => {
-      if (err instanceof multer.MulterError) {
-        res.locals.uploadError =
-          err.code === 'LIMIT_FILE_SIZE'
+      multipartForm({
+        parser: multer({
+          storage: multer.memoryStorage(),
+          limits: {
+            fileSize: UPLOAD_LIMIT_MB[service] * MB,
+            files: 10 * documentKindsFor(service).length,
+            fields: 20,
+            fieldSize: 10_000,
+          },
+        }).fields(documentKindsFor(service).map((k) => ({ name: `${k}Files`, maxCount: 10 }))),
+        csrfCheck,
+        refuseAboveMb: UPLOAD_LIMIT_MB[service] + 1,
+        limitMb: UPLOAD_LIMIT_MB[service],
+        problemOf: (code) =>
+          code === 'LIMIT_FILE_SIZE'
             ? 'error.upload.tooLarge'
-            : err.code === 'LIMIT_UNEXPECTED_FILE' || err.code === 'LIMIT_FILE_COUNT'
+            : code === 'LIMIT_UNEXPECTED_FILE' || code === 'LIMIT_FILE_COUNT'
               ? 'error.upload.tooMany'
-              : 'error.upload.type';
-        return csrfCheck(req, res, next);
-      }
-      if (err) return next(err);
-      csrfCheck(req, res, next);
-    });
-  };
+              : 'error.upload.type',
+      }),
+    ]),
+  ) as Record<Service, (req: Request, res: Response, next: NextFunction) => void>;
+  /** Parses an upload for the given service's fields and limits, then checks the CSRF token. */
+  const parseUpload = (service: Service, req: Request, res: Response, next: NextFunction) =>
+    parsers[service](req, res, next);
   const parseFiles: RequestHandler = (req, res, next) => {
     const service = SLUGS[String(req.params.service)];
     if (!service) return next('route');
@@ -140,9 +132,9 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
     const uploaded = (req.files ?? {}) as Record<string, Express.Multer.File[]>;
     for (const kind of documentKindsFor(service)) {
       for (const f of uploaded[`${kind}Files`] ?? []) {
-        if (f.size === 0 && f.originalname === '') continue; // an empty file input sends a nameless part
+        if (!isSentFile(f)) continue;
         const doc = await prepareDocument(
-          { fileName: Buffer.from(f.originalname, 'latin1').toString('utf8'), bytes: f.buffer },
+          { fileName: sentFileName(f), bytes: f.buffer },
           { imagesOnly: kind === 'photo' },
         );
         const problem = isUploadProblem(doc)
@@ -239,8 +231,8 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
       await keepUploadedFiles(req, service, values.submissionKey, 0, errors);
 
       const action = String(req.body?.action ?? 'submit');
-      const removeId = Number(req.body?.remove);
-      if (Number.isSafeInteger(removeId) && removeId > 0) {
+      const removeId = parseId(req.body?.remove);
+      if (removeId !== null) {
         await removeUpload(d.pool, applicantId, values.submissionKey, removeId);
         return render(req, res, service, values, { errors, status: Object.keys(errors).length ? 422 : 200 });
       }
@@ -292,7 +284,7 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
 
   r.get('/applications/:number/documents/:docId', requireApplicant, async (req, res, next) => {
     const own = await listOwnDocuments(d.pool, req.user!.applicant.id, String(req.params.number));
-    const listed = own.find((doc) => doc.id === Number(req.params.docId));
+    const listed = own.find((doc) => doc.id === parseId(req.params.docId));
     if (!listed) return next();
     const doc = await readDocument(d.pool, listed.id, listed.applicationId, { applicantId: req.user!.applicant.id });
     if (!doc) return next();
@@ -392,8 +384,8 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
           .filter((doc) => keep.includes(doc.id))
           .reduce((sum, doc) => sum + doc.uploadedBytes, 0);
         await keepUploadedFiles(req, start.service, values.submissionKey, keptBytes, errors);
-        const removeId = Number(req.body?.remove);
-        if (Number.isSafeInteger(removeId) && removeId > 0) {
+        const removeId = parseId(req.body?.remove);
+        if (removeId !== null) {
           await removeUpload(d.pool, req.user!.applicant.id, values.submissionKey, removeId);
           return renderCorrection(req, res, start, values, { errors, status: Object.keys(errors).length ? 422 : 200 });
         }

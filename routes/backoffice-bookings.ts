@@ -13,7 +13,7 @@ import { scopeOf } from '../domain/staff.ts';
 import { formatDate, formatDateTime, taipeiToday } from '../domain/shared/dates.ts';
 import { identityKind, normalizeIdentityNumber } from '../domain/national-id.ts';
 import { maskIdentityNumber } from '../domain/shared/masking.ts';
-import { VISIT_KINDS, type VisitKind } from '../domain/applications/submit.ts';
+import { VISIT_KINDS, type VisitKind } from '../domain/applications/vocabulary.ts';
 import type { MessageKey, Translate } from '../domain/i18n/i18n.ts';
 import {
   BOOKING_STATUSES,

@@ -4,7 +4,7 @@ import { errorView, formFields, queryString, type FieldMessage, isRealDate } fro
 import { BACKOFFICE } from './middleware/area.ts';
 import { staffActor, staffOf } from './middleware/staff-context.ts';
 import { scopeOf } from '../domain/staff.ts';
-import { VISIT_KINDS, type VisitKind } from '../domain/applications/submit.ts';
+import { VISIT_KINDS, type VisitKind } from '../domain/applications/vocabulary.ts';
 import {
   addBatch,
   blockDate,

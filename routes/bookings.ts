@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { RouteDeps } from './deps.ts';
 import { requireApplicant } from './middleware/authentication.ts';
 import { errorView, type FieldMessage } from './forms.ts';
-import { VISIT_KINDS, type VisitKind } from '../domain/applications/submit.ts';
+import { VISIT_KINDS, type VisitKind } from '../domain/applications/vocabulary.ts';
 import {
   bookableGrid,
   bookingOptions,

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
-import type { MessageKey } from '../i18n/i18n.ts';
+import type { DocumentKind } from './vocabulary.ts';
+import type { Db } from '../platform/db.ts';
+import { isId } from '../shared/ids.ts';
+import { type Upload, type UploadProblem, cleanFileName } from '../shared/uploads.ts';
 
 /**
  * Uploaded documents are judged by their content (magic bytes), never by their name. Images are
@@ -9,7 +12,6 @@ import type { MessageKey } from '../i18n/i18n.ts';
  * as sent once they look whole.
  */
 export type DocumentMediaType = 'application/pdf' | 'image/png' | 'image/jpeg';
-export type Upload = { fileName: string; bytes: Buffer };
 export type StoredDocument = {
   fileName: string;
   mediaType: DocumentMediaType;
@@ -17,18 +19,9 @@ export type StoredDocument = {
   content: Buffer;
   sha256: Buffer;
 };
-export type UploadProblem = { key: MessageKey; params: Record<string, string | number> };
 
-export const MB = 1024 * 1024;
 // Long side kept for scans of ID cards and household registers: legible, without phone-camera bulk.
 const MAX_IMAGE_SIDE = 3000;
-
-/** A file name fit to show and store: no path, no control characters, at most 255 characters. */
-export function cleanFileName(raw: string): string {
-  const base = raw.normalize('NFC').split(/[\\/]/).pop() ?? '';
-  const cleaned = base.replace(/[\p{Cc}\p{Cf}]/gu, '').trim();
-  return [...(cleaned || 'file')].slice(0, 120).join('');
-}
 
 function looksLikeWholePdf(bytes: Buffer): boolean {
   const tail = bytes.subarray(Math.max(0, bytes.length - 2048)).toString('latin1');
@@ -81,62 +74,45 @@ export async function prepareDocument(
   }
 }
 
-export function isUploadProblem<T extends object>(v: T | UploadProblem): v is UploadProblem {
-  return 'key' in v;
+export type DocumentContent = { fileName: string; mediaType: string; content: Buffer };
+
+/** Who asks for a document: the applicant who sent it, or staff within their scope. */
+export type DocumentReader = { applicantId: number } | { staffScope: string | null };
+
+/** A document's bytes, only for its own applicant or for staff of the inmate's institution. */
+export async function readDocument(
+  db: Db,
+  documentId: number,
+  applicationId: number,
+  who: DocumentReader,
+): Promise<DocumentContent | null> {
+  if (!isId(documentId) || !isId(applicationId)) return null;
+  const byApplicant = 'applicantId' in who;
+  const { rows } = await db.query<{ file_name: string; media_type: string; content: Buffer }>(
+    `SELECT d.file_name, d.media_type, d.content FROM application_document d JOIN service_application a ON a.id = d.application_id
+      WHERE d.id = $1 AND a.id = $2 AND ${byApplicant ? 'a.applicant_id = $3' : '($3::char(4) IS NULL OR a.institution_code = $3)'}`,
+    [documentId, applicationId, byApplicant ? who.applicantId : who.staffScope],
+  );
+  const r = rows[0];
+  return r ? { fileName: r.file_name, mediaType: r.media_type, content: r.content } : null;
 }
 
-// ---- the contact book photo (愛在雲端): one photo, downsized for printing and the tablet ----
-
-export const POST_PHOTO_MAX_MB = 10;
-/** Long side of a stored contact book photo: enough for a printed half page, small to store and send. */
-export const POST_PHOTO_SIDE = 1600;
-export type StoredPhoto = {
-  fileName: string;
-  uploadedBytes: number;
-  content: Buffer;
-  width: number;
-  height: number;
-  sha256: Buffer;
-};
-
-/**
- * Checks and prepares a contact book photo: JPEG, PNG or WebP by content, at most 10 MB as sent.
- * It is stored as a JPEG of at most 1600 px on the long side, turned upright, with no metadata at
- * all (sharp keeps none unless asked). HEIC, what iPhones take by default, gets its own message.
- */
-export async function preparePostPhoto(upload: Upload): Promise<StoredPhoto | UploadProblem> {
-  const file = cleanFileName(upload.fileName);
-  if (upload.bytes.length === 0) return { key: 'error.upload.empty', params: { file } };
-  if (upload.bytes.length > POST_PHOTO_MAX_MB * MB)
-    return { key: 'error.photo.tooLarge', params: { file, limit: POST_PHOTO_MAX_MB } };
-  const mime = (await fileTypeFromBuffer(upload.bytes))?.mime;
-  if (
-    mime === 'image/heic' ||
-    mime === 'image/heif' ||
-    mime === 'image/heic-sequence' ||
-    mime === 'image/heif-sequence'
-  ) {
-    return { key: 'error.photo.heic', params: { file } };
-  }
-  if (!mime || !['image/jpeg', 'image/png', 'image/webp'].includes(mime))
-    return { key: 'error.photo.type', params: { file } };
-  try {
-    const { data, info } = await sharp(upload.bytes, { failOn: 'error' })
-      .rotate()
-      .resize({ width: POST_PHOTO_SIDE, height: POST_PHOTO_SIDE, fit: 'inside', withoutEnlargement: true })
-      // A transparent PNG gets a white background rather than black.
-      .flatten({ background: '#ffffff' })
-      .jpeg({ quality: 82, mozjpeg: true })
-      .toBuffer({ resolveWithObject: true });
-    return {
-      fileName: file,
-      uploadedBytes: upload.bytes.length,
-      content: data,
-      width: info.width,
-      height: info.height,
-      sha256: createHash('sha256').update(data).digest(),
-    };
-  } catch {
-    return { key: 'error.upload.unreadable', params: { file } };
-  }
+/** The documents an applicant sees on their own application (links open them). */
+export async function listOwnDocuments(
+  db: Db,
+  applicantId: number,
+  number: string,
+): Promise<{ id: number; applicationId: number; kind: DocumentKind; fileName: string; uploadedBytes: number }[]> {
+  const { rows } = await db.query(
+    `SELECT d.id, d.application_id, d.kind, d.file_name, d.uploaded_bytes FROM application_document d JOIN service_application a ON a.id = d.application_id
+      WHERE a.number = $1 AND a.applicant_id = $2 AND d.replaced_at IS NULL ORDER BY d.kind, d.id`,
+    [number, applicantId],
+  );
+  return rows.map((d) => ({
+    id: Number(d.id),
+    applicationId: Number(d.application_id),
+    kind: d.kind,
+    fileName: d.file_name,
+    uploadedBytes: d.uploaded_bytes,
+  }));
 }

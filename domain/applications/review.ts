@@ -1,6 +1,28 @@
-import { conditions, pageOf, type Db } from '../platform/db.ts';
-import type { ApplicationStatus, DocumentKind, Relationship, Service, VisitKind } from './submit.ts';
-import { SERVICES } from './submit.ts';
+import type pg from 'pg';
+import { applicationMailView } from './status.ts';
+import {
+  type ApplicationStatus,
+  type DocumentKind,
+  type Relationship,
+  SERVICES,
+  type Service,
+  type VisitKind,
+} from './vocabulary.ts';
+import { applicationDecisionMail } from '../mails.ts';
+import { type Db, conditions, pageOf } from '../platform/db.ts';
+import {
+  type DecidedTable,
+  type Decider,
+  type DecisionOutcome,
+  type StaffDecision,
+  type Verdict,
+  decideWithVersion,
+  givenReason,
+  reasonInWords,
+} from '../shared/decisions.ts';
+import { isId } from '../shared/ids.ts';
+import type { Locale } from '../shared/locale.ts';
+import { enqueueMail } from '../shared/outbox.ts';
 
 /**
  * The staff's side of service applications (seed 002 服務項目管理): the review queue, the case page
@@ -9,17 +31,6 @@ import { SERVICES } from './submit.ts';
  */
 
 export const QUEUE_PAGE_SIZE = 20;
-export const STATUSES: readonly ApplicationStatus[] = ['pending', 'approved', 'rejected', 'auto_approved'];
-
-/** Common reasons offered to a reviewer; the text stored is what the applicant reads. */
-export const REJECTION_REASONS = [
-  'identityUnreadable',
-  'relationshipMissing',
-  'mandateMissing',
-  'photoUnclear',
-  'wrongInmate',
-] as const;
-export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
 export type QueueFilter = {
   institutionCode: string | null;
@@ -53,7 +64,7 @@ export async function listReviewQueue(
   db: Db,
   scope: string | null,
   f: QueueFilter,
-  locale: 'zh-TW' | 'en',
+  locale: Locale,
 ): Promise<QueuePage> {
   const c = conditions();
   if (scope) c.add('a.institution_code = ?', scope);
@@ -142,9 +153,9 @@ export async function getReviewCase(
   db: Db,
   scope: string | null,
   id: number,
-  locale: 'zh-TW' | 'en',
+  locale: Locale,
 ): Promise<ReviewCase | null> {
-  if (!Number.isSafeInteger(id) || id <= 0) return null;
+  if (!isId(id)) return null;
   const { rows } = await db.query(
     `SELECT a.id, a.number, a.version, a.status, a.service, a.visit_kinds, a.relationship, a.submitted_at, a.decided_at, a.rejection_reason,
             a.institution_code, i.name_zh, i.name_en, m.name AS inmate_name, m.call_number,
@@ -201,25 +212,47 @@ export async function getReviewCase(
   };
 }
 
-export type DocumentContent = { fileName: string; mediaType: string; content: Buffer };
+export type Decision = StaffDecision;
+export type DecideOutcome = DecisionOutcome | 'reason_required';
 
-/** Who asks for a document: the applicant who sent it, or staff within their scope. */
-export type DocumentReader = { applicantId: number } | { staffScope: string | null };
+const APPLICATIONS: DecidedTable = {
+  table: 'service_application',
+  events: { table: 'application_event', key: 'application_id' },
+  audit: 'application',
+};
 
-/** A document's bytes, only for its own applicant or for staff of the inmate's institution. */
-export async function readDocument(
-  db: Db,
-  documentId: number,
+/**
+ * A staff decision on a pending application. Only staff of the inmate's institution (or an agency
+ * administrator, institutionCode null) may decide; the decision names the version the reviewer saw,
+ * so when two decide at once the second is told, and nothing is overwritten. The history, the audit
+ * log and the result mail are written in the same transaction. A common reason (reasonCode) is
+ * written in the applicant's language, followed by the reviewer's own words as written.
+ */
+export async function decideApplication(
+  pool: pg.Pool,
   applicationId: number,
-  who: DocumentReader,
-): Promise<DocumentContent | null> {
-  if (!Number.isSafeInteger(documentId) || documentId <= 0 || !Number.isSafeInteger(applicationId)) return null;
-  const byApplicant = 'applicantId' in who;
-  const { rows } = await db.query<{ file_name: string; media_type: string; content: Buffer }>(
-    `SELECT d.file_name, d.media_type, d.content FROM application_document d JOIN service_application a ON a.id = d.application_id
-      WHERE d.id = $1 AND a.id = $2 AND ${byApplicant ? 'a.applicant_id = $3' : '($3::char(4) IS NULL OR a.institution_code = $3)'}`,
-    [documentId, applicationId, byApplicant ? who.applicantId : who.staffScope],
-  );
-  const r = rows[0];
-  return r ? { fileName: r.file_name, mediaType: r.media_type, content: r.content } : null;
+  seenVersion: number,
+  d: Decision,
+  who: Decider,
+  now: Date,
+): Promise<DecideOutcome> {
+  const given = givenReason(d);
+  if (!given) return 'reason_required';
+  return decideWithVersion<never>(pool, APPLICATIONS, applicationId, seenVersion, who, now, {
+    verdict: async (tx): Promise<Verdict> => {
+      const { rows } = await tx.query<{ number: string; locale: Locale }>(
+        'SELECT a.number, p.locale FROM service_application a JOIN applicant p ON p.id = a.applicant_id WHERE a.id = $1',
+        [applicationId],
+      );
+      const reason = d.decision === 'approve' ? null : reasonInWords(rows[0]!.locale, 'rejectReason', given);
+      return {
+        status: d.decision === 'approve' ? 'approved' : 'rejected',
+        reason,
+        details: { number: rows[0]!.number, reason },
+      };
+    },
+    then: async (tx) => {
+      await enqueueMail(tx, applicationDecisionMail(await applicationMailView(tx, applicationId)));
+    },
+  });
 }

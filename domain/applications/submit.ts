@@ -1,63 +1,27 @@
 import { randomInt } from 'node:crypto';
 import type pg from 'pg';
+import type { StoredDocument } from './documents.ts';
+import { discardDrafts, draftsBecomeDocuments, lockForm, uploadedDocuments } from './drafts.ts';
+import { applicationMailView } from './status.ts';
+import {
+  type ApplicationField,
+  type ApplicationStatus,
+  type DocumentKind,
+  type FieldProblem,
+  REQUIRED_DOCUMENTS,
+  type Service,
+  UPLOAD_LIMIT_MB,
+  VISIT_KINDS,
+  type VisitKind,
+  relationshipsFor,
+} from './vocabulary.ts';
+import { lookUpInmate } from '../inmates.ts';
+import { applicationPendingMail } from '../mails.ts';
 import { type Db, isUniqueViolation, withTransaction } from '../platform/db.ts';
 import { taipeiToday } from '../shared/dates.ts';
-import { translator, type MessageKey } from '../i18n/i18n.ts';
-import { lookUpInmate } from '../inmates.ts';
-import { maskName } from '../shared/masking.ts';
+import { isUuid } from '../shared/ids.ts';
 import { enqueueMail } from '../shared/outbox.ts';
-import { recordStaffAction } from '../staff.ts';
-import { applicationDecisionMail, applicationPendingMail } from '../mails.ts';
-import { MB, type StoredDocument } from './documents.ts';
-
-export type Service = 'contact_book' | 'visit' | 'lawyer_visit';
-export type VisitKind = 'onsite' | 'remote' | 'mobile';
-export type ApplicationStatus = 'pending' | 'approved' | 'rejected' | 'auto_approved';
-export type DocumentKind = 'identity' | 'relationship' | 'mandate' | 'photo';
-
-export const SERVICES: readonly Service[] = ['contact_book', 'visit', 'lawyer_visit'];
-export const VISIT_KINDS: readonly VisitKind[] = ['onsite', 'remote', 'mobile'];
-// Seed 000 §一: spouse, lineal relatives, collateral within 3 degrees, in-laws within 2, household
-// members; public bodies and care organisations as a special case.
-export const FAMILY_RELATIONSHIPS = [
-  'spouse',
-  'father',
-  'mother',
-  'child',
-  'sibling',
-  'grandparent',
-  'grandchild',
-  'in_law',
-  'collateral_relative',
-  'household_member',
-  'agency_worker',
-] as const;
-export const LAWYER_RELATIONSHIPS = [
-  'lawyer',
-  'defender',
-  'trainee_lawyer',
-  'litigation_agent',
-  'interpreter',
-] as const;
-export type Relationship = (typeof FAMILY_RELATIONSHIPS)[number] | (typeof LAWYER_RELATIONSHIPS)[number];
-
-/** Total size of the files of one application, as uploaded (seeds 001, 003 and 002). */
-export const UPLOAD_LIMIT_MB: Record<Service, number> = { contact_book: 30, visit: 20, lawyer_visit: 30 };
-
-export const REQUIRED_DOCUMENTS: Record<Service, DocumentKind[]> = {
-  contact_book: ['identity', 'relationship'],
-  visit: ['identity', 'relationship'],
-  lawyer_visit: ['identity', 'mandate'],
-};
-
-/** The document kinds a form asks for: the required ones, and for visits the photo (needed for mobile visits). */
-export function documentKindsFor(service: Service): DocumentKind[] {
-  return service === 'visit' ? [...REQUIRED_DOCUMENTS.visit, 'photo'] : REQUIRED_DOCUMENTS[service];
-}
-
-export function relationshipsFor(service: Service): readonly Relationship[] {
-  return service === 'lawyer_visit' ? LAWYER_RELATIONSHIPS : FAMILY_RELATIONSHIPS;
-}
+import { MB } from '../shared/uploads.ts';
 
 export type ApplicationInput = {
   applicantId: number;
@@ -70,10 +34,6 @@ export type ApplicationInput = {
   submissionKey: string;
 };
 
-/** Form fields; each document kind has its own file field, e.g. identityFiles. */
-export type ApplicationField =
-  'form' | 'institution' | 'callNumber' | 'relationship' | 'visitKinds' | `${DocumentKind}Files` | 'files';
-export type FieldProblem = { key: MessageKey; params?: Record<string, string | number> };
 export type SubmitOutcome =
   | { kind: 'submitted'; applicationId: number; number: string }
   | { kind: 'errors'; errors: Partial<Record<ApplicationField, FieldProblem>> };
@@ -169,7 +129,7 @@ export async function submitApplication(pool: pg.Pool, input: ApplicationInput, 
         applicationId,
         now,
       ]);
-      const view = await mailView(tx, applicationId);
+      const view = await applicationMailView(tx, applicationId);
       await enqueueMail(tx, applicationPendingMail(view));
       return { kind: 'submitted', applicationId, number } as const;
     });
@@ -280,7 +240,7 @@ export async function resubmitApplication(pool: pg.Pool, input: ResubmitInput, n
         applicationId,
         now,
       ]);
-      await enqueueMail(tx, applicationPendingMail(await mailView(tx, applicationId)));
+      await enqueueMail(tx, applicationPendingMail(await applicationMailView(tx, applicationId)));
       return { kind: 'submitted', applicationId, number: input.number };
     });
   } catch (err) {
@@ -292,112 +252,8 @@ export async function resubmitApplication(pool: pg.Pool, input: ResubmitInput, n
   }
 }
 
-/** What a correction form starts from: the rejected application's answers and its current documents. */
-export type CorrectionStart = {
-  number: string;
-  version: number;
-  service: Service;
-  institutionCode: string;
-  institutionName: string;
-  callNumber: string;
-  maskedInmate: string;
-  relationship: Relationship;
-  visitKinds: VisitKind[];
-  rejectionReason: string;
-  documents: { id: number; kind: DocumentKind; fileName: string; uploadedBytes: number }[];
-};
-
-export async function getCorrectionStart(
-  db: Db,
-  applicantId: number,
-  number: string,
-  locale: 'zh-TW' | 'en',
-): Promise<CorrectionStart | null> {
-  const { rows } = await db.query(
-    `SELECT a.id, a.number, a.version, a.service, a.institution_code, i.name_zh, i.name_en, m.call_number, m.name AS inmate_name,
-            a.relationship, a.visit_kinds, a.rejection_reason
-       FROM service_application a JOIN inmate m ON m.id = a.inmate_id JOIN institution i ON i.code = a.institution_code
-      WHERE a.number = $1 AND a.applicant_id = $2 AND a.status = 'rejected'`,
-    [number, applicantId],
-  );
-  const r = rows[0];
-  if (!r) return null;
-  const docs = await db.query(
-    'SELECT id, kind, file_name, uploaded_bytes FROM application_document WHERE application_id = $1 AND replaced_at IS NULL ORDER BY kind, id',
-    [r.id],
-  );
-  return {
-    number: r.number,
-    version: r.version,
-    service: r.service,
-    institutionCode: r.institution_code,
-    institutionName: locale === 'en' ? r.name_en : r.name_zh,
-    callNumber: r.call_number,
-    maskedInmate: maskName(r.inmate_name),
-    relationship: r.relationship,
-    visitKinds: r.visit_kinds,
-    rejectionReason: r.rejection_reason,
-    documents: docs.rows.map((d) => ({
-      id: Number(d.id),
-      kind: d.kind,
-      fileName: d.file_name,
-      uploadedBytes: d.uploaded_bytes,
-    })),
-  };
-}
-
-/** The documents an applicant sees on their own application (links open them). */
-export async function listOwnDocuments(
-  db: Db,
-  applicantId: number,
-  number: string,
-): Promise<{ id: number; applicationId: number; kind: DocumentKind; fileName: string; uploadedBytes: number }[]> {
-  const { rows } = await db.query(
-    `SELECT d.id, d.application_id, d.kind, d.file_name, d.uploaded_bytes FROM application_document d JOIN service_application a ON a.id = d.application_id
-      WHERE a.number = $1 AND a.applicant_id = $2 AND d.replaced_at IS NULL ORDER BY d.kind, d.id`,
-    [number, applicantId],
-  );
-  return rows.map((d) => ({
-    id: Number(d.id),
-    applicationId: Number(d.application_id),
-    kind: d.kind,
-    fileName: d.file_name,
-    uploadedBytes: d.uploaded_bytes,
-  }));
-}
-
-/** A form's drafts become the application's documents (in the caller's transaction). */
-async function draftsBecomeDocuments(
-  tx: Db,
-  applicationId: number,
-  applicantId: number,
-  submissionKey: string,
-  now: Date,
-): Promise<void> {
-  await tx.query(
-    `INSERT INTO application_document (application_id, kind, file_name, media_type, uploaded_bytes, content, sha256, created_at)
-     SELECT $1, kind, file_name, media_type, uploaded_bytes, content, sha256, $4 FROM application_upload
-      WHERE applicant_id = $2 AND submission_key = $3 ORDER BY id`,
-    [applicationId, applicantId, submissionKey, now],
-  );
-  await discardDrafts(tx, applicantId, submissionKey);
-}
-
-async function discardDrafts(tx: Db, applicantId: number, submissionKey: string): Promise<void> {
-  await tx.query('DELETE FROM application_upload WHERE applicant_id = $1 AND submission_key = $2', [
-    applicantId,
-    submissionKey,
-  ]);
-}
-
-/** One form action at a time per applicant: uploads and submissions cannot interleave. */
-async function lockForm(tx: Db, applicantId: number): Promise<void> {
-  await tx.query('SELECT pg_advisory_xact_lock($1, $2)', [FORM_LOCK, applicantId]);
-}
-const FORM_LOCK = 2477;
-
 async function findBySubmissionKey(db: Db, applicantId: number, key: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(key)) return null;
+  if (!isUuid(key)) return null;
   const { rows } = await db.query<{
     id: number;
     number: string;
@@ -419,307 +275,4 @@ async function findBySubmissionKey(db: Db, applicantId: number, key: string) {
         callNumber: r.call_number,
       }
     : null;
-}
-
-/** What the mails about an application say, in the applicant's language. */
-export type ApplicationMailView = {
-  applicationId: number;
-  applicantId: number;
-  to: string;
-  locale: 'zh-TW' | 'en';
-  number: string;
-  institutionCode: string;
-  institutionName: string;
-  maskedInmate: string;
-  relationship: Relationship;
-  service: Service;
-  visitKinds: VisitKind[];
-  status: ApplicationStatus;
-  rejectionReason: string | null;
-};
-
-async function mailView(db: Db, applicationId: number): Promise<ApplicationMailView> {
-  const { rows } = await db.query(
-    `SELECT a.id, a.applicant_id, p.email, p.locale, a.number, a.institution_code, i.name_zh, i.name_en, m.name AS inmate_name,
-            a.relationship, a.service, a.visit_kinds, a.status, a.rejection_reason
-       FROM service_application a JOIN applicant p ON p.id = a.applicant_id
-       JOIN institution i ON i.code = a.institution_code JOIN inmate m ON m.id = a.inmate_id
-      WHERE a.id = $1`,
-    [applicationId],
-  );
-  const r = rows[0];
-  return {
-    applicationId: r.id,
-    applicantId: r.applicant_id,
-    to: r.email,
-    locale: r.locale,
-    number: r.number,
-    institutionCode: r.institution_code,
-    institutionName: r.locale === 'en' ? r.name_en : r.name_zh,
-    maskedInmate: maskName(r.inmate_name),
-    relationship: r.relationship,
-    service: r.service,
-    visitKinds: r.visit_kinds,
-    status: r.status,
-    rejectionReason: r.rejection_reason,
-  };
-}
-
-export type Decision = { decision: 'approve' } | { decision: 'reject'; reason: string; reasonCode?: string | null };
-export type Reviewer = { staffId: number; institutionCode: string | null; ip: string | null };
-export type DecideOutcome = 'decided' | 'already_decided' | 'not_found' | 'reason_required';
-
-/**
- * A staff decision on a pending application. Only staff of the inmate's institution (or an agency
- * administrator, institutionCode null) may decide; the decision names the version the reviewer saw,
- * so when two decide at once the second is told, and nothing is overwritten. The history, the audit
- * log and the result mail are written in the same transaction. A common reason (reasonCode) is
- * written in the applicant's language, followed by the reviewer's own words as written.
- */
-export async function decideApplication(
-  pool: pg.Pool,
-  applicationId: number,
-  seenVersion: number,
-  d: Decision,
-  who: Reviewer,
-  now: Date,
-): Promise<DecideOutcome> {
-  const ownWords = d.decision === 'reject' ? d.reason.trim() : '';
-  const code = d.decision === 'reject' ? (d.reasonCode ?? null) : null;
-  if (d.decision === 'reject' && ((!ownWords && !code) || ownWords.length > 900)) return 'reason_required';
-  return withTransaction(pool, async (tx) => {
-    const visible = await tx.query<{ status: ApplicationStatus; version: number; locale: 'zh-TW' | 'en' }>(
-      `SELECT a.status, a.version, p.locale FROM service_application a JOIN applicant p ON p.id = a.applicant_id
-        WHERE a.id = $1 AND ($2::char(4) IS NULL OR a.institution_code = $2)`,
-      [applicationId, who.institutionCode],
-    );
-    if (!visible.rows[0]) return 'not_found';
-    const status = d.decision === 'approve' ? 'approved' : 'rejected';
-    const t = translator(visible.rows[0].locale);
-    const reason =
-      d.decision === 'approve'
-        ? null
-        : [code ? t(`rejectReason.${code}` as MessageKey) : '', ownWords].filter(Boolean).join('\n');
-    const updated = await tx.query(
-      `UPDATE service_application SET status = $3, decided_at = $4, decided_by = $5, rejection_reason = $6, version = version + 1
-        WHERE id = $1 AND version = $2 AND status = 'pending'`,
-      [applicationId, seenVersion, status, now, who.staffId, reason],
-    );
-    if (updated.rowCount === 0) return 'already_decided';
-    await tx.query(
-      'INSERT INTO application_event (application_id, action, staff_id, reason, at) VALUES ($1, $2, $3, $4, $5)',
-      [applicationId, status, who.staffId, reason, now],
-    );
-    const view = await mailView(tx, applicationId);
-    await recordStaffAction(tx, {
-      staffId: who.staffId,
-      action: `application.${status}`,
-      objectType: 'service_application',
-      objectId: applicationId,
-      institutionCode: view.institutionCode,
-      ip: who.ip,
-      details: { number: view.number, reason },
-      at: now,
-    });
-    await enqueueMail(tx, applicationDecisionMail(view));
-    return 'decided';
-  });
-}
-
-export type ApplicationRow = {
-  id: number;
-  number: string;
-  institutionName: string;
-  maskedInmate: string;
-  relationship: Relationship;
-  service: Service;
-  visitKinds: VisitKind[];
-  status: ApplicationStatus;
-  submittedAt: Date;
-  decidedAt: Date | null;
-  rejectionReason: string | null;
-};
-
-/** The applicant's own applications, newest first (服務項目狀態查詢). */
-export async function listApplicationsOf(
-  db: Db,
-  applicantId: number,
-  locale: 'zh-TW' | 'en',
-  number?: string,
-): Promise<ApplicationRow[]> {
-  const { rows } = await db.query(
-    `SELECT a.id, a.number, i.name_zh, i.name_en, m.name AS inmate_name, a.relationship, a.service, a.visit_kinds, a.status,
-            a.submitted_at, a.decided_at, a.rejection_reason
-       FROM service_application a JOIN institution i ON i.code = a.institution_code JOIN inmate m ON m.id = a.inmate_id
-      WHERE a.applicant_id = $1 AND ($2::text IS NULL OR a.number = $2) ORDER BY a.submitted_at DESC, a.id DESC`,
-    [applicantId, number ?? null],
-  );
-  return rows.map((r) => ({
-    id: r.id,
-    number: r.number,
-    institutionName: locale === 'en' ? r.name_en : r.name_zh,
-    maskedInmate: maskName(r.inmate_name),
-    relationship: r.relationship,
-    service: r.service,
-    visitKinds: r.visit_kinds,
-    status: r.status,
-    submittedAt: r.submitted_at,
-    decidedAt: r.decided_at,
-    rejectionReason: r.rejection_reason,
-  }));
-}
-
-// ---- files accepted while the form is being filled (drafts, keyed by the form's submission key) ----
-
-export type UploadedFile = {
-  id: number;
-  kind: DocumentKind;
-  fileName: string;
-  mediaType: string;
-  uploadedBytes: number;
-};
-
-export async function listUploads(db: Db, applicantId: number, submissionKey: string): Promise<UploadedFile[]> {
-  const { rows } = await db.query(
-    `SELECT id, kind, file_name, media_type, uploaded_bytes FROM application_upload
-      WHERE applicant_id = $1 AND submission_key = $2 ORDER BY id`,
-    [applicantId, submissionKey],
-  );
-  return rows.map((r) => ({
-    id: r.id,
-    kind: r.kind,
-    fileName: r.file_name,
-    mediaType: r.media_type,
-    uploadedBytes: r.uploaded_bytes,
-  }));
-}
-
-/** Keeps an accepted file unless it would take the form over its service's total. */
-export async function addUpload(
-  pool: pg.Pool,
-  applicantId: number,
-  submissionKey: string,
-  service: Service,
-  kind: DocumentKind,
-  doc: StoredDocument,
-  now: Date,
-  /** bytes of documents already in the application and kept (a correction) */
-  keptBytes = 0,
-): Promise<FieldProblem | null> {
-  return withTransaction(pool, async (tx): Promise<FieldProblem | null> => {
-    // Concurrent uploads cannot both squeeze under a limit.
-    await lockForm(tx, applicantId);
-    const { rows } = await tx.query<{ form: number; all: number }>(
-      `SELECT coalesce(sum(uploaded_bytes) FILTER (WHERE submission_key = $2), 0)::int AS form, coalesce(sum(uploaded_bytes), 0)::bigint::float8 AS all
-         FROM application_upload WHERE applicant_id = $1`,
-      [applicantId, submissionKey],
-    );
-    const limit = UPLOAD_LIMIT_MB[service];
-    const total = rows[0]!.form + keptBytes + doc.uploadedBytes;
-    if (total > limit * MB) return { key: 'error.upload.tooLarge', params: { limit, total: (total / MB).toFixed(1) } };
-    // Across all of one applicant's unfinished forms, so new keys do not buy new space.
-    if (rows[0]!.all + doc.uploadedBytes > DRAFT_QUOTA_MB * MB)
-      return { key: 'error.upload.quota', params: { limit: DRAFT_QUOTA_MB } };
-    await tx.query(
-      `INSERT INTO application_upload (applicant_id, submission_key, kind, file_name, media_type, uploaded_bytes, content, sha256, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (applicant_id, submission_key, kind, sha256) DO NOTHING`,
-      [applicantId, submissionKey, kind, doc.fileName, doc.mediaType, doc.uploadedBytes, doc.content, doc.sha256, now],
-    );
-    return null;
-  });
-}
-
-/** What one applicant may keep in unfinished forms at once; drafts older than a day are purged. */
-export const DRAFT_QUOTA_MB = 60;
-export const DRAFT_LIFETIME_HOURS = 24;
-
-export async function purgeOldUploads(db: Db, now: Date): Promise<number> {
-  const { rowCount } = await db.query(`DELETE FROM application_upload WHERE created_at < $1`, [
-    new Date(now.getTime() - DRAFT_LIFETIME_HOURS * 3600_000),
-  ]);
-  return rowCount ?? 0;
-}
-
-export async function removeUpload(
-  db: Db,
-  applicantId: number,
-  submissionKey: string,
-  uploadId: number,
-): Promise<void> {
-  await db.query('DELETE FROM application_upload WHERE id = $1 AND applicant_id = $2 AND submission_key = $3', [
-    uploadId,
-    applicantId,
-    submissionKey,
-  ]);
-}
-
-/** The accepted files of a form, with their content, grouped by kind, ready for submitApplication. */
-export async function uploadedDocuments(
-  db: Db,
-  applicantId: number,
-  submissionKey: string,
-): Promise<Partial<Record<DocumentKind, StoredDocument[]>>> {
-  const { rows } = await db.query(
-    `SELECT kind, file_name, media_type, uploaded_bytes, content, sha256 FROM application_upload
-      WHERE applicant_id = $1 AND submission_key = $2 ORDER BY id`,
-    [applicantId, submissionKey],
-  );
-  const out: Partial<Record<DocumentKind, StoredDocument[]>> = {};
-  for (const r of rows) {
-    (out[r.kind as DocumentKind] ??= []).push({
-      fileName: r.file_name,
-      mediaType: r.media_type,
-      uploadedBytes: r.uploaded_bytes,
-      content: r.content,
-      sha256: r.sha256,
-    });
-  }
-  return out;
-}
-
-/** One application, only for its own applicant (anyone else gets null, as if it did not exist). */
-export async function getOwnApplication(
-  db: Db,
-  applicantId: number,
-  number: string,
-  locale: 'zh-TW' | 'en',
-): Promise<ApplicationRow | null> {
-  return (await listApplicationsOf(db, applicantId, locale, number))[0] ?? null;
-}
-
-export type PublicProgress = { number: string; status: ApplicationStatus; submittedAt: Date; decidedAt: Date | null };
-
-/**
- * Seed 004's public progress lookup: with the application number and the applicant's birthday, anyone
- * sees the status and dates, nothing personal. A wrong number and a wrong birthday look the same.
- */
-export async function publicProgress(db: Db, number: string, birthday: string): Promise<PublicProgress | null> {
-  const n = number.normalize('NFKC').trim().toUpperCase();
-  if (!/^\d{8}-[0-9A-Z]{6}$/.test(n)) return null;
-  const { rows } = await db.query<{
-    number: string;
-    status: ApplicationStatus;
-    submitted_at: Date;
-    decided_at: Date | null;
-  }>(
-    `SELECT a.number, a.status, a.submitted_at, a.decided_at FROM service_application a JOIN applicant p ON p.id = a.applicant_id
-      WHERE a.number = $1 AND p.birthday = $2::date`,
-    [n, birthday],
-  );
-  const r = rows[0];
-  return r ? { number: r.number, status: r.status, submittedAt: r.submitted_at, decidedAt: r.decided_at } : null;
-}
-
-/** Which services the applicant may use now (approved, for an inmate without restrictions): the menu shows only those. */
-export async function usableServicesOf(
-  db: Db,
-  applicantId: number,
-): Promise<{ contactBook: boolean; visits: boolean }> {
-  const { rows } = await db.query<{ contact_book: boolean; visits: boolean }>(
-    `SELECT coalesce(bool_or(a.service = 'contact_book'), false) AS contact_book, coalesce(bool_or(a.service IN ('visit', 'lawyer_visit')), false) AS visits
-       FROM service_application a JOIN inmate m ON m.id = a.inmate_id
-      WHERE a.applicant_id = $1 AND a.status IN ('approved', 'auto_approved') AND m.restriction IS NULL`,
-    [applicantId],
-  );
-  return { contactBook: rows[0]!.contact_book, visits: rows[0]!.visits };
 }

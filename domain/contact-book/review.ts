@@ -1,7 +1,21 @@
 import type pg from 'pg';
-import { conditions, pageOf, withTransaction, type Db } from '../platform/db.ts';
-import { recordStaffAction } from '../staff.ts';
-import { activeSuspension, type PostReviewer, type PostStatus } from './posts.ts';
+import { activeSuspension, suspendAfterRejections } from './suspensions.ts';
+import type { PostDecision, PostStatus } from './vocabulary.ts';
+import { type PostMailView, postDecisionMail } from '../mails.ts';
+import { type Db, conditions, pageOf } from '../platform/db.ts';
+import {
+  type DecidedTable,
+  type Decider,
+  type DecisionOutcome,
+  type Verdict,
+  decideWithVersion,
+  givenReason,
+  reasonInWords,
+} from '../shared/decisions.ts';
+import { isId } from '../shared/ids.ts';
+import type { Locale } from '../shared/locale.ts';
+import { maskName } from '../shared/masking.ts';
+import { enqueueMail } from '../shared/outbox.ts';
 
 /**
  * The staff's side of the family contact book (seed 002 聯絡簿管理): the moderation queue, one post
@@ -10,7 +24,6 @@ import { activeSuspension, type PostReviewer, type PostStatus } from './posts.ts
  */
 
 export const POST_QUEUE_PAGE_SIZE = 20;
-export const POST_STATUSES: readonly PostStatus[] = ['pending', 'approved', 'rejected'];
 
 export type PostQueueFilter = {
   institutionCode: string | null;
@@ -38,7 +51,7 @@ export type PostQueueRow = {
 };
 
 /** Pending first, oldest first: the order in which posts should be read. */
-export async function listPostQueue(db: Db, scope: string | null, f: PostQueueFilter, locale: 'zh-TW' | 'en') {
+export async function listPostQueue(db: Db, scope: string | null, f: PostQueueFilter, locale: Locale) {
   const c = conditions();
   if (scope) c.add('p.institution_code = ?', scope);
   if (f.institutionCode) c.add('p.institution_code = ?', f.institutionCode);
@@ -113,10 +126,10 @@ export async function getPostCase(
   db: Db,
   scope: string | null,
   id: number,
-  locale: 'zh-TW' | 'en',
+  locale: Locale,
   now: Date,
 ): Promise<PostCase | null> {
-  if (!Number.isSafeInteger(id) || id <= 0) return null;
+  if (!isId(id)) return null;
   const { rows } = await db.query(
     `SELECT p.id, p.version, p.status, p.title, p.body, p.photo IS NOT NULL AS has_photo, p.photo_width, p.photo_height, p.submitted_at, p.decided_at,
             p.rejection_reason, p.delivered_at, p.institution_code, i.name_zh, i.name_en, m.name AS inmate_name, m.call_number, a.relationship,
@@ -168,107 +181,71 @@ export async function getPostCase(
   };
 }
 
-export type DeliveryRow = {
-  id: number;
-  inmateName: string;
-  callNumber: string;
-  applicantName: string;
-  relationship: string;
-  title: string;
-  body: string;
-  hasPhoto: boolean;
-  decidedAt: Date;
-  deliveredAt: Date | null;
+const POSTS: DecidedTable = {
+  table: 'contact_book_post',
+  events: { table: 'contact_book_event', key: 'post_id' },
+  audit: 'contact_book_post',
 };
 
-/** The posts approved on one Asia/Taipei day at one institution: the day's delivery sheet, by call number. */
-export async function deliverySheet(
-  db: Db,
-  scope: string | null,
-  institutionCode: string,
-  date: string,
-): Promise<DeliveryRow[]> {
-  if (scope && scope !== institutionCode) return [];
-  const { rows } = await db.query(
-    `SELECT p.id, m.name AS inmate_name, m.call_number, x.name AS applicant_name, a.relationship, p.title, p.body, p.photo IS NOT NULL AS has_photo,
-            p.decided_at, p.delivered_at
-       FROM contact_book_post p JOIN inmate m ON m.id = p.inmate_id JOIN applicant x ON x.id = p.applicant_id
-       JOIN service_application a ON a.id = p.application_id
-      WHERE p.institution_code = $1 AND p.status = 'approved'
-        AND p.decided_at >= ($2::date)::timestamp AT TIME ZONE 'Asia/Taipei' AND p.decided_at < (($2::date) + 1)::timestamp AT TIME ZONE 'Asia/Taipei'
-      ORDER BY m.call_number, p.decided_at, p.id`,
-    [institutionCode, date],
-  );
-  return rows.map((r) => ({
-    id: Number(r.id),
-    inmateName: r.inmate_name,
-    callNumber: r.call_number,
-    applicantName: r.applicant_name,
-    relationship: r.relationship,
-    title: r.title,
-    body: r.body,
-    hasPhoto: r.has_photo,
-    decidedAt: r.decided_at,
-    deliveredAt: r.delivered_at,
-  }));
-}
-
 /**
- * Marks approved posts as handed to the inmate (已送達). Posts outside the scope, not approved or
- * already delivered are left alone; returns how many were marked.
+ * A staff decision on a pending post, with the same version check, history, audit log and result
+ * mail as service applications. The third rejection since the last suspension suspends posting for a
+ * month. A common reason is written in the applicant's language, then the reviewer's own words.
  */
-export async function markDelivered(pool: pg.Pool, postIds: number[], who: PostReviewer, now: Date): Promise<number> {
-  const ids = [...new Set(postIds.filter((id) => Number.isSafeInteger(id) && id > 0))];
-  if (!ids.length) return 0;
-  return withTransaction(pool, async (tx) => {
-    const { rows } = await tx.query<{ id: string; institution_code: string }>(
-      `UPDATE contact_book_post SET delivered_at = $2, delivered_by = $3, version = version + 1
-        WHERE id = ANY($1::bigint[]) AND status = 'approved' AND delivered_at IS NULL AND ($4::char(4) IS NULL OR institution_code = $4)
-        RETURNING id, institution_code`,
-      [ids, now, who.staffId, who.institutionCode],
-    );
-    for (const r of rows) {
-      await tx.query(
-        `INSERT INTO contact_book_event (post_id, action, staff_id, at) VALUES ($1, 'delivered', $2, $3)`,
-        [r.id, who.staffId, now],
+export async function decidePost(
+  pool: pg.Pool,
+  postId: number,
+  seenVersion: number,
+  d: PostDecision,
+  who: Decider,
+  now: Date,
+): Promise<DecisionOutcome | 'reason_required'> {
+  const given = givenReason(d);
+  if (!given) return 'reason_required';
+  return decideWithVersion<never>(pool, POSTS, postId, seenVersion, who, now, {
+    verdict: async (tx): Promise<Verdict> => {
+      const { rows } = await tx.query<{ locale: Locale }>(
+        'SELECT x.locale FROM contact_book_post p JOIN applicant x ON x.id = p.applicant_id WHERE p.id = $1',
+        [postId],
       );
-      await recordStaffAction(tx, {
-        staffId: who.staffId,
-        action: 'contact_book_post.delivered',
-        objectType: 'contact_book_post',
-        objectId: Number(r.id),
-        institutionCode: r.institution_code,
-        ip: who.ip,
-        at: now,
-      });
-    }
-    return rows.length;
+      return d.decision === 'approve'
+        ? { status: 'approved', reason: null }
+        : { status: 'rejected', reason: reasonInWords(rows[0]!.locale, 'postRejectReason', given) };
+    },
+    then: async (tx, decided) => {
+      const view = await postMailView(tx, postId);
+      const suspendedUntil =
+        decided.status === 'rejected'
+          ? await suspendAfterRejections(tx, view.applicantId, decided.institutionCode, who, now)
+          : null;
+      await enqueueMail(tx, postDecisionMail({ ...view, suspendedUntil }));
+    },
   });
 }
 
-export type SuspensionRow = {
-  id: number;
-  applicantName: string;
-  email: string;
-  institutionCode: string;
-  startsAt: Date;
-  endsAt: Date;
-};
-
-/** Suspensions in force now that these staff may lift. */
-export async function listSuspensions(db: Db, scope: string | null, now: Date): Promise<SuspensionRow[]> {
+/** The recipient, relationship and subject of a post, for the result mail (seed 001). */
+async function postMailView(db: Db, postId: number): Promise<PostMailView> {
   const { rows } = await db.query(
-    `SELECT s.id, x.name, x.email, s.institution_code, s.starts_at, s.ends_at FROM contact_book_suspension s JOIN applicant x ON x.id = s.applicant_id
-      WHERE s.lifted_at IS NULL AND s.starts_at <= $1 AND s.ends_at > $1 AND ($2::char(4) IS NULL OR s.institution_code = $2)
-      ORDER BY s.ends_at`,
-    [now, scope],
+    `SELECT p.id, p.applicant_id, p.institution_code, p.title, p.status, p.rejection_reason, a.relationship, x.email, x.locale, i.name_zh, i.name_en, m.name
+       FROM contact_book_post p JOIN service_application a ON a.id = p.application_id JOIN applicant x ON x.id = p.applicant_id
+       JOIN institution i ON i.code = p.institution_code JOIN inmate m ON m.id = p.inmate_id WHERE p.id = $1`,
+    [postId],
   );
-  return rows.map((r) => ({
-    id: Number(r.id),
-    applicantName: r.name,
-    email: r.email,
+  const r = rows[0]!;
+  return {
+    postId: Number(r.id),
+    applicantId: Number(r.applicant_id),
+    to: r.email,
+    locale: r.locale,
     institutionCode: r.institution_code,
-    startsAt: r.starts_at,
-    endsAt: r.ends_at,
-  }));
+    institutionName: r.locale === 'en' ? r.name_en : r.name_zh,
+    maskedInmate: maskName(r.name),
+    relationship: r.relationship,
+    title: r.title,
+    status: r.status,
+    rejectionReason: r.rejection_reason,
+    suspendedUntil: null,
+  };
 }
+
+// ---- the photo kept while the form is being filled (one per form) ----
