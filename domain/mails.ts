@@ -46,16 +46,21 @@ function linkMail(
   return { to, applicantId, subject: t(`mail.${kind}.subject`), text, html, secrets: { [LINK_PLACEHOLDER]: url } };
 }
 
-export function verificationMail(
+/** A link mail to an applicant: their language, id, address and name, the portal's address and the link's token. */
+type LinkMailTo = (
   locale: Locale,
   applicantId: number,
   to: string,
   name: string,
   publicUrl: string,
   token: string,
-): MailToSend {
-  return linkMail('verify', locale, applicantId, to, name, `${publicUrl}/account/verify?token=${token}`);
-}
+) => MailToSend;
+
+export const verificationMail: LinkMailTo = (locale, applicantId, to, name, publicUrl, token) =>
+  linkMail('verify', locale, applicantId, to, name, `${publicUrl}/account/verify?token=${token}`);
+
+export const passwordResetMail: LinkMailTo = (locale, applicantId, to, name, publicUrl, token) =>
+  linkMail('reset', locale, applicantId, to, name, `${publicUrl}/account/reset?token=${token}`);
 
 export function accountExistsMail(locale: Locale, applicantId: number, to: string, publicUrl: string): MailToSend {
   const t = translator(locale);
@@ -70,17 +75,6 @@ export function accountExistsMail(locale: Locale, applicantId: number, to: strin
     t('mail.signature'),
   ]);
   return { to, applicantId, subject: t('mail.exists.subject'), text, html };
-}
-
-export function passwordResetMail(
-  locale: Locale,
-  applicantId: number,
-  to: string,
-  name: string,
-  publicUrl: string,
-  token: string,
-): MailToSend {
-  return linkMail('reset', locale, applicantId, to, name, `${publicUrl}/account/reset?token=${token}`);
 }
 
 /** A mail about one of the applicant's cases: to them, filed under the institution, its paragraphs composed. */

@@ -115,23 +115,21 @@ export function accountRoutes(d: RouteDeps, passport: InstanceType<typeof Passpo
   r.get('/account/verify/resend', (req, res) =>
     renderEmailForm(res, 'account/resend', typeof req.query.email === 'string' ? req.query.email : ''),
   );
-  r.post('/account/verify/resend', ...limit.mail, async (req, res) => {
-    const email = emailFrom(req);
-    const error = emailError(email);
-    if (error) return renderEmailForm(res, 'account/resend', email, error, 422);
-    await resendVerification(d.pool, email, { now: d.clock(), publicUrl: d.config.publicUrl });
-    res.render('account/link-sent', { email, kind: 'verify' });
-  });
+  /** Mails a link (silently nothing for an unknown address) and says it was sent. */
+  const mailLinkRoute =
+    (view: string, kind: 'verify' | 'reset', send: typeof resendVerification) =>
+    async (req: Request, res: Response) => {
+      const email = emailFrom(req);
+      const error = emailError(email);
+      if (error) return renderEmailForm(res, view, email, error, 422);
+      await send(d.pool, email, { now: d.clock(), publicUrl: d.config.publicUrl });
+      res.render('account/link-sent', { email, kind });
+    };
+  r.post('/account/verify/resend', ...limit.mail, mailLinkRoute('account/resend', 'verify', resendVerification));
 
   // ---- forgotten password ----
   r.get('/account/forgot', (_req, res) => renderEmailForm(res, 'account/forgot'));
-  r.post('/account/forgot', ...limit.mail, async (req, res) => {
-    const email = emailFrom(req);
-    const error = emailError(email);
-    if (error) return renderEmailForm(res, 'account/forgot', email, error, 422);
-    await requestPasswordReset(d.pool, email, { now: d.clock(), publicUrl: d.config.publicUrl });
-    res.render('account/link-sent', { email, kind: 'reset' });
-  });
+  r.post('/account/forgot', ...limit.mail, mailLinkRoute('account/forgot', 'reset', requestPasswordReset));
 
   const renderReset = (res: Response, token: string, errors: FieldErrors<PasswordField> = {}, status = 200) =>
     res.status(status).render('account/reset', { token, ...errorView(res.locals.t, errors, PASSWORD_ORDER) });

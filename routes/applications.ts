@@ -1,36 +1,40 @@
 import { Router, type Request, type Response, type NextFunction, type RequestHandler } from 'express';
-import multer from 'multer';
 import { randomUUID } from 'node:crypto';
-import type { RouteDeps } from './deps.ts';
-import { requireApplicant } from './middleware/authentication.ts';
-import { errorView } from './forms.ts';
-import { limiter } from './middleware/rate-limits.ts';
-import { sendDocument } from './middleware/files.ts';
-import { isSentFile, multipartForm, sentFileName } from './middleware/uploads.ts';
+import { listOwnDocuments, readDocument } from '../domain/applications/documents.ts';
+import { listUploads, removeUpload } from '../domain/applications/drafts.ts';
 import {
-  documentKindsFor,
-  relationshipsFor,
-  SERVICES,
-  UPLOAD_LIMIT_MB,
-  VISIT_KINDS,
-  type ApplicationField,
-  type FieldProblem,
-  type Service,
-  type VisitKind,
-} from '../domain/applications/vocabulary.ts';
-import { resubmitApplication, submitApplication } from '../domain/applications/submit.ts';
-import { addUpload, listUploads, removeUpload } from '../domain/applications/drafts.ts';
-import {
+  type CorrectionStart,
   getCorrectionStart,
   getOwnApplication,
   listApplicationsOf,
-  type CorrectionStart,
 } from '../domain/applications/status.ts';
-import { listOwnDocuments, prepareDocument, readDocument } from '../domain/applications/documents.ts';
-import { isUploadProblem, MB } from '../domain/shared/uploads.ts';
-import { isUuid, parseId } from '../domain/shared/ids.ts';
-import { lookUpInmate, type InmateLookup } from '../domain/inmates.ts';
+import { resubmitApplication, submitApplication } from '../domain/applications/submit.ts';
+import {
+  type ApplicationField,
+  type FieldProblem,
+  type Service,
+  UPLOAD_LIMIT_MB,
+  type VisitKind,
+  documentKindsFor,
+  relationshipsFor,
+} from '../domain/applications/vocabulary.ts';
+import { type InmateLookup, lookUpInmate } from '../domain/inmates.ts';
 import { listInstitutions } from '../domain/institutions.ts';
+import { parseId } from '../domain/shared/ids.ts';
+import { MB } from '../domain/shared/uploads.ts';
+import type { RouteDeps } from './deps.ts';
+import {
+  FIELD_ORDER,
+  type FormValues,
+  SLUGS,
+  applicationUploadParsers,
+  keepApplicationFiles,
+  readValues,
+} from './middleware/application-form.ts';
+import { requireApplicant } from './middleware/authentication.ts';
+import { sendDocument } from './middleware/files.ts';
+import { errorView } from './forms.ts';
+import { limiter } from './middleware/rate-limits.ts';
 
 // GET  /applications                      服務項目狀態查詢: the applicant's applications
 // GET  /applications/new/:service         an application form (contact-book, visit, lawyer-visit)
@@ -41,77 +45,9 @@ import { listInstitutions } from '../domain/institutions.ts';
 // GET  /applications/:number/documents/:docId   one of the applicant's own documents
 // GET  /applications/:number/resubmit     修改並重新送出: correct a rejected application
 // POST /applications/:number/resubmit     multipart: add or remove files, or resend
-const SLUGS: Record<string, Service> = {
-  'contact-book': 'contact_book',
-  visit: 'visit',
-  'lawyer-visit': 'lawyer_visit',
-};
-const FIELD_ORDER: readonly ApplicationField[] = [
-  'form',
-  'institution',
-  'callNumber',
-  'relationship',
-  'visitKinds',
-  'identityFiles',
-  'relationshipFiles',
-  'mandateFiles',
-  'photoFiles',
-  'files',
-];
-
-type FormValues = {
-  institution: string;
-  callNumber: string;
-  relationship: string;
-  visitKinds: VisitKind[];
-  submissionKey: string;
-};
-
-function readValues(req: Request): FormValues {
-  const b = (req.body ?? {}) as Record<string, unknown>;
-  const str = (v: unknown) => (typeof v === 'string' ? v.slice(0, 100) : '');
-  const kinds = ([] as unknown[])
-    .concat(b.visitKinds ?? [])
-    .filter((k): k is VisitKind => VISIT_KINDS.includes(k as VisitKind));
-  const key = str(b.submissionKey);
-  return {
-    institution: str(b.institution),
-    callNumber: str(b.callNumber).trim(),
-    relationship: str(b.relationship),
-    visitKinds: kinds,
-    submissionKey: isUuid(key) ? key : randomUUID(),
-  };
-}
-
 export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Router {
   const r = Router();
-  // Files are held in memory while checked, so a body larger than the service's total (plus room for
-  // the form's fields) is refused before it is read, and only the service's file fields are taken.
-  const parsers = Object.fromEntries(
-    SERVICES.map((service) => [
-      service,
-      multipartForm({
-        parser: multer({
-          storage: multer.memoryStorage(),
-          limits: {
-            fileSize: UPLOAD_LIMIT_MB[service] * MB,
-            files: 10 * documentKindsFor(service).length,
-            fields: 20,
-            fieldSize: 10_000,
-          },
-        }).fields(documentKindsFor(service).map((k) => ({ name: `${k}Files`, maxCount: 10 }))),
-        csrfCheck,
-        refuseAboveMb: UPLOAD_LIMIT_MB[service] + 1,
-        limitMb: UPLOAD_LIMIT_MB[service],
-        problemOf: (code) =>
-          code === 'LIMIT_FILE_SIZE'
-            ? 'error.upload.tooLarge'
-            : code === 'LIMIT_UNEXPECTED_FILE' || code === 'LIMIT_FILE_COUNT'
-              ? 'error.upload.tooMany'
-              : 'error.upload.type',
-      }),
-    ]),
-  ) as Record<Service, (req: Request, res: Response, next: NextFunction) => void>;
+  const parsers = applicationUploadParsers(csrfCheck);
   /** Parses an upload for the given service's fields and limits, then checks the CSRF token. */
   const parseUpload = (service: Service, req: Request, res: Response, next: NextFunction) =>
     parsers[service](req, res, next);
@@ -120,30 +56,13 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
     if (!service) return next('route');
     parseUpload(service, req, res, next);
   };
-  /** Files first: whatever else happens, an accepted file is kept as a draft of this form. */
-  const keepUploadedFiles = async (
+  const keepUploadedFiles = (
     req: Request,
     service: Service,
     submissionKey: string,
     keptBytes: number,
     errors: Partial<Record<ApplicationField, FieldProblem>>,
-  ) => {
-    const applicantId = req.user!.applicant.id;
-    const uploaded = (req.files ?? {}) as Record<string, Express.Multer.File[]>;
-    for (const kind of documentKindsFor(service)) {
-      for (const f of uploaded[`${kind}Files`] ?? []) {
-        if (!isSentFile(f)) continue;
-        const doc = await prepareDocument(
-          { fileName: sentFileName(f), bytes: f.buffer },
-          { imagesOnly: kind === 'photo' },
-        );
-        const problem = isUploadProblem(doc)
-          ? doc
-          : await addUpload(d.pool, applicantId, submissionKey, service, kind, doc, d.clock(), keptBytes);
-        if (problem && !errors[`${kind}Files`]) errors[`${kind}Files`] = problem;
-      }
-    }
-  };
+  ) => keepApplicationFiles(d.pool, d.clock(), req, { service, submissionKey, keptBytes }, errors);
 
   // Walking the register one number at a time is what this stops.
   // Every path that answers "who has this call number" counts: the htmx lookup and the form's posts.

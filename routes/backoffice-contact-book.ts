@@ -1,14 +1,7 @@
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import type { RouteDeps } from './deps.ts';
-import {
-  decisionRoute,
-  errorView,
-  formFields,
-  queryString,
-  readQueueQuery,
-  safeReturn,
-  type DecisionPageExtra,
-} from './forms.ts';
+import { decisionRoute, errorView, formFields, queryString, readQueueQuery, safeReturn } from './forms.ts';
+import type { DecisionPageExtra } from './forms.ts';
 import { BACKOFFICE } from './middleware/area.ts';
 import { sendPhoto } from './middleware/files.ts';
 import { setNotice, takeNotice } from './middleware/notices.ts';

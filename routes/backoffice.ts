@@ -1,16 +1,8 @@
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import type { RouteDeps } from './deps.ts';
-import {
-  decisionRoute,
-  errorView,
-  formFields,
-  queryString,
-  readQueueQuery,
-  safeReturn,
-  type DecisionPageExtra,
-  type FieldMessage,
-} from './forms.ts';
+import { decisionRoute, errorView, formFields, queryString, readQueueQuery, safeReturn } from './forms.ts';
+import type { DecisionPageExtra, FieldMessage } from './forms.ts';
 import { contactBookReviewRoutes } from './backoffice-contact-book.ts';
 import { bookingReviewRoutes } from './backoffice-bookings.ts';
 import { timetableRoutes } from './backoffice-timetable.ts';
@@ -145,7 +137,7 @@ export function backofficeRoutes(d: RouteDeps): Router {
   // ---- home ----
   r.get('/', async (req, res) => {
     const staff = staffOf(req);
-    const queue = await listReviewQueue(d.pool, scopeOf(staff), emptyFilter({ status: 'pending' }), req.locale);
+    const queue = await listReviewQueue(d.pool, scopeOf(staff), readQueueFilter({}).filter, req.locale);
     const posts = await listPostQueue(
       d.pool,
       scopeOf(staff),
@@ -285,19 +277,6 @@ export function backofficeRoutes(d: RouteDeps): Router {
   r.use(timetableRoutes(d));
 
   return r;
-}
-
-function emptyFilter(over: Partial<QueueFilter> = {}): QueueFilter {
-  return {
-    institutionCode: null,
-    callNumber: null,
-    status: null,
-    service: null,
-    from: null,
-    to: null,
-    page: 1,
-    ...over,
-  };
 }
 
 /** The queue's filters from the query string; with none given, it shows what is pending. */

@@ -68,22 +68,12 @@ export async function verifyEmail(pool: pg.Pool, token: string, now: Date): Prom
 }
 
 /** Sends a new verification link when the address belongs to an unverified account; silent otherwise. */
-export async function resendVerification(
-  pool: pg.Pool,
-  email: string,
-  ctx: Omit<LinkContext, 'locale'>,
-): Promise<void> {
-  await mailLink(pool, email, ctx, 'verify_email');
-}
+export const resendVerification = (pool: pg.Pool, email: string, ctx: Omit<LinkContext, 'locale'>) =>
+  mailLink(pool, email, ctx, 'verify_email');
 
 /** Mails a reset link when the address has an account; silent otherwise. */
-export async function requestPasswordReset(
-  pool: pg.Pool,
-  email: string,
-  ctx: Omit<LinkContext, 'locale'>,
-): Promise<void> {
-  await mailLink(pool, email, ctx, 'reset_password');
-}
+export const requestPasswordReset = (pool: pg.Pool, email: string, ctx: Omit<LinkContext, 'locale'>) =>
+  mailLink(pool, email, ctx, 'reset_password');
 
 async function mailLink(
   pool: pg.Pool,

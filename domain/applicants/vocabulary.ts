@@ -3,15 +3,10 @@ import type { MessageKey } from '../i18n/i18n.ts';
 /** An applicant's account fields: limits and the rules shared by registration and the profile. */
 
 export const VERIFY_LINK_MINUTES = 10;
-
 export const RESET_LINK_MINUTES = 30;
-
 export const PASSWORD_MIN = 8;
-
 export const PASSWORD_MAX = 128;
-
 export type FieldErrors<F extends string> = Partial<Record<F, MessageKey>>;
-
 export type Validated<T, F extends string> = { ok: true; value: T } | { ok: false; errors: FieldErrors<F> };
 
 // ---- field rules, shared by registration and the profile ----
@@ -59,8 +54,5 @@ export function normalizeEmail(raw: string): string {
 
 export const EMAIL_RE = /^[^@\s"<>,;]+@[^@\s"<>,;]+\.[^@\s"<>,;]+$/;
 
-// ---- registration ----
-
 export type PasswordField = 'password' | 'passwordConfirm' | 'currentPassword';
-
 export type ContactField = 'mobile' | 'phone';

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { StoredDocument } from './documents.ts';
 import { type DocumentKind, type FieldProblem, type Service, UPLOAD_LIMIT_MB } from './vocabulary.ts';
 import { type Db, withTransaction } from '../platform/db.ts';
-import { MB } from '../shared/uploads.ts';
+import { MB, purgeDrafts } from '../shared/uploads.ts';
 
 // ---- files accepted while the form is being filled (drafts, keyed by the form's submission key) ----
 
@@ -97,14 +97,10 @@ export async function addUpload(
 
 /** What one applicant may keep in unfinished forms at once; drafts older than a day are purged. */
 export const DRAFT_QUOTA_MB = 60;
-
 export const DRAFT_LIFETIME_HOURS = 24;
 
 export async function purgeOldUploads(db: Db, now: Date): Promise<number> {
-  const { rowCount } = await db.query(`DELETE FROM application_upload WHERE created_at < $1`, [
-    new Date(now.getTime() - DRAFT_LIFETIME_HOURS * 3600_000),
-  ]);
-  return rowCount ?? 0;
+  return purgeDrafts(db, 'application_upload', now, DRAFT_LIFETIME_HOURS);
 }
 
 export async function removeUpload(

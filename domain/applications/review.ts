@@ -9,20 +9,12 @@ import {
   type VisitKind,
 } from './vocabulary.ts';
 import { applicationDecisionMail } from '../mails.ts';
-import { type Db, conditions, pageOf } from '../platform/db.ts';
-import {
-  type DecidedTable,
-  type Decider,
-  type DecisionOutcome,
-  type StaffDecision,
-  type Verdict,
-  decideWithVersion,
-  givenReason,
-  reasonInWords,
-} from '../shared/decisions.ts';
+import type { Db } from '../platform/db.ts';
+import { type Decider, type DecisionOutcome, type StaffDecision, decideWithReason } from '../shared/decisions.ts';
 import { isId } from '../shared/ids.ts';
 import type { Locale } from '../shared/locale.ts';
 import { enqueueMail } from '../shared/outbox.ts';
+import { type QueueFilterBase, type QueuePageOf, queueConditions, readQueuePage } from '../shared/queues.ts';
 
 /**
  * The staff's side of service applications (seed 002 服務項目管理): the review queue, the case page
@@ -32,16 +24,7 @@ import { enqueueMail } from '../shared/outbox.ts';
 
 export const QUEUE_PAGE_SIZE = 20;
 
-export type QueueFilter = {
-  institutionCode: string | null;
-  callNumber: string | null;
-  status: ApplicationStatus | null;
-  service: Service | null;
-  /** application date range, inclusive, as Asia/Taipei dates (YYYY-MM-DD) */
-  from: string | null;
-  to: string | null;
-  page: number;
-};
+export type QueueFilter = QueueFilterBase & { status: ApplicationStatus | null; service: Service | null };
 
 export type QueueRow = {
   id: number;
@@ -57,7 +40,7 @@ export type QueueRow = {
   decidedAt: Date | null;
 };
 
-export type QueuePage = { rows: QueueRow[]; total: number; page: number; pages: number };
+export type QueuePage = QueuePageOf<QueueRow>;
 
 /** Pending first, oldest first: the order in which cases should be reviewed. */
 export async function listReviewQueue(
@@ -66,25 +49,20 @@ export async function listReviewQueue(
   f: QueueFilter,
   locale: Locale,
 ): Promise<QueuePage> {
-  const c = conditions();
-  if (scope) c.add('a.institution_code = ?', scope);
-  if (f.institutionCode) c.add('a.institution_code = ?', f.institutionCode);
-  if (f.callNumber) c.add('m.call_number = ?', f.callNumber);
-  if (f.status) c.add('a.status = ?', f.status);
-  if (f.service && SERVICES.includes(f.service)) c.add('a.service = ?', f.service);
-  if (f.from) c.add(`a.submitted_at >= (?::date)::timestamp AT TIME ZONE 'Asia/Taipei'`, f.from);
-  if (f.to) c.add(`a.submitted_at < ((?::date) + 1)::timestamp AT TIME ZONE 'Asia/Taipei'`, f.to);
-  const from = `FROM service_application a JOIN inmate m ON m.id = a.inmate_id JOIN applicant p ON p.id = a.applicant_id
-                JOIN institution i ON i.code = a.institution_code ${c.sql()}`;
-  const count = await db.query<{ n: string }>(`SELECT count(*) AS n ${from}`, c.params);
-  const total = Number(count.rows[0]!.n);
-  const { page, pages, limitSql } = pageOf(total, f.page, QUEUE_PAGE_SIZE);
-  const { rows } = await db.query(
-    `SELECT a.id, a.number, i.name_zh, i.name_en, m.name AS inmate_name, m.call_number, p.name AS applicant_name, a.relationship,
-            a.service, a.status, a.submitted_at, a.decided_at
-       ${from}
-      ORDER BY (a.status = 'pending') DESC, a.submitted_at ASC, a.id ASC ${limitSql}`,
+  const c = queueConditions(scope, f);
+  if (f.service && SERVICES.includes(f.service)) c.add('q.service = ?', f.service);
+  const { total, page, pages, rows } = await readQueuePage(
+    db,
+    {
+      select: `q.id, q.number, i.name_zh, i.name_en, m.name AS inmate_name, m.call_number, p.name AS applicant_name, q.relationship,
+               q.service, q.status, q.submitted_at, q.decided_at`,
+      from: `FROM service_application q JOIN inmate m ON m.id = q.inmate_id JOIN applicant p ON p.id = q.applicant_id
+             JOIN institution i ON i.code = q.institution_code ${c.sql()}`,
+      order: `(q.status = 'pending') DESC, q.submitted_at ASC, q.id ASC`,
+    },
     c.params,
+    f.page,
+    QUEUE_PAGE_SIZE,
   );
   return {
     total,
@@ -215,11 +193,13 @@ export async function getReviewCase(
 export type Decision = StaffDecision;
 export type DecideOutcome = DecisionOutcome | 'reason_required';
 
-const APPLICATIONS: DecidedTable = {
+const APPLICATIONS = {
   table: 'service_application',
   events: { table: 'application_event', key: 'application_id' },
   audit: 'application',
-};
+  reasonKeys: 'rejectReason',
+  audited: 'number',
+} as const;
 
 /**
  * A staff decision on a pending application. Only staff of the inmate's institution (or an agency
@@ -236,23 +216,7 @@ export async function decideApplication(
   who: Decider,
   now: Date,
 ): Promise<DecideOutcome> {
-  const given = givenReason(d);
-  if (!given) return 'reason_required';
-  return decideWithVersion<never>(pool, APPLICATIONS, applicationId, seenVersion, who, now, {
-    verdict: async (tx): Promise<Verdict> => {
-      const { rows } = await tx.query<{ number: string; locale: Locale }>(
-        'SELECT a.number, p.locale FROM service_application a JOIN applicant p ON p.id = a.applicant_id WHERE a.id = $1',
-        [applicationId],
-      );
-      const reason = d.decision === 'approve' ? null : reasonInWords(rows[0]!.locale, 'rejectReason', given);
-      return {
-        status: d.decision === 'approve' ? 'approved' : 'rejected',
-        reason,
-        details: { number: rows[0]!.number, reason },
-      };
-    },
-    then: async (tx) => {
-      await enqueueMail(tx, applicationDecisionMail(await applicationMailView(tx, applicationId)));
-    },
+  return decideWithReason(pool, APPLICATIONS, applicationId, seenVersion, d, who, now, async (tx) => {
+    await enqueueMail(tx, applicationDecisionMail(await applicationMailView(tx, applicationId)));
   });
 }

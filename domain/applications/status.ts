@@ -60,13 +60,17 @@ export async function getCorrectionStart(
 }
 
 /** What the mails about an application say, in the applicant's language. */
-export type ApplicationMailView = {
+export type ApplicationMailView = ApplicationFacts & {
   applicationId: number;
   applicantId: number;
   to: string;
   locale: Locale;
-  number: string;
   institutionCode: string;
+};
+
+/** What the applicant reads of an application, on the page and in the mails. */
+type ApplicationFacts = {
+  number: string;
   institutionName: string;
   maskedInmate: string;
   relationship: Relationship;
@@ -103,19 +107,7 @@ export async function applicationMailView(db: Db, applicationId: number): Promis
   };
 }
 
-export type ApplicationRow = {
-  id: number;
-  number: string;
-  institutionName: string;
-  maskedInmate: string;
-  relationship: Relationship;
-  service: Service;
-  visitKinds: VisitKind[];
-  status: ApplicationStatus;
-  submittedAt: Date;
-  decidedAt: Date | null;
-  rejectionReason: string | null;
-};
+export type ApplicationRow = ApplicationFacts & { id: number; submittedAt: Date; decidedAt: Date | null };
 
 /** The applicant's own applications, newest first (服務項目狀態查詢). */
 export async function listApplicationsOf(
@@ -145,8 +137,6 @@ export async function listApplicationsOf(
     rejectionReason: r.rejection_reason,
   }));
 }
-
-// ---- files accepted while the form is being filled (drafts, keyed by the form's submission key) ----
 
 /** One application, only for its own applicant (anyone else gets null, as if it did not exist). */
 export async function getOwnApplication(

@@ -125,19 +125,12 @@ export async function submitApplication(pool: pg.Pool, input: ApplicationInput, 
       );
       const applicationId = rows[0]!.id;
       await draftsBecomeDocuments(tx, applicationId, input.applicantId, input.submissionKey, now);
-      await tx.query(`INSERT INTO application_event (application_id, action, at) VALUES ($1, 'submitted', $2)`, [
-        applicationId,
-        now,
-      ]);
-      const view = await applicationMailView(tx, applicationId);
-      await enqueueMail(tx, applicationPendingMail(view));
+      await nowPending(tx, applicationId, 'submitted', now);
       return { kind: 'submitted', applicationId, number } as const;
     });
   } catch (err) {
-    if (isUniqueViolation(err, 'one_contact_book_per_inmate'))
-      return { kind: 'errors', errors: { callNumber: { key: 'error.application.contactBookTaken' } } };
-    if (isUniqueViolation(err, 'one_pending_application_per_service'))
-      return { kind: 'errors', errors: { callNumber: { key: 'error.application.alreadyPending' } } };
+    const taken = takenProblem(err);
+    if (taken) return { kind: 'errors', errors: { callNumber: taken } };
     throw err;
   }
 }
@@ -236,18 +229,13 @@ export async function resubmitApplication(pool: pg.Pool, input: ResubmitInput, n
                 relationship = $2, visit_kinds = $3, version = version + 1 WHERE id = $1`,
         [applicationId, input.relationship, kinds],
       );
-      await tx.query(`INSERT INTO application_event (application_id, action, at) VALUES ($1, 'resubmitted', $2)`, [
-        applicationId,
-        now,
-      ]);
-      await enqueueMail(tx, applicationPendingMail(await applicationMailView(tx, applicationId)));
+      await nowPending(tx, applicationId, 'resubmitted', now);
       return { kind: 'submitted', applicationId, number: input.number };
     });
   } catch (err) {
-    if (isUniqueViolation(err, 'one_contact_book_per_inmate'))
-      return { kind: 'errors', errors: { form: { key: 'error.application.contactBookTaken' } } };
-    if (isUniqueViolation(err, 'one_pending_application_per_service'))
-      return { kind: 'errors', errors: { form: { key: 'error.application.alreadyPending' } } };
+    // The inmate cannot be changed on this form: the problem is the form's.
+    const taken = takenProblem(err);
+    if (taken) return { kind: 'errors', errors: { form: taken } };
     throw err;
   }
 }
@@ -275,4 +263,21 @@ async function findBySubmissionKey(db: Db, applicantId: number, key: string) {
         callNumber: r.call_number,
       }
     : null;
+}
+
+/** The database's one-per-inmate and one-pending rules, when an application got past the checks in a race. */
+function takenProblem(err: unknown): FieldProblem | null {
+  if (isUniqueViolation(err, 'one_contact_book_per_inmate')) return { key: 'error.application.contactBookTaken' };
+  if (isUniqueViolation(err, 'one_pending_application_per_service')) return { key: 'error.application.alreadyPending' };
+  return null;
+}
+
+/** An application sent or sent again is 待審核: its history says so and the applicant is mailed. */
+async function nowPending(tx: Db, applicationId: number, action: 'submitted' | 'resubmitted', now: Date) {
+  await tx.query('INSERT INTO application_event (application_id, action, at) VALUES ($1, $2, $3)', [
+    applicationId,
+    action,
+    now,
+  ]);
+  await enqueueMail(tx, applicationPendingMail(await applicationMailView(tx, applicationId)));
 }

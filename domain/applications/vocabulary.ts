@@ -3,15 +3,10 @@ import type { MessageKey } from '../i18n/i18n.ts';
 /** Service applications (服務項目申請): what may be applied for, by whom, with which documents. */
 
 export type Service = 'contact_book' | 'visit' | 'lawyer_visit';
-
 export type VisitKind = 'onsite' | 'remote' | 'mobile';
-
 export type ApplicationStatus = 'pending' | 'approved' | 'rejected' | 'auto_approved';
-
 export type DocumentKind = 'identity' | 'relationship' | 'mandate' | 'photo';
-
 export const SERVICES: readonly Service[] = ['contact_book', 'visit', 'lawyer_visit'];
-
 export const VISIT_KINDS: readonly VisitKind[] = ['onsite', 'remote', 'mobile'];
 
 // Seed 000 §一: spouse, lineal relatives, collateral within 3 degrees, in-laws within 2, household
@@ -63,7 +58,6 @@ export type ApplicationField =
   'form' | 'institution' | 'callNumber' | 'relationship' | 'visitKinds' | `${DocumentKind}Files` | 'files';
 
 export type FieldProblem = { key: MessageKey; params?: Record<string, string | number> };
-
 export const STATUSES: readonly ApplicationStatus[] = ['pending', 'approved', 'rejected', 'auto_approved'];
 
 /** Common reasons offered to a reviewer; the text stored is what the applicant reads. */

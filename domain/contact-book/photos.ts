@@ -3,7 +3,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
 import type { Db } from '../platform/db.ts';
 import { isId } from '../shared/ids.ts';
-import { MB, type Upload, type UploadProblem, cleanFileName } from '../shared/uploads.ts';
+import { MB, type Upload, type UploadProblem, cleanFileName, purgeDrafts } from '../shared/uploads.ts';
 
 export const POST_PHOTO_MAX_MB = 10;
 
@@ -61,6 +61,8 @@ export async function preparePostPhoto(upload: Upload): Promise<StoredPhoto | Up
   }
 }
 
+// ---- the photo kept while the form is being filled (one per form) ----
+
 export type PhotoDraft = { fileName: string; uploadedBytes: number; width: number; height: number };
 
 /** Keeps the form's photo; a second photo sent with the same form replaces the first. */
@@ -110,13 +112,8 @@ export async function takePhotoDraft(
 }
 
 export async function purgeOldPhotoDrafts(db: Db, now: Date, lifetimeHours: number): Promise<number> {
-  const { rowCount } = await db.query('DELETE FROM contact_book_photo_draft WHERE created_at < $1', [
-    new Date(now.getTime() - lifetimeHours * 3600_000),
-  ]);
-  return rowCount ?? 0;
+  return purgeDrafts(db, 'contact_book_photo_draft', now, lifetimeHours);
 }
-
-// ---- the family's own posts (查詢家庭聯絡簿) ----
 
 /** Who asks for a post's photo: the applicant who sent it, or staff within their scope. */
 export type PhotoReader = { applicantId: number } | { staffScope: string | null };

@@ -40,6 +40,11 @@ export async function submitPost(pool: pg.Pool, input: PostInput, now: Date): Pr
   return twin ? { kind: 'posted', postId: twin } : outcome;
 }
 
+/** A photo as its three columns (photo, photo_width, photo_height); nulls for none. */
+function photoColumns(photo: { content: Buffer; width: number; height: number } | null) {
+  return [photo?.content ?? null, photo?.width ?? null, photo?.height ?? null];
+}
+
 /** The post made with this form (its submission key), if any. */
 async function postOfForm(db: Db, input: { submissionKey: string; applicantId: number }): Promise<number | null> {
   const { rows } = await db.query<{ id: string }>(
@@ -85,9 +90,7 @@ async function submitPostOnce(pool: pg.Pool, input: PostInput, now: Date): Promi
           recipient.institutionCode,
           title,
           body,
-          photo?.content ?? null,
-          photo?.width ?? null,
-          photo?.height ?? null,
+          ...photoColumns(photo),
           taipeiToday(now),
           now,
           input.submissionKey,
@@ -182,17 +185,7 @@ export async function resendPost(
                 photo = CASE WHEN $4 THEN photo ELSE $5 END, photo_width = CASE WHEN $4 THEN photo_width ELSE $6 END,
                 photo_height = CASE WHEN $4 THEN photo_height ELSE $7 END, posted_on = $8, submitted_at = $9, version = version + 1
           WHERE id = $1`,
-        [
-          postId,
-          title,
-          body,
-          keep,
-          photo?.content ?? null,
-          photo?.width ?? null,
-          photo?.height ?? null,
-          taipeiToday(now),
-          now,
-        ],
+        [postId, title, body, keep, ...photoColumns(photo), taipeiToday(now), now],
       );
       return posted(tx, postId, 'resubmitted', now);
     });

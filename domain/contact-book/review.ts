@@ -2,20 +2,13 @@ import type pg from 'pg';
 import { activeSuspension, suspendAfterRejections } from './suspensions.ts';
 import type { PostDecision, PostStatus } from './vocabulary.ts';
 import { type PostMailView, postDecisionMail } from '../mails.ts';
-import { type Db, conditions, pageOf } from '../platform/db.ts';
-import {
-  type DecidedTable,
-  type Decider,
-  type DecisionOutcome,
-  type Verdict,
-  decideWithVersion,
-  givenReason,
-  reasonInWords,
-} from '../shared/decisions.ts';
+import type { Db } from '../platform/db.ts';
+import { type Decider, type DecisionOutcome, decideWithReason } from '../shared/decisions.ts';
 import { isId } from '../shared/ids.ts';
 import type { Locale } from '../shared/locale.ts';
 import { maskName } from '../shared/masking.ts';
 import { enqueueMail } from '../shared/outbox.ts';
+import { type QueueFilterBase, type QueuePageOf, queueConditions, readQueuePage } from '../shared/queues.ts';
 
 /**
  * The staff's side of the family contact book (seed 002 聯絡簿管理): the moderation queue, one post
@@ -25,15 +18,7 @@ import { enqueueMail } from '../shared/outbox.ts';
 
 export const POST_QUEUE_PAGE_SIZE = 20;
 
-export type PostQueueFilter = {
-  institutionCode: string | null;
-  callNumber: string | null;
-  status: PostStatus | null;
-  /** sent between these Asia/Taipei dates, inclusive (YYYY-MM-DD) */
-  from: string | null;
-  to: string | null;
-  page: number;
-};
+export type PostQueueFilter = QueueFilterBase & { status: PostStatus | null };
 
 export type PostQueueRow = {
   id: number;
@@ -51,23 +36,25 @@ export type PostQueueRow = {
 };
 
 /** Pending first, oldest first: the order in which posts should be read. */
-export async function listPostQueue(db: Db, scope: string | null, f: PostQueueFilter, locale: Locale) {
-  const c = conditions();
-  if (scope) c.add('p.institution_code = ?', scope);
-  if (f.institutionCode) c.add('p.institution_code = ?', f.institutionCode);
-  if (f.callNumber) c.add('m.call_number = ?', f.callNumber);
-  if (f.status) c.add('p.status = ?', f.status);
-  if (f.from) c.add(`p.submitted_at >= (?::date)::timestamp AT TIME ZONE 'Asia/Taipei'`, f.from);
-  if (f.to) c.add(`p.submitted_at < ((?::date) + 1)::timestamp AT TIME ZONE 'Asia/Taipei'`, f.to);
-  const from = `FROM contact_book_post p JOIN inmate m ON m.id = p.inmate_id JOIN applicant x ON x.id = p.applicant_id
-                JOIN service_application a ON a.id = p.application_id JOIN institution i ON i.code = p.institution_code ${c.sql()}`;
-  const total = Number((await db.query<{ n: string }>(`SELECT count(*) AS n ${from}`, c.params)).rows[0]!.n);
-  const { page, pages, limitSql } = pageOf(total, f.page, POST_QUEUE_PAGE_SIZE);
-  const { rows } = await db.query(
-    `SELECT p.id, i.name_zh, i.name_en, m.name AS inmate_name, m.call_number, x.name AS applicant_name, a.relationship, p.title,
-            p.photo IS NOT NULL AS has_photo, p.status, p.submitted_at, p.decided_at, p.delivered_at
-       ${from} ORDER BY (p.status = 'pending') DESC, p.submitted_at ASC, p.id ASC ${limitSql}`,
+export async function listPostQueue(
+  db: Db,
+  scope: string | null,
+  f: PostQueueFilter,
+  locale: Locale,
+): Promise<QueuePageOf<PostQueueRow>> {
+  const c = queueConditions(scope, f);
+  const { total, page, pages, rows } = await readQueuePage(
+    db,
+    {
+      select: `q.id, i.name_zh, i.name_en, m.name AS inmate_name, m.call_number, x.name AS applicant_name, a.relationship, q.title,
+               q.photo IS NOT NULL AS has_photo, q.status, q.submitted_at, q.decided_at, q.delivered_at`,
+      from: `FROM contact_book_post q JOIN inmate m ON m.id = q.inmate_id JOIN applicant x ON x.id = q.applicant_id
+             JOIN service_application a ON a.id = q.application_id JOIN institution i ON i.code = q.institution_code ${c.sql()}`,
+      order: `(q.status = 'pending') DESC, q.submitted_at ASC, q.id ASC`,
+    },
     c.params,
+    f.page,
+    POST_QUEUE_PAGE_SIZE,
   );
   return {
     total,
@@ -181,11 +168,12 @@ export async function getPostCase(
   };
 }
 
-const POSTS: DecidedTable = {
+const POSTS = {
   table: 'contact_book_post',
   events: { table: 'contact_book_event', key: 'post_id' },
   audit: 'contact_book_post',
-};
+  reasonKeys: 'postRejectReason',
+} as const;
 
 /**
  * A staff decision on a pending post, with the same version check, history, audit log and result
@@ -200,26 +188,13 @@ export async function decidePost(
   who: Decider,
   now: Date,
 ): Promise<DecisionOutcome | 'reason_required'> {
-  const given = givenReason(d);
-  if (!given) return 'reason_required';
-  return decideWithVersion<never>(pool, POSTS, postId, seenVersion, who, now, {
-    verdict: async (tx): Promise<Verdict> => {
-      const { rows } = await tx.query<{ locale: Locale }>(
-        'SELECT x.locale FROM contact_book_post p JOIN applicant x ON x.id = p.applicant_id WHERE p.id = $1',
-        [postId],
-      );
-      return d.decision === 'approve'
-        ? { status: 'approved', reason: null }
-        : { status: 'rejected', reason: reasonInWords(rows[0]!.locale, 'postRejectReason', given) };
-    },
-    then: async (tx, decided) => {
-      const view = await postMailView(tx, postId);
-      const suspendedUntil =
-        decided.status === 'rejected'
-          ? await suspendAfterRejections(tx, view.applicantId, decided.institutionCode, who, now)
-          : null;
-      await enqueueMail(tx, postDecisionMail({ ...view, suspendedUntil }));
-    },
+  return decideWithReason(pool, POSTS, postId, seenVersion, d, who, now, async (tx, decided) => {
+    const view = await postMailView(tx, postId);
+    const suspendedUntil =
+      decided.status === 'rejected'
+        ? await suspendAfterRejections(tx, view.applicantId, decided.institutionCode, who, now)
+        : null;
+    await enqueueMail(tx, postDecisionMail({ ...view, suspendedUntil }));
   });
 }
 
@@ -247,5 +222,3 @@ async function postMailView(db: Db, postId: number): Promise<PostMailView> {
     suspendedUntil: null,
   };
 }
-
-// ---- the photo kept while the form is being filled (one per form) ----

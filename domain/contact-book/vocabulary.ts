@@ -27,26 +27,17 @@ export function normalizePostText(text: string): string {
   return text.replace(/\r\n?/g, '\n').normalize('NFC').trim();
 }
 
-// ---- posting ----
-
 export const POST_TITLE_MAX = 30;
 
 /** Rejections that suspend posting (seed 000 §三(四)), and for how long. */
 export const REJECTIONS_BEFORE_SUSPENSION = 3;
-
 export const SUSPENSION_MONTHS = 1;
-
 export type PostField = 'recipient' | 'title' | 'body' | 'photo' | 'form';
-
 export type PostProblem = { key: MessageKey; params?: Record<string, string | number> };
-
 export type PostDecision = StaffDecision<PostRejectionReason>;
 
 /** Common reasons for a post; the text stored is what the family reads, in their language. */
 export const POST_REJECTION_REASONS = ['notFamily', 'unsafeContent', 'photoUnclear', 'codedMessage'] as const;
-
 export type PostRejectionReason = (typeof POST_REJECTION_REASONS)[number];
-
 export type PostStatus = 'pending' | 'approved' | 'rejected';
-
 export const POST_STATUSES: readonly PostStatus[] = ['pending', 'approved', 'rejected'];

@@ -101,8 +101,44 @@ export type StaffDecision<Code extends string = string> =
 /** The most a reviewer may write in their own words. */
 export const OWN_WORDS_MAX = 900;
 
+/**
+ * A decision whose rejection the applicant reads in their own language (applications, posts): a
+ * rejection with neither a common reason nor own words is refused ('reason_required'); the common
+ * reason (`${reasonKeys}.${code}`) is written in the applicant's language, then the reviewer's words.
+ * The audit log's details are the reason, after the row's `audited` column when one is named.
+ */
+export async function decideWithReason(
+  pool: pg.Pool,
+  subject: DecidedTable & { reasonKeys: 'rejectReason' | 'postRejectReason'; audited?: 'number' },
+  id: number,
+  seenVersion: number,
+  d: StaffDecision,
+  who: Decider,
+  now: Date,
+  then: (tx: pg.PoolClient, decided: Verdict & { institutionCode: string }) => Promise<void>,
+): Promise<DecisionOutcome | 'reason_required'> {
+  const given = givenReason(d);
+  if (!given) return 'reason_required';
+  return decideWithVersion<never>(pool, subject, id, seenVersion, who, now, {
+    verdict: async (tx) => {
+      const { rows } = await tx.query<{ locale: Locale; audited: unknown }>(
+        `SELECT x.locale, ${subject.audited ? `t.${subject.audited}` : 'NULL'} AS audited
+           FROM ${subject.table} t JOIN applicant x ON x.id = t.applicant_id WHERE t.id = $1`,
+        [id],
+      );
+      const reason = d.decision === 'approve' ? null : reasonInWords(rows[0]!.locale, subject.reasonKeys, given);
+      return {
+        status: d.decision === 'approve' ? 'approved' : 'rejected',
+        reason,
+        details: subject.audited ? { [subject.audited]: rows[0]!.audited, reason } : { reason },
+      };
+    },
+    then,
+  });
+}
+
 /** A rejection's common reason and own words, or null when it has neither (or too many words). */
-export function givenReason(d: StaffDecision): { code: string | null; ownWords: string } | null {
+function givenReason(d: StaffDecision): { code: string | null; ownWords: string } | null {
   if (d.decision !== 'reject') return { code: null, ownWords: '' };
   const ownWords = d.reason.trim();
   const code = d.reasonCode ?? null;
@@ -110,7 +146,7 @@ export function givenReason(d: StaffDecision): { code: string | null; ownWords: 
 }
 
 /** The reason as the applicant reads it: the common reason (`${keyPrefix}.${code}`) in their language, then the reviewer's own words. */
-export function reasonInWords(
+function reasonInWords(
   locale: Locale,
   keyPrefix: 'rejectReason' | 'postRejectReason',
   given: { code: string | null; ownWords: string },

@@ -1,4 +1,5 @@
 import type { MessageKey } from '../i18n/i18n.ts';
+import type { Db } from '../platform/db.ts';
 
 /** A file as sent in a form, and what every upload check shares. */
 
@@ -20,3 +21,16 @@ export function isUploadProblem<T extends object>(v: T | UploadProblem): v is Up
 }
 
 // ---- the contact book photo (愛在雲端): one photo, downsized for printing and the tablet ----
+
+/** Removes a form's kept files older than `lifetimeHours` (forms left unfinished); returns how many. */
+export async function purgeDrafts(
+  db: Db,
+  table: 'application_upload' | 'contact_book_photo_draft',
+  now: Date,
+  lifetimeHours: number,
+): Promise<number> {
+  const { rowCount } = await db.query(`DELETE FROM ${table} WHERE created_at < $1`, [
+    new Date(now.getTime() - lifetimeHours * 3600_000),
+  ]);
+  return rowCount ?? 0;
+}
