@@ -21,7 +21,8 @@ import { hashPassword } from '../domain/platform/passwords.ts';
 import { loadConfig } from '../domain/platform/config.ts';
 import { createApp } from '../routes/app.ts';
 import { defaultLimits, type Limit, type RateLimits } from '../routes/middleware/rate-limits.ts';
-import { isUploadProblem, MB, POST_PHOTO_MAX_MB, preparePostPhoto } from '../domain/documents.ts';
+import { isUploadProblem, MB } from '../domain/shared/uploads.ts';
+import { POST_PHOTO_MAX_MB, preparePostPhoto } from '../domain/contact-book/photos.ts';
 import { Client } from '../test/support/http.ts';
 
 const RUNS = 10;

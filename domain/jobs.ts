@@ -7,8 +7,8 @@ import { SmsRefused, type SmsSender } from './platform/sms.ts';
 import { runWorker, type Recovery } from './platform/worker.ts';
 import { getNotification, markAttemptFailed, markRecorded, markSent } from './notifications.ts';
 import { DELIVER_TASK, fillSecrets } from './shared/outbox.ts';
-import { DRAFT_LIFETIME_HOURS, purgeOldUploads } from './applications.ts';
-import { purgeOldPhotoDrafts } from './contact-book.ts';
+import { DRAFT_LIFETIME_HOURS, purgeOldUploads } from './applications/drafts.ts';
+import { purgeOldPhotoDrafts } from './contact-book/photos.ts';
 
 /**
  * A delivery that has not ended after this long counts as failed and is retried with back-off. It keeps

@@ -3,7 +3,7 @@ import { type Locale } from './shared/locale.ts';
 import type { MailToSend } from './shared/outbox.ts';
 import { escapeHtml } from './shared/html.ts';
 import { formatDate } from './shared/dates.ts';
-import type { ApplicationMailView } from './applications.ts';
+import type { ApplicationMailView } from './applications/status.ts';
 
 /** Where a one-time link goes in a stored mail body; the worker fills it in when sending. */
 export const LINK_PLACEHOLDER = '[[link]]';
@@ -25,32 +25,42 @@ function compose(locale: Locale, paragraphs: string[]): { text: string; html: st
   return { text, html };
 }
 
-export function verificationMail(
+/** A single-use link by mail: verifying the address, or resetting the password. */
+function linkMail(
+  kind: 'verify' | 'reset',
+  locale: Locale,
+  applicantId: number,
+  to: string,
+  name: string,
+  url: string,
+): MailToSend {
+  const t = translator(locale);
+  const { text, html } = compose(locale, [
+    t('mail.greeting', { name }),
+    t(`mail.${kind}.intro`),
+    LINK_PLACEHOLDER,
+    t(`mail.${kind}.expiry`),
+    t(kind === 'verify' ? 'mail.notYou' : 'mail.reset.notYou'),
+    t('mail.signature'),
+  ]);
+  return { to, applicantId, subject: t(`mail.${kind}.subject`), text, html, secrets: { [LINK_PLACEHOLDER]: url } };
+}
+
+/** A link mail to an applicant: their language, id, address and name, the portal's address and the link's token. */
+type LinkMailTo = (
   locale: Locale,
   applicantId: number,
   to: string,
   name: string,
   publicUrl: string,
   token: string,
-): MailToSend {
-  const t = translator(locale);
-  const { text, html } = compose(locale, [
-    t('mail.greeting', { name }),
-    t('mail.verify.intro'),
-    LINK_PLACEHOLDER,
-    t('mail.verify.expiry'),
-    t('mail.notYou'),
-    t('mail.signature'),
-  ]);
-  return {
-    to,
-    applicantId,
-    subject: t('mail.verify.subject'),
-    text,
-    html,
-    secrets: { [LINK_PLACEHOLDER]: `${publicUrl}/account/verify?token=${token}` },
-  };
-}
+) => MailToSend;
+
+export const verificationMail: LinkMailTo = (locale, applicantId, to, name, publicUrl, token) =>
+  linkMail('verify', locale, applicantId, to, name, `${publicUrl}/account/verify?token=${token}`);
+
+export const passwordResetMail: LinkMailTo = (locale, applicantId, to, name, publicUrl, token) =>
+  linkMail('reset', locale, applicantId, to, name, `${publicUrl}/account/reset?token=${token}`);
 
 export function accountExistsMail(locale: Locale, applicantId: number, to: string, publicUrl: string): MailToSend {
   const t = translator(locale);
@@ -67,31 +77,14 @@ export function accountExistsMail(locale: Locale, applicantId: number, to: strin
   return { to, applicantId, subject: t('mail.exists.subject'), text, html };
 }
 
-export function passwordResetMail(
-  locale: Locale,
-  applicantId: number,
-  to: string,
-  name: string,
-  publicUrl: string,
-  token: string,
+/** A mail about one of the applicant's cases: to them, filed under the institution, its paragraphs composed. */
+function caseMail(
+  v: { to: string; applicantId: number; institutionCode: string; locale: Locale },
+  subject: string,
+  paragraphs: string[],
 ): MailToSend {
-  const t = translator(locale);
-  const { text, html } = compose(locale, [
-    t('mail.greeting', { name }),
-    t('mail.reset.intro'),
-    LINK_PLACEHOLDER,
-    t('mail.reset.expiry'),
-    t('mail.reset.notYou'),
-    t('mail.signature'),
-  ]);
-  return {
-    to,
-    applicantId,
-    subject: t('mail.reset.subject'),
-    text,
-    html,
-    secrets: { [LINK_PLACEHOLDER]: `${publicUrl}/account/reset?token=${token}` },
-  };
+  const { text, html } = compose(v.locale, paragraphs);
+  return { to: v.to, applicantId: v.applicantId, institutionCode: v.institutionCode, subject, text, html };
 }
 
 function applicationDetails(v: ApplicationMailView): string {
@@ -115,20 +108,12 @@ function applicationDetails(v: ApplicationMailView): string {
 /** Seed 003: "您於【便民服務入口網】申請服務項目目前狀態為待審核。" with the details. */
 export function applicationPendingMail(v: ApplicationMailView): MailToSend {
   const t = translator(v.locale);
-  const { text, html } = compose(v.locale, [
+  return caseMail(v, t('mail.application.pendingSubject'), [
     t('mail.greetingPlain'),
     t('mail.application.pendingIntro'),
     applicationDetails(v),
     t('mail.signature'),
   ]);
-  return {
-    to: v.to,
-    applicantId: v.applicantId,
-    institutionCode: v.institutionCode,
-    subject: t('mail.application.pendingSubject'),
-    text,
-    html,
-  };
 }
 
 /** Seed 002: "…申請服務項目審核結果為審核通過。" (or 審核未通過, with the staff's reason as written). */
@@ -141,15 +126,7 @@ export function applicationDecisionMail(v: ApplicationMailView): MailToSend {
   ];
   if (v.status === 'rejected') paragraphs.push(t('mail.application.reason', { reason: v.rejectionReason ?? '' }));
   paragraphs.push(t('mail.signature'));
-  const { text, html } = compose(v.locale, paragraphs);
-  return {
-    to: v.to,
-    applicantId: v.applicantId,
-    institutionCode: v.institutionCode,
-    subject: t('mail.application.decisionSubject'),
-    text,
-    html,
-  };
+  return caseMail(v, t('mail.application.decisionSubject'), paragraphs);
 }
 
 export type PostMailView = {
@@ -190,15 +167,7 @@ export function postDecisionMail(v: PostMailView): MailToSend {
     if (v.suspendedUntil) paragraphs.push(t('mail.post.suspended', { date: formatDate(v.suspendedUntil) }));
   }
   paragraphs.push(t('mail.signature'));
-  const { text, html } = compose(v.locale, paragraphs);
-  return {
-    to: v.to,
-    applicantId: v.applicantId,
-    institutionCode: v.institutionCode,
-    subject: t('mail.post.subject'),
-    text,
-    html,
-  };
+  return caseMail(v, t('mail.post.subject'), paragraphs);
 }
 
 export type BookingNoticeEvent = 'booked' | 'approved' | 'rejected' | 'cancelled';
@@ -244,6 +213,20 @@ export function visitWhen(v: {
     : t('booking.whenBatch', { date, start: v.startsAt, end: v.endsAt });
 }
 
+/** A booking's number, kind, time, place, inmate and visitors, as every booking mail states them. */
+function bookingDetails(v: BookingMailView): string {
+  const t = translator(v.locale);
+  return t('mail.booking.details', {
+    number: v.number,
+    kind: t(`visitKind.${v.kind}`),
+    when: visitWhen(v),
+    institution: v.institutionName,
+    inmate: v.maskedInmate,
+    booker: v.maskedBooker,
+    others: v.maskedCompanions.length ? v.maskedCompanions.join(v.locale === 'en' ? ', ' : '、') : t('booking.none'),
+  });
+}
+
 /**
  * Seed 003's booking notices, to every visitor in their own language: received (待審核), approved
  * (with the video link for remote and mobile visits), rejected with the reason, cancelled.
@@ -262,19 +245,7 @@ export function bookingMail(v: BookingMailView, event: BookingNoticeEvent, withV
           : v.cancelledByStaff
             ? t('mail.booking.cancelledByStaff')
             : t('mail.booking.cancelled');
-  const paragraphs = [
-    t('mail.greetingPlain'),
-    intro,
-    t('mail.booking.details', {
-      number: v.number,
-      kind: t(`visitKind.${v.kind}`),
-      when: visitWhen(v),
-      institution: v.institutionName,
-      inmate: v.maskedInmate,
-      booker: v.maskedBooker,
-      others: v.maskedCompanions.length ? v.maskedCompanions.join(v.locale === 'en' ? ', ' : '、') : t('booking.none'),
-    }),
-  ];
+  const paragraphs = [t('mail.greetingPlain'), intro, bookingDetails(v)];
   if (v.reason && (event === 'rejected' || event === 'cancelled'))
     paragraphs.push(t('mail.booking.reason', { reason: v.reason }));
   if (event === 'approved') {
@@ -283,15 +254,7 @@ export function bookingMail(v: BookingMailView, event: BookingNoticeEvent, withV
   }
   if (event === 'booked') paragraphs.push(t('mail.booking.bookedNext'));
   paragraphs.push(t('mail.signature'));
-  const { text, html } = compose(v.locale, paragraphs);
-  return {
-    to: v.to,
-    applicantId: v.applicantId,
-    institutionCode: v.institutionCode,
-    subject: t(`mail.booking.subject.${event}`),
-    text,
-    html,
-  };
+  return caseMail(v, t(`mail.booking.subject.${event}`), paragraphs);
 }
 
 /**
@@ -312,26 +275,10 @@ export function bookingApprovedSms(v: BookingMailView, withVideoLink: boolean): 
 /** The booker learns that another visitor withdrew from the booking. */
 export function companionLeftMail(v: BookingMailView, leaving: string): MailToSend {
   const t = translator(v.locale);
-  const { text, html } = compose(v.locale, [
+  return caseMail(v, t('mail.booking.subject.companionLeft'), [
     t('mail.greetingPlain'),
     t('mail.booking.companionLeft', { name: leaving }),
-    t('mail.booking.details', {
-      number: v.number,
-      kind: t(`visitKind.${v.kind}`),
-      when: visitWhen(v),
-      institution: v.institutionName,
-      inmate: v.maskedInmate,
-      booker: v.maskedBooker,
-      others: v.maskedCompanions.length ? v.maskedCompanions.join(v.locale === 'en' ? ', ' : '、') : t('booking.none'),
-    }),
+    bookingDetails(v),
     t('mail.signature'),
   ]);
-  return {
-    to: v.to,
-    applicantId: v.applicantId,
-    institutionCode: v.institutionCode,
-    subject: t('mail.booking.subject.companionLeft'),
-    text,
-    html,
-  };
 }

@@ -1,4 +1,5 @@
-import { conditions, pageOf, type Db } from './platform/db.ts';
+import { type Db, conditions, pageOf } from './platform/db.ts';
+import type { Locale } from './shared/locale.ts';
 
 /** The notification log: each mail's and SMS's delivery state, the staff's log of them, the dev mailbox. */
 
@@ -98,7 +99,7 @@ export async function searchNotifications(
   db: Db,
   scope: string | null,
   f: NotificationFilter,
-  locale: 'zh-TW' | 'en',
+  locale: Locale,
 ): Promise<{ rows: NotificationLogEntry[]; total: number; page: number; pages: number }> {
   const c = conditions();
   if (scope) c.add('n.institution_code = ?', scope);

@@ -1,5 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Db } from './platform/db.ts';
+import { isUuid } from './shared/ids.ts';
 
 /**
  * The back office sign-in's captcha (seed 002's 驗證碼). Each code shown is a row, used up by one
@@ -40,7 +41,7 @@ export async function readCaptcha(
   id: string,
   now: Date,
 ): Promise<{ answer: string; mode: CaptchaMode } | null> {
-  if (!/^[0-9a-f-]{36}$/.test(id)) return null;
+  if (!isUuid(id)) return null;
   const { rows } = await db.query<{ answer: string; mode: CaptchaMode }>(
     'SELECT answer, mode FROM staff_captcha WHERE id = $1 AND expires_at > $2',
     [id, now],
@@ -50,7 +51,7 @@ export async function readCaptcha(
 
 /** Checks and uses up a code in one statement: whatever the answer, a second try needs a new code. */
 export async function takeCaptcha(db: Db, id: string, given: string, now: Date): Promise<boolean> {
-  if (!/^[0-9a-f-]{36}$/.test(id)) return false;
+  if (!isUuid(id)) return false;
   const { rows } = await db.query<{ answer: string; expires_at: Date }>(
     'DELETE FROM staff_captcha WHERE id = $1 RETURNING answer, expires_at',
     [id],

@@ -1,6 +1,5 @@
 import type { Db } from './platform/db.ts';
 import { burnPasswordCheck, verifyPassword } from './platform/passwords.ts';
-
 import type { StaffRole } from './shared/staff-actor.ts';
 
 /** 承辦人員: a back-office user, bound to one institution unless an agency administrator. */
@@ -56,32 +55,4 @@ export async function getStaffMember(db: Db, id: number): Promise<StaffMember | 
 /** The institution a staff member's queries are limited to; null means every institution. */
 export function scopeOf(staff: StaffMember): string | null {
   return staff.role === 'agency_admin' ? null : staff.institutionCode;
-}
-
-export async function recordStaffAction(
-  db: Db,
-  a: {
-    staffId: number;
-    action: string;
-    objectType: string;
-    objectId?: number | null;
-    institutionCode?: string | null;
-    ip: string | null;
-    details?: object;
-    at: Date;
-  },
-): Promise<void> {
-  await db.query(
-    `INSERT INTO audit_log (staff_id, action, object_type, object_id, institution_code, ip, details, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [
-      a.staffId,
-      a.action,
-      a.objectType,
-      a.objectId ?? null,
-      a.institutionCode ?? null,
-      a.ip,
-      JSON.stringify(a.details ?? {}),
-      a.at,
-    ],
-  );
 }

@@ -4,28 +4,22 @@ import type { RouteDeps } from './deps.ts';
 import { errorView, formFields, safeReturn } from './forms.ts';
 import { limiters } from './middleware/rate-limits.ts';
 import { APPLICANT_STRATEGY, requireApplicant } from './middleware/authentication.ts';
+import { changePassword, setLocale, updateContact } from '../domain/applicants/accounts.ts';
 import {
-  changePassword,
   checkResetToken,
-  normalizeEmail,
   requestPasswordReset,
   resendVerification,
   resetPassword,
-  setLocale,
-  updateContact,
   verifyEmail,
+} from '../domain/applicants/links.ts';
+import {
+  normalizeEmail,
   type ContactField,
   type FieldErrors,
   type PasswordField,
-} from '../domain/applicants.ts';
+} from '../domain/applicants/vocabulary.ts';
 import type { MessageKey } from '../domain/i18n/i18n.ts';
-
-declare module 'express-session' {
-  interface SessionData {
-    /** A one-off notice for the next page ("saved"), as a message key. */
-    notice?: MessageKey;
-  }
-}
+import { setNotice, takeNotice } from './middleware/notices.ts';
 
 // GET  /signin                   sign-in form            POST /signin
 // POST /signout                  sign out (POST only)
@@ -121,23 +115,21 @@ export function accountRoutes(d: RouteDeps, passport: InstanceType<typeof Passpo
   r.get('/account/verify/resend', (req, res) =>
     renderEmailForm(res, 'account/resend', typeof req.query.email === 'string' ? req.query.email : ''),
   );
-  r.post('/account/verify/resend', ...limit.mail, async (req, res) => {
-    const email = emailFrom(req);
-    const error = emailError(email);
-    if (error) return renderEmailForm(res, 'account/resend', email, error, 422);
-    await resendVerification(d.pool, email, { now: d.clock(), publicUrl: d.config.publicUrl });
-    res.render('account/link-sent', { email, kind: 'verify' });
-  });
+  /** Mails a link (silently nothing for an unknown address) and says it was sent. */
+  const mailLinkRoute =
+    (view: string, kind: 'verify' | 'reset', send: typeof resendVerification) =>
+    async (req: Request, res: Response) => {
+      const email = emailFrom(req);
+      const error = emailError(email);
+      if (error) return renderEmailForm(res, view, email, error, 422);
+      await send(d.pool, email, { now: d.clock(), publicUrl: d.config.publicUrl });
+      res.render('account/link-sent', { email, kind });
+    };
+  r.post('/account/verify/resend', ...limit.mail, mailLinkRoute('account/resend', 'verify', resendVerification));
 
   // ---- forgotten password ----
   r.get('/account/forgot', (_req, res) => renderEmailForm(res, 'account/forgot'));
-  r.post('/account/forgot', ...limit.mail, async (req, res) => {
-    const email = emailFrom(req);
-    const error = emailError(email);
-    if (error) return renderEmailForm(res, 'account/forgot', email, error, 422);
-    await requestPasswordReset(d.pool, email, { now: d.clock(), publicUrl: d.config.publicUrl });
-    res.render('account/link-sent', { email, kind: 'reset' });
-  });
+  r.post('/account/forgot', ...limit.mail, mailLinkRoute('account/forgot', 'reset', requestPasswordReset));
 
   const renderReset = (res: Response, token: string, errors: FieldErrors<PasswordField> = {}, status = 200) =>
     res.status(status).render('account/reset', { token, ...errorView(res.locals.t, errors, PASSWORD_ORDER) });
@@ -157,7 +149,7 @@ export function accountRoutes(d: RouteDeps, passport: InstanceType<typeof Passpo
     // Any session open in this browser ended with the reset; start clean and say so on the sign-in page.
     req.session.regenerate((err) => {
       if (err) return next(err);
-      req.session.notice = 'notice.passwordReset';
+      setNotice(req, 'notice.passwordReset');
       res.redirect(303, '/signin');
     });
   });
@@ -186,7 +178,7 @@ export function accountRoutes(d: RouteDeps, passport: InstanceType<typeof Passpo
     const values = formFields(req, ['mobile', 'phone']);
     const result = await updateContact(d.pool, req.user!.applicant.id, values);
     if (!result.ok) return renderProfile(req, res, values, result.errors, 422);
-    req.session.notice = 'notice.profileSaved';
+    setNotice(req, 'notice.profileSaved');
     res.redirect(303, '/account/profile');
   });
 
@@ -198,15 +190,9 @@ export function accountRoutes(d: RouteDeps, passport: InstanceType<typeof Passpo
     const input = formFields(req, ['currentPassword', 'password', 'passwordConfirm']);
     const result = await changePassword(d.pool, req.user!.applicant.id, input, req.session.id);
     if (!result.ok) return renderPassword(res, result.errors, 422);
-    req.session.notice = 'notice.passwordChanged';
+    setNotice(req, 'notice.passwordChanged');
     res.redirect(303, '/account/profile');
   });
 
   return r;
-}
-
-function takeNotice(req: Request): MessageKey | null {
-  const notice = req.session.notice ?? null;
-  if (notice) delete req.session.notice;
-  return notice;
 }

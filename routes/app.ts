@@ -18,7 +18,7 @@ import { setUpCsrf } from './middleware/csrf.ts';
 import { setUpAuthentication } from './middleware/authentication.ts';
 import { defaultLimits } from './middleware/rate-limits.ts';
 import { BACKOFFICE, byArea, inBackoffice } from './middleware/area.ts';
-import { usableServicesOf } from '../domain/applications.ts';
+import { usableServicesOf } from '../domain/applications/status.ts';
 import { healthRoutes } from './health.ts';
 import { publicRoutes } from './public.ts';
 import { registrationRoutes } from './registration.ts';

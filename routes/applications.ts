@@ -1,36 +1,40 @@
 import { Router, type Request, type Response, type NextFunction, type RequestHandler } from 'express';
-import multer from 'multer';
 import { randomUUID } from 'node:crypto';
-import type { RouteDeps } from './deps.ts';
-import { requireApplicant } from './middleware/authentication.ts';
-import { errorView } from './forms.ts';
-import { limiter } from './middleware/rate-limits.ts';
+import { listOwnDocuments, readDocument } from '../domain/applications/documents.ts';
+import { listUploads, removeUpload } from '../domain/applications/drafts.ts';
 import {
-  addUpload,
-  documentKindsFor,
+  type CorrectionStart,
   getCorrectionStart,
   getOwnApplication,
   listApplicationsOf,
-  listOwnDocuments,
-  listUploads,
-  relationshipsFor,
-  removeUpload,
-  resubmitApplication,
-  SERVICES,
-  submitApplication,
-  UPLOAD_LIMIT_MB,
-  VISIT_KINDS,
-  type CorrectionStart,
+} from '../domain/applications/status.ts';
+import { resubmitApplication, submitApplication } from '../domain/applications/submit.ts';
+import {
   type ApplicationField,
   type FieldProblem,
   type Service,
+  UPLOAD_LIMIT_MB,
   type VisitKind,
-} from '../domain/applications.ts';
-import { isUploadProblem, MB, prepareDocument } from '../domain/documents.ts';
-import { lookUpInmate, type InmateLookup } from '../domain/inmates.ts';
+  documentKindsFor,
+  relationshipsFor,
+} from '../domain/applications/vocabulary.ts';
+import { type InmateLookup, lookUpInmate } from '../domain/inmates.ts';
 import { listInstitutions } from '../domain/institutions.ts';
-import { readDocument } from '../domain/application-review.ts';
-import { sendDocument } from './documents.ts';
+import { parseId } from '../domain/shared/ids.ts';
+import { MB } from '../domain/shared/uploads.ts';
+import type { RouteDeps } from './deps.ts';
+import {
+  FIELD_ORDER,
+  type FormValues,
+  SLUGS,
+  applicationUploadParsers,
+  keepApplicationFiles,
+  readValues,
+} from './middleware/application-form.ts';
+import { requireApplicant } from './middleware/authentication.ts';
+import { sendDocument } from './middleware/files.ts';
+import { errorView } from './forms.ts';
+import { limiter } from './middleware/rate-limits.ts';
 
 // GET  /applications                      服務項目狀態查詢: the applicant's applications
 // GET  /applications/new/:service         an application form (contact-book, visit, lawyer-visit)
@@ -41,117 +45,24 @@ import { sendDocument } from './documents.ts';
 // GET  /applications/:number/documents/:docId   one of the applicant's own documents
 // GET  /applications/:number/resubmit     修改並重新送出: correct a rejected application
 // POST /applications/:number/resubmit     multipart: add or remove files, or resend
-const SLUGS: Record<string, Service> = {
-  'contact-book': 'contact_book',
-  visit: 'visit',
-  'lawyer-visit': 'lawyer_visit',
-};
-const FIELD_ORDER: readonly ApplicationField[] = [
-  'form',
-  'institution',
-  'callNumber',
-  'relationship',
-  'visitKinds',
-  'identityFiles',
-  'relationshipFiles',
-  'mandateFiles',
-  'photoFiles',
-  'files',
-];
-
-type FormValues = {
-  institution: string;
-  callNumber: string;
-  relationship: string;
-  visitKinds: VisitKind[];
-  submissionKey: string;
-};
-
-function readValues(req: Request): FormValues {
-  const b = (req.body ?? {}) as Record<string, unknown>;
-  const str = (v: unknown) => (typeof v === 'string' ? v.slice(0, 100) : '');
-  const kinds = ([] as unknown[])
-    .concat(b.visitKinds ?? [])
-    .filter((k): k is VisitKind => VISIT_KINDS.includes(k as VisitKind));
-  const key = str(b.submissionKey);
-  return {
-    institution: str(b.institution),
-    callNumber: str(b.callNumber).trim(),
-    relationship: str(b.relationship),
-    visitKinds: kinds,
-    submissionKey: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(key) ? key : randomUUID(),
-  };
-}
-
 export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Router {
   const r = Router();
-  // Files are held in memory while checked, so a body larger than the service's total (plus room for
-  // the form's fields) is refused before it is read, and only the service's file fields are taken.
-  const parsers = Object.fromEntries(
-    SERVICES.map((service) => [
-      service,
-      multer({
-        storage: multer.memoryStorage(),
-        limits: {
-          fileSize: UPLOAD_LIMIT_MB[service] * MB,
-          files: 10 * documentKindsFor(service).length,
-          fields: 20,
-          fieldSize: 10_000,
-        },
-      }).fields(documentKindsFor(service).map((k) => ({ name: `${k}Files`, maxCount: 10 }))),
-    ]),
-  ) as Record<Service, RequestHandler>;
+  const parsers = applicationUploadParsers(csrfCheck);
   /** Parses an upload for the given service's fields and limits, then checks the CSRF token. */
-  const parseUpload = (service: Service, req: Request, res: Response, next: NextFunction) => {
-    const length = Number(req.headers['content-length'] ?? 0);
-    if (length > (UPLOAD_LIMIT_MB[service] + 1) * MB) {
-      res.status(413).render('errors/too-large', { limit: UPLOAD_LIMIT_MB[service], back: req.originalUrl });
-      req.resume();
-      return;
-    }
-    parsers[service](req, res, (err: unknown) => {
-      if (err instanceof multer.MulterError) {
-        res.locals.uploadError =
-          err.code === 'LIMIT_FILE_SIZE'
-            ? 'error.upload.tooLarge'
-            : err.code === 'LIMIT_UNEXPECTED_FILE' || err.code === 'LIMIT_FILE_COUNT'
-              ? 'error.upload.tooMany'
-              : 'error.upload.type';
-        return csrfCheck(req, res, next);
-      }
-      if (err) return next(err);
-      csrfCheck(req, res, next);
-    });
-  };
+  const parseUpload = (service: Service, req: Request, res: Response, next: NextFunction) =>
+    parsers[service](req, res, next);
   const parseFiles: RequestHandler = (req, res, next) => {
     const service = SLUGS[String(req.params.service)];
     if (!service) return next('route');
     parseUpload(service, req, res, next);
   };
-  /** Files first: whatever else happens, an accepted file is kept as a draft of this form. */
-  const keepUploadedFiles = async (
+  const keepUploadedFiles = (
     req: Request,
     service: Service,
     submissionKey: string,
     keptBytes: number,
     errors: Partial<Record<ApplicationField, FieldProblem>>,
-  ) => {
-    const applicantId = req.user!.applicant.id;
-    const uploaded = (req.files ?? {}) as Record<string, Express.Multer.File[]>;
-    for (const kind of documentKindsFor(service)) {
-      for (const f of uploaded[`${kind}Files`] ?? []) {
-        if (f.size === 0 && f.originalname === '') continue; // an empty file input sends a nameless part
-        const doc = await prepareDocument(
-          { fileName: Buffer.from(f.originalname, 'latin1').toString('utf8'), bytes: f.buffer },
-          { imagesOnly: kind === 'photo' },
-        );
-        const problem = isUploadProblem(doc)
-          ? doc
-          : await addUpload(d.pool, applicantId, submissionKey, service, kind, doc, d.clock(), keptBytes);
-        if (problem && !errors[`${kind}Files`]) errors[`${kind}Files`] = problem;
-      }
-    }
-  };
+  ) => keepApplicationFiles(d.pool, d.clock(), req, { service, submissionKey, keptBytes }, errors);
 
   // Walking the register one number at a time is what this stops.
   // Every path that answers "who has this call number" counts: the htmx lookup and the form's posts.
@@ -239,8 +150,8 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
       await keepUploadedFiles(req, service, values.submissionKey, 0, errors);
 
       const action = String(req.body?.action ?? 'submit');
-      const removeId = Number(req.body?.remove);
-      if (Number.isSafeInteger(removeId) && removeId > 0) {
+      const removeId = parseId(req.body?.remove);
+      if (removeId !== null) {
         await removeUpload(d.pool, applicantId, values.submissionKey, removeId);
         return render(req, res, service, values, { errors, status: Object.keys(errors).length ? 422 : 200 });
       }
@@ -292,7 +203,7 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
 
   r.get('/applications/:number/documents/:docId', requireApplicant, async (req, res, next) => {
     const own = await listOwnDocuments(d.pool, req.user!.applicant.id, String(req.params.number));
-    const listed = own.find((doc) => doc.id === Number(req.params.docId));
+    const listed = own.find((doc) => doc.id === parseId(req.params.docId));
     if (!listed) return next();
     const doc = await readDocument(d.pool, listed.id, listed.applicationId, { applicantId: req.user!.applicant.id });
     if (!doc) return next();
@@ -392,8 +303,8 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
           .filter((doc) => keep.includes(doc.id))
           .reduce((sum, doc) => sum + doc.uploadedBytes, 0);
         await keepUploadedFiles(req, start.service, values.submissionKey, keptBytes, errors);
-        const removeId = Number(req.body?.remove);
-        if (Number.isSafeInteger(removeId) && removeId > 0) {
+        const removeId = parseId(req.body?.remove);
+        if (removeId !== null) {
           await removeUpload(d.pool, req.user!.applicant.id, values.submissionKey, removeId);
           return renderCorrection(req, res, start, values, { errors, status: Object.keys(errors).length ? 422 : 200 });
         }

@@ -9,7 +9,7 @@ import { scopeOf } from '../domain/staff.ts';
 import { formatDateTime, taipeiToday } from '../domain/shared/dates.ts';
 import { parseId } from '../domain/shared/ids.ts';
 import { maskIdentityNumber } from '../domain/shared/masking.ts';
-import { VISIT_KINDS, type VisitKind } from '../domain/applications.ts';
+import { VISIT_KINDS, type VisitKind } from '../domain/applications/vocabulary.ts';
 import type { MessageKey } from '../domain/i18n/i18n.ts';
 import {
   bulkTally,

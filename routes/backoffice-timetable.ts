@@ -3,7 +3,7 @@ import type { RouteDeps } from './deps.ts';
 import { errorView, formFields, queryString, type FieldMessage } from './forms.ts';
 import { BACKOFFICE } from './middleware/area.ts';
 import { institutionsFor, staffActor } from './middleware/staff-context.ts';
-import { VISIT_KINDS, type VisitKind } from '../domain/applications.ts';
+import { VISIT_KINDS, type VisitKind } from '../domain/applications/vocabulary.ts';
 import {
   addBatches,
   blockDate,

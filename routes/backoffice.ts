@@ -1,50 +1,34 @@
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import type { RouteDeps } from './deps.ts';
-import {
-  errorView,
-  formFields,
-  queryString,
-  safeReturn,
-  type FieldMessage,
-  isRealDate,
-  readDecisionForm,
-} from './forms.ts';
+import { decisionRoute, errorView, formFields, queryString, readQueueQuery, safeReturn } from './forms.ts';
+import type { DecisionPageExtra, FieldMessage } from './forms.ts';
 import { contactBookReviewRoutes } from './backoffice-contact-book.ts';
 import { bookingReviewRoutes } from './backoffice-bookings.ts';
 import { phoneBookingRoutes } from './backoffice-phone-bookings.ts';
 import { rosterRoutes } from './backoffice-rosters.ts';
 import { timetableRoutes } from './backoffice-timetable.ts';
 import { BACKOFFICE } from './middleware/area.ts';
-import { staffOf, takeStaffNotice } from './middleware/staff-context.ts';
+import { staffActor, staffOf } from './middleware/staff-context.ts';
+import { takeNotice } from './middleware/notices.ts';
+import { sendDocument } from './middleware/files.ts';
 import { requireStaff } from './middleware/authentication.ts';
 import { captchaWords, drawCaptcha } from './middleware/captcha.ts';
 import { issueCaptcha, readCaptcha, takeCaptcha, type CaptchaMode } from '../domain/staff-captcha.ts';
 import { limiter } from './middleware/rate-limits.ts';
-import { sendDocument } from './documents.ts';
 import { authenticateStaff, scopeOf } from '../domain/staff.ts';
-import { decideApplication, SERVICES, type ApplicationStatus, type Service } from '../domain/applications.ts';
-import {
-  getReviewCase,
-  listReviewQueue,
-  readDocument,
-  REJECTION_REASONS,
-  STATUSES,
-  type QueueFilter,
-} from '../domain/application-review.ts';
+import { decideApplication } from '../domain/applications/review.ts';
+import { SERVICES, type ApplicationStatus, type Service } from '../domain/applications/vocabulary.ts';
+import { getReviewCase, listReviewQueue, type QueueFilter } from '../domain/applications/review.ts';
+import { readDocument } from '../domain/applications/documents.ts';
+import { REJECTION_REASONS, STATUSES } from '../domain/applications/vocabulary.ts';
 import { searchNotifications, type NotificationFilter } from '../domain/notifications.ts';
 import { listInstitutions } from '../domain/institutions.ts';
-import { listPostQueue } from '../domain/contact-book-review.ts';
+import { listPostQueue } from '../domain/contact-book/review.ts';
 import { listStaffBookings } from '../domain/bookings/decisions.ts';
 import { taipeiToday } from '../domain/shared/dates.ts';
-import type { MessageKey } from '../domain/i18n/i18n.ts';
-
-declare module 'express-session' {
-  interface SessionData {
-    /** A one-off notice for the next back-office page, with its parameters. */
-    staffNotice?: { key: MessageKey; params?: Record<string, string> };
-  }
-}
+import { isIsoDate } from '../domain/shared/dates.ts';
+import { parseId } from '../domain/shared/ids.ts';
 
 // Mounted under /backoffice (便民服務後臺管理系統), with its own session cookie and Passport instance.
 // GET  /                                   home: what waits for review
@@ -74,7 +58,6 @@ export function backofficeRoutes(d: RouteDeps): Router {
           .toLowerCase()}`,
     ),
   ];
-  const takeNotice = takeStaffNotice;
 
   // ---- sign in / out ----
   const renderSignIn = async (
@@ -156,7 +139,7 @@ export function backofficeRoutes(d: RouteDeps): Router {
   // ---- home ----
   r.get('/', async (req, res) => {
     const staff = staffOf(req);
-    const queue = await listReviewQueue(d.pool, scopeOf(staff), emptyFilter({ status: 'pending' }), req.locale);
+    const queue = await listReviewQueue(d.pool, scopeOf(staff), readQueueFilter({}).filter, req.locale);
     const posts = await listPostQueue(
       d.pool,
       scopeOf(staff),
@@ -205,18 +188,9 @@ export function backofficeRoutes(d: RouteDeps): Router {
   });
 
   // ---- one case ----
-  const renderCase = async (
-    req: Request,
-    res: Response,
-    next: NextFunction,
-    extra: {
-      errors?: Record<string, FieldMessage>;
-      values?: Record<string, string>;
-      status?: number;
-      conflict?: boolean;
-    } = {},
-  ) => {
-    const found = await getReviewCase(d.pool, scopeOf(staffOf(req)), Number(req.params.id), req.locale);
+  const renderCase = async (req: Request, res: Response, next: NextFunction, extra: DecisionPageExtra = {}) => {
+    const id = parseId(req.params.id);
+    const found = id === null ? null : await getReviewCase(d.pool, scopeOf(staffOf(req)), id, req.locale);
     if (!found) return next();
     res.status(extra.status ?? 200).render('backoffice/case', {
       c: found,
@@ -233,39 +207,33 @@ export function backofficeRoutes(d: RouteDeps): Router {
 
   r.get('/applications/:id', (req, res, next) => renderCase(req, res, next).catch(next));
 
-  r.post('/applications/:id/decision', async (req, res, next) => {
-    const staff = staffOf(req);
-    const { values: f, reasonText, code, errors, versionOk } = readDecisionForm(req, REJECTION_REASONS, REASON_MAX);
-    if (!versionOk) return res.status(400).render('errors/generic', { status: 400 });
-    if (Object.keys(errors).length) return renderCase(req, res, next, { errors, values: f, status: 422 });
-    const outcome = await decideApplication(
-      d.pool,
-      Number(req.params.id),
-      Number(f.version),
-      f.decision === 'approve' ? { decision: 'approve' } : { decision: 'reject', reason: reasonText, reasonCode: code },
-      { staffId: staff.id, institutionCode: scopeOf(staff), ip: req.ip ?? null },
-      d.clock(),
-    );
-    if (outcome === 'not_found') return next();
-    if (outcome === 'already_decided') return renderCase(req, res, next, { conflict: true, status: 409 });
-    if (outcome === 'reason_required')
-      return renderCase(req, res, next, {
-        errors: { reasonText: 'error.decision.reasonRequired' },
-        values: f,
-        status: 422,
-      });
-    const found = await getReviewCase(d.pool, scopeOf(staff), Number(req.params.id), req.locale);
-    req.session.staffNotice = {
-      key: f.decision === 'approve' ? 'backoffice.decided.approved' : 'backoffice.decided.rejected',
-      params: { number: found?.number ?? '' },
-    };
-    res.redirect(303, `${BACKOFFICE}/applications`);
-  });
+  r.post(
+    '/applications/:id/decision',
+    decisionRoute({
+      codes: REJECTION_REASONS,
+      reasonMax: REASON_MAX,
+      render: renderCase,
+      decide: (req, id, version, decision) =>
+        decideApplication(d.pool, id, version, decision, staffActor(req), d.clock()),
+      done: async (req, id, decision) => {
+        const found = await getReviewCase(d.pool, scopeOf(staffOf(req)), id, req.locale);
+        return {
+          notice: {
+            key: decision === 'approve' ? 'backoffice.decided.approved' : 'backoffice.decided.rejected',
+            params: { number: found?.number ?? '' },
+          },
+          to: `${BACKOFFICE}/applications`,
+        };
+      },
+    }),
+  );
 
   r.get('/applications/:id/documents/:docId', async (req, res, next) => {
-    const doc = await readDocument(d.pool, Number(req.params.docId), Number(req.params.id), {
-      staffScope: scopeOf(staffOf(req)),
-    });
+    const [docId, id] = [parseId(req.params.docId), parseId(req.params.id)];
+    const doc =
+      docId === null || id === null
+        ? null
+        : await readDocument(d.pool, docId, id, { staffScope: scopeOf(staffOf(req)) });
     if (!doc) return next();
     sendDocument(res, doc, req.query.download === '1');
   });
@@ -278,8 +246,8 @@ export function backofficeRoutes(d: RouteDeps): Router {
     const errors: Record<string, FieldMessage> = {};
     const from = str(q.from),
       to = str(q.to);
-    if (from && !isRealDate(from)) errors.from = 'error.filter.date';
-    if (to && !isRealDate(to)) errors.to = 'error.filter.date';
+    if (from && !isIsoDate(from)) errors.from = 'error.filter.date';
+    if (to && !isIsoDate(to)) errors.to = 'error.filter.date';
     const status = str(q.status),
       channel = str(q.channel);
     const filter: NotificationFilter = {
@@ -315,51 +283,24 @@ export function backofficeRoutes(d: RouteDeps): Router {
   return r;
 }
 
-function emptyFilter(over: Partial<QueueFilter> = {}): QueueFilter {
-  return {
-    institutionCode: null,
-    callNumber: null,
-    status: null,
-    service: null,
-    from: null,
-    to: null,
-    page: 1,
-    ...over,
-  };
-}
-
 /** The queue's filters from the query string; with none given, it shows what is pending. */
 function readQueueFilter(query: Request['query']): {
   filter: QueueFilter & { raw: Record<string, string> };
   errors: Record<string, FieldMessage>;
 } {
-  const q = query as Record<string, unknown>;
-  const str = (v: unknown) => (typeof v === 'string' ? v.normalize('NFKC').trim().slice(0, 20) : '');
-  const raw = {
-    institution: str(q.institution),
-    callNumber: str(q.callNumber),
-    status: str(q.status),
-    service: str(q.service),
-    from: str(q.from),
-    to: str(q.to),
-  };
-  const errors: Record<string, FieldMessage> = {};
-  if (raw.callNumber && !/^(\d{4}|\d{6})$/.test(raw.callNumber)) errors.callNumber = 'error.callNumber.format';
-  if (raw.from && !isRealDate(raw.from)) errors.from = 'error.filter.date';
-  if (raw.to && !isRealDate(raw.to)) errors.to = 'error.filter.date';
-  // No status parameter at all (the menu link) means pending; an empty one (chosen "all") means all.
-  const status = q.status === undefined ? 'pending' : raw.status;
+  const { raw, errors, str, ...common } = readQueueQuery(query);
+  const service = str((query as Record<string, unknown>).service);
   return {
     errors,
     filter: {
-      raw: { ...raw, status },
-      institutionCode: /^\d{4}$/.test(raw.institution) ? raw.institution : null,
-      callNumber: errors.callNumber ? null : raw.callNumber || null,
-      status: (STATUSES as readonly string[]).includes(status) ? (status as ApplicationStatus) : null,
-      service: (SERVICES as readonly string[]).includes(raw.service) ? (raw.service as Service) : null,
-      from: errors.from ? null : raw.from || null,
-      to: errors.to ? null : raw.to || null,
-      page: Math.max(1, Number.parseInt(str(q.page), 10) || 1),
+      raw: { ...raw, service },
+      institutionCode: common.institutionCode,
+      callNumber: common.callNumber,
+      status: (STATUSES as readonly string[]).includes(raw.status) ? (raw.status as ApplicationStatus) : null,
+      service: (SERVICES as readonly string[]).includes(service) ? (service as Service) : null,
+      from: common.from,
+      to: common.to,
+      page: common.page,
     },
   };
 }

@@ -5,26 +5,28 @@ import type { RouteDeps } from './deps.ts';
 import { requireApplicant } from './middleware/authentication.ts';
 import { errorView, type FieldMessage } from './forms.ts';
 import { limiter } from './middleware/rate-limits.ts';
+import { sendPhoto } from './middleware/files.ts';
+import { isSentFile, multipartForm, sentFileName } from './middleware/uploads.ts';
 import {
-  getOwnPost,
-  getPhotoDraft,
-  keepPhotoDraft,
-  listOwnPosts,
-  listRecipients,
+  countCharacters,
   POST_TEXT_MAX,
   POST_TITLE_MAX,
-  postingStates,
-  readPostPhoto,
-  removePhotoDraft,
-  resendPost,
-  submitPost,
-  activeSuspension,
-  countCharacters,
-  type OwnPost,
   type PostField,
   type PostProblem,
-} from '../domain/contact-book.ts';
-import { isUploadProblem, MB, POST_PHOTO_MAX_MB, preparePostPhoto } from '../domain/documents.ts';
+} from '../domain/contact-book/vocabulary.ts';
+import { getOwnPost, listOwnPosts, resendPost, submitPost, type OwnPost } from '../domain/contact-book/posts.ts';
+import { listRecipients, postingStates } from '../domain/contact-book/recipients.ts';
+import { activeSuspension } from '../domain/contact-book/suspensions.ts';
+import {
+  getPhotoDraft,
+  keepPhotoDraft,
+  POST_PHOTO_MAX_MB,
+  preparePostPhoto,
+  readPostPhoto,
+  removePhotoDraft,
+} from '../domain/contact-book/photos.ts';
+import { isUploadProblem, MB } from '../domain/shared/uploads.ts';
+import { isUuid, parseId } from '../domain/shared/ids.ts';
 
 // GET  /contact-book               查詢家庭聯絡簿: the applicant's posts, with 新增
 // GET  /contact-book/new           發佈家庭聯絡簿: recipient, title, text, one photo
@@ -34,7 +36,6 @@ import { isUploadProblem, MB, POST_PHOTO_MAX_MB, preparePostPhoto } from '../dom
 // GET  /contact-book/:id/photo     the post's stored photo (its sender only)
 // GET  /contact-book/:id/resend    correct a rejected post               POST: multipart, send again
 const FIELD_ORDER: readonly PostField[] = ['form', 'recipient', 'title', 'body', 'photo'];
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // The form keeps far more than the limit, so an over-long note comes back whole to be shortened.
 const BODY_KEPT = 5000;
 
@@ -56,7 +57,7 @@ function readValues(req: Request): PostValues {
     recipient: str(b.recipient, 20),
     title: str(b.title, 200),
     body: str(b.body, BODY_KEPT),
-    submissionKey: UUID_RE.test(key) ? key : randomUUID(),
+    submissionKey: isUuid(key) ? key : randomUUID(),
     removePhoto: b.removePhoto === 'yes',
     version: Number(str(b.version, 9)) || 0,
   };
@@ -67,25 +68,16 @@ export function contactBookRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
   const photoLimit = limiter(d.limits.photoPerAccount, (req) => `photo|${req.user!.applicant.id}`);
   // One photo of at most 10 MB; the text fields come first in the form, so they are kept even when the
   // photo is refused for its size. Bodies far beyond that are refused before they are read.
-  const parser = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: POST_PHOTO_MAX_MB * MB, files: 1, fields: 12, fieldSize: 20_000 },
-  }).single('photo');
-  const parseUpload: RequestHandler = (req, res, next) => {
-    if (Number(req.headers['content-length'] ?? 0) > 4 * POST_PHOTO_MAX_MB * MB) {
-      res.status(413).render('errors/too-large', { limit: POST_PHOTO_MAX_MB, back: req.originalUrl });
-      req.resume();
-      return;
-    }
-    parser(req, res, (err: unknown) => {
-      if (err instanceof multer.MulterError) {
-        res.locals.uploadError = err.code === 'LIMIT_FILE_SIZE' ? 'error.photo.tooLargeUnnamed' : 'error.photo.one';
-        return csrfCheck(req, res, next);
-      }
-      if (err) return next(err);
-      csrfCheck(req, res, next);
-    });
-  };
+  const parseUpload = multipartForm({
+    parser: multer({
+      storage: multer.memoryStorage(),
+      limits: { fileSize: POST_PHOTO_MAX_MB * MB, files: 1, fields: 12, fieldSize: 20_000 },
+    }).single('photo'),
+    csrfCheck,
+    refuseAboveMb: 4 * POST_PHOTO_MAX_MB,
+    limitMb: POST_PHOTO_MAX_MB,
+    problemOf: (code) => (code === 'LIMIT_FILE_SIZE' ? 'error.photo.tooLargeUnnamed' : 'error.photo.one'),
+  });
 
   /** The photo sent with this request, if any, checked and kept as the form's draft. */
   const keepPhoto = async (req: Request, res: Response, values: PostValues, errors: Errors): Promise<void> => {
@@ -94,11 +86,8 @@ export function contactBookRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
       return;
     }
     const f = req.file;
-    if (!f || (f.size === 0 && f.originalname === '')) return; // an empty file input sends a nameless part
-    const photo = await preparePostPhoto({
-      fileName: Buffer.from(f.originalname, 'latin1').toString('utf8'),
-      bytes: f.buffer,
-    });
+    if (!f || !isSentFile(f)) return;
+    const photo = await preparePostPhoto({ fileName: sentFileName(f), bytes: f.buffer });
     if (isUploadProblem(photo)) errors.photo = photo;
     else await keepPhotoDraft(d.pool, req.user!.applicant.id, values.submissionKey, photo, d.clock());
   };
@@ -131,7 +120,10 @@ export function contactBookRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
     });
   }
 
-  const ownPost = (req: Request) => getOwnPost(d.pool, req.user!.applicant.id, Number(req.params.id), req.locale);
+  const ownPost = async (req: Request) => {
+    const id = parseId(req.params.id);
+    return id === null ? null : getOwnPost(d.pool, req.user!.applicant.id, id, req.locale);
+  };
 
   r.get('/contact-book', requireApplicant, async (req, res) => {
     const applicantId = req.user!.applicant.id;
@@ -200,7 +192,8 @@ export function contactBookRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
   });
 
   r.get('/contact-book/:id/photo', requireApplicant, async (req, res, next) => {
-    const photo = await readPostPhoto(d.pool, Number(req.params.id), { applicantId: req.user!.applicant.id });
+    const id = parseId(req.params.id);
+    const photo = id === null ? null : await readPostPhoto(d.pool, id, { applicantId: req.user!.applicant.id });
     if (!photo) return next();
     sendPhoto(res, photo);
   });
@@ -278,20 +271,4 @@ export function contactBookRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
   });
 
   return r;
-}
-
-/**
- * A stored contact book photo: always a JPEG made by sharp (no metadata), never cached, and sandboxed
- * so that even a crafted file could not act as a page of the portal.
- */
-export function sendPhoto(res: Response, photo: Buffer): void {
-  res.set({
-    'Content-Type': 'image/jpeg',
-    'X-Content-Type-Options': 'nosniff',
-    'Content-Disposition': 'inline; filename="photo.jpg"',
-    'Cache-Control': 'private, no-store',
-    'Cross-Origin-Resource-Policy': 'same-origin',
-    'Content-Security-Policy': "default-src 'none'; sandbox",
-  });
-  res.send(photo);
 }

@@ -3,8 +3,9 @@ import type { RouteDeps } from './deps.ts';
 import { errorView, formFields } from './forms.ts';
 import { ipKeyGenerator } from 'express-rate-limit';
 import { limiter } from './middleware/rate-limits.ts';
-import { checkBirthday, type FieldErrors } from '../domain/applicants.ts';
-import { publicProgress } from '../domain/applications.ts';
+import { checkBirthday } from '../domain/applicants/registration.ts';
+import { type FieldErrors } from '../domain/applicants/vocabulary.ts';
+import { publicProgress } from '../domain/applications/status.ts';
 
 // GET  /progress   申辦進度查詢: application number + the applicant's birthday (seed 004)
 // POST /progress   shows the status and dates only

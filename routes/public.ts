@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { listTimetable, type Batch } from '../domain/bookings/timetable.ts';
-import { VISIT_KINDS } from '../domain/applications.ts';
+import { VISIT_KINDS } from '../domain/applications/vocabulary.ts';
 import type { RouteDeps } from './deps.ts';
 import { getAnnouncement, listAnnouncements } from '../domain/announcements.ts';
 import { listInstitutions } from '../domain/institutions.ts';

@@ -2,13 +2,9 @@ import { Router, type Request, type Response } from 'express';
 import type { RouteDeps } from './deps.ts';
 import { errorView, formFields } from './forms.ts';
 import { limiters } from './middleware/rate-limits.ts';
-import {
-  register,
-  resendVerification,
-  validateRegistration,
-  type FieldErrors,
-  type RegistrationField,
-} from '../domain/applicants.ts';
+import { register, validateRegistration, type RegistrationField } from '../domain/applicants/registration.ts';
+import { resendVerification } from '../domain/applicants/links.ts';
+import { type FieldErrors } from '../domain/applicants/vocabulary.ts';
 
 declare module 'express-session' {
   interface SessionData {

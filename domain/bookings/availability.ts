@@ -2,7 +2,7 @@ import type { Db } from '../platform/db.ts';
 import { addDays, daysBetween, hhmm, isIsoDate, isoWeekday, isTime, minutesOf, taipeiToday } from '../shared/dates.ts';
 import type { Locale } from '../shared/locale.ts';
 import { maskName } from '../shared/masking.ts';
-import { VISIT_KINDS, type Relationship, type VisitKind } from '../applications.ts';
+import { VISIT_KINDS, type Relationship, type VisitKind } from '../applications/vocabulary.ts';
 import { listBlockedDates } from './timetable.ts';
 import {
   ARRIVAL_STEP_MINUTES,

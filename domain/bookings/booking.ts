@@ -4,8 +4,8 @@ import { isCheckViolation, isUniqueViolation, withTransaction, type Db } from '.
 import { isoWeekday, isTime, taipeiToday } from '../shared/dates.ts';
 import { isId } from '../shared/ids.ts';
 import { inScope, type StaffActor } from '../shared/staff-actor.ts';
-import type { VisitKind } from '../applications.ts';
-import { recordStaffAction } from '../staff.ts';
+import type { VisitKind } from '../applications/vocabulary.ts';
+import { recordStaffAction } from '../shared/audit.ts';
 import {
   eligibleCompanions,
   entitlement,

@@ -3,7 +3,7 @@ import type { Db } from '../platform/db.ts';
 import { isIsoDate, isTime } from '../shared/dates.ts';
 import type { Locale } from '../shared/locale.ts';
 import type { StaffActor } from '../shared/staff-actor.ts';
-import type { VisitKind } from '../applications.ts';
+import type { VisitKind } from '../applications/vocabulary.ts';
 import { bookingOptions, eligibleCompanions, slotChoices, type BookingOption, type Companion } from './availability.ts';
 import { bookVisit } from './booking.ts';
 import { phoneFormField, type BookingErrorCode, type BookingService, type PhoneFormField } from './vocabulary.ts';

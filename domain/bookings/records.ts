@@ -4,7 +4,7 @@ import { taipeiToday } from '../shared/dates.ts';
 import { isId } from '../shared/ids.ts';
 import type { Locale } from '../shared/locale.ts';
 import { maskName } from '../shared/masking.ts';
-import type { Relationship, VisitKind } from '../applications.ts';
+import type { Relationship, VisitKind } from '../applications/vocabulary.ts';
 import type { BookingService, BookingStatus } from './vocabulary.ts';
 
 /** How bookings read back: for the applicant (their own), and one booking in full for staff and notices. */

@@ -2,8 +2,8 @@ import type { Db } from '../platform/db.ts';
 import { addDays, isIsoDate, isoWeekday } from '../shared/dates.ts';
 import { maskIdentityNumber } from '../shared/masking.ts';
 import type { StaffActor } from '../shared/staff-actor.ts';
-import { VISIT_KINDS, type Relationship, type VisitKind } from '../applications.ts';
-import { recordStaffAction } from '../staff.ts';
+import { VISIT_KINDS, type Relationship, type VisitKind } from '../applications/vocabulary.ts';
+import { recordStaffAction } from '../shared/audit.ts';
 import { TIMES } from './records.ts';
 import type { BookingService } from './vocabulary.ts';
 

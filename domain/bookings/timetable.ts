@@ -2,8 +2,8 @@ import type pg from 'pg';
 import { isUniqueViolation, withTransaction, type Db } from '../platform/db.ts';
 import { hhmm, isIsoDate, isTime, minutesOf } from '../shared/dates.ts';
 import { inScope, isAdministrator, type StaffActor } from '../shared/staff-actor.ts';
-import { VISIT_KINDS, type VisitKind } from '../applications.ts';
-import { recordStaffAction } from '../staff.ts';
+import { VISIT_KINDS, type VisitKind } from '../applications/vocabulary.ts';
+import { recordStaffAction } from '../shared/audit.ts';
 import { CLOSED_REASON_MAX, isBatchCapacity, isBatchLength } from './vocabulary.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { FAMILY_RELATIONSHIPS, type Relationship } from '../applications.ts';
+import { FAMILY_RELATIONSHIPS, type Relationship } from '../applications/vocabulary.ts';
 
 /**
  * Visit booking (預約接見, seed 003; lawyers and staff, seed 002). The rules that must never break

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { Db } from '../platform/db.ts';
 import { ISO_DATE_RE, isTime } from '../shared/dates.ts';
 import type { Locale } from '../shared/locale.ts';
-import { VISIT_KINDS, type VisitKind } from '../applications.ts';
+import { VISIT_KINDS, type VisitKind } from '../applications/vocabulary.ts';
 import {
   bookingOptions,
   eligibleCompanions,

@@ -2,7 +2,7 @@ import type { Express, Request, Response, NextFunction, RequestHandler } from 'e
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { RouteDeps } from '../deps.ts';
-import { type Applicant, authenticate, getApplicant } from '../../domain/applicants.ts';
+import { type Applicant, authenticate, getApplicant } from '../../domain/applicants/accounts.ts';
 import { getStaffMember, type StaffMember } from '../../domain/staff.ts';
 import { BACKOFFICE, byArea } from './area.ts';
 

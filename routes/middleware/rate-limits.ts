@@ -1,6 +1,6 @@
 import type { Request, Response, RequestHandler } from 'express';
 import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
-import { normalizeEmail } from '../../domain/applicants.ts';
+import { normalizeEmail } from '../../domain/applicants/vocabulary.ts';
 
 /** [requests, per minutes] */
 export type Limit = [number, number];

@@ -1,18 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { freshDatabase, type TestDb } from '../support/db.ts';
-import {
-  authenticate,
-  changePassword,
-  checkResetToken,
-  register,
-  resetPassword,
-  updateContact,
-  validateRegistration,
-  verifyEmail,
-  VERIFY_LINK_MINUTES,
-  type Registration,
-} from '../../domain/applicants.ts';
+import { authenticate, changePassword, updateContact } from '../../domain/applicants/accounts.ts';
+import { register, validateRegistration, type Registration } from '../../domain/applicants/registration.ts';
+import { checkResetToken, resetPassword, verifyEmail } from '../../domain/applicants/links.ts';
+import { VERIFY_LINK_MINUTES } from '../../domain/applicants/vocabulary.ts';
 import { person } from '../support/journeys.ts';
 
 const test = suite<{ db: TestDb }>('applicants');
@@ -142,7 +134,7 @@ test('name, ID number, e-mail and birthday can never change; mobile and phone ca
 });
 
 test('a reset link sets a new password once, within 30 minutes, and verifies the address', async ({ db }) => {
-  const { requestPasswordReset } = await import('../../domain/applicants.ts');
+  const { requestPasswordReset } = await import('../../domain/applicants/links.ts');
   const r = valid();
   await register(db.pool, r, ctx);
   await requestPasswordReset(db.pool, r.email.toUpperCase(), { now: T0, publicUrl: ctx.publicUrl });

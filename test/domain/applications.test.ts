@@ -3,17 +3,13 @@ import * as assert from 'uvu/assert';
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { freshDatabase, type TestDb } from '../support/db.ts';
-import {
-  addUpload,
-  DRAFT_QUOTA_MB,
-  decideApplication,
-  listApplicationsOf,
-  purgeOldUploads,
-  submitApplication,
-  type ApplicationInput,
-  type DocumentKind,
-} from '../../domain/applications.ts';
-import { isUploadProblem, MB, prepareDocument, type StoredDocument } from '../../domain/documents.ts';
+import { submitApplication, type ApplicationInput } from '../../domain/applications/submit.ts';
+import { addUpload, DRAFT_QUOTA_MB, purgeOldUploads } from '../../domain/applications/drafts.ts';
+import { listApplicationsOf } from '../../domain/applications/status.ts';
+import { decideApplication } from '../../domain/applications/review.ts';
+import { type DocumentKind } from '../../domain/applications/vocabulary.ts';
+import { prepareDocument, type StoredDocument } from '../../domain/applications/documents.ts';
+import { isUploadProblem, MB } from '../../domain/shared/uploads.ts';
 
 type Ctx = { db: TestDb; doc: StoredDocument; staff2477: number; staff2411: number; applicants: number[] };
 const test = suite<Ctx>('service applications');

@@ -2,15 +2,10 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randomUUID } from 'node:crypto';
 import { freshDatabase, type TestDb } from '../support/db.ts';
-import {
-  activeSuspension,
-  decidePost,
-  liftSuspension,
-  postingState,
-  resendPost,
-  submitPost,
-  type PostInput,
-} from '../../domain/contact-book.ts';
+import { resendPost, submitPost, type PostInput } from '../../domain/contact-book/posts.ts';
+import { activeSuspension, liftSuspension } from '../../domain/contact-book/suspensions.ts';
+import { postingState } from '../../domain/contact-book/recipients.ts';
+import { decidePost } from '../../domain/contact-book/review.ts';
 
 type Ctx = { db: TestDb; staff: number; applicants: number[]; books: number[] };
 const test = suite<Ctx>('contact book posts: interval, concurrency, rejections and suspension');

@@ -2,8 +2,10 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randomUUID } from 'node:crypto';
 import { freshDatabase, type TestDb } from '../support/db.ts';
-import { decidePost, submitPost } from '../../domain/contact-book.ts';
-import { deliverySheet, getPostCase, listPostQueue, markDelivered } from '../../domain/contact-book-review.ts';
+import { submitPost } from '../../domain/contact-book/posts.ts';
+import { decidePost } from '../../domain/contact-book/review.ts';
+import { getPostCase, listPostQueue } from '../../domain/contact-book/review.ts';
+import { deliverySheet, markDelivered } from '../../domain/contact-book/delivery.ts';
 
 type Ctx = { db: TestDb; staff: number; other: number; posts: number[] };
 const test = suite<Ctx>(

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { countCharacters, POST_TEXT_MAX } from '../../domain/contact-book.ts';
+import { countCharacters, POST_TEXT_MAX } from '../../domain/contact-book/vocabulary.ts';
 
 test('characters are counted as a person counts them', () => {
   assert.is(countCharacters('媽媽很想你'), 5);

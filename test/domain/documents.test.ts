@@ -1,7 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import sharp from 'sharp';
-import { cleanFileName, isUploadProblem, prepareDocument, type StoredDocument } from '../../domain/documents.ts';
+import { prepareDocument, type StoredDocument } from '../../domain/applications/documents.ts';
+import { cleanFileName, isUploadProblem } from '../../domain/shared/uploads.ts';
 
 const GPS = {
   IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '25/1 2/1 0/1', GPSLongitudeRef: 'E', GPSLongitude: '121/1 33/1 0/1' },

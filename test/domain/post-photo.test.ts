@@ -1,7 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import sharp from 'sharp';
-import { isUploadProblem, MB, preparePostPhoto, POST_PHOTO_MAX_MB, type StoredPhoto } from '../../domain/documents.ts';
+import { isUploadProblem, MB } from '../../domain/shared/uploads.ts';
+import { preparePostPhoto, POST_PHOTO_MAX_MB, type StoredPhoto } from '../../domain/contact-book/photos.ts';
 
 const GPS = {
   IFD0: { Make: 'PhoneMaker', Model: 'Phone X' },

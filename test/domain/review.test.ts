@@ -3,22 +3,14 @@ import * as assert from 'uvu/assert';
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { freshDatabase, type TestDb } from '../support/db.ts';
-import {
-  addUpload,
-  decideApplication,
-  resubmitApplication,
-  submitApplication,
-  type ResubmitInput,
-} from '../../domain/applications.ts';
-import {
-  getReviewCase,
-  listReviewQueue,
-  QUEUE_PAGE_SIZE,
-  readDocument,
-  type QueueFilter,
-} from '../../domain/application-review.ts';
+import { resubmitApplication, submitApplication, type ResubmitInput } from '../../domain/applications/submit.ts';
+import { addUpload } from '../../domain/applications/drafts.ts';
+import { decideApplication } from '../../domain/applications/review.ts';
+import { getReviewCase, listReviewQueue, QUEUE_PAGE_SIZE, type QueueFilter } from '../../domain/applications/review.ts';
+import { readDocument } from '../../domain/applications/documents.ts';
 import { searchNotifications } from '../../domain/notifications.ts';
-import { isUploadProblem, prepareDocument, type StoredDocument } from '../../domain/documents.ts';
+import { prepareDocument, type StoredDocument } from '../../domain/applications/documents.ts';
+import { isUploadProblem } from '../../domain/shared/uploads.ts';
 
 type Ctx = { db: TestDb; doc: StoredDocument; staff2477: number; applicants: number[] };
 const test = suite<Ctx>('review: the queue, cases, documents, correct-and-resend, the notification log');

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import { create as contentDisposition } from 'content-disposition';
-import type { DocumentContent } from '../domain/application-review.ts';
+import type { DocumentContent } from '../../domain/applications/documents.ts';
 
 /**
  * Sends a stored document with the type it was checked to be (by its bytes, at upload) and headers
@@ -23,4 +23,20 @@ export function sendDocument(res: Response, doc: DocumentContent, download: bool
     res.set('Content-Security-Policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox");
   }
   res.send(doc.content);
+}
+
+/**
+ * A stored contact book photo: always a JPEG made by sharp (no metadata), never cached, and sandboxed
+ * so that even a crafted file could not act as a page of the portal.
+ */
+export function sendPhoto(res: Response, photo: Buffer): void {
+  res.set({
+    'Content-Type': 'image/jpeg',
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Disposition': 'inline; filename="photo.jpg"',
+    'Cache-Control': 'private, no-store',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'Content-Security-Policy': "default-src 'none'; sandbox",
+  });
+  res.send(photo);
 }

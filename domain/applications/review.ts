@@ -1,6 +1,20 @@
-import { conditions, pageOf, type Db } from './platform/db.ts';
-import type { ApplicationStatus, DocumentKind, Relationship, Service, VisitKind } from './applications.ts';
-import { SERVICES } from './applications.ts';
+import type pg from 'pg';
+import { applicationMailView } from './status.ts';
+import {
+  type ApplicationStatus,
+  type DocumentKind,
+  type Relationship,
+  SERVICES,
+  type Service,
+  type VisitKind,
+} from './vocabulary.ts';
+import { applicationDecisionMail } from '../mails.ts';
+import type { Db } from '../platform/db.ts';
+import { type Decider, type DecisionOutcome, type StaffDecision, decideWithReason } from '../shared/decisions.ts';
+import { isId } from '../shared/ids.ts';
+import type { Locale } from '../shared/locale.ts';
+import { enqueueMail } from '../shared/outbox.ts';
+import { type QueueFilterBase, type QueuePageOf, queueConditions, readQueuePage } from '../shared/queues.ts';
 
 /**
  * The staff's side of service applications (seed 002 服務項目管理): the review queue, the case page
@@ -9,28 +23,8 @@ import { SERVICES } from './applications.ts';
  */
 
 export const QUEUE_PAGE_SIZE = 20;
-export const STATUSES: readonly ApplicationStatus[] = ['pending', 'approved', 'rejected', 'auto_approved'];
 
-/** Common reasons offered to a reviewer; the text stored is what the applicant reads. */
-export const REJECTION_REASONS = [
-  'identityUnreadable',
-  'relationshipMissing',
-  'mandateMissing',
-  'photoUnclear',
-  'wrongInmate',
-] as const;
-export type RejectionReason = (typeof REJECTION_REASONS)[number];
-
-export type QueueFilter = {
-  institutionCode: string | null;
-  callNumber: string | null;
-  status: ApplicationStatus | null;
-  service: Service | null;
-  /** application date range, inclusive, as Asia/Taipei dates (YYYY-MM-DD) */
-  from: string | null;
-  to: string | null;
-  page: number;
-};
+export type QueueFilter = QueueFilterBase & { status: ApplicationStatus | null; service: Service | null };
 
 export type QueueRow = {
   id: number;
@@ -46,34 +40,29 @@ export type QueueRow = {
   decidedAt: Date | null;
 };
 
-export type QueuePage = { rows: QueueRow[]; total: number; page: number; pages: number };
+export type QueuePage = QueuePageOf<QueueRow>;
 
 /** Pending first, oldest first: the order in which cases should be reviewed. */
 export async function listReviewQueue(
   db: Db,
   scope: string | null,
   f: QueueFilter,
-  locale: 'zh-TW' | 'en',
+  locale: Locale,
 ): Promise<QueuePage> {
-  const c = conditions();
-  if (scope) c.add('a.institution_code = ?', scope);
-  if (f.institutionCode) c.add('a.institution_code = ?', f.institutionCode);
-  if (f.callNumber) c.add('m.call_number = ?', f.callNumber);
-  if (f.status) c.add('a.status = ?', f.status);
-  if (f.service && SERVICES.includes(f.service)) c.add('a.service = ?', f.service);
-  if (f.from) c.add(`a.submitted_at >= (?::date)::timestamp AT TIME ZONE 'Asia/Taipei'`, f.from);
-  if (f.to) c.add(`a.submitted_at < ((?::date) + 1)::timestamp AT TIME ZONE 'Asia/Taipei'`, f.to);
-  const from = `FROM service_application a JOIN inmate m ON m.id = a.inmate_id JOIN applicant p ON p.id = a.applicant_id
-                JOIN institution i ON i.code = a.institution_code ${c.sql()}`;
-  const count = await db.query<{ n: string }>(`SELECT count(*) AS n ${from}`, c.params);
-  const total = Number(count.rows[0]!.n);
-  const { page, pages, limitSql } = pageOf(total, f.page, QUEUE_PAGE_SIZE);
-  const { rows } = await db.query(
-    `SELECT a.id, a.number, i.name_zh, i.name_en, m.name AS inmate_name, m.call_number, p.name AS applicant_name, a.relationship,
-            a.service, a.status, a.submitted_at, a.decided_at
-       ${from}
-      ORDER BY (a.status = 'pending') DESC, a.submitted_at ASC, a.id ASC ${limitSql}`,
+  const c = queueConditions(scope, f);
+  if (f.service && SERVICES.includes(f.service)) c.add('q.service = ?', f.service);
+  const { total, page, pages, rows } = await readQueuePage(
+    db,
+    {
+      select: `q.id, q.number, i.name_zh, i.name_en, m.name AS inmate_name, m.call_number, p.name AS applicant_name, q.relationship,
+               q.service, q.status, q.submitted_at, q.decided_at`,
+      from: `FROM service_application q JOIN inmate m ON m.id = q.inmate_id JOIN applicant p ON p.id = q.applicant_id
+             JOIN institution i ON i.code = q.institution_code ${c.sql()}`,
+      order: `(q.status = 'pending') DESC, q.submitted_at ASC, q.id ASC`,
+    },
     c.params,
+    f.page,
+    QUEUE_PAGE_SIZE,
   );
   return {
     total,
@@ -142,9 +131,9 @@ export async function getReviewCase(
   db: Db,
   scope: string | null,
   id: number,
-  locale: 'zh-TW' | 'en',
+  locale: Locale,
 ): Promise<ReviewCase | null> {
-  if (!Number.isSafeInteger(id) || id <= 0) return null;
+  if (!isId(id)) return null;
   const { rows } = await db.query(
     `SELECT a.id, a.number, a.version, a.status, a.service, a.visit_kinds, a.relationship, a.submitted_at, a.decided_at, a.rejection_reason,
             a.institution_code, i.name_zh, i.name_en, m.name AS inmate_name, m.call_number,
@@ -201,25 +190,33 @@ export async function getReviewCase(
   };
 }
 
-export type DocumentContent = { fileName: string; mediaType: string; content: Buffer };
+export type Decision = StaffDecision;
+export type DecideOutcome = DecisionOutcome | 'reason_required';
 
-/** Who asks for a document: the applicant who sent it, or staff within their scope. */
-export type DocumentReader = { applicantId: number } | { staffScope: string | null };
+const APPLICATIONS = {
+  table: 'service_application',
+  events: { table: 'application_event', key: 'application_id' },
+  audit: 'application',
+  reasonKeys: 'rejectReason',
+  audited: 'number',
+} as const;
 
-/** A document's bytes, only for its own applicant or for staff of the inmate's institution. */
-export async function readDocument(
-  db: Db,
-  documentId: number,
+/**
+ * A staff decision on a pending application. Only staff of the inmate's institution (or an agency
+ * administrator, institutionCode null) may decide; the decision names the version the reviewer saw,
+ * so when two decide at once the second is told, and nothing is overwritten. The history, the audit
+ * log and the result mail are written in the same transaction. A common reason (reasonCode) is
+ * written in the applicant's language, followed by the reviewer's own words as written.
+ */
+export async function decideApplication(
+  pool: pg.Pool,
   applicationId: number,
-  who: DocumentReader,
-): Promise<DocumentContent | null> {
-  if (!Number.isSafeInteger(documentId) || documentId <= 0 || !Number.isSafeInteger(applicationId)) return null;
-  const byApplicant = 'applicantId' in who;
-  const { rows } = await db.query<{ file_name: string; media_type: string; content: Buffer }>(
-    `SELECT d.file_name, d.media_type, d.content FROM application_document d JOIN service_application a ON a.id = d.application_id
-      WHERE d.id = $1 AND a.id = $2 AND ${byApplicant ? 'a.applicant_id = $3' : '($3::char(4) IS NULL OR a.institution_code = $3)'}`,
-    [documentId, applicationId, byApplicant ? who.applicantId : who.staffScope],
-  );
-  const r = rows[0];
-  return r ? { fileName: r.file_name, mediaType: r.media_type, content: r.content } : null;
+  seenVersion: number,
+  d: Decision,
+  who: Decider,
+  now: Date,
+): Promise<DecideOutcome> {
+  return decideWithReason(pool, APPLICATIONS, applicationId, seenVersion, d, who, now, async (tx) => {
+    await enqueueMail(tx, applicationDecisionMail(await applicationMailView(tx, applicationId)));
+  });
 }

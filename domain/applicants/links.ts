@@ -1,0 +1,126 @@
+import type pg from 'pg';
+import { endSessions, findByEmail } from './accounts.ts';
+import {
+  type FieldErrors,
+  type PasswordField,
+  RESET_LINK_MINUTES,
+  VERIFY_LINK_MINUTES,
+  checkNewPassword,
+} from './vocabulary.ts';
+import { passwordResetMail, verificationMail } from '../mails.ts';
+import { type Db, withTransaction } from '../platform/db.ts';
+import { hashPassword } from '../platform/passwords.ts';
+import { hashToken, newToken } from '../platform/tokens.ts';
+import type { Locale } from '../shared/locale.ts';
+import { enqueueMail } from '../shared/outbox.ts';
+
+/** The links mailed to an applicant: verify the address, reset the password. Single use, short-lived. */
+
+export type LinkContext = { now: Date; publicUrl: string; locale: Locale };
+
+export async function issueToken(
+  db: Db,
+  applicantId: number,
+  purpose: 'verify_email' | 'reset_password',
+  now: Date,
+  minutes: number,
+): Promise<string> {
+  // A new link replaces the earlier ones of the same purpose.
+  await db.query(
+    `UPDATE applicant_token SET used_at = $3 WHERE applicant_id = $1 AND purpose = $2 AND used_at IS NULL`,
+    [applicantId, purpose, now],
+  );
+  const { token, hash } = newToken();
+  await db.query(
+    `INSERT INTO applicant_token (applicant_id, purpose, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
+    [applicantId, purpose, hash, now, new Date(now.getTime() + minutes * 60_000)],
+  );
+  return token;
+}
+
+export type TokenState = 'valid' | 'expired' | 'used' | 'invalid';
+
+export async function tokenState(db: Db, token: string, purpose: 'verify_email' | 'reset_password', now: Date) {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return { state: 'invalid' as TokenState };
+  const { rows } = await db.query<{ id: number; applicant_id: number; expires_at: Date; used_at: Date | null }>(
+    'SELECT id, applicant_id, expires_at, used_at FROM applicant_token WHERE token_hash = $1 AND purpose = $2 FOR UPDATE',
+    [hashToken(token), purpose],
+  );
+  const row = rows[0];
+  if (!row) return { state: 'invalid' as TokenState };
+  if (row.used_at) return { state: 'used' as TokenState, row };
+  if (row.expires_at.getTime() <= now.getTime()) return { state: 'expired' as TokenState, row };
+  return { state: 'valid' as TokenState, row };
+}
+
+/** Follows a verification link: single use, valid VERIFY_LINK_MINUTES. */
+export async function verifyEmail(pool: pg.Pool, token: string, now: Date): Promise<TokenState> {
+  return withTransaction(pool, async (tx) => {
+    const { state, row } = await tokenState(tx, token, 'verify_email', now);
+    if (state !== 'valid' || !row) return state;
+    await tx.query('UPDATE applicant_token SET used_at = $2 WHERE id = $1', [row.id, now]);
+    await tx.query('UPDATE applicant SET email_verified_at = coalesce(email_verified_at, $2) WHERE id = $1', [
+      row.applicant_id,
+      now,
+    ]);
+    return 'valid';
+  });
+}
+
+/** Sends a new verification link when the address belongs to an unverified account; silent otherwise. */
+export const resendVerification = (pool: pg.Pool, email: string, ctx: Omit<LinkContext, 'locale'>) =>
+  mailLink(pool, email, ctx, 'verify_email');
+
+/** Mails a reset link when the address has an account; silent otherwise. */
+export const requestPasswordReset = (pool: pg.Pool, email: string, ctx: Omit<LinkContext, 'locale'>) =>
+  mailLink(pool, email, ctx, 'reset_password');
+
+async function mailLink(
+  pool: pg.Pool,
+  email: string,
+  ctx: Omit<LinkContext, 'locale'>,
+  purpose: 'verify_email' | 'reset_password',
+): Promise<void> {
+  const verify = purpose === 'verify_email';
+  await withTransaction(pool, async (tx) => {
+    const a = await findByEmail(tx, email);
+    if (!a || (verify && a.email_verified_at)) return;
+    const token = await issueToken(tx, a.id, purpose, ctx.now, verify ? VERIFY_LINK_MINUTES : RESET_LINK_MINUTES);
+    const mail = verify ? verificationMail : passwordResetMail;
+    await enqueueMail(tx, mail(a.locale, a.id, a.email, a.name, ctx.publicUrl, token));
+  });
+}
+
+export async function checkResetToken(pool: pg.Pool, token: string, now: Date): Promise<TokenState> {
+  return withTransaction(pool, async (tx) => (await tokenState(tx, token, 'reset_password', now)).state);
+}
+
+/** Sets a new password from a reset link; the link is used up, and every session of the account ends. */
+export async function resetPassword(
+  pool: pg.Pool,
+  token: string,
+  password: string,
+  confirm: string,
+  now: Date,
+): Promise<
+  { kind: 'done' } | { kind: 'token'; state: TokenState } | { kind: 'errors'; errors: FieldErrors<PasswordField> }
+> {
+  const errors = checkNewPassword(password, confirm);
+  if (Object.keys(errors).length) return { kind: 'errors', errors };
+  const hash = await hashPassword(password);
+  return withTransaction(pool, async (tx) => {
+    const { state, row } = await tokenState(tx, token, 'reset_password', now);
+    if (state !== 'valid' || !row) return { kind: 'token', state } as const;
+    await tx.query('UPDATE applicant_token SET used_at = $2 WHERE applicant_id = $1 AND used_at IS NULL', [
+      row.applicant_id,
+      now,
+    ]);
+    // Following the link proves the address, so an unverified account becomes verified too.
+    await tx.query(
+      'UPDATE applicant SET password_hash = $2, email_verified_at = coalesce(email_verified_at, $3) WHERE id = $1',
+      [row.applicant_id, hash, now],
+    );
+    await endSessions(tx, row.applicant_id);
+    return { kind: 'done' } as const;
+  });
+}

@@ -1,0 +1,154 @@
+import type pg from 'pg';
+import { findByEmail } from './accounts.ts';
+import { type LinkContext, issueToken } from './links.ts';
+import {
+  EMAIL_RE,
+  type FieldErrors,
+  VERIFY_LINK_MINUTES,
+  type Validated,
+  checkMobile,
+  checkNewPassword,
+  checkPhone,
+  normalizeEmail,
+} from './vocabulary.ts';
+import type { MessageKey } from '../i18n/i18n.ts';
+import { accountExistsMail, verificationMail } from '../mails.ts';
+import { identityKind, normalizeIdentityNumber } from '../national-id.ts';
+import { isUniqueViolation, withTransaction } from '../platform/db.ts';
+import { hashPassword } from '../platform/passwords.ts';
+import { taipeiToday } from '../shared/dates.ts';
+import { enqueueMail } from '../shared/outbox.ts';
+
+export type RegistrationInput = {
+  name: string;
+  nationalId: string;
+  email: string;
+  birthYear: string;
+  birthMonth: string;
+  birthDay: string;
+  mobile: string;
+  phone: string;
+  password: string;
+  passwordConfirm: string;
+};
+
+export type RegistrationField =
+  'name' | 'nationalId' | 'email' | 'birthday' | 'mobile' | 'phone' | 'password' | 'passwordConfirm';
+
+export type Registration = {
+  name: string;
+  nationalId: string;
+  email: string;
+  birthday: string;
+  mobile: string | null;
+  phone: string | null;
+  password: string;
+};
+
+/** Checks a birthday typed as three numbers: a real date, after 1900, before today in Taipei. */
+export function checkBirthday(y: string, m: string, d: string, now: Date): { value?: string; error?: MessageKey } {
+  if ([y, m, d].every((p) => p.trim() === '')) return { error: 'error.birthday.required' };
+  if (![y, m, d].every((p) => /^\d{1,4}$/.test(p.trim()))) return { error: 'error.birthday.invalid' };
+  const year = Number(y),
+    month = Number(m),
+    day = Number(d);
+  if (y.trim().length !== 4) return { error: 'error.birthday.year' };
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (month < 1 || month > 12 || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day)
+    return { error: 'error.birthday.invalid' };
+  const iso = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  if (year < 1900) return { error: 'error.birthday.tooOld' };
+  if (iso >= taipeiToday(now)) return { error: 'error.birthday.future' };
+  return { value: iso };
+}
+
+export function validateRegistration(input: RegistrationInput, now: Date): Validated<Registration, RegistrationField> {
+  const errors: FieldErrors<RegistrationField> = {};
+  const name = input.name.normalize('NFC').trim().replace(/\s+/g, ' ');
+  if (name === '') errors.name = 'error.name.required';
+  else if ([...name].length > 50) errors.name = 'error.name.long';
+  else if (/[\p{Cc}<>]/u.test(name)) errors.name = 'error.name.invalid';
+
+  const nationalId = normalizeIdentityNumber(input.nationalId);
+  if (nationalId === '') errors.nationalId = 'error.nationalId.required';
+  else if (!/^[A-Z][A-Z0-9]\d{8}$/.test(nationalId)) errors.nationalId = 'error.nationalId.format';
+  else if (!identityKind(nationalId)) errors.nationalId = 'error.nationalId.checksum';
+
+  const email = normalizeEmail(input.email);
+  if (email === '') errors.email = 'error.email.required';
+  else if (!EMAIL_RE.test(email) || email.length > 254) errors.email = 'error.email.format';
+
+  const birthday = checkBirthday(input.birthYear, input.birthMonth, input.birthDay, now);
+  if (birthday.error) errors.birthday = birthday.error;
+
+  const mobile = checkMobile(input.mobile);
+  if (mobile.error) errors.mobile = mobile.error;
+  const phone = checkPhone(input.phone);
+  if (phone.error) errors.phone = phone.error;
+
+  Object.assign(errors, checkNewPassword(input.password, input.passwordConfirm));
+
+  if (Object.keys(errors).length) return { ok: false, errors };
+  return {
+    ok: true,
+    value: {
+      name,
+      nationalId,
+      email,
+      birthday: birthday.value!,
+      mobile: mobile.value,
+      phone: phone.value,
+      password: input.password,
+    },
+  };
+}
+
+export type RegisterOutcome =
+  | { kind: 'created'; applicantId: number }
+  /** The address already has an account: that address is mailed instead, and the page says the same as for a new one. */
+  | { kind: 'email_taken' }
+  | { kind: 'national_id_taken' };
+
+export async function register(
+  pool: pg.Pool,
+  reg: Registration,
+  ctx: LinkContext & { consentAt: Date },
+): Promise<RegisterOutcome> {
+  const passwordHash = await hashPassword(reg.password);
+  try {
+    return await withTransaction(pool, async (tx) => {
+      const existing = await findByEmail(tx, reg.email);
+      if (existing) {
+        await enqueueMail(tx, accountExistsMail(existing.locale, existing.id, existing.email, ctx.publicUrl));
+        return { kind: 'email_taken' } as const;
+      }
+      const byId = await tx.query('SELECT 1 FROM applicant WHERE national_id = $1', [reg.nationalId]);
+      if (byId.rowCount) return { kind: 'national_id_taken' } as const;
+      const { rows } = await tx.query<{ id: number }>(
+        `INSERT INTO applicant (name, national_id, email, birthday, mobile, phone, password_hash, locale, privacy_consent_at, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id`,
+        [
+          reg.name,
+          reg.nationalId,
+          reg.email,
+          reg.birthday,
+          reg.mobile,
+          reg.phone,
+          passwordHash,
+          ctx.locale,
+          ctx.consentAt,
+          ctx.now,
+        ],
+      );
+      const applicantId = rows[0]!.id;
+      const token = await issueToken(tx, applicantId, 'verify_email', ctx.now, VERIFY_LINK_MINUTES);
+      await enqueueMail(tx, verificationMail(ctx.locale, applicantId, reg.email, reg.name, ctx.publicUrl, token));
+      return { kind: 'created', applicantId } as const;
+    });
+  } catch (err) {
+    // Two registrations racing for the same address or number: the loser is told as if it came second.
+    if (isUniqueViolation(err, 'applicant_national_id_key')) return { kind: 'national_id_taken' };
+    if (isUniqueViolation(err, 'applicant_email_key')) return { kind: 'email_taken' };
+    throw err;
+  }
+}

@@ -1,0 +1,186 @@
+import type { ApplicationStatus, DocumentKind, Relationship, Service, VisitKind } from './vocabulary.ts';
+import type { Db } from '../platform/db.ts';
+import type { Locale } from '../shared/locale.ts';
+import { maskName } from '../shared/masking.ts';
+
+/** What the applicant (and, for progress, anyone with the number and birthday) reads of their applications. */
+
+/** What a correction form starts from: the rejected application's answers and its current documents. */
+export type CorrectionStart = {
+  number: string;
+  version: number;
+  service: Service;
+  institutionCode: string;
+  institutionName: string;
+  callNumber: string;
+  maskedInmate: string;
+  relationship: Relationship;
+  visitKinds: VisitKind[];
+  rejectionReason: string;
+  documents: { id: number; kind: DocumentKind; fileName: string; uploadedBytes: number }[];
+};
+
+export async function getCorrectionStart(
+  db: Db,
+  applicantId: number,
+  number: string,
+  locale: Locale,
+): Promise<CorrectionStart | null> {
+  const { rows } = await db.query(
+    `SELECT a.id, a.number, a.version, a.service, a.institution_code, i.name_zh, i.name_en, m.call_number, m.name AS inmate_name,
+            a.relationship, a.visit_kinds, a.rejection_reason
+       FROM service_application a JOIN inmate m ON m.id = a.inmate_id JOIN institution i ON i.code = a.institution_code
+      WHERE a.number = $1 AND a.applicant_id = $2 AND a.status = 'rejected'`,
+    [number, applicantId],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  const docs = await db.query(
+    'SELECT id, kind, file_name, uploaded_bytes FROM application_document WHERE application_id = $1 AND replaced_at IS NULL ORDER BY kind, id',
+    [r.id],
+  );
+  return {
+    number: r.number,
+    version: r.version,
+    service: r.service,
+    institutionCode: r.institution_code,
+    institutionName: locale === 'en' ? r.name_en : r.name_zh,
+    callNumber: r.call_number,
+    maskedInmate: maskName(r.inmate_name),
+    relationship: r.relationship,
+    visitKinds: r.visit_kinds,
+    rejectionReason: r.rejection_reason,
+    documents: docs.rows.map((d) => ({
+      id: Number(d.id),
+      kind: d.kind,
+      fileName: d.file_name,
+      uploadedBytes: d.uploaded_bytes,
+    })),
+  };
+}
+
+/** What the mails about an application say, in the applicant's language. */
+export type ApplicationMailView = ApplicationFacts & {
+  applicationId: number;
+  applicantId: number;
+  to: string;
+  locale: Locale;
+  institutionCode: string;
+};
+
+/** What the applicant reads of an application, on the page and in the mails. */
+type ApplicationFacts = {
+  number: string;
+  institutionName: string;
+  maskedInmate: string;
+  relationship: Relationship;
+  service: Service;
+  visitKinds: VisitKind[];
+  status: ApplicationStatus;
+  rejectionReason: string | null;
+};
+
+export async function applicationMailView(db: Db, applicationId: number): Promise<ApplicationMailView> {
+  const { rows } = await db.query(
+    `SELECT a.id, a.applicant_id, p.email, p.locale, a.number, a.institution_code, i.name_zh, i.name_en, m.name AS inmate_name,
+            a.relationship, a.service, a.visit_kinds, a.status, a.rejection_reason
+       FROM service_application a JOIN applicant p ON p.id = a.applicant_id
+       JOIN institution i ON i.code = a.institution_code JOIN inmate m ON m.id = a.inmate_id
+      WHERE a.id = $1`,
+    [applicationId],
+  );
+  const r = rows[0];
+  return {
+    applicationId: r.id,
+    applicantId: r.applicant_id,
+    to: r.email,
+    locale: r.locale,
+    number: r.number,
+    institutionCode: r.institution_code,
+    institutionName: r.locale === 'en' ? r.name_en : r.name_zh,
+    maskedInmate: maskName(r.inmate_name),
+    relationship: r.relationship,
+    service: r.service,
+    visitKinds: r.visit_kinds,
+    status: r.status,
+    rejectionReason: r.rejection_reason,
+  };
+}
+
+export type ApplicationRow = ApplicationFacts & { id: number; submittedAt: Date; decidedAt: Date | null };
+
+/** The applicant's own applications, newest first (服務項目狀態查詢). */
+export async function listApplicationsOf(
+  db: Db,
+  applicantId: number,
+  locale: Locale,
+  number?: string,
+): Promise<ApplicationRow[]> {
+  const { rows } = await db.query(
+    `SELECT a.id, a.number, i.name_zh, i.name_en, m.name AS inmate_name, a.relationship, a.service, a.visit_kinds, a.status,
+            a.submitted_at, a.decided_at, a.rejection_reason
+       FROM service_application a JOIN institution i ON i.code = a.institution_code JOIN inmate m ON m.id = a.inmate_id
+      WHERE a.applicant_id = $1 AND ($2::text IS NULL OR a.number = $2) ORDER BY a.submitted_at DESC, a.id DESC`,
+    [applicantId, number ?? null],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    number: r.number,
+    institutionName: locale === 'en' ? r.name_en : r.name_zh,
+    maskedInmate: maskName(r.inmate_name),
+    relationship: r.relationship,
+    service: r.service,
+    visitKinds: r.visit_kinds,
+    status: r.status,
+    submittedAt: r.submitted_at,
+    decidedAt: r.decided_at,
+    rejectionReason: r.rejection_reason,
+  }));
+}
+
+/** One application, only for its own applicant (anyone else gets null, as if it did not exist). */
+export async function getOwnApplication(
+  db: Db,
+  applicantId: number,
+  number: string,
+  locale: Locale,
+): Promise<ApplicationRow | null> {
+  return (await listApplicationsOf(db, applicantId, locale, number))[0] ?? null;
+}
+
+export type PublicProgress = { number: string; status: ApplicationStatus; submittedAt: Date; decidedAt: Date | null };
+
+/**
+ * Seed 004's public progress lookup: with the application number and the applicant's birthday, anyone
+ * sees the status and dates, nothing personal. A wrong number and a wrong birthday look the same.
+ */
+export async function publicProgress(db: Db, number: string, birthday: string): Promise<PublicProgress | null> {
+  const n = number.normalize('NFKC').trim().toUpperCase();
+  if (!/^\d{8}-[0-9A-Z]{6}$/.test(n)) return null;
+  const { rows } = await db.query<{
+    number: string;
+    status: ApplicationStatus;
+    submitted_at: Date;
+    decided_at: Date | null;
+  }>(
+    `SELECT a.number, a.status, a.submitted_at, a.decided_at FROM service_application a JOIN applicant p ON p.id = a.applicant_id
+      WHERE a.number = $1 AND p.birthday = $2::date`,
+    [n, birthday],
+  );
+  const r = rows[0];
+  return r ? { number: r.number, status: r.status, submittedAt: r.submitted_at, decidedAt: r.decided_at } : null;
+}
+
+/** Which services the applicant may use now (approved, for an inmate without restrictions): the menu shows only those. */
+export async function usableServicesOf(
+  db: Db,
+  applicantId: number,
+): Promise<{ contactBook: boolean; visits: boolean }> {
+  const { rows } = await db.query<{ contact_book: boolean; visits: boolean }>(
+    `SELECT coalesce(bool_or(a.service = 'contact_book'), false) AS contact_book, coalesce(bool_or(a.service IN ('visit', 'lawyer_visit')), false) AS visits
+       FROM service_application a JOIN inmate m ON m.id = a.inmate_id
+      WHERE a.applicant_id = $1 AND a.status IN ('approved', 'auto_approved') AND m.restriction IS NULL`,
+    [applicantId],
+  );
+  return { contactBook: rows[0]!.contact_book, visits: rows[0]!.visits };
+}
