@@ -1,41 +1,59 @@
 import type { Locale } from '../shared/locale.ts';
-import { layoutMessages } from './catalogs/layout.ts';
-import { publicPagesMessages } from './catalogs/public-pages.ts';
-import { accountMessages } from './catalogs/account.ts';
-import { vocabularyMessages } from './catalogs/vocabulary.ts';
-import { applicationsMessages } from './catalogs/applications.ts';
-import { contactBookMessages } from './catalogs/contact-book.ts';
-import { bookingsMessages } from './catalogs/bookings.ts';
-import { mailsMessages } from './catalogs/mails.ts';
-import { backofficeMessages } from './catalogs/backoffice.ts';
-import { backofficeApplicationsMessages } from './catalogs/backoffice-applications.ts';
-import { backofficeContactBookMessages } from './catalogs/backoffice-contact-book.ts';
-import { backofficeBookingsMessages } from './catalogs/backoffice-bookings.ts';
-import { backofficeRostersMessages } from './catalogs/backoffice-rosters.ts';
-import { backofficePhoneBookingsMessages } from './catalogs/backoffice-phone-bookings.ts';
-import { backofficeTimetableMessages } from './catalogs/backoffice-timetable.ts';
+import layout from './catalogs/layout.json' with { type: 'json' };
+import publicPages from './catalogs/public-pages.json' with { type: 'json' };
+import account from './catalogs/account.json' with { type: 'json' };
+import vocabulary from './catalogs/vocabulary.json' with { type: 'json' };
+import applications from './catalogs/applications.json' with { type: 'json' };
+import contactBook from './catalogs/contact-book.json' with { type: 'json' };
+import bookings from './catalogs/bookings.json' with { type: 'json' };
+import mails from './catalogs/mails.json' with { type: 'json' };
+import backoffice from './catalogs/backoffice.json' with { type: 'json' };
+import backofficeApplications from './catalogs/backoffice-applications.json' with { type: 'json' };
+import backofficeContactBook from './catalogs/backoffice-contact-book.json' with { type: 'json' };
+import backofficeBookings from './catalogs/backoffice-bookings.json' with { type: 'json' };
+import backofficeRosters from './catalogs/backoffice-rosters.json' with { type: 'json' };
+import backofficePhoneBookings from './catalogs/backoffice-phone-bookings.json' with { type: 'json' };
+import backofficeTimetable from './catalogs/backoffice-timetable.json' with { type: 'json' };
 
 /**
- * Every visible string of the portal, one file per area with both languages beside each other: each area
- * `satisfies Record<string, Record<Locale, string>>`, so a message missing either language is a type error.
+ * Every visible string of the portal, one JSON file per area with both languages beside each other
+ * (`"key": { "zh-TW": "…", "en": "…" }`): data, kept apart from code. Each area is checked against
+ * `Area` below, so a message missing either language is a type error, and MessageKey stays the union
+ * of the literal keys, so a mistyped `t('…')` is one too.
  */
+type Area = Record<string, Record<Locale, string>>;
 const areas = [
-  layoutMessages,
-  publicPagesMessages,
-  accountMessages,
-  vocabularyMessages,
-  applicationsMessages,
-  contactBookMessages,
-  bookingsMessages,
-  mailsMessages,
-  backofficeMessages,
-  backofficeApplicationsMessages,
-  backofficeContactBookMessages,
-  backofficeBookingsMessages,
-  backofficeRostersMessages,
-  backofficePhoneBookingsMessages,
-  backofficeTimetableMessages,
-] as const;
+  /** Every page's frame: the site's name, the menu, shared buttons and the error pages. */
+  layout,
+  /** The pages anyone can read without an account: home, announcements, how to apply, visiting times, privacy. */
+  publicPages,
+  /** Registration, signing in, confirming the e-mail address, resetting the password and the account pages. */
+  account,
+  /** Words every area shares: services, visit kinds, relationships, restrictions, weekdays, review statuses and history. */
+  vocabulary,
+  /** Applying for a service (家庭聯絡簿, 預約接見, 律師接見), the family's list, progress look-up and resubmitting. */
+  applications,
+  /** The family contact book (家庭聯絡簿), the family's side: writing, listing and resending posts. */
+  contactBook,
+  /** Visit booking, the family's and the lawyer's side (issue 5): the wizard and the list (its mails are in mails.json). */
+  bookings,
+  /** Every mail and text message the portal sends (domain/mails.ts): the greeting and signature, then per area. */
+  mails,
+  /** The back office's frame: sign-in with captcha, the menu, list columns and paging, the notification log. */
+  backoffice,
+  /** 服務項目審核: the staff's queue and case page; the contact book's review pages use its filters and decision form. */
+  backofficeApplications,
+  /** 聯絡簿管理, the staff's side: reviewing posts, the delivery sheet and suspended writers. */
+  backofficeContactBook,
+  /** Visit booking, the staff's side (issue 5): review and cancelling; rosters and phone bookings have their own files. */
+  backofficeBookings,
+  /** Visit booking, the staff's side (issue 5): the on-site visit roster (預約現場接見清冊). */
+  backofficeRosters,
+  /** Visit booking, the staff's side (issue 5): booking for a caller on the phone (電話預約). */
+  backofficePhoneBookings,
+  /** 公告時段管理 (issue 5): the weekly batches and the dates an institution is closed for visits. */
+  backofficeTimetable,
+] as const satisfies readonly Area[];
 
 type KeysOf<T> = T extends unknown ? keyof T : never;
 export type MessageKey = KeysOf<(typeof areas)[number]>;
