@@ -43,6 +43,20 @@ async function prepareTemplate(adminUrl: string): Promise<void> {
   await pool.end();
 }
 
+/**
+ * The embedded cluster lives in a temporary folder deleted after the run, so it need not survive a
+ * crash: PostgreSQL's "non-durable settings" make each database copy, drop and commit cheaper (measured
+ * here: copying the template 0.35 s → 0.1 s, dropping a database 0.44 s → 0.06 s).
+ */
+async function skipDurability(adminUrl: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  for (const setting of ['fsync', 'synchronous_commit', 'full_page_writes'])
+    await admin.query(`ALTER SYSTEM SET ${setting} = off`);
+  await admin.query('SELECT pg_reload_conf()');
+  await admin.end();
+}
+
 /** The test files as uvu's own command would find them: paths under `dir` matching `pattern`. */
 async function testFiles(dir: string, pattern: RegExp, under = ''): Promise<string[]> {
   const found: string[] = [];
@@ -167,6 +181,7 @@ async function main(): Promise<number> {
       await chmod(tmp, 0o755); // the server runs as the postgres user when we are root
       embedded = await startEmbeddedDb(path.join(tmp, 'pg'));
       adminUrl = embedded.url;
+      await skipDurability(adminUrl);
     }
     await prepareTemplate(adminUrl);
     browser = await startBrowser;
