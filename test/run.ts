@@ -6,7 +6,8 @@
  * Usage: test/run.ts [dir] [pattern]: the files under dir (default test) whose path under it matches
  * the pattern (a regular expression, as uvu reads it). Every test file has a database of its own, so
  * files are independent: the domain and HTTP files are split into TEST_LANES processes (default 2),
- * each browser file runs in a process of its own, and TEST_JOBS processes (default 3) run at a time.
+ * each browser file runs in a process of its own, and TEST_JOBS processes (default 4) run at a time:
+ * a browser file keeps about half a core busy (it mostly waits for pages), so four fill two cores.
  * The browser files share one Chromium, started here. A process's output is printed whole when it ends.
  */
 import { spawn } from 'node:child_process';
@@ -25,7 +26,7 @@ import { BROWSER_ENDPOINT_ENV, browserLaunchOptions } from './support/browser.ts
 const root = path.resolve(import.meta.dirname, '..');
 const [dirArg = 'test', patternArg = '\\.test\\.ts$'] = process.argv.slice(2);
 const LANES = Math.max(1, Number(process.env.TEST_LANES) || 2);
-const SLOTS = Math.max(1, Number(process.env.TEST_JOBS) || 3);
+const SLOTS = Math.max(1, Number(process.env.TEST_JOBS) || 4);
 /** How long each file took last time (seconds), to share the files out evenly; kept out of git. */
 const TIMINGS = path.join(root, 'test-artifacts', 'test-timings.json');
 
