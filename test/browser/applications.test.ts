@@ -6,8 +6,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import type { Browser } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app.ts';
+import * as fixture from '../support/fixtures.ts';
 import { checkA11y, launchBrowser, newContext, withScreenshotOnFailure } from '../support/browser.ts';
-import { hashPassword } from '../../domain/platform/passwords.ts';
 import { translator } from '../../domain/i18n/i18n.ts';
 import { VALID_IDS } from '../support/journeys.ts';
 
@@ -18,20 +18,23 @@ const PASSWORD = 'browser test password';
 
 test.before(async (ctx) => {
   [ctx.app, ctx.browser] = await Promise.all([startTestApp(), launchBrowser()]);
-  const q = (sql: string, p: unknown[] = []) => ctx.app.db.pool.query(sql, p);
-  await q(
-    `INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison')`,
-  );
-  await q(
-    `INSERT INTO inmate (institution_code, call_number, name) VALUES ('2477', '1024', '王小明'), ('2477', '2048', '林美華'), ('2477', '310567', '陳志強'), ('2477', '3333', '李四')`,
-  );
-  const hash = await hashPassword(PASSWORD);
+  const { pool } = ctx.app.db;
+  await fixture.institution(pool, { code: '2477' });
+  for (const [callNumber, name] of [
+    ['1024', '王小明'],
+    ['2048', '林美華'],
+    ['310567', '陳志強'],
+    ['3333', '李四'],
+  ] as const)
+    await fixture.inmate(pool, { institutionCode: '2477', callNumber, name });
   for (let i = 0; i < 4; i++) {
-    await q(
-      `INSERT INTO applicant (name, national_id, email, birthday, mobile, password_hash, privacy_consent_at, email_verified_at)
-             VALUES ($1, $2, $3, '1980-01-01', '0912345678', $4, now(), now())`,
-      [`家屬${i}`, VALID_IDS[i], `browser${i}@example.com`, hash],
-    );
+    await fixture.applicant(pool, {
+      name: `家屬${i}`,
+      nationalId: VALID_IDS[i]!,
+      email: `browser${i}@example.com`,
+      mobile: '0912345678',
+      password: PASSWORD,
+    });
   }
   ctx.dir = await mkdtemp(path.join(os.tmpdir(), 'uploads-'));
   ctx.photo = path.join(ctx.dir, '正面照.jpg');

@@ -1,6 +1,5 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +7,7 @@ import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
 import { until } from '../support/wait.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
+import * as fixture from '../support/fixtures.ts';
 import {
   launchBrowser,
   newContext,
@@ -18,7 +18,6 @@ import {
 } from '../support/browser.ts';
 import { Client } from '../support/http.ts';
 import { person, registerVerifyAndSignIn, type Person } from '../support/journeys.ts';
-import { hashPassword } from '../../domain/platform/passwords.ts';
 import { translator } from '../../domain/i18n/i18n.ts';
 import { formatDate, taipeiToday } from '../../domain/shared/dates.ts';
 
@@ -58,33 +57,29 @@ const NEW_BODY = '媽媽很好，小狗也很想你🐶 記得多喝水💧';
 test.before(async (ctx) => {
   [ctx.app, ctx.browser] = await Promise.all([startTestApp(), launchBrowser()]);
   const { pool } = ctx.app.db;
-  await pool.query(
-    `INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison'), ('2411', '基隆監獄', 'Keelung Prison')`,
-  );
+  await fixture.institution(pool, { code: '2477' });
+  await fixture.institution(pool, { code: '2411' });
   for (const run of RUNS)
-    await pool.query(`INSERT INTO inmate (institution_code, call_number, name) VALUES ('2477', $1, $2)`, [
-      run.callNumber,
-      run.inmate,
-    ]);
-  await pool.query(`INSERT INTO inmate (institution_code, call_number, name) VALUES ('2411', '2048', '張三')`);
-  const hash = await hashPassword(STAFF_PASSWORD);
-  await pool.query(
-    `INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES
-       ('reviewer2477', '桃園承辦人', '2477', 'reviewer', $1), ('reviewer2411', '基隆承辦人', '2411', 'reviewer', $1)`,
-    [hash],
-  );
+    await fixture.inmate(pool, { institutionCode: '2477', callNumber: run.callNumber, name: run.inmate });
+  await fixture.inmate(pool, { institutionCode: '2411', callNumber: '2048', name: '張三' });
+  for (const [account, name, institutionCode] of [
+    ['reviewer2477', '桃園承辦人', '2477'],
+    ['reviewer2411', '基隆承辦人', '2411'],
+  ] as const)
+    await fixture.staff(pool, { account, name, institutionCode, role: 'reviewer', password: STAFF_PASSWORD });
   ctx.families = [];
   for (const [index, run] of RUNS.entries()) {
     const p = person();
     await registerVerifyAndSignIn(new Client(ctx.app.url), ctx.app.smtp, p);
-    // The family's contact book service for this inmate was approved earlier.
-    const { rowCount } = await pool.query(
-      `INSERT INTO service_application (number, applicant_id, inmate_id, institution_code, service, relationship, submission_key, submitted_at, status, decided_at)
-       SELECT $1, a.id, m.id, '2477', 'contact_book', 'mother', $2, now(), 'approved', now()
-         FROM applicant a, inmate m WHERE a.email = $3 AND m.institution_code = '2477' AND m.call_number = $4`,
-      [`20260101-CBOOK${index}`, randomUUID(), p.email, run.callNumber],
-    );
-    assert.is(rowCount, 1, 'the approved contact book service');
+    // The family's contact book service for this inmate was approved earlier (the builder fails
+    // unless it finds both the family and the inmate).
+    await fixture.approvedService(pool, {
+      applicant: { email: p.email },
+      inmate: { institutionCode: '2477', callNumber: run.callNumber },
+      service: 'contact_book',
+      relationship: 'mother',
+      number: `20260101-CBOOK${index}`,
+    });
     ctx.families.push(p);
   }
   ctx.dir = await mkdtemp(path.join(os.tmpdir(), 'contact-book-'));

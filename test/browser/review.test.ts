@@ -7,10 +7,10 @@ import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
 import { until } from '../support/wait.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
+import * as fixture from '../support/fixtures.ts';
 import { launchBrowser, newContext, withScreenshotOnFailure, checkPage, staffSignInPage } from '../support/browser.ts';
 import { Client } from '../support/http.ts';
 import { person, registerVerifyAndSignIn, type Person } from '../support/journeys.ts';
-import { hashPassword } from '../../domain/platform/passwords.ts';
 import { translator } from '../../domain/i18n/i18n.ts';
 
 type Files = { png: string; pdf: string; newPdf: string };
@@ -32,18 +32,21 @@ const RUNS = [
 test.before(async (ctx) => {
   [ctx.app, ctx.browser] = await Promise.all([startTestApp(), launchBrowser()]);
   const { pool } = ctx.app.db;
-  await pool.query(
-    `INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison'), ('2411', '基隆監獄', 'Keelung Prison')`,
-  );
-  await pool.query(
-    `INSERT INTO inmate (institution_code, call_number, name) VALUES ('2477', '1024', '王小明'), ('2477', '2048', '林美華'), ('2477', '3072', '陳志強'), ('2477', '4096', '李四'), ('2411', '2048', '張三')`,
-  );
-  const hash = await hashPassword(STAFF_PASSWORD);
-  await pool.query(
-    `INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES
-       ('reviewer2477', '桃園承辦人', '2477', 'reviewer', $1), ('reviewer2411', '基隆承辦人', '2411', 'reviewer', $1)`,
-    [hash],
-  );
+  await fixture.institution(pool, { code: '2477' });
+  await fixture.institution(pool, { code: '2411' });
+  for (const [institutionCode, callNumber, name] of [
+    ['2477', '1024', '王小明'],
+    ['2477', '2048', '林美華'],
+    ['2477', '3072', '陳志強'],
+    ['2477', '4096', '李四'],
+    ['2411', '2048', '張三'],
+  ] as const)
+    await fixture.inmate(pool, { institutionCode, callNumber, name });
+  for (const [account, name, institutionCode] of [
+    ['reviewer2477', '桃園承辦人', '2477'],
+    ['reviewer2411', '基隆承辦人', '2411'],
+  ] as const)
+    await fixture.staff(pool, { account, name, institutionCode, role: 'reviewer', password: STAFF_PASSWORD });
   ctx.applicants = [];
   for (const _run of RUNS) {
     const p = person();

@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { freshDatabase, type TestDb } from '../support/db.ts';
+import * as fixture from '../support/fixtures.ts';
 import { authenticate, changePassword, updateContact } from '../../domain/applicants/accounts.ts';
 import { register, validateRegistration, type Registration } from '../../domain/applicants/registration.ts';
 import { checkResetToken, resetPassword, verifyEmail } from '../../domain/applicants/links.ts';
@@ -43,8 +44,12 @@ test('e-mail addresses are unique whatever their case', async ({ db }) => {
   assert.is(again.kind, 'email_taken');
   // The database refuses it too, whatever the code does.
   try {
-    await db.pool.query(`INSERT INTO applicant (name, national_id, email, birthday, password_hash, privacy_consent_at)
-                         VALUES ('x', 'A259083012', 'MIXED.case@example.com', '1980-01-01', 'x', now())`);
+    await fixture.applicant(db.pool, {
+      name: 'x',
+      nationalId: 'A259083012',
+      email: 'MIXED.case@example.com',
+      verified: false,
+    });
     assert.unreachable('duplicate e-mail inserted');
   } catch (err) {
     assert.is((err as { code: string }).code, '23505');

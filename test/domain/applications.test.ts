@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { freshDatabase, type TestDb } from '../support/db.ts';
+import * as fixture from '../support/fixtures.ts';
 import { submitApplication, type ApplicationInput } from '../../domain/applications/submit.ts';
 import { addUpload, DRAFT_QUOTA_MB, purgeOldUploads } from '../../domain/applications/drafts.ts';
 import { listApplicationsOf } from '../../domain/applications/status.ts';
@@ -17,31 +18,21 @@ const NOW = new Date('2026-11-23T02:00:00Z');
 
 test.before(async (ctx) => {
   ctx.db = await freshDatabase();
-  const q = (sql: string, params: unknown[] = []) => ctx.db.pool.query(sql, params);
-  await q(
-    `INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison'), ('2411', '基隆監獄', 'Keelung Prison')`,
-  );
-  await q(`INSERT INTO inmate (institution_code, call_number, name, restriction) VALUES
-    ('2477', '1024', '王小明', NULL), ('2477', '2048', '林美華', NULL), ('2477', '4209', '張雅婷', 'visit_ban'), ('2411', '1024', '陳志強', NULL)`);
-  ctx.staff2477 = (
-    await q(
-      `INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES ('s2477', 'A', '2477', 'reviewer', 'x') RETURNING id`,
-    )
-  ).rows[0].id;
-  ctx.staff2411 = (
-    await q(
-      `INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES ('s2411', 'B', '2411', 'reviewer', 'x') RETURNING id`,
-    )
-  ).rows[0].id;
+  const { pool } = ctx.db;
+  await fixture.institution(pool, { code: '2477' });
+  await fixture.institution(pool, { code: '2411' });
+  await fixture.inmate(pool, { institutionCode: '2477', callNumber: '1024', name: '王小明' });
+  await fixture.inmate(pool, { institutionCode: '2477', callNumber: '2048', name: '林美華' });
+  await fixture.inmate(pool, { institutionCode: '2477', callNumber: '4209', name: '張雅婷', restriction: 'visit_ban' });
+  await fixture.inmate(pool, { institutionCode: '2411', callNumber: '1024', name: '陳志強' });
+  ctx.staff2477 = await fixture.staff(pool, { account: 's2477', name: 'A', institutionCode: '2477', role: 'reviewer' });
+  ctx.staff2411 = await fixture.staff(pool, { account: 's2411', name: 'B', institutionCode: '2411', role: 'reviewer' });
   ctx.applicants = [];
   for (const [i, id] of ['A152601814', 'A259083012', 'B166131862'].entries()) {
     const mobile = i === 0 ? '0912345678' : null;
-    const { rows } = await q(
-      `INSERT INTO applicant (name, national_id, email, birthday, mobile, password_hash, privacy_consent_at, email_verified_at)
-       VALUES ($1, $2, $3, '1980-01-01', $4, 'x', now(), now()) RETURNING id`,
-      [`家屬${i}`, id, `family${i}@example.com`, mobile],
+    ctx.applicants.push(
+      await fixture.applicant(pool, { name: `家屬${i}`, nationalId: id, email: `family${i}@example.com`, mobile }),
     );
-    ctx.applicants.push(rows[0].id);
   }
   const jpeg = await sharp({ create: { width: 20, height: 20, channels: 3, background: '#888' } })
     .jpeg()

@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randomUUID } from 'node:crypto';
 import { freshDatabase, type TestDb } from '../support/db.ts';
+import * as fixture from '../support/fixtures.ts';
 import { resendPost, submitPost, type PostInput } from '../../domain/contact-book/posts.ts';
 import { activeSuspension, liftSuspension } from '../../domain/contact-book/suspensions.ts';
 import { postingState } from '../../domain/contact-book/recipients.ts';
@@ -23,45 +24,30 @@ test.before(async (ctx) => {
 });
 async function setUp(ctx: Ctx) {
   ctx.db = await freshDatabase();
-  const q = (sql: string, p: unknown[] = []) => ctx.db.pool.query(sql, p);
-  await q(
-    `INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison')`,
-  );
-  ctx.staff = Number(
-    (
-      await q(
-        `INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES ('staff2477', '承辦人', '2477', 'reviewer', 'x') RETURNING id`,
-      )
-    ).rows[0].id,
-  );
+  const { pool } = ctx.db;
+  await fixture.institution(pool, { code: '2477' });
+  ctx.staff = await fixture.staff(pool, {
+    account: 'staff2477',
+    name: '承辦人',
+    institutionCode: '2477',
+    role: 'reviewer',
+  });
   ctx.applicants = [];
   ctx.books = [];
   for (const [i, id] of ['A152601814', 'A259083012', 'B166131862', 'B209139097'].entries()) {
-    const applicant = Number(
-      (
-        await q(
-          `INSERT INTO applicant (name, national_id, email, birthday, password_hash, privacy_consent_at, email_verified_at)
-       VALUES ($1, $2, $3, '1980-01-01', 'x', now(), now()) RETURNING id`,
-          [`家屬${i}`, id, `f${i}@example.com`],
-        )
-      ).rows[0].id,
-    );
-    const inmate = Number(
-      (
-        await q(`INSERT INTO inmate (institution_code, call_number, name) VALUES ('2477', $1, '王小明') RETURNING id`, [
-          String(5000 + i),
-        ])
-      ).rows[0].id,
-    );
-    const book = Number(
-      (
-        await q(
-          `INSERT INTO service_application (number, applicant_id, inmate_id, institution_code, service, relationship, submission_key, submitted_at, status, decided_at)
-       VALUES ($1, $2, $3, '2477', 'contact_book', 'mother', $4, now(), 'approved', now()) RETURNING id`,
-          [`20261101-AAAAA${i + 2}`, applicant, inmate, randomUUID()],
-        )
-      ).rows[0].id,
-    );
+    const applicant = await fixture.applicant(pool, { name: `家屬${i}`, nationalId: id, email: `f${i}@example.com` });
+    const inmate = await fixture.inmate(pool, {
+      institutionCode: '2477',
+      callNumber: String(5000 + i),
+      name: '王小明',
+    });
+    const book = await fixture.approvedService(pool, {
+      applicant,
+      inmate,
+      service: 'contact_book',
+      relationship: 'mother',
+      number: `20261101-AAAAA${i + 2}`,
+    });
     ctx.applicants.push(applicant);
     ctx.books.push(book);
   }

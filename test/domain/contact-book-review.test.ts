@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randomUUID } from 'node:crypto';
 import { freshDatabase, type TestDb } from '../support/db.ts';
+import * as fixture from '../support/fixtures.ts';
 import { submitPost } from '../../domain/contact-book/posts.ts';
 import { decidePost } from '../../domain/contact-book/review.ts';
 import { getPostCase, listPostQueue } from '../../domain/contact-book/review.ts';
@@ -15,52 +16,42 @@ const taipei = (isoLocal: string) => new Date(`${isoLocal}+08:00`);
 
 test.before(async (ctx) => {
   ctx.db = await freshDatabase();
-  const q = (sql: string, p: unknown[] = []) => ctx.db.pool.query(sql, p);
-  await q(
-    `INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan'), ('2411', '基隆監獄', 'Keelung')`,
-  );
-  ctx.staff = Number(
-    (
-      await q(
-        `INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES ('staff2477', '甲', '2477', 'reviewer', 'x') RETURNING id`,
-      )
-    ).rows[0].id,
-  );
-  ctx.other = Number(
-    (
-      await q(
-        `INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES ('staff2411', '乙', '2411', 'reviewer', 'x') RETURNING id`,
-      )
-    ).rows[0].id,
-  );
+  const { pool } = ctx.db;
+  await fixture.institution(pool, { code: '2477', nameEn: 'Taoyuan' });
+  await fixture.institution(pool, { code: '2411', nameEn: 'Keelung' });
+  ctx.staff = await fixture.staff(pool, {
+    account: 'staff2477',
+    name: '甲',
+    institutionCode: '2477',
+    role: 'reviewer',
+  });
+  ctx.other = await fixture.staff(pool, {
+    account: 'staff2411',
+    name: '乙',
+    institutionCode: '2411',
+    role: 'reviewer',
+  });
   ctx.posts = [];
   // Three families at 2477, each with a post sent on 2026-11-20 and decided at the edges of a Taipei day.
   for (const [i, id] of ['A152601814', 'A259083012', 'B166131862'].entries()) {
-    const applicant = Number(
-      (
-        await q(
-          `INSERT INTO applicant (name, national_id, email, birthday, password_hash, privacy_consent_at, email_verified_at, locale)
-       VALUES ($1, $2, $3, '1980-01-01', 'x', now(), now(), $4) RETURNING id`,
-          [`家屬${i}`, id, `f${i}@example.com`, i === 2 ? 'en' : 'zh-TW'],
-        )
-      ).rows[0].id,
-    );
-    const inmate = Number(
-      (
-        await q(`INSERT INTO inmate (institution_code, call_number, name) VALUES ('2477', $1, '王小明') RETURNING id`, [
-          String(7000 + i),
-        ])
-      ).rows[0].id,
-    );
-    const book = Number(
-      (
-        await q(
-          `INSERT INTO service_application (number, applicant_id, inmate_id, institution_code, service, relationship, submission_key, submitted_at, status, decided_at)
-       VALUES ($1, $2, $3, '2477', 'contact_book', 'mother', $4, now(), 'approved', now()) RETURNING id`,
-          [`20261101-REVW0${i}`, applicant, inmate, randomUUID()],
-        )
-      ).rows[0].id,
-    );
+    const applicant = await fixture.applicant(pool, {
+      name: `家屬${i}`,
+      nationalId: id,
+      email: `f${i}@example.com`,
+      locale: i === 2 ? 'en' : 'zh-TW',
+    });
+    const inmate = await fixture.inmate(pool, {
+      institutionCode: '2477',
+      callNumber: String(7000 + i),
+      name: '王小明',
+    });
+    const book = await fixture.approvedService(pool, {
+      applicant,
+      inmate,
+      service: 'contact_book',
+      relationship: 'mother',
+      number: `20261101-REVW0${i}`,
+    });
     const sent = await submitPost(
       ctx.db.pool,
       {

@@ -1,17 +1,25 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { freshDatabase, type TestDb } from '../support/db.ts';
+import * as fixture from '../support/fixtures.ts';
 import { lookUpInmate } from '../../domain/inmates.ts';
 import { maskName } from '../../domain/shared/masking.ts';
 
 const test = suite<{ db: TestDb }>('inmate lookup');
 test.before(async (ctx) => {
   ctx.db = await freshDatabase();
-  await ctx.db.pool.query(
-    `INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison'), ('2411', '基隆監獄', 'Keelung Prison')`,
-  );
-  await ctx.db.pool.query(`INSERT INTO inmate (institution_code, call_number, name, restriction) VALUES
-    ('2477', '1024', '王小明', NULL), ('2477', '310567', '歐陽娜娜', NULL), ('2477', '4209', '林美', 'visit_ban'), ('2477', '5555', '張三', 'medical_isolation')`);
+  const { pool } = ctx.db;
+  await fixture.institution(pool, { code: '2477' });
+  await fixture.institution(pool, { code: '2411' });
+  await fixture.inmate(pool, { institutionCode: '2477', callNumber: '1024', name: '王小明' });
+  await fixture.inmate(pool, { institutionCode: '2477', callNumber: '310567', name: '歐陽娜娜' });
+  await fixture.inmate(pool, { institutionCode: '2477', callNumber: '4209', name: '林美', restriction: 'visit_ban' });
+  await fixture.inmate(pool, {
+    institutionCode: '2477',
+    callNumber: '5555',
+    name: '張三',
+    restriction: 'medical_isolation',
+  });
 });
 test.after(async (ctx) => {
   await ctx.db.drop();

@@ -120,6 +120,29 @@ function mail(to: string) {
   };
 }
 
+/**
+ * Resolves once the worker has asked for work at least four more times and found none, each of its
+ * workers (one per concurrent job) at least twice: nothing is being delivered, nothing is left to run.
+ */
+function idleRounds(runner: Runner, timeoutMs = 10_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const empty = new Map<unknown, number>();
+    const done = (err?: Error) => {
+      clearTimeout(timer);
+      runner.events.off('worker:getJob:empty', onEmpty);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onEmpty = ({ worker }: { worker: unknown }) => {
+      empty.set(worker, (empty.get(worker) ?? 0) + 1);
+      const counts = [...empty.values()];
+      if (counts.reduce((a, b) => a + b, 0) >= 4 && counts.every((n) => n >= 2)) done();
+    };
+    const timer = setTimeout(() => done(new Error(`the worker did not go idle within ${timeoutMs} ms`)), timeoutMs);
+    runner.events.on('worker:getJob:empty', onEmpty);
+  });
+}
+
 /** After delivery: exactly one copy, still one after a few more poll rounds of the worker. */
 async function assertDeliveredOnce(ctx: Ctx, id: number, to: string, attempts: number): Promise<void> {
   await ctx.smtp.waitFor((m) => m.to.includes(to));
@@ -128,7 +151,7 @@ async function assertDeliveredOnce(ctx: Ctx, id: number, to: string, attempts: n
     return n?.status === 'sent' ? n : null;
   });
   await until('the delivery job is deleted', async () => (await jobFor(ctx.db, id)) === null);
-  await new Promise((r) => setTimeout(r, 1000)); // five poll intervals: room for a duplicate to show up
+  await idleRounds(ctx.worker!); // room for a duplicate to show up
   const copies = ctx.smtp.to(to);
   assert.is(copies.length, 1, 'exactly one copy reached the SMTP server');
   assert.ok(copies[0]!.text.includes('http://portal.test/x?token=secret'), 'the secret was filled in at delivery');

@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { freshDatabase, type TestDb } from '../support/db.ts';
+import * as fixture from '../support/fixtures.ts';
 import { resubmitApplication, submitApplication, type ResubmitInput } from '../../domain/applications/submit.ts';
 import { addUpload } from '../../domain/applications/drafts.ts';
 import { decideApplication } from '../../domain/applications/review.ts';
@@ -19,28 +20,24 @@ const T0 = new Date('2026-11-02T01:00:00Z'); // 09:00 in Taipei
 
 test.before(async (ctx) => {
   ctx.db = await freshDatabase();
-  const q = (sql: string, params: unknown[] = []) => ctx.db.pool.query(sql, params);
-  await q(
-    `INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison'), ('2411', '基隆監獄', 'Keelung Prison')`,
-  );
+  const { pool } = ctx.db;
+  await fixture.institution(pool, { code: '2477' });
+  await fixture.institution(pool, { code: '2411' });
   const calls = Array.from({ length: 25 }, (_, i) => String(1000 + i));
   for (const c of [...calls, '3001', '3002', '3003'])
-    await q(`INSERT INTO inmate (institution_code, call_number, name) VALUES ('2477', $1, '王小明')`, [c]);
-  await q(`INSERT INTO inmate (institution_code, call_number, name) VALUES ('2411', '2048', '林美華')`);
-  ctx.staff2477 = (
-    await q(
-      `INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES ('s2477', '承辦人甲', '2477', 'reviewer', 'x') RETURNING id`,
-    )
-  ).rows[0].id;
+    await fixture.inmate(pool, { institutionCode: '2477', callNumber: c, name: '王小明' });
+  await fixture.inmate(pool, { institutionCode: '2411', callNumber: '2048', name: '林美華' });
+  ctx.staff2477 = await fixture.staff(pool, {
+    account: 's2477',
+    name: '承辦人甲',
+    institutionCode: '2477',
+    role: 'reviewer',
+  });
   ctx.applicants = [];
-  for (const [i, id] of ['A152601814', 'A259083012'].entries()) {
-    const { rows } = await q(
-      `INSERT INTO applicant (name, national_id, email, birthday, password_hash, privacy_consent_at, email_verified_at)
-       VALUES ($1, $2, $3, '1980-01-01', 'x', now(), now()) RETURNING id`,
-      [`家屬${i}`, id, `family${i}_x%@example.com`],
+  for (const [i, id] of ['A152601814', 'A259083012'].entries())
+    ctx.applicants.push(
+      await fixture.applicant(pool, { name: `家屬${i}`, nationalId: id, email: `family${i}_x%@example.com` }),
     );
-    ctx.applicants.push(Number(rows[0].id));
-  }
   const png = await sharp({ create: { width: 20, height: 20, channels: 3, background: '#888' } })
     .png()
     .toBuffer();

@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import sharp from 'sharp';
 import { startTestApp, type TestApp } from '../support/app.ts';
+import * as fixture from '../support/fixtures.ts';
 import { Client, textOf } from '../support/http.ts';
 import { person, registerVerifyAndSignIn, type Person } from '../support/journeys.ts';
 
@@ -10,11 +11,13 @@ const test = suite<Ctx>('service applications over HTTP');
 
 test.before(async (ctx) => {
   ctx.app = await startTestApp();
-  await ctx.app.db.pool.query(
-    `INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison'), ('2411', '基隆監獄', 'Keelung Prison')`,
-  );
-  await ctx.app.db.pool.query(`INSERT INTO inmate (institution_code, call_number, name, restriction) VALUES
-    ('2477', '1024', '王小明', NULL), ('2477', '310567', '陳志強', NULL), ('2477', '4209', '張雅婷', 'visit_ban'), ('2411', '2048', '林美華', NULL)`);
+  const { pool } = ctx.app.db;
+  await fixture.institution(pool, { code: '2477' });
+  await fixture.institution(pool, { code: '2411' });
+  await fixture.inmate(pool, { institutionCode: '2477', callNumber: '1024', name: '王小明' });
+  await fixture.inmate(pool, { institutionCode: '2477', callNumber: '310567', name: '陳志強' });
+  await fixture.inmate(pool, { institutionCode: '2477', callNumber: '4209', name: '張雅婷', restriction: 'visit_ban' });
+  await fixture.inmate(pool, { institutionCode: '2411', callNumber: '2048', name: '林美華' });
   ctx.alicePerson = person();
   ctx.alice = new Client(ctx.app.url);
   await registerVerifyAndSignIn(ctx.alice, ctx.app.smtp, ctx.alicePerson);

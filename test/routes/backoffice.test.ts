@@ -2,9 +2,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import sharp from 'sharp';
 import { startTestApp, type TestApp } from '../support/app.ts';
+import * as fixture from '../support/fixtures.ts';
 import { Client, textOf } from '../support/http.ts';
 import { person, registerVerifyAndSignIn, staffSignIn, type Person } from '../support/journeys.ts';
-import { hashPassword } from '../../domain/platform/passwords.ts';
 
 type Ctx = {
   app: TestApp;
@@ -24,19 +24,18 @@ const test = suite<Ctx>('the back office over HTTP: staff sign-in, review, docum
 test.before(async (ctx) => {
   ctx.app = await startTestApp();
   const { pool } = ctx.app.db;
-  await pool.query(
-    `INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison'), ('2411', '基隆監獄', 'Keelung Prison')`,
-  );
-  await pool.query(
-    `INSERT INTO inmate (institution_code, call_number, name) VALUES ('2477', '1024', '王小明'), ('2411', '2048', '林美華')`,
-  );
-  const hash = await hashPassword('staff password 1');
-  await pool.query(
-    `INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES
-       ('reviewer2477', '桃園承辦人', '2477', 'reviewer', $1), ('reviewer2411', '基隆承辦人', '2411', 'reviewer', $1),
-       ('second2477', '桃園第二承辦人', '2477', 'institution_admin', $1), ('agency', '矯正署管理者', NULL, 'agency_admin', $1)`,
-    [hash],
-  );
+  await fixture.institution(pool, { code: '2477' });
+  await fixture.institution(pool, { code: '2411' });
+  await fixture.inmate(pool, { institutionCode: '2477', callNumber: '1024', name: '王小明' });
+  await fixture.inmate(pool, { institutionCode: '2411', callNumber: '2048', name: '林美華' });
+  const password = 'staff password 1';
+  for (const [account, name, institutionCode, role] of [
+    ['reviewer2477', '桃園承辦人', '2477', 'reviewer'],
+    ['reviewer2411', '基隆承辦人', '2411', 'reviewer'],
+    ['second2477', '桃園第二承辦人', '2477', 'institution_admin'],
+    ['agency', '矯正署管理者', null, 'agency_admin'],
+  ] as const)
+    await fixture.staff(pool, { account, name, institutionCode, role, password });
   ctx.alicePerson = person();
   ctx.alice = new Client(ctx.app.url);
   await registerVerifyAndSignIn(ctx.alice, ctx.app.smtp, ctx.alicePerson);

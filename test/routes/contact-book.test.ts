@@ -3,9 +3,9 @@ import * as assert from 'uvu/assert';
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { startTestApp, type TestApp } from '../support/app.ts';
+import * as fixture from '../support/fixtures.ts';
 import { Client, textOf } from '../support/http.ts';
 import { person, registerVerifyAndSignIn, staffSignIn, type Person } from '../support/journeys.ts';
-import { hashPassword } from '../../domain/platform/passwords.ts';
 import { taipeiToday } from '../../domain/shared/dates.ts';
 
 type Ctx = {
@@ -26,30 +26,30 @@ const test = suite<Ctx>(
 test.before(async (ctx) => {
   ctx.app = await startTestApp();
   const { pool } = ctx.app.db;
-  await pool.query(
-    `INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison'), ('2411', '基隆監獄', 'Keelung Prison')`,
-  );
-  await pool.query(
-    `INSERT INTO inmate (institution_code, call_number, name) VALUES ('2477', '1024', '王小明'), ('2411', '2048', '林美華')`,
-  );
-  const hash = await hashPassword('staff password 1');
-  await pool.query(
-    `INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES
-       ('reviewer2477', '桃園承辦人', '2477', 'reviewer', $1), ('reviewer2411', '基隆承辦人', '2411', 'reviewer', $1), ('agency', '矯正署管理者', NULL, 'agency_admin', $1)`,
-    [hash],
-  );
+  await fixture.institution(pool, { code: '2477' });
+  await fixture.institution(pool, { code: '2411' });
+  const inmate = await fixture.inmate(pool, { institutionCode: '2477', callNumber: '1024', name: '王小明' });
+  await fixture.inmate(pool, { institutionCode: '2411', callNumber: '2048', name: '林美華' });
+  const password = 'staff password 1';
+  for (const [account, name, institutionCode, role] of [
+    ['reviewer2477', '桃園承辦人', '2477', 'reviewer'],
+    ['reviewer2411', '基隆承辦人', '2411', 'reviewer'],
+    ['agency', '矯正署管理者', null, 'agency_admin'],
+  ] as const)
+    await fixture.staff(pool, { account, name, institutionCode, role, password });
   ctx.alicePerson = person();
   ctx.alice = new Client(ctx.app.url);
   await registerVerifyAndSignIn(ctx.alice, ctx.app.smtp, ctx.alicePerson);
   ctx.bob = new Client(ctx.app.url);
   await registerVerifyAndSignIn(ctx.bob, ctx.app.smtp, person());
   // Alice's contact book for 王小明 was approved earlier.
-  await pool.query(
-    `INSERT INTO service_application (number, applicant_id, inmate_id, institution_code, service, relationship, submission_key, submitted_at, status, decided_at)
-     SELECT '20261101-CB0001', a.id, m.id, '2477', 'contact_book', 'mother', $2, now(), 'approved', now()
-       FROM applicant a, inmate m WHERE a.email = $1 AND m.call_number = '1024'`,
-    [ctx.alicePerson.email, randomUUID()],
-  );
+  await fixture.approvedService(pool, {
+    applicant: { email: ctx.alicePerson.email },
+    inmate,
+    service: 'contact_book',
+    relationship: 'mother',
+    number: '20261101-CB0001',
+  });
   ctx.jpeg = await sharp({ create: { width: 2400, height: 1800, channels: 3, background: '#4a7' } })
     .withExif({ IFD0: { Make: 'PhoneMaker', Model: 'Phone 1' } })
     .jpeg({ quality: 90 })

@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startTestApp, type TestApp } from '../support/app.ts';
+import * as fixture from '../support/fixtures.ts';
 import { Client, textOf } from '../support/http.ts';
 import { defaultLimits } from '../../routes/middleware/rate-limits.ts';
 import { person, registerVerifyAndSignIn, submitRegistration } from '../support/journeys.ts';
@@ -66,9 +67,7 @@ test('registration is limited per address', async ({ app }) => {
 });
 
 test('inmate lookups are limited per account, through htmx and through the form alike', async ({ app }) => {
-  await app.db.pool.query(
-    `INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan')`,
-  );
+  await fixture.institution(app.db.pool, { code: '2477', nameEn: 'Taoyuan' });
   const c = new Client(app.url);
   await registerVerifyAndSignIn(c, app.smtp, person());
   const page = await c.get('/applications/new/visit');

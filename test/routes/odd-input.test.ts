@@ -1,18 +1,21 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startTestApp } from '../support/app.ts';
+import * as fixture from '../support/fixtures.ts';
 import { Client } from '../support/http.ts';
 import { person, registerVerifyAndSignIn, staffSignIn } from '../support/journeys.ts';
-import { hashPassword } from '../../domain/platform/passwords.ts';
 
 test('odd input (non-numeric and huge ids, arrays, impossible dates, overlong text) on the new pages is answered, never a 500', async () => {
   const app = await startTestApp();
   try {
-    await app.db.pool.query(`INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'T')`);
-    await app.db.pool.query(
-      `INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES ('staffprobe', 's', '2477', 'institution_admin', $1)`,
-      [await hashPassword('staff password 1')],
-    );
+    await fixture.institution(app.db.pool, { code: '2477', nameEn: 'T' });
+    await fixture.staff(app.db.pool, {
+      account: 'staffprobe',
+      name: 's',
+      institutionCode: '2477',
+      role: 'institution_admin',
+      password: 'staff password 1',
+    });
     const c = new Client(app.url);
     await registerVerifyAndSignIn(c, app.smtp, person());
     const s = new Client(app.url);

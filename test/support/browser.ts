@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type LaunchOptions, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
+import axeCore from 'axe-core';
 import * as assert from 'uvu/assert';
 import type { Translate } from '../../domain/i18n/i18n.ts';
 
@@ -18,9 +19,9 @@ export async function chromiumPath(): Promise<string> {
   return (await import('@sparticuz/chromium')).default.executablePath();
 }
 
-/** One headless Chromium; no sandbox because tests run as root, and nothing that reaches outside. */
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
+/** Launch options of the one headless Chromium: no sandbox because tests run as root, and nothing that reaches outside. */
+export async function browserLaunchOptions(): Promise<LaunchOptions> {
+  return {
     executablePath: await chromiumPath(),
     headless: true,
     args: [
@@ -32,7 +33,20 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
     ],
-  });
+  };
+}
+
+/** Where test/run.ts's shared Chromium listens; unset when a test file runs on its own. */
+export const BROWSER_ENDPOINT_ENV = 'TEST_BROWSER_WS';
+
+/**
+ * The browser for one test file: a connection to the Chromium that test/run.ts started for the whole
+ * run (its `close()` only disconnects, leaving the contexts of other files alone), else one of its own.
+ */
+export async function launchBrowser(): Promise<Browser> {
+  const endpoint = process.env[BROWSER_ENDPOINT_ENV];
+  if (endpoint) return chromium.connect(endpoint);
+  return chromium.launch(await browserLaunchOptions());
 }
 
 export type ContextOptions = {
@@ -80,9 +94,13 @@ async function axe(page: Page): Promise<Violations> {
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`axe did not finish on ${page.url()} within 15 s`)), 15_000);
   });
+  // AxeBuilder sends axe-core's 1.3 MB source to the page twice per check; it is sent once here, only
+  // when this document does not have it yet, and AxeBuilder's own injections are left empty.
+  const loaded = await page.evaluate(() => typeof (window as { axe?: unknown }).axe === 'object');
+  if (!loaded) await page.evaluate(axeCore.source);
   // Legacy mode runs axe.run() in the page itself; the default opens a blank page per check to
   // merge results across iframes, which costs about twice the time and our pages have no iframes.
-  const run = new AxeBuilder({ page }).withTags(A11Y_TAGS).setLegacyMode(true).analyze();
+  const run = new AxeBuilder({ page, axeSource: ';' }).withTags(A11Y_TAGS).setLegacyMode(true).analyze();
   try {
     return (await Promise.race([run, timeout])).violations;
   } finally {
