@@ -109,10 +109,10 @@ const DEMO_INMATES: ReadonlyArray<[string, string, string | null]> = [
 const DEMO_ANNOUNCEMENTS: ReadonlyArray<[number, string, string, string, string]> = [
   [
     1,
-    '行動接見請使用「行動接見2.0」APP進行',
-    'Mobile visits now use the “Mobile Visit 2.0” app',
-    '自即日起，行動接見請下載「行動接見2.0」APP，並於預約時段前10分鐘登入等候。',
-    'From today, mobile visits take place in the “Mobile Visit 2.0” app. Please sign in 10 minutes before your visit.',
+    '行動接見的視訊連結隨核准通知寄給您',
+    'Mobile visits: the video link comes with the approval',
+    '行動接見經機關核准後，核准通知的電子郵件與手機簡訊會附上視訊連結，不需要另外下載APP。請於約定的接見時間，用手機的瀏覽器開啟連結開始視訊，並保持網路穩定。連結只供該次接見使用，請勿轉傳。',
+    'When the institution approves your mobile visit, the approval e-mail and text message carry the video link: there is no app to install. At the time of the visit, open the link in your phone’s browser to start the video call, on a stable connection. The link is for that visit only: please do not pass it on.',
   ],
   [
     9,

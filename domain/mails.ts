@@ -2,7 +2,7 @@ import { type MessageKey, translator } from './i18n/i18n.ts';
 import { type Locale } from './shared/locale.ts';
 import type { MailToSend } from './shared/outbox.ts';
 import { escapeHtml } from './shared/html.ts';
-import { formatDate } from './shared/dates.ts';
+import { formatDate, formatDateTime } from './shared/dates.ts';
 import type { ApplicationMailView } from './applications/status.ts';
 
 /** Where a one-time link goes in a stored mail body; the worker fills it in when sending. */
@@ -141,13 +141,14 @@ export type PostMailView = {
   title: string;
   status: 'pending' | 'approved' | 'rejected';
   rejectionReason: string | null;
-  /** set when this rejection suspended posting (the third) */
+  /** set when posting is suspended at this rejection (by it, the third, or still by an earlier one) */
   suspendedUntil: Date | null;
 };
 
 /**
  * Seed 001: "您於【便民服務入口網】發佈家庭連絡簿審核結果為「審核通過」。" with the recipient, the
- * relationship and the subject; a rejection adds the staff's reason and how to correct and resend.
+ * relationship and the subject; a rejection adds the staff's reason and how to correct and resend, or,
+ * when posting is suspended, the suspension and the moment posting opens again instead.
  */
 export function postDecisionMail(v: PostMailView): MailToSend {
   const t = translator(v.locale);
@@ -163,8 +164,11 @@ export function postDecisionMail(v: PostMailView): MailToSend {
     }),
   ];
   if (v.status === 'rejected') {
-    paragraphs.push(t('mail.post.reason', { reason: v.rejectionReason ?? '' }));
-    if (v.suspendedUntil) paragraphs.push(t('mail.post.suspended', { date: formatDate(v.suspendedUntil) }));
+    const reason = v.rejectionReason ?? '';
+    if (v.suspendedUntil) {
+      paragraphs.push(t('mail.post.reasonOnly', { reason }));
+      paragraphs.push(t('mail.post.suspended', { reopens: formatDateTime(v.suspendedUntil) }));
+    } else paragraphs.push(t('mail.post.reason', { reason }));
   }
   paragraphs.push(t('mail.signature'));
   return caseMail(v, t('mail.post.subject'), paragraphs);

@@ -13,7 +13,7 @@ import {
   unblockDate,
 } from '../domain/bookings/timetable.ts';
 import { CLOSED_REASON_MAX, isBatchCapacity, isBatchLength } from '../domain/bookings/vocabulary.ts';
-import { isIsoDate, isTime, taipeiToday } from '../domain/shared/dates.ts';
+import { formatDate, isIsoDate, isTime, taipeiToday } from '../domain/shared/dates.ts';
 
 // Inside the back office (after requireStaff), 公告時段管理: the weekly batches and the closed dates.
 // GET  /timetable?institution=             the timetable per kind (capacity per weekday) and the closed dates
@@ -138,7 +138,7 @@ export function timetableRoutes(d: RouteDeps): Router {
       return render(req, res, institution.code, { errors: { date: 'timetable.error.duplicate' }, values: f });
     if (outcome.kind !== 'blocked')
       return render(req, res, institution.code, { errors: { date: 'timetable.error.date' }, values: f });
-    const params = { date: f.date, count: String(outcome.activeBookings) };
+    const params = { date: formatDate(f.date), count: String(outcome.activeBookings) };
     req.session.timetableNotice = { key: 'timetable.closed', params };
     backTo(res, institution.code);
   });
@@ -147,7 +147,7 @@ export function timetableRoutes(d: RouteDeps): Router {
     const { institution } = await institutionOf(req, req.body?.institution, true);
     const date = String(req.params.date);
     if (!institution || !(await unblockDate(d.pool, institution.code, date, who(req), d.clock()))) return next();
-    req.session.timetableNotice = { key: 'timetable.opened', params: { date } };
+    req.session.timetableNotice = { key: 'timetable.opened', params: { date: formatDate(date) } };
     backTo(res, institution.code);
   });
 

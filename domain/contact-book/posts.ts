@@ -11,7 +11,7 @@ import {
   normalizePostText,
 } from './vocabulary.ts';
 import { type Db, isCheckViolation, isUniqueViolation, withTransaction } from '../platform/db.ts';
-import { taipeiToday } from '../shared/dates.ts';
+import { formatDate, taipeiToday } from '../shared/dates.ts';
 import { isId } from '../shared/ids.ts';
 import type { Locale } from '../shared/locale.ts';
 import { maskName } from '../shared/masking.ts';
@@ -132,8 +132,8 @@ function checkPostText(p: { title: string; body: string }) {
 
 function stateProblem(state: PostingState): PostProblem | null {
   if (state.kind === 'wait')
-    return { key: 'error.post.tooSoon', params: { date: state.nextDate, days: state.intervalDays } };
-  if (state.kind === 'suspended') return { key: 'error.post.suspended', params: { date: taipeiToday(state.until) } };
+    return { key: 'error.post.tooSoon', params: { date: formatDate(state.nextDate), days: state.intervalDays } };
+  if (state.kind === 'suspended') return { key: 'error.post.suspended', params: { date: formatDate(state.until) } };
   return null;
 }
 

@@ -190,9 +190,13 @@ export async function decidePost(
 ): Promise<DecisionOutcome | 'reason_required'> {
   return decideWithReason(pool, POSTS, postId, seenVersion, d, who, now, async (tx, decided) => {
     const view = await postMailView(tx, postId);
+    // A rejection while posting is suspended (by this one, the third, or an earlier one) says when
+    // posting opens again instead of inviting a correction that cannot be sent yet.
     const suspendedUntil =
       decided.status === 'rejected'
-        ? await suspendAfterRejections(tx, view.applicantId, decided.institutionCode, who, now)
+        ? ((await suspendAfterRejections(tx, view.applicantId, decided.institutionCode, who, now)) ??
+          (await activeSuspension(tx, view.applicantId, now))?.endsAt ??
+          null)
         : null;
     await enqueueMail(tx, postDecisionMail({ ...view, suspendedUntil }));
   });

@@ -22,6 +22,25 @@ export function withoutControlCharacters<T>(value: T): T {
 }
 
 /**
+ * People write dates as the portal shows them (2026/11/23); a date field reaches the routes as ISO
+ * (2026-11-23), the value a date input sends. A browser without a date picker lets a person type the
+ * form the hint shows, so `date`, `from` and `to` written with / (or full-width digits) become ISO here.
+ */
+const DATE_FIELDS = new Set(['date', 'from', 'to']);
+const TYPED_DATE = /^\s*(\d{4})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*$/;
+
+export function withIsoDates<T>(fields: T): T {
+  if (!fields || typeof fields !== 'object' || Array.isArray(fields)) return fields;
+  const out: Record<string, unknown> = { ...(fields as Record<string, unknown>) };
+  for (const key of DATE_FIELDS) {
+    const v = out[key];
+    const m = typeof v === 'string' ? TYPED_DATE.exec(v.normalize('NFKC')) : null;
+    if (m) out[key] = `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
+  }
+  return out as T;
+}
+
+/**
  * Sized to the largest real forms: a large institution's timetable (a capacity field per batch: seven
  * days, three kinds, several batches each) and a bulk decision or delivery sheet of several hundred rows.
  */
@@ -43,10 +62,10 @@ export function refuseOddPaths(app: Express): void {
 
 export function setUpFormInput(app: Express): void {
   // Express 5 parses the query string afresh on every read of req.query, so the parser itself cleans.
-  app.set('query parser', (qs: string) => withoutControlCharacters({ ...parseQueryString(qs) }));
+  app.set('query parser', (qs: string) => withIsoDates(withoutControlCharacters({ ...parseQueryString(qs) })));
   app.use(express.urlencoded({ extended: false, limit: FORM_LIMITS.bytes, parameterLimit: FORM_LIMITS.fields }));
   app.use((req, _res, next) => {
-    if (req.body && typeof req.body === 'object') req.body = withoutControlCharacters(req.body);
+    if (req.body && typeof req.body === 'object') req.body = withIsoDates(withoutControlCharacters(req.body));
     next();
   });
 }

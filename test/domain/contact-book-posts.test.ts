@@ -75,7 +75,7 @@ test('interval boundaries in Asia/Taipei: day 0 at 23:59, then day 9 at 23:59 is
   const early = await submitPost(ctx.db.pool, post(ctx, 0), taipei('2026-12-09T23:59:59'));
   assert.equal(
     early,
-    { kind: 'errors', errors: { form: { key: 'error.post.tooSoon', params: { date: '2026-12-10', days: 10 } } } },
+    { kind: 'errors', errors: { form: { key: 'error.post.tooSoon', params: { date: '2026/12/10', days: 10 } } } },
     'across a month end',
   );
   const state = await postingState(
@@ -199,7 +199,7 @@ test('the third rejection suspends posting for a month; it ends by itself, or st
   const refused = await submitPost(ctx.db.pool, post(ctx, who), taipei('2026-11-20T09:00:00'));
   assert.equal(refused, {
     kind: 'errors',
-    errors: { form: { key: 'error.post.suspended', params: { date: '2026-12-01' } } },
+    errors: { form: { key: 'error.post.suspended', params: { date: '2026/12/01' } } },
   });
   at = taipei('2026-12-01T09:00:01');
   assert.is(await activeSuspension(ctx.db.pool, ctx.applicants[who]!, at), null, 'over after a month');

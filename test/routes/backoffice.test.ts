@@ -187,7 +187,7 @@ test('the queue: own institution only, pending first and oldest first, filters b
   const bad = await staff.get('/backoffice/applications?callNumber=12&from=yesterday');
   assert.is(bad.status, 422);
   assert.match(textOf(bad.text), '呼號請輸入 4 或 6 碼數字');
-  assert.match(textOf(bad.text), '請以 2026-11-23 的格式輸入日期');
+  assert.match(textOf(bad.text), '請以 2026/11/23 的格式輸入日期');
 });
 
 test('a case shows the applicant, the inmate and every document; documents go only to that institution’s staff', async ({

@@ -181,7 +181,7 @@ test('the next post is refused until the date the page gives (parameter C), with
     body: '再寫一則。',
   });
   assert.is(early.status, 422);
-  assert.match(textOf(early.text), `下次可發佈的日期是 ${next.toISOString().slice(0, 10)}`);
+  assert.match(textOf(early.text), `下次可發佈的日期是 ${next.toISOString().slice(0, 10).replace(/-/g, '/')}`);
   // Changing the institution's parameter C changes the rule at once.
   await app.db.pool.query(`UPDATE institution SET contact_book_interval_days = 3 WHERE code = '2477'`);
   const shorter = await alice.get('/contact-book/new');
@@ -511,7 +511,7 @@ test('found in review: an emoji title is a form error, a double send is the same
   assert.is((await staff.post('/backoffice/contact-book/suspensions/99999999999999999999/lift', {})).status, 404);
   const feb30 = await staff.get('/backoffice/contact-book?from=2026-02-30');
   assert.is(feb30.status, 422);
-  assert.match(textOf(feb30.text), '請以 2026-11-23 的格式輸入日期');
+  assert.match(textOf(feb30.text), '請以 2026/11/23 的格式輸入日期');
   assert.is(
     (await staff.get('/backoffice/contact-book/delivery?date=2026-02-30')).status,
     200,

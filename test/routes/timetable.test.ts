@@ -55,7 +55,7 @@ test('staff close a date with a reason and open it again; a past date is refused
   const date = bookableDates(NOW)[0]!;
   const closed = await staff.post('/backoffice/timetable/closed', { institution: '2477', date, reason: '颱風停班' });
   assert.is(closed.status, 303);
-  assert.match(textOf((await staff.follow(closed)).text), `${date} 已設為不開放`);
+  assert.match(textOf((await staff.follow(closed)).text), `${date.replace(/-/g, '/')} 已設為不開放`);
   assert.is(
     (
       await app.db.pool.query(
