@@ -64,7 +64,7 @@ export const CLOSED_REASON_MAX = 200;
 export const DECISION_REASON_MAX = 1000;
 /** What staff write to visitors (rejection, cancellation) on the back office forms; the domain allows more. */
 export const STAFF_REASON_MAX = 500;
-/** At most this many bookings decided by one press. */
+/** At most this many bookings decided by one press: above the largest real selection (300 rows), under the edge's 1000 fields. */
 export const BULK_MAX = 500;
 
 /** The booking wizard's steps, one page each (線上預約接見). */
