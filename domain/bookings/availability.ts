@@ -38,6 +38,8 @@ export type BookingOption = {
   service: BookingService;
   inmateId: number;
   maskedInmate: string;
+  /** in full, for staff booking by phone; the family's pages show maskedInmate */
+  inmateName: string;
   institutionCode: string;
   institutionName: string;
   relationship: Relationship;
@@ -62,6 +64,7 @@ export async function bookingOptions(db: Db, applicantId: number, locale: Locale
     service: r.service,
     inmateId: Number(r.inmate_id),
     maskedInmate: maskName(r.name),
+    inmateName: r.name,
     institutionCode: r.institution_code,
     institutionName: locale === 'en' ? r.name_en : r.name_zh,
     relationship: r.relationship,
@@ -104,7 +107,11 @@ export async function entitlement(
     : null;
 }
 
-export type Companion = { applicantId: number; maskedName: string; relationship: Relationship };
+/**
+ * The choice list shows maskedName (they may be strangers to the booker); once chosen, the booking
+ * and staff's phone form show name.
+ */
+export type Companion = { applicantId: number; maskedName: string; name: string; relationship: Relationship };
 
 /**
  * Step 3: the other applicants who may come along (an approved service of the same kind for the same
@@ -126,7 +133,12 @@ export async function eligibleCompanions(
       ORDER BY p.id, a.id DESC`,
     [inmateId, service, bookerId, kind],
   );
-  return rows.map((r) => ({ applicantId: Number(r.id), maskedName: maskName(r.name), relationship: r.relationship }));
+  return rows.map((r) => ({
+    applicantId: Number(r.id),
+    maskedName: maskName(r.name),
+    name: r.name,
+    relationship: r.relationship,
+  }));
 }
 
 // ---- the grid ----

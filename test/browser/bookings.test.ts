@@ -74,7 +74,7 @@ const FAMILY_BATCH = { ordinal: 3, start: '14:00', end: '14:30' };
 const LAWYER_ARRIVAL = '09:30';
 const CAPACITY = 5;
 const NAMES = { mother: '陳美玲', sibling: '林志明', lawyer: '吳律師' };
-/** Masked as the family sees other people: the first character, then ○ for each of the rest. */
+/** Masked as the family sees the inmate and the people they may bring: the first character, then ○ for each of the rest. */
 const MASKED = { inmate: (name: string) => name[0] + '○'.repeat(Math.max([...name].length - 1, 1)), sibling: '林○○' };
 /** An ID number as staff see it: only the last 4 characters. */
 const maskedId = (id: string) => '*'.repeat(id.length - 4) + id.slice(-4);
@@ -297,7 +297,8 @@ RUNS.forEach((run, index) => {
           await summaryValue(family, t('booking.confirm.applicant')),
           t('booking.confirm.applicantValue', { name: NAMES.mother, relationship: t('relationship.mother') }),
         );
-        assert.is(await summaryValue(family, t('booking.confirm.second')), MASKED.sibling);
+        // Once chosen, a companion is named in full (issue 11.12): the list of choices masks.
+        assert.is(await summaryValue(family, t('booking.confirm.second')), NAMES.sibling);
         assert.is(await summaryValue(family, t('booking.confirm.third')), t('booking.none'));
         assert.is(await summaryValue(family, t('booking.confirm.reason')), t('booking.confirm.reasonNotNeeded'));
         return confirmBooking(family, 'family');
@@ -575,7 +576,7 @@ RUNS.forEach((run, index) => {
           await row.innerText(),
           t('booking.whenBatch', { date: day, start: FAMILY_BATCH.start, end: FAMILY_BATCH.end }),
         );
-        assert.match(await row.innerText(), `${NAMES.mother[0]}○○、${MASKED.sibling}`);
+        assert.match(await row.innerText(), `${NAMES.mother}、${NAMES.sibling}`, 'the visitors in full');
         await checked(family, 'bookings with the visit approved');
       });
     } finally {

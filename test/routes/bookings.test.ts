@@ -177,7 +177,7 @@ test('a family on-site visit with one companion: every step a page, the grid a t
     '2026/11/25（三） 09:00–09:30',
     '王○○（桃園女子監獄）',
     '陳美玲（母）',
-    '林○○',
+    '林志明',
     '家屬或最近親屬（不必填寫）',
   ])
     assert.match(text, s);
@@ -190,7 +190,9 @@ test('a family on-site visit with one companion: every step a page, the grid a t
   const toAlice = await app.smtp.waitFor((m) => m.to.includes(alice.p.email) && m.text.includes(number));
   assert.match(toAlice.text, '目前狀態為待審核');
   const toBob = await app.smtp.waitFor((m) => m.to.includes(bob.p.email) && m.text.includes(number));
-  assert.match(toBob.text, '陳○○ 於【便民服務入口網】預約接見，並將您列為其他接見人');
+  // The visitors see each other's names in full (issue 11.12); the inmate's stays masked.
+  assert.match(toBob.text, '陳美玲 於【便民服務入口網】預約接見，並將您列為其他接見人');
+  assert.match(toBob.text, '收容人：王○○');
   // A second press of 確認 (the back button, a double click) books nothing more.
   assert.is((await app.db.pool.query('SELECT count(*)::int AS n FROM visit_booking')).rows[0].n, 1);
   assert.is((await alice.c.get('/bookings/new/confirm')).location, '/bookings/new/kind', 'the wizard starts afresh');
