@@ -210,7 +210,7 @@ RUNS.forEach((run, index) => {
         .waitFor();
       const number = /預約編號：(V\d{8}-[0-9A-Z]{6})/.exec(await main.innerText())?.[1];
       assert.ok(number, `${who}: a booking number on the confirmation`);
-      assert.match(await main.innerText(), t('bookingStatus.pending'));
+      assert.match(await main.innerText(), t('status.pending'));
       await checked(page, `${who}: booked`);
       return number!;
     };
@@ -571,7 +571,7 @@ RUNS.forEach((run, index) => {
         await family.waitForURL((u) => u.pathname === '/bookings');
         await main.getByRole('heading', { level: 1, name: t('nav.bookingList'), exact: true }).waitFor();
         const row = main.getByRole('row').filter({ hasText: familyNumber });
-        await row.getByText(t('bookingStatus.approved'), { exact: true }).waitFor();
+        await row.getByText(t('status.approved'), { exact: true }).waitFor();
         assert.match(
           await row.innerText(),
           t('booking.whenBatch', { date: day, start: FAMILY_BATCH.start, end: FAMILY_BATCH.end }),

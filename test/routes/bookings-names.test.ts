@@ -104,6 +104,22 @@ test('the booker and the companion see both names in full on the booking and the
   assert.not.match(companions, '李小美');
 });
 
+test('in English, 待審核 reads "Pending review" on the family’s and the staff’s booking pages (issue 11.24)', async (ctx) => {
+  for (const [c, paths] of [
+    [ctx.booker, ['/bookings', `/bookings/${ctx.bookingId}`]],
+    [ctx.staff, ['/backoffice/bookings', `/backoffice/bookings/${ctx.bookingId}`]],
+  ] as const) {
+    await c.get('/language/en');
+    for (const path of paths) {
+      const html = (await c.get(path)).text;
+      assert.match(html, '<span class="tag tag--pending">Pending review</span>', path);
+      assert.not.match(textOf(html), 'Waiting for review', path);
+      assert.not.match(html, />Pending</, path);
+    }
+    await c.get('/language/zh-TW');
+  }
+});
+
 test('the mails name the visitors in full: 申請人 is the booker himself; the inmate is masked', async (ctx) => {
   const page = await ctx.staff.get(`/backoffice/bookings/${ctx.bookingId}`);
   const version = /name="version" value="(\d+)"/.exec(page.text)![1]!;
