@@ -190,8 +190,9 @@ export type BookingMailView = {
   endsAt: string;
   lawyerArrival: boolean;
   maskedInmate: string;
-  maskedBooker: string;
-  maskedCompanions: string[];
+  /** the visitors' names in full: each mail goes to one of them */
+  bookerName: string;
+  companionNames: string[];
   isBooker: boolean;
   /** the staff's reason for a rejection or a cancellation by staff */
   reason: string | null;
@@ -226,8 +227,8 @@ function bookingDetails(v: BookingMailView): string {
     when: visitWhen(v),
     institution: v.institutionName,
     inmate: v.maskedInmate,
-    booker: v.maskedBooker,
-    others: v.maskedCompanions.length ? v.maskedCompanions.join(v.locale === 'en' ? ', ' : '、') : t('booking.none'),
+    booker: v.bookerName,
+    others: v.companionNames.length ? v.companionNames.join(v.locale === 'en' ? ', ' : '、') : t('booking.none'),
   });
 }
 
@@ -241,7 +242,7 @@ export function bookingMail(v: BookingMailView, event: BookingNoticeEvent, withV
     event === 'booked'
       ? v.isBooker
         ? t('mail.booking.booked')
-        : t('mail.booking.bookedCompanion', { booker: v.maskedBooker })
+        : t('mail.booking.bookedCompanion', { booker: v.bookerName })
       : event === 'approved'
         ? t('mail.booking.approved')
         : event === 'rejected'

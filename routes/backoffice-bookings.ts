@@ -21,7 +21,7 @@ import {
   type StaffBookingFilter,
 } from '../domain/bookings/decisions.ts';
 import { getBooking } from '../domain/bookings/records.ts';
-import { nextWorkingDay } from '../domain/bookings/rosters.ts';
+import { nextVisitDay } from '../domain/bookings/rosters.ts';
 import {
   BOOKING_SERVICES,
   BOOKING_STATUSES,
@@ -137,8 +137,9 @@ export function bookingReviewRoutes(d: RouteDeps): Router {
   const renderList = async (req: Request, res: Response, query: Record<string, unknown>, extra: ListExtra = {}) => {
     const today = taipeiToday(d.clock());
     const { raw, filter, errors: filterErrors } = readListFilter(query, today);
-    const list = await listStaffBookings(d.pool, scopeOf(staffOf(req)), filter, req.locale);
-    const next = nextWorkingDay(today);
+    const scope = scopeOf(staffOf(req));
+    const list = await listStaffBookings(d.pool, scope, filter, req.locale);
+    const next = await nextVisitDay(d.pool, filter.institutionCode ?? scope, today);
     const errors = { ...filterErrors, ...extra.errors };
     const firstPending = list.rows.find((b) => b.status === 'pending');
     res.status(extra.status ?? (Object.keys(filterErrors).length ? 422 : 200)).render('backoffice/bookings', {

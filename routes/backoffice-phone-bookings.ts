@@ -42,6 +42,7 @@ const BOOKING_ERROR: Record<BookingErrorCode, MessageKey> = {
   outsideScope: 'backoffice.bookings.bookingError.outsideScope',
   outsideWindow: 'backoffice.bookings.bookingError.outsideWindow',
   blockedDate: 'backoffice.bookings.bookingError.blockedDate',
+  closedDay: 'backoffice.bookings.bookingError.closedDay',
   noSuchBatch: 'backoffice.bookings.bookingError.noSuchBatch',
   full: 'backoffice.bookings.bookingError.full',
   arrivalRequired: 'backoffice.bookings.bookingError.arrivalRequired',

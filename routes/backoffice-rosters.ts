@@ -5,14 +5,14 @@ import { queryText } from './filters.ts';
 import { BACKOFFICE } from './middleware/area.ts';
 import { institutionsFor, staffOf } from './middleware/staff-context.ts';
 import { scopeOf } from '../domain/staff.ts';
-import { addDays, isIsoDate, taipeiToday } from '../domain/shared/dates.ts';
-import { roster, type RosterRow } from '../domain/bookings/rosters.ts';
+import { isIsoDate, taipeiToday } from '../domain/shared/dates.ts';
+import { nextVisitDay, roster, type RosterRow } from '../domain/bookings/rosters.ts';
 import { rosterCsv, rosterSlot } from '../domain/bookings/roster-csv.ts';
 import { BOOKING_SERVICES, type BookingService } from '../domain/bookings/vocabulary.ts';
 import type { Translate } from '../domain/i18n/i18n.ts';
 
 // Inside the back office (after requireStaff), 預約現場(律師)接見清冊 (issue 5; seed 002):
-// GET  /bookings/roster                   ?institution=&date=&service=visit|lawyer_visit (default date tomorrow)
+// GET  /bookings/roster                   ?institution=&date=&service=visit|lawyer_visit (default: the next day with visits)
 //                                         (&format=csv for the same rows as CSV)
 const BASE = `${BACKOFFICE}/bookings`;
 
@@ -24,7 +24,6 @@ export function rosterRoutes(d: RouteDeps): Router {
     const institutions = await institutionsFor(d.pool, req);
     const wanted = queryText(q.institution);
     const rawDate = queryText(q.date);
-    const date = isIsoDate(rawDate) ? rawDate : addDays(taipeiToday(d.clock()), 1);
     const service: BookingService = q.service === 'lawyer_visit' ? 'lawyer_visit' : 'visit';
     let institution = institutions.length === 1 ? institutions[0]! : null;
     if (wanted) {
@@ -32,6 +31,10 @@ export function rosterRoutes(d: RouteDeps): Router {
       institution = institutions.find((i) => i.code === wanted) ?? null;
       if (!institution) return next();
     }
+    // Without a date: the next day with visits, the day the review reminder points at.
+    const date = isIsoDate(rawDate)
+      ? rawDate
+      : await nextVisitDay(d.pool, institution?.code ?? scopeOf(staffOf(req)), taipeiToday(d.clock()));
     const rows = institution
       ? await roster(d.pool, scopeOf(staffOf(req)), {
           institutionCode: institution.code,

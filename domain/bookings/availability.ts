@@ -3,7 +3,7 @@ import { addDays, daysBetween, hhmm, isIsoDate, isoWeekday, isTime, minutesOf, t
 import type { Locale } from '../shared/locale.ts';
 import { maskName } from '../shared/masking.ts';
 import { VISIT_KINDS, type Relationship, type VisitKind } from '../applications/vocabulary.ts';
-import { listBlockedDates } from './timetable.ts';
+import { listBlockedDates, openWeekdays } from './timetable.ts';
 import {
   ARRIVAL_STEP_MINUTES,
   FIRST_BOOKABLE_DAY,
@@ -38,6 +38,8 @@ export type BookingOption = {
   service: BookingService;
   inmateId: number;
   maskedInmate: string;
+  /** in full, for staff booking by phone; the family's pages show maskedInmate */
+  inmateName: string;
   institutionCode: string;
   institutionName: string;
   relationship: Relationship;
@@ -62,6 +64,7 @@ export async function bookingOptions(db: Db, applicantId: number, locale: Locale
     service: r.service,
     inmateId: Number(r.inmate_id),
     maskedInmate: maskName(r.name),
+    inmateName: r.name,
     institutionCode: r.institution_code,
     institutionName: locale === 'en' ? r.name_en : r.name_zh,
     relationship: r.relationship,
@@ -104,7 +107,11 @@ export async function entitlement(
     : null;
 }
 
-export type Companion = { applicantId: number; maskedName: string; relationship: Relationship };
+/**
+ * The choice list shows maskedName (they may be strangers to the booker); once chosen, the booking
+ * and staff's phone form show name.
+ */
+export type Companion = { applicantId: number; maskedName: string; name: string; relationship: Relationship };
 
 /**
  * Step 3: the other applicants who may come along (an approved service of the same kind for the same
@@ -126,7 +133,12 @@ export async function eligibleCompanions(
       ORDER BY p.id, a.id DESC`,
     [inmateId, service, bookerId, kind],
   );
-  return rows.map((r) => ({ applicantId: Number(r.id), maskedName: maskName(r.name), relationship: r.relationship }));
+  return rows.map((r) => ({
+    applicantId: Number(r.id),
+    maskedName: maskName(r.name),
+    name: r.name,
+    relationship: r.relationship,
+  }));
 }
 
 // ---- the grid ----
@@ -179,7 +191,7 @@ export async function bookableGrid(
                                                  WHERE p.applicant_id = $6 AND p.active AND v.inmate_id = $5 AND v.visit_date = s.day AND v.service = 'visit'))`,
     [ent.institutionCode, q.kind, dates, people, q.inmateId, q.applicantId, service],
   );
-  const blocked = new Set((await listBlockedDates(db, ent.institutionCode, dates[0]!)).map((b) => b.date));
+  const blocked = new Set((await listBlockedDates(db, ent.institutionCode, bookableDates(now)[0]!)).map((b) => b.date));
   const starts = await db.query<{ starts_at: string }>(
     `SELECT DISTINCT to_char(starts_at, 'HH24:MI') AS starts_at FROM visit_batch WHERE institution_code = $1 AND visit_kind = $2 AND retired_at IS NULL ORDER BY 1`,
     [ent.institutionCode, q.kind],
@@ -236,7 +248,10 @@ export function lawyerArrivalTimes(w: LawyerWindows, step = ARRIVAL_STEP_MINUTES
   return out;
 }
 
-/** The lawyer's date and time step: the bookable dates (blocked ones marked), the windows and the times. */
+/**
+ * The lawyer's date and time step: the bookable dates on which the institution opens (closed dates
+ * marked), the dates of the window it does not open on, the windows and the times.
+ */
 export async function lawyerArrivalOptions(
   db: Db,
   q: { applicantId: number; inmateId: number },
@@ -244,19 +259,23 @@ export async function lawyerArrivalOptions(
 ): Promise<{
   institutionCode: string;
   dates: { date: string; weekday: number; blocked: boolean }[];
+  /** dates 2 to 7 days ahead on a weekday without any batch: not offered */
+  closedDays: string[];
   windows: LawyerWindows;
   times: string[];
 } | null> {
   const ent = await entitlement(db, q.applicantId, q.inmateId, 'lawyer_visit', 'onsite');
   if (!ent || ent.restricted) return null;
   const windows = (await lawyerWindows(db, ent.institutionCode))!;
-  const dates = bookableDates(now);
-  const blocked = new Set((await listBlockedDates(db, ent.institutionCode, dates[0]!)).map((b) => b.date));
+  const open = await openWeekdays(db, ent.institutionCode);
+  const dates = bookableDates(now).filter((date) => open.has(isoWeekday(date)));
+  const blocked = new Set((await listBlockedDates(db, ent.institutionCode, bookableDates(now)[0]!)).map((b) => b.date));
   return {
     institutionCode: ent.institutionCode,
     windows,
     times: lawyerArrivalTimes(windows),
     dates: dates.map((date) => ({ date, weekday: isoWeekday(date), blocked: blocked.has(date) })),
+    closedDays: bookableDates(now).filter((date) => !open.has(isoWeekday(date))),
   };
 }
 

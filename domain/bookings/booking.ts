@@ -14,6 +14,7 @@ import {
   lawyerWindows,
 } from './availability.ts';
 import { notifyBooking, notifyCompanionLeft } from './notices.ts';
+import { openWeekdays } from './timetable.ts';
 import { getBooking } from './records.ts';
 import {
   bookingErrors,
@@ -148,7 +149,8 @@ async function bookIn(
   ) {
     slot = 'blockedDate';
   } else if (lawyerOnsite) {
-    if (!input.arrivalTime || !isTime(input.arrivalTime)) slot = 'arrivalRequired';
+    if (!(await openWeekdays(tx, ent.institutionCode)).has(isoWeekday(input.date))) slot = 'closedDay';
+    else if (!input.arrivalTime || !isTime(input.arrivalTime)) slot = 'arrivalRequired';
     else if (!insideLawyerWindows((await lawyerWindows(tx, ent.institutionCode))!, input.arrivalTime))
       slot = 'outsideLawyerWindow';
   } else {
@@ -264,6 +266,7 @@ function refusedByDatabase(err: unknown, stage: Stage): BookingErrorCode | null 
     visit_batch_full: 'full',
     visit_booking_window: 'outsideWindow',
     visit_blocked_date: 'blockedDate',
+    visit_booking_open_day: 'closedDay',
     visit_booking_batch: 'noSuchBatch',
     visit_booking_lawyer_window: 'outsideLawyerWindow',
     visit_booking_service: 'notEligible',

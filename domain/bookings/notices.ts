@@ -27,8 +27,9 @@ function noticeView(b: BookingDetail, visitor: BookingVisitor, booker: BookingVi
     endsAt: b.endsAt,
     lawyerArrival: b.lawyerArrival,
     maskedInmate: maskName(b.inmateName),
-    maskedBooker: maskName(booker?.name ?? ''),
-    maskedCompanions: b.visitors.filter((v) => v.position > 1).map((v) => maskName(v.name)),
+    // Every mail goes to one of the visitors, who see each other's names in full; the inmate's is masked.
+    bookerName: booker?.name ?? '',
+    companionNames: b.visitors.filter((v) => v.position > 1).map((v) => v.name),
     isBooker: visitor.position === 1,
   };
 }
@@ -90,7 +91,7 @@ export async function notifyCompanionLeft(tx: Db, b: BookingDetail, leavingName:
     tx,
     companionLeftMail(
       { ...noticeView(b, booker, booker), isBooker: true, reason: null, cancelledByStaff: false },
-      maskName(leavingName),
+      leavingName,
     ),
   );
 }

@@ -54,7 +54,8 @@ const SUMMARY_COLUMNS = `b.id, b.number, b.status, b.service, b.visit_kind, ${TI
 export type ApplicantBooking = BookingSummary & {
   maskedInmate: string;
   isBooker: boolean;
-  visitors: { position: number; maskedName: string }[];
+  /** in full: the person is one of the visitors (PRODUCT.md, who sees which name) */
+  visitors: { position: number; name: string }[];
   reason: string | null;
   rejectionReason: string | null;
   cancelReason: string | null;
@@ -91,7 +92,7 @@ export async function listApplicantBookings(
       isBooker,
       visitors: (r.visitors as { position: number; name: string }[]).map((v) => ({
         position: v.position,
-        maskedName: maskName(v.name),
+        name: v.name,
       })),
       reason: r.reason,
       rejectionReason: r.rejection_reason,

@@ -9,11 +9,26 @@ import type { BookingService } from './vocabulary.ts';
 
 /** The rosters staff print the day before, and finding the applicant a caller says they are (電話預約). */
 
-/** The next Monday-to-Friday date after `date` (closures per institution are not known here). */
+/** The next Monday-to-Friday date after `date`: what nextVisitDay falls back on without a timetable. */
 export function nextWorkingDay(date: string): string {
   let next = addDays(date, 1);
   while (isoWeekday(next) > 5) next = addDays(next, 1);
   return next;
+}
+
+/**
+ * The next day after `today` that has visits: the first the institution opens on (a weekday with a
+ * batch on its timetable and not a closed date, migrations' visit_open_day), or for staff of every
+ * institution the first any of them opens on. The review reminder points at it and the next-day
+ * roster opens on it; Monday to Friday when no timetable says otherwise in the next two weeks.
+ */
+export async function nextVisitDay(db: Db, institutionCode: string | null, today: string): Promise<string> {
+  const { rows } = await db.query<{ day: string | null }>(
+    `SELECT to_char(min(d), 'YYYY-MM-DD') AS day FROM generate_series($2::date + 1, $2::date + 14, interval '1 day') d
+      WHERE EXISTS (SELECT 1 FROM institution i WHERE ($1::char(4) IS NULL OR i.code = $1) AND visit_open_day(i.code, d::date))`,
+    [institutionCode, today],
+  );
+  return rows[0]?.day ?? nextWorkingDay(today);
 }
 
 export type RosterRow = {

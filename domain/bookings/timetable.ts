@@ -74,6 +74,18 @@ export async function listBlockedDates(db: Db, institutionCode: string, from: st
   return rows.map((r) => ({ date: r.date, reason: r.reason }));
 }
 
+/**
+ * The ISO weekdays the institution opens on: those with any batch on its timetable (of any kind).
+ * Lawyers' on-site visits, which have no batch, keep to them too (visit_booking_rules_open_day).
+ */
+export async function openWeekdays(db: Db, institutionCode: string): Promise<Set<number>> {
+  const { rows } = await db.query<{ weekday: number }>(
+    'SELECT DISTINCT weekday FROM visit_batch WHERE institution_code = $1 AND retired_at IS NULL',
+    [institutionCode],
+  );
+  return new Set(rows.map((r) => r.weekday));
+}
+
 /** The management page: per kind, a row per start time with the batch of each weekday; the closed dates from today. */
 export async function timetableSheet(db: Db, institutionCode: string, today: string) {
   const batches = await listTimetable(db, institutionCode);

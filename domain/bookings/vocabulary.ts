@@ -64,8 +64,8 @@ export const CLOSED_REASON_MAX = 200;
 export const DECISION_REASON_MAX = 1000;
 /** What staff write to visitors (rejection, cancellation) on the back office forms; the domain allows more. */
 export const STAFF_REASON_MAX = 500;
-/** At most this many bookings decided by one press. */
-export const BULK_MAX = 200;
+/** At most this many bookings decided by one press: above the largest real selection (300 rows), under the edge's 1000 fields. */
+export const BULK_MAX = 500;
 
 /** The booking wizard's steps, one page each (線上預約接見). */
 export const WIZARD_STEPS = ['kind', 'inmate', 'companions', 'slot', 'reason', 'confirm'] as const;
@@ -77,6 +77,7 @@ export type BookingErrorCode =
   | 'outsideScope'
   | 'outsideWindow'
   | 'blockedDate'
+  | 'closedDay'
   | 'noSuchBatch'
   | 'full'
   | 'arrivalRequired'
@@ -107,6 +108,7 @@ export const BOOKING_ERRORS: Readonly<Record<BookingErrorCode, { field: BookingF
   outsideScope: { field: 'form', step: 'inmate' },
   outsideWindow: { field: 'slot', step: 'slot' },
   blockedDate: { field: 'slot', step: 'slot' },
+  closedDay: { field: 'slot', step: 'slot' },
   noSuchBatch: { field: 'slot', step: 'slot' },
   full: { field: 'slot', step: 'slot' },
   arrivalRequired: { field: 'slot', step: 'slot' },
@@ -137,6 +139,7 @@ export type PhoneFormField = 'form' | 'choice' | 'slot' | 'date' | 'arrival' | '
 export function phoneFormField(code: BookingErrorCode, lawyerOnsite: boolean): PhoneFormField {
   const { field } = BOOKING_ERRORS[code];
   if (field === 'kind' || field === 'inmate') return 'choice';
-  if (field === 'slot' && lawyerOnsite) return code === 'outsideWindow' || code === 'blockedDate' ? 'date' : 'arrival';
+  if (field === 'slot' && lawyerOnsite)
+    return ['outsideWindow', 'blockedDate', 'closedDay'].includes(code) ? 'date' : 'arrival';
   return field;
 }

@@ -157,7 +157,9 @@ export function slotValue(s: WizardState): Record<string, string> {
     : { slot: s.w.date && s.w.batchId ? `${s.w.date}|${s.w.batchId}` : '' };
 }
 
-export type SlotProblems = Partial<Record<'date' | 'arrival', 'dateRequired' | 'arrivalRequired'>> & {
+export type SlotProblems = Partial<
+  Record<'date' | 'arrival', 'dateRequired' | 'closedDay' | 'blockedDate' | 'arrivalRequired'>
+> & {
   slot?: 'slotRequired';
 };
 
@@ -170,7 +172,10 @@ export function chooseSlot(
   if (offered.lawyer) {
     const problems: SlotProblems = {};
     const dates = offered.arrival?.dates.filter((x) => !x.blocked).map((x) => x.date) ?? [];
-    if (!ISO_DATE_RE.test(form.date) || !dates.includes(form.date)) problems.date = 'dateRequired';
+    // A date sent that the page did not offer: say why when it is a day the institution is closed.
+    if (offered.arrival?.closedDays.includes(form.date)) problems.date = 'closedDay';
+    else if (offered.arrival?.dates.some((x) => x.blocked && x.date === form.date)) problems.date = 'blockedDate';
+    else if (!ISO_DATE_RE.test(form.date) || !dates.includes(form.date)) problems.date = 'dateRequired';
     if (!isTime(form.arrival) || !(offered.arrival?.times ?? []).includes(form.arrival))
       problems.arrival = 'arrivalRequired';
     if (!Object.keys(problems).length)

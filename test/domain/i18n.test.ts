@@ -76,4 +76,28 @@ test('views hold no visible Chinese text of their own: every string comes from t
   }
 });
 
+test('one word per review status in each language, from one catalog entry (issue 11.24)', () => {
+  const statuses = { pending: '待審核', approved: '審核通過', rejected: '審核未通過', cancelled: '已取消' } as const;
+  const zh = catalogs['zh-TW'] as Record<string, string>;
+  const en = catalogs.en as Record<string, string>;
+  for (const [status, word] of Object.entries(statuses)) {
+    assert.is(zh[`status.${status}`], word);
+    // Any other entry named after a status and carrying the word would be a second source of it.
+    const twins = Object.keys(zh).filter((k) => k !== `status.${status}` && /status/i.test(k) && zh[k] === word);
+    assert.equal(twins, [], `${word} has one entry`);
+  }
+  assert.is(en['status.pending'], 'Pending review');
+  assert.is(en['status.cancelled'], 'Cancelled');
+  assert.equal(
+    Object.keys(zh).filter((k) => /^(bookingStatus|backoffice\.bookings\.status)\./.test(k)),
+    [],
+    'the booking pages use status.*',
+  );
+  assert.equal(
+    Object.keys(en).filter((k) => ['Waiting for review', 'Pending'].includes(en[k]!)),
+    [],
+    'the other words for 待審核 are gone',
+  );
+});
+
 test.run();

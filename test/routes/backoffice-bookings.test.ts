@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { Client, csrfFrom, textOf, type Res } from '../support/http.ts';
 import { staffSignIn, VALID_IDS } from '../support/journeys.ts';
-import { hashPassword } from '../../domain/platform/passwords.ts';
+import * as make from '../support/fixtures.ts';
 import { bookVisit, type BookingInput } from '../../domain/bookings/booking.ts';
 import { csvCell, toCsv } from '../../domain/bookings/roster-csv.ts';
 import { nextWorkingDay } from '../../domain/bookings/rosters.ts';
@@ -36,59 +36,40 @@ const CAROL = '=HYPERLINK("http://x.example","a")';
 
 test.before(async (ctx) => {
   ctx.app = await startTestApp({ clock: () => NOW });
-  const q = (sql: string, p: unknown[] = []) => ctx.app.db.pool.query(sql, p);
-  await q(
-    `INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison'), ('2411', '基隆監獄', 'Keelung Prison')`,
-  );
+  const db = ctx.app.db.pool;
+  await make.institution(db, { code: '2477' });
+  await make.institution(db, { code: '2411' });
   ctx.inmates = {};
-  for (const [code, call, name] of [
+  for (const [institutionCode, callNumber, name] of [
     ['2477', '1024', '王小明'],
     ['2477', '1026', '陳大文'],
     ['2411', '2048', '林美華'],
   ] as const) {
-    ctx.inmates[call] = Number(
-      (
-        await q(`INSERT INTO inmate (institution_code, call_number, name) VALUES ($1, $2, $3) RETURNING id`, [
-          code,
-          call,
-          name,
-        ])
-      ).rows[0].id,
-    );
+    ctx.inmates[callNumber] = await make.inmate(db, { institutionCode, callNumber, name });
   }
-  const hash = await hashPassword('staff password 1');
-  await q(
-    `INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES
-       ('reviewer2477', '桃園承辦人', '2477', 'reviewer', $1), ('second2477', '桃園第二承辦人', '2477', 'reviewer', $1),
-       ('reviewer2411', '基隆承辦人', '2411', 'reviewer', $1), ('agency', '矯正署管理者', NULL, 'agency_admin', $1)`,
-    [hash],
-  );
-  for (const code of ['2477', '2411']) {
+  const password = 'staff password 1';
+  for (const [account, name, institutionCode, role] of [
+    ['reviewer2477', '桃園承辦人', '2477', 'reviewer'],
+    ['second2477', '桃園第二承辦人', '2477', 'reviewer'],
+    ['reviewer2411', '基隆承辦人', '2411', 'reviewer'],
+    ['agency', '矯正署管理者', null, 'agency_admin'],
+  ] as const)
+    await make.staff(db, { account, name, institutionCode, role, password });
+  for (const institutionCode of ['2477', '2411']) {
     for (let weekday = 1; weekday <= 7; weekday++) {
-      for (const [kind, at, minutes, capacity] of [
+      for (const [kind, startsAt, lengthMinutes, capacity] of [
         ['onsite', '09:00', 30, 5],
         ['onsite', '14:00', 30, 5],
         ['mobile', '09:00', null, 3],
         ['remote', '10:00', 30, 2],
       ] as const) {
-        await q(
-          `INSERT INTO visit_batch (institution_code, visit_kind, weekday, starts_at, length_minutes, capacity) VALUES ($1, $2, $3, $4, $5, $6)`,
-          [code, kind, weekday, at, minutes, capacity],
-        );
+        await make.visitBatch(db, { institutionCode, kind, weekday, startsAt, lengthMinutes, capacity });
       }
     }
   }
   const person = async (key: string, name: string, nationalId: string): Promise<Person> => {
     const email = `${key}-${Date.now()}@example.com`;
-    const id = Number(
-      (
-        await q(
-          `INSERT INTO applicant (name, national_id, email, birthday, mobile, password_hash, privacy_consent_at, email_verified_at)
-       VALUES ($1, $2, $3, '1980-01-01', '0912345678', 'x', now(), now()) RETURNING id`,
-          [name, nationalId, email],
-        )
-      ).rows[0].id,
-    );
+    const id = await make.applicant(db, { name, nationalId, email, mobile: '0912345678' });
     return { id, name, nationalId, email };
   };
   ctx.people = {
@@ -98,21 +79,19 @@ test.before(async (ctx) => {
     erin: await person('erin', '林家人', VALID_IDS[3]!),
     frank: await person('frank', '陳爸爸', VALID_IDS[4]!),
   };
-  let n = 0;
-  const grant = async (who: Person, call: string, service: 'visit' | 'lawyer_visit', relationship: string) => {
-    await q(
-      `INSERT INTO service_application (number, applicant_id, inmate_id, institution_code, service, visit_kinds, relationship, submission_key, submitted_at, status, decided_at)
-       VALUES ($1, $2, $3, (SELECT institution_code FROM inmate WHERE id = $3), $4, $5, $6, $7, now(), 'approved', now())`,
-      [
-        `20261101-${String(++n).padStart(6, '0')}`,
-        who.id,
-        ctx.inmates[call],
-        service,
-        service === 'visit' ? ['onsite', 'remote', 'mobile'] : [],
-        relationship,
-        randomUUID(),
-      ],
-    );
+  const grant = async (
+    who: Person,
+    call: string,
+    service: 'visit' | 'lawyer_visit',
+    relationship: 'mother' | 'sibling' | 'lawyer' | 'spouse' | 'father',
+  ) => {
+    await make.approvedService(db, {
+      applicant: who.id,
+      inmate: ctx.inmates[call]!,
+      service,
+      visitKinds: service === 'visit' ? ['onsite', 'remote', 'mobile'] : [],
+      relationship,
+    });
   };
   await grant(ctx.people.alice, '1024', 'visit', 'mother');
   await grant(ctx.people.carol, '1024', 'visit', 'sibling');
@@ -124,7 +103,7 @@ test.before(async (ctx) => {
   const batch = async (code: string, kind: string, date: string, at: string) =>
     Number(
       (
-        await q(
+        await db.query(
           `SELECT id FROM visit_batch WHERE institution_code = $1 AND visit_kind = $2 AND weekday = extract(isodow FROM $3::date) AND starts_at = $4`,
           [code, kind, date, at],
         )

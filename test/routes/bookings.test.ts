@@ -1,10 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { Client, textOf } from '../support/http.ts';
-import { person, registerVerifyAndSignIn, staffSignIn, type Person } from '../support/journeys.ts';
-import { hashPassword } from '../../domain/platform/passwords.ts';
+import { person, staffSignIn, type Person } from '../support/journeys.ts';
+import * as make from '../support/fixtures.ts';
 
 /** Monday 2026-11-23 10:00 in Taipei: bookable dates are Wednesday 11-25 to Monday 11-30. */
 const NOW = new Date('2026-11-23T10:00:00+08:00');
@@ -26,42 +25,43 @@ const test = suite<Ctx>(
 
 async function signedIn(app: TestApp, over: Partial<Person> = {}): Promise<Who> {
   const p = person(over);
+  const id = await make.applicant(app.db.pool, {
+    name: p.name,
+    nationalId: p.nationalId,
+    email: p.email,
+    mobile: p.mobile.replace(/-/g, ''),
+    password: p.password,
+  });
   const c = new Client(app.url);
-  await registerVerifyAndSignIn(c, app.smtp, p);
-  const id = Number((await app.db.pool.query('SELECT id FROM applicant WHERE email = $1', [p.email])).rows[0].id);
+  await c.get('/signin');
+  assert.is((await c.post('/signin', { email: p.email, password: p.password })).status, 303, 'signed in');
   return { c, p, id };
 }
 
 test.before(async (ctx) => {
   ctx.app = await startTestApp({ clock: () => new Date(NOW) });
-  const { pool } = ctx.app.db;
-  await pool.query(
-    `INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison'), ('2411', '基隆監獄', 'Keelung Prison')`,
-  );
-  ctx.inmate = Number(
-    (
-      await pool.query(
-        `INSERT INTO inmate (institution_code, call_number, name) VALUES ('2477', '1024', '王小明') RETURNING id`,
-      )
-    ).rows[0].id,
-  );
+  const db = ctx.app.db.pool;
+  await make.institution(db, { code: '2477' });
+  await make.institution(db, { code: '2411' });
+  ctx.inmate = await make.inmate(db, { institutionCode: '2477', callNumber: '1024', name: '王小明' });
   for (let weekday = 1; weekday <= 5; weekday++) {
-    for (const [kind, at, minutes, capacity] of [
+    for (const [kind, startsAt, lengthMinutes, capacity] of [
       ['onsite', '09:00', 30, 5],
       ['onsite', '09:30', 30, 5],
       ['onsite', '14:00', 30, 1],
       ['mobile', '10:00', null, 3],
     ] as const) {
-      await pool.query(
-        `INSERT INTO visit_batch (institution_code, visit_kind, weekday, starts_at, length_minutes, capacity) VALUES ('2477', $1, $2, $3, $4, $5)`,
-        [kind, weekday, at, minutes, capacity],
-      );
+      const id = await make.visitBatch(db, {
+        institutionCode: '2477',
+        kind,
+        weekday,
+        startsAt,
+        lengthMinutes,
+        capacity,
+      });
+      if (kind === 'onsite' && weekday === 3 && startsAt === '14:00') ctx.lastPlaceBatch = id;
     }
   }
-  ctx.lastPlaceBatch = Number(
-    (await pool.query(`SELECT id FROM visit_batch WHERE visit_kind = 'onsite' AND weekday = 3 AND starts_at = '14:00'`))
-      .rows[0].id,
-  );
   [ctx.alice, ctx.bob, ctx.erin, ctx.carol, ctx.dave] = [
     await signedIn(ctx.app, { name: '陳美玲' }),
     await signedIn(ctx.app, { name: '林志明' }),
@@ -70,30 +70,14 @@ test.before(async (ctx) => {
     await signedIn(ctx.app, { name: '吳律師' }),
   ];
   // Erin visits another inmate: two visits to one inmate at one time are refused for that reason instead.
-  const other = Number(
-    (
-      await pool.query(
-        `INSERT INTO inmate (institution_code, call_number, name) VALUES ('2477', '2048', '李大華') RETURNING id`,
-      )
-    ).rows[0].id,
-  );
-  const grant = (who: Who, service: string, kinds: string[], relationship: string, inmate = ctx.inmate) =>
-    pool.query(
-      `INSERT INTO service_application (number, applicant_id, inmate_id, institution_code, service, visit_kinds, relationship, submission_key, submitted_at, status, decided_at)
-     VALUES ($1, $2, $3, '2477', $4, $5, $6, $7, now(), 'approved', now())`,
-      [
-        `20261101-${randomUUID()
-          .slice(0, 6)
-          .toUpperCase()
-          .replace(/[^0-9A-Z]/g, '7')}`,
-        who.id,
-        inmate,
-        service,
-        kinds,
-        relationship,
-        randomUUID(),
-      ],
-    );
+  const other = await make.inmate(db, { institutionCode: '2477', callNumber: '2048', name: '李大華' });
+  const grant = (
+    who: Who,
+    service: 'visit' | 'lawyer_visit',
+    visitKinds: Array<'onsite' | 'mobile'>,
+    relationship: 'mother' | 'sibling' | 'agency_worker' | 'lawyer',
+    inmate = ctx.inmate,
+  ) => make.approvedService(db, { applicant: who.id, inmate, service, visitKinds, relationship });
   await grant(ctx.alice, 'visit', ['onsite', 'mobile'], 'mother');
   await grant(ctx.bob, 'visit', ['onsite'], 'sibling');
   await grant(ctx.erin, 'visit', ['onsite'], 'agency_worker', other);
@@ -177,7 +161,7 @@ test('a family on-site visit with one companion: every step a page, the grid a t
     '2026/11/25（三） 09:00–09:30',
     '王○○（桃園女子監獄）',
     '陳美玲（母）',
-    '林○○',
+    '林志明',
     '家屬或最近親屬（不必填寫）',
   ])
     assert.match(text, s);
@@ -190,7 +174,9 @@ test('a family on-site visit with one companion: every step a page, the grid a t
   const toAlice = await app.smtp.waitFor((m) => m.to.includes(alice.p.email) && m.text.includes(number));
   assert.match(toAlice.text, '目前狀態為待審核');
   const toBob = await app.smtp.waitFor((m) => m.to.includes(bob.p.email) && m.text.includes(number));
-  assert.match(toBob.text, '陳○○ 於【便民服務入口網】預約接見，並將您列為其他接見人');
+  // The visitors see each other's names in full (issue 11.12); the inmate's stays masked.
+  assert.match(toBob.text, '陳美玲 於【便民服務入口網】預約接見，並將您列為其他接見人');
+  assert.match(toBob.text, '收容人：王○○');
   // A second press of 確認 (the back button, a double click) books nothing more.
   assert.is((await app.db.pool.query('SELECT count(*)::int AS n FROM visit_booking')).rows[0].n, 1);
   assert.is((await alice.c.get('/bookings/new/confirm')).location, '/bookings/new/kind', 'the wizard starts afresh');
@@ -349,10 +335,13 @@ test('found in review: one booking per person, inmate and day; another visitor c
     'a second press is told it is done, not a 404',
   );
   // Staff open the booking with its history.
-  await app.db.pool.query(
-    `INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES ('reviewer2477', '承辦人', '2477', 'reviewer', $1)`,
-    [await hashPassword('staff password 1')],
-  );
+  await make.staff(app.db.pool, {
+    account: 'reviewer2477',
+    name: '承辦人',
+    institutionCode: '2477',
+    role: 'reviewer',
+    password: 'staff password 1',
+  });
   const staff = new Client(app.url);
   assert.is((await staffSignIn(staff, 'reviewer2477', 'staff password 1')).status, 303);
   const page = await staff.get(`/backoffice/bookings/${id}`);

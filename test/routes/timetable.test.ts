@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { Client, textOf } from '../support/http.ts';
 import { staffSignIn } from '../support/journeys.ts';
-import { hashPassword } from '../../domain/platform/passwords.ts';
+import * as make from '../support/fixtures.ts';
 import { bookableDates } from '../../domain/bookings/availability.ts';
 
 /** Monday 2026-11-23 10:00 in Taipei. */
@@ -13,20 +13,25 @@ const test = suite<Ctx>('公告時段管理 over HTTP: closed dates, capacities,
 
 test.before(async (ctx) => {
   ctx.app = await startTestApp({ clock: () => new Date(NOW) });
-  const { pool } = ctx.app.db;
-  await pool.query(
-    `INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison'), ('2411', '基隆監獄', 'Keelung Prison')`,
-  );
-  const hash = await hashPassword('staff password 1');
-  await pool.query(
-    `INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES ('s2477', '甲', '2477', 'institution_admin', $1), ('s2411', '乙', '2411', 'institution_admin', $1), ('r2477', '丙', '2477', 'reviewer', $1)`,
-    [hash],
-  );
+  const db = ctx.app.db.pool;
+  await make.institution(db, { code: '2477' });
+  await make.institution(db, { code: '2411' });
+  const password = 'staff password 1';
+  for (const [account, name, institutionCode, role] of [
+    ['s2477', '甲', '2477', 'institution_admin'],
+    ['s2411', '乙', '2411', 'institution_admin'],
+    ['r2477', '丙', '2477', 'reviewer'],
+  ] as const)
+    await make.staff(db, { account, name, institutionCode, role, password });
   for (let weekday = 1; weekday <= 5; weekday++) {
-    await pool.query(
-      `INSERT INTO visit_batch (institution_code, visit_kind, weekday, starts_at, length_minutes, capacity) VALUES ('2477', 'onsite', $1, '09:00', 30, 6)`,
-      [weekday],
-    );
+    await make.visitBatch(db, {
+      institutionCode: '2477',
+      kind: 'onsite',
+      weekday,
+      startsAt: '09:00',
+      lengthMinutes: 30,
+      capacity: 6,
+    });
   }
   ctx.staff = new Client(ctx.app.url);
   ctx.other = new Client(ctx.app.url);

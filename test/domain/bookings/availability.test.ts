@@ -111,9 +111,9 @@ test('companions: only applicants with an approved service of the same kind for 
 
   const onsite = await eligibleCompanions(ctx.db.pool, f.who, f.inmateId, 'onsite');
   assert.equal(onsite, [
-    { applicantId: son, maskedName: '李○○', relationship: 'child' },
-    { applicantId: daughter, maskedName: '李○○', relationship: 'child' },
-    { applicantId: brother, maskedName: '李○○', relationship: 'sibling' },
+    { applicantId: son, maskedName: '李○○', name: '李小龍', relationship: 'child' },
+    { applicantId: daughter, maskedName: '李○○', name: '李小美', relationship: 'child' },
+    { applicantId: brother, maskedName: '李○○', name: '李大華', relationship: 'sibling' },
   ]);
   assert.equal(
     (await eligibleCompanions(ctx.db.pool, f.who, f.inmateId, 'mobile')).map((c) => c.applicantId),

@@ -6,6 +6,7 @@
 import { suite } from 'uvu';
 import { randomUUID } from 'node:crypto';
 import { freshDatabase, type TestDb } from '../../support/db.ts';
+import * as make from '../../support/fixtures.ts';
 import type { BookingInput } from '../../../domain/bookings/booking.ts';
 import type { StaffActor } from '../../../domain/shared/staff-actor.ts';
 
@@ -36,38 +37,26 @@ export const NOW = taipei('2026-11-28T10:00:00');
 async function setUp(ctx: Ctx) {
   ctx.db = await freshDatabase();
   ctx.n = 0;
-  const q = (sql: string, p: unknown[] = []) => ctx.db.pool.query(sql, p);
-  await q(
-    `INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison'), ('2411', '基隆監獄', 'Keelung Prison')`,
-  );
+  const db = ctx.db.pool;
+  await make.institution(db, { code: '2477' });
   // Lawyers at 2411 arrive 08:30–10:00 and 13:30–15:00 (parameters RAS, RAE, RFS, RFE).
-  await q(
-    `UPDATE institution SET lawyer_morning_start = '08:30', lawyer_morning_end = '10:00', lawyer_afternoon_start = '13:30', lawyer_afternoon_end = '15:00' WHERE code = '2411'`,
-  );
-  ctx.staff2477 = Number(
-    (
-      await q(
-        `INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES ('s2477', '承辦人甲', '2477', 'institution_admin', 'x') RETURNING id`,
-      )
-    ).rows[0].id,
-  );
-  ctx.staff2411 = Number(
-    (
-      await q(
-        `INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES ('s2411', '承辦人乙', '2411', 'institution_admin', 'x') RETURNING id`,
-      )
-    ).rows[0].id,
-  );
-  ctx.agency = Number(
-    (
-      await q(
-        `INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES ('agency', '矯正署', NULL, 'agency_admin', 'x') RETURNING id`,
-      )
-    ).rows[0].id,
-  );
+  await make.institution(db, { code: '2411', lawyerMorning: ['08:30', '10:00'], lawyerAfternoon: ['13:30', '15:00'] });
+  ctx.staff2477 = await make.staff(db, {
+    account: 's2477',
+    name: '承辦人甲',
+    institutionCode: '2477',
+    role: 'institution_admin',
+  });
+  ctx.staff2411 = await make.staff(db, {
+    account: 's2411',
+    name: '承辦人乙',
+    institutionCode: '2411',
+    role: 'institution_admin',
+  });
+  ctx.agency = await make.staff(db, { account: 'agency', name: '矯正署', institutionCode: null, role: 'agency_admin' });
   // Every day of the week, so any date in a test has batches.
   for (let weekday = 1; weekday <= 7; weekday++) {
-    for (const [kind, at, minutes, capacity] of [
+    for (const [kind, startsAt, lengthMinutes, capacity] of [
       ['onsite', '09:00', 30, 5],
       ['onsite', '09:30', 30, 5],
       ['onsite', '14:00', 30, 5],
@@ -75,15 +64,16 @@ async function setUp(ctx: Ctx) {
       ['mobile', '09:00', null, 3],
       ['mobile', '14:00', null, 3],
     ] as const) {
-      await q(
-        `INSERT INTO visit_batch (institution_code, visit_kind, weekday, starts_at, length_minutes, capacity) VALUES ('2477', $1, $2, $3, $4, $5)`,
-        [kind, weekday, at, minutes, capacity],
-      );
+      await make.visitBatch(db, { institutionCode: '2477', kind, weekday, startsAt, lengthMinutes, capacity });
     }
-    await q(
-      `INSERT INTO visit_batch (institution_code, visit_kind, weekday, starts_at, length_minutes, capacity) VALUES ('2411', 'mobile', $1, '09:00', NULL, 3)`,
-      [weekday],
-    );
+    await make.visitBatch(db, {
+      institutionCode: '2411',
+      kind: 'mobile',
+      weekday,
+      startsAt: '09:00',
+      lengthMinutes: null,
+      capacity: 3,
+    });
   }
 }
 
@@ -91,55 +81,37 @@ export const q = (ctx: Ctx, sql: string, p: unknown[] = []) => ctx.db.pool.query
 
 export async function person(ctx: Ctx, name = '李大同'): Promise<number> {
   const n = ++ctx.n;
-  return Number(
-    (
-      await q(
-        ctx,
-        `INSERT INTO applicant (name, national_id, email, birthday, mobile, password_hash, privacy_consent_at, email_verified_at)
-     VALUES ($1, $2, $3, '1980-01-01', '0912345678', 'x', now(), now()) RETURNING id`,
-        [name, `A1${String(n).padStart(8, '0')}`, `p${n}@example.com`],
-      )
-    ).rows[0].id,
-  );
+  return make.applicant(ctx.db.pool, {
+    name,
+    nationalId: `A1${String(n).padStart(8, '0')}`,
+    email: `p${n}@example.com`,
+    mobile: '0912345678',
+  });
 }
 
 export async function inmate(ctx: Ctx, code = '2477', name = '王小明'): Promise<number> {
   const n = ++ctx.n;
-  return Number(
-    (
-      await q(ctx, `INSERT INTO inmate (institution_code, call_number, name) VALUES ($1, $2, $3) RETURNING id`, [
-        code,
-        String(100000 + n),
-        name,
-      ])
-    ).rows[0].id,
-  );
+  return make.inmate(ctx.db.pool, { institutionCode: code, callNumber: String(100000 + n), name });
 }
 
-export type Grant = { service?: 'visit' | 'lawyer_visit'; kinds?: string[]; relationship?: string; status?: string };
+export type Grant = {
+  service?: 'visit' | 'lawyer_visit';
+  kinds?: Array<'onsite' | 'remote' | 'mobile'>;
+  relationship?: Parameters<typeof make.approvedService>[1]['relationship'];
+  status?: 'approved' | 'auto_approved' | 'pending';
+};
 export async function grant(ctx: Ctx, applicantId: number, inmateId: number, g: Grant = {}): Promise<number> {
   const n = ++ctx.n;
   const service = g.service ?? 'visit';
-  const status = g.status ?? 'approved';
-  return Number(
-    (
-      await q(
-        ctx,
-        `INSERT INTO service_application (number, applicant_id, inmate_id, institution_code, service, visit_kinds, relationship, submission_key, submitted_at, status, decided_at)
-     VALUES ($1, $2, $3, (SELECT institution_code FROM inmate WHERE id = $3), $4, $5, $6, $7, now(), $8, CASE WHEN $8 = 'pending' THEN NULL ELSE now() END) RETURNING id`,
-        [
-          `20261101-${String(n).padStart(6, '0')}`,
-          applicantId,
-          inmateId,
-          service,
-          service === 'visit' ? (g.kinds ?? ['onsite', 'remote', 'mobile']) : [],
-          g.relationship ?? (service === 'visit' ? 'mother' : 'lawyer'),
-          randomUUID(),
-          status,
-        ],
-      )
-    ).rows[0].id,
-  );
+  return make.approvedService(ctx.db.pool, {
+    applicant: applicantId,
+    inmate: inmateId,
+    service,
+    visitKinds: service === 'visit' ? (g.kinds ?? ['onsite', 'remote', 'mobile']) : [],
+    relationship: g.relationship ?? (service === 'visit' ? 'mother' : 'lawyer'),
+    number: `20261101-${String(n).padStart(6, '0')}`,
+    status: g.status ?? 'approved',
+  });
 }
 
 /** A family member with an approved visit service for a new inmate. */

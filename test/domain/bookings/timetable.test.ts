@@ -3,6 +3,7 @@ import { bookVisit } from '../../../domain/bookings/booking.ts';
 import { blockDate, listTimetable, unblockDate } from '../../../domain/bookings/timetable.ts';
 import { bookableGrid } from '../../../domain/bookings/availability.ts';
 import { loadDemoTimetable } from '../../../domain/demo-data.ts';
+import * as make from '../../support/fixtures.ts';
 import { bookingSuite, NOW, q, family, batch, input, staff, refusal, rawBooking } from './setup.ts';
 
 const test = bookingSuite('visit bookings, timetable: blocked dates, the demo timetable');
@@ -55,10 +56,7 @@ test('blocked dates: not offered, refused by the code and by the database, booka
 });
 
 test('demo timetable: the eight batches of seed 003, Monday to Friday, per kind, once', async (ctx) => {
-  await q(
-    ctx,
-    `INSERT INTO institution (code, name_zh, name_en) VALUES ('2486', '臺中女子監獄', 'Taichung Women''s Prison')`,
-  );
+  await make.institution(ctx.db.pool, { code: '2486', nameZh: '臺中女子監獄', nameEn: "Taichung Women's Prison" });
   await loadDemoTimetable(ctx.db.pool);
   await loadDemoTimetable(ctx.db.pool);
   const timetable = await listTimetable(ctx.db.pool, '2486');
