@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { decideWithVersion, type DecidedTable } from '../shared/decisions.ts';
 import { conditions, pageOf, type Db } from '../platform/db.ts';
 import { DEFAULT_VIDEO_SERVICE_URL } from '../platform/config.ts';
 import { isIsoDate, taipeiToday } from '../shared/dates.ts';
@@ -54,6 +55,13 @@ export async function listStaffBookings(
 export type BookingDecision = { decision: 'approve' } | { decision: 'reject'; reason: string };
 export type DecideBookingOutcome = 'decided' | 'already_decided' | 'not_found' | 'reason_required' | 'past' | 'closed';
 
+/** Bookings as the shared decide-with-version transaction (domain/shared/decisions.ts) writes them. */
+const BOOKING_DECISIONS: DecidedTable = {
+  table: 'visit_booking',
+  events: { table: 'visit_booking_event', key: 'booking_id' },
+  audit: 'visit_booking',
+};
+
 /** A staff change's history line, audit line and every visitor's notice, in the change's transaction. */
 async function recordStaffChange(
   tx: Db,
@@ -100,38 +108,21 @@ export async function decideBooking(
 ): Promise<DecideBookingOutcome> {
   const reason = d.decision === 'reject' ? d.reason.trim() : null;
   if (d.decision === 'reject' && (!reason || reason.length > DECISION_REASON_MAX)) return 'reason_required';
-  return changeBooking(pool, bookingId, async (tx) => {
-    const found = await tx.query<{ institution_code: string; visit_date: string }>(
-      'SELECT institution_code, visit_date FROM visit_booking WHERE id = $1 AND ($2::char(4) IS NULL OR institution_code = $2)',
-      [bookingId, who.institutionCode],
-    );
-    const b = found.rows[0];
-    if (!b) return 'not_found';
-    if (b.visit_date < taipeiToday(now)) return 'past';
-    // A date closed, or an inmate restricted, since the booking was made: it can only be rejected or cancelled.
-    if (d.decision === 'approve') {
-      const closed = await tx.query(
-        `SELECT 1 FROM visit_booking v JOIN inmate m ON m.id = v.inmate_id WHERE v.id = $1
-            AND (m.restriction IS NOT NULL OR EXISTS (SELECT 1 FROM visit_blocked_date x WHERE x.institution_code = v.institution_code AND x.blocked_on = v.visit_date))`,
+  return decideWithVersion<'past' | 'closed'>(pool, BOOKING_DECISIONS, bookingId, seenVersion, who, now, {
+    verdict: async (tx) => {
+      // A date closed, or an inmate restricted, since the booking was made: it can only be rejected or cancelled.
+      const { rows } = await tx.query<{ visit_date: string; closed: boolean }>(
+        `SELECT v.visit_date, (m.restriction IS NOT NULL OR EXISTS (SELECT 1 FROM visit_blocked_date x
+                 WHERE x.institution_code = v.institution_code AND x.blocked_on = v.visit_date)) AS closed
+           FROM visit_booking v JOIN inmate m ON m.id = v.inmate_id WHERE v.id = $1`,
         [bookingId],
       );
-      if (closed.rowCount) return 'closed';
-    }
-    const status = d.decision === 'approve' ? 'approved' : 'rejected';
-    const updated = await tx.query(
-      `UPDATE visit_booking SET status = $3, decided_at = $4, decided_by = $5, rejection_reason = $6, version = version + 1
-        WHERE id = $1 AND version = $2 AND status = 'pending'`,
-      [bookingId, seenVersion, status, now, who.staffId, reason],
-    );
-    if (updated.rowCount === 0) return 'already_decided';
-    await recordStaffChange(
-      tx,
-      { bookingId, status, reason, institutionCode: b.institution_code },
-      who,
-      now,
-      videoServiceUrl,
-    );
-    return 'decided';
+      const b = rows[0]!;
+      if (b.visit_date < taipeiToday(now)) return 'past';
+      if (d.decision === 'approve' && b.closed) return 'closed';
+      return { status: d.decision === 'approve' ? 'approved' : 'rejected', reason };
+    },
+    then: (tx, decided) => notifyBooking(tx, bookingId, decided.status, videoServiceUrl),
   });
 }
 
