@@ -18,7 +18,7 @@ import { enqueueMail } from '../shared/outbox.ts';
 
 export type TokenPurpose = 'verify_email' | 'reset_password' | 'sign_in';
 
-/** The links mailed to an applicant: verify the address, reset the password. Single use, short-lived. */
+/** The links mailed to an applicant: verify the address, reset the password, sign in. Single use, short-lived. */
 
 export type LinkContext = { now: Date; publicUrl: string; locale: Locale };
 
@@ -70,10 +70,6 @@ export async function verifyEmail(pool: pg.Pool, token: string, now: Date): Prom
     return 'valid';
   });
 }
-
-/** Sends a new verification link when the address belongs to an unverified account; silent otherwise. */
-export const resendVerification = (pool: pg.Pool, email: string, ctx: Omit<LinkContext, 'locale'>) =>
-  mailLink(pool, email, ctx, 'verify_email');
 
 /** Mails a reset link when the address has an account; silent otherwise. */
 export const requestPasswordReset = (pool: pg.Pool, email: string, ctx: Omit<LinkContext, 'locale'>) =>

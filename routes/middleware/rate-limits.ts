@@ -77,16 +77,19 @@ export function limiters(l: RateLimits) {
 }
 
 /**
- * Failed sign-ins, counted in PostgreSQL (table sign_in_failure) so every instance sees the same counts,
- * after rate-limiter-flexible's login-protection recipe: failures per address and per address+account
- * refuse further tries from that address (429); failures per account across addresses never refuse
- * anyone: they only put the account on a slower path, so a stranger cannot lock its owner out.
+ * Sign-in tries, counted in PostgreSQL (table sign_in_failure) so every instance sees the same counts,
+ * after rate-limiter-flexible's login-protection recipe. Per address and per address+account, a try is
+ * counted as it arrives (one atomic upsert, so a burst of parallel posts cannot slip past the limit) and
+ * given back when it proves the password; past the limit that address is refused (429). Per account
+ * across addresses only failures count, and they never refuse anyone: past the limit the account takes
+ * a slower path, so a stranger cannot lock its owner out.
  */
 export type SignInCounters = {
-  /** Refuses (429) a try from an address over its limit, or over its limit for this account. */
+  /** Counts the try; refuses it (429) when its address is over its limit, or over it for this account. */
   guard: RequestHandler;
+  /** A wrong password: counted against the account across addresses. */
   failed(req: Request): Promise<void>;
-  /** The address proved the password: its failures for this account are forgotten. */
+  /** The address proved the password: its tries for this account are forgotten, this one given back. */
   succeeded(req: Request): Promise<void>;
   /** Whether the account is over its failure limit across addresses. */
   accountOverLimit(req: Request): Promise<boolean>;
@@ -114,23 +117,17 @@ export function signInCounters(
   const byAddress = counter(perAddress, 'address', true);
   const byAddressAndAccount = counter(perAddressAndAccount, 'address-account');
   const byAccount = counter(acrossAddresses, 'account');
+  // Hashed: the table holds no address and no account name.
   const keys = (req: Request) => {
     const who = accountOf(req);
     return { address: hashed(address(req)), addressAndAccount: hashed(address(req), who), account: hashed(who) };
   };
-  const over = async (c: RateLimiterPostgres, key: string, limit: Limit) => {
-    const res = await c.get(key);
-    return res && res.consumedPoints >= limit[0] ? res : null;
-  };
   return {
     guard: (req: Request, res: Response, next: NextFunction) => {
       const k = keys(req);
-      Promise.all([
-        over(byAddress, k.address, perAddress),
-        over(byAddressAndAccount, k.addressAndAccount, perAddressAndAccount),
-      ])
+      Promise.all([byAddress.penalty(k.address, 1), byAddressAndAccount.penalty(k.addressAndAccount, 1)])
         .then(([a, b]) => {
-          const blocked = a ?? b;
+          const blocked = a.consumedPoints > perAddress[0] ? a : b.consumedPoints > perAddressAndAccount[0] ? b : null;
           if (!blocked) return next();
           res.locals.retryMinutes = Math.max(1, Math.ceil(blocked.msBeforeNext / 60_000));
           res.set('Retry-After', String(Math.max(1, Math.ceil(blocked.msBeforeNext / 1000))));
@@ -139,17 +136,17 @@ export function signInCounters(
         .catch(next);
     },
     failed: async (req) => {
-      const k = keys(req);
-      await Promise.all([
-        byAddress.penalty(k.address, 1),
-        byAddressAndAccount.penalty(k.addressAndAccount, 1),
-        byAccount.penalty(k.account, 1),
-      ]);
+      await byAccount.penalty(keys(req).account, 1);
     },
     succeeded: async (req) => {
-      await byAddressAndAccount.delete(keys(req).addressAndAccount);
+      const k = keys(req);
+      // A kiosk's many families signing in do not use up its address's allowance.
+      await Promise.all([byAddressAndAccount.delete(k.addressAndAccount), byAddress.reward(k.address, 1)]);
     },
-    accountOverLimit: async (req) => (await over(byAccount, keys(req).account, acrossAddresses)) !== null,
+    accountOverLimit: async (req) => {
+      const res = await byAccount.get(keys(req).account);
+      return res !== null && res.consumedPoints >= acrossAddresses[0];
+    },
   };
 }
 

@@ -133,4 +133,18 @@ test('staff: 10+ wrong tries from other addresses do not lock the account; the r
   assert.is(blocked.status, 429);
 });
 
+test('a burst of parallel wrong passwords from one address checks no more than the limit', async ({ app }) => {
+  const email = 'burst-target@example.com';
+  await fixture.applicant(app.db.pool, { name: '張三', nationalId: 'B209139097', email, password: PASSWORD });
+  const [limit] = defaultLimits.signInPerAccount;
+  const c = new Client(app.url, '127.0.0.20');
+  await c.get('/signin');
+  const statuses = await Promise.all(
+    Array.from({ length: 2 * limit }, (_, i) => c.post('/signin', { email, password: `parallel ${i}` })),
+  );
+  const count = (status: number) => statuses.filter((r) => r.status === status).length;
+  assert.is(count(401), limit, 'as many password checks as the limit allows');
+  assert.is(count(429), limit);
+});
+
 test.run();
