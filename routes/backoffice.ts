@@ -51,8 +51,8 @@ export function backofficeRoutes(d: RouteDeps): Router {
   const r = Router();
   // Showing the sign-in page stores a captcha code, so it is limited per address like signing in.
   const pageLimit = limiter(d.limits.signInPerAddress, (req) => `staff|${ipKeyGenerator(req.ip ?? 'unknown')}`);
-  // Failed sign-ins per address and per address+account refuse that address; per account across addresses
-  // they only slow every try down (STAFF_SLOW_DELAY_MS), so a stranger cannot lock a member of staff out.
+  // Tries per address and per address+account refuse that address past their limits; wrong passwords per
+  // account across addresses only slow every try down (STAFF_SLOW_DELAY_MS): no stranger locks staff out.
   const counters = staffSignInCounters(d.pool, d.limits);
 
   // ---- sign in / out ----
