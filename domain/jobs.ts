@@ -9,6 +9,8 @@ import { getNotification, markAttemptFailed, markRecorded, markSent } from './no
 import { DELIVER_TASK, fillSecrets } from './shared/outbox.ts';
 import { DRAFT_LIFETIME_HOURS, purgeOldUploads } from './applications/drafts.ts';
 import { purgeOldPhotoDrafts } from './contact-book/photos.ts';
+import { purgeExpiredRegistrations } from './applicants/registration.ts';
+import { LINK_REQUEST_TASK, mailQueuedLink, type LinkRequest } from './applicants/links.ts';
 
 /**
  * A delivery that has not ended after this long counts as failed and is retried with back-off. It keeps
@@ -25,7 +27,10 @@ function withinTaskLimit<T>(work: Promise<T>): Promise<T> {
   return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }
 
-/** The background jobs: delivering notifications (mail, SMS) and purging old upload drafts. */
+/**
+ * The background jobs: delivering notifications (mail, SMS), the link requests of "forgot password" and
+ * "send the link again", purging old upload drafts and expired unconfirmed registrations.
+ */
 export async function startWorker(opts: {
   pool: pg.Pool;
   logger: Logger;
@@ -44,8 +49,14 @@ export async function startWorker(opts: {
     pollInterval: opts.pollInterval,
     recovery: opts.recovery,
     // Unsent forms' files (ID documents) are not kept beyond a day.
-    crontab: '15 * * * * purge_upload_drafts',
+    // Unconfirmed accounts expire a day after registration, freeing their ID number and address.
+    crontab: '15 * * * * purge_upload_drafts\n20 * * * * purge_expired_registrations',
     taskList: {
+      purge_expired_registrations: async () => {
+        const purged = await purgeExpiredRegistrations(pool, clock());
+        if (purged) logger.info({ purged }, 'expired unconfirmed registrations purged');
+      },
+      [LINK_REQUEST_TASK]: async (payload) => mailQueuedLink(pool, payload as LinkRequest, clock()),
       purge_upload_drafts: async () => {
         const purged =
           (await purgeOldUploads(pool, clock())) + (await purgeOldPhotoDrafts(pool, clock(), DRAFT_LIFETIME_HOURS));

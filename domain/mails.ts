@@ -25,9 +25,9 @@ function compose(locale: Locale, paragraphs: string[]): { text: string; html: st
   return { text, html };
 }
 
-/** A single-use link by mail: verifying the address, or resetting the password. */
+/** A single-use link by mail: verifying the address, resetting the password, or signing in. */
 function linkMail(
-  kind: 'verify' | 'reset',
+  kind: 'verify' | 'reset' | 'signin',
   locale: Locale,
   applicantId: number,
   to: string,
@@ -40,7 +40,7 @@ function linkMail(
     t(`mail.${kind}.intro`),
     LINK_PLACEHOLDER,
     t(`mail.${kind}.expiry`),
-    t(kind === 'verify' ? 'mail.notYou' : 'mail.reset.notYou'),
+    t(kind === 'verify' ? 'mail.notYou' : kind === 'reset' ? 'mail.reset.notYou' : 'mail.signin.notYou'),
     t('mail.signature'),
   ]);
   return { to, applicantId, subject: t(`mail.${kind}.subject`), text, html, secrets: { [LINK_PLACEHOLDER]: url } };
@@ -62,6 +62,10 @@ export const verificationMail: LinkMailTo = (locale, applicantId, to, name, publ
 export const passwordResetMail: LinkMailTo = (locale, applicantId, to, name, publicUrl, token) =>
   linkMail('reset', locale, applicantId, to, name, `${publicUrl}/account/reset?token=${token}`);
 
+/** The slower sign-in path (account over its failure limit across addresses): the link signs in. */
+export const signInLinkMail: LinkMailTo = (locale, applicantId, to, name, publicUrl, token) =>
+  linkMail('signin', locale, applicantId, to, name, `${publicUrl}/account/signin-link?token=${token}`);
+
 export function accountExistsMail(locale: Locale, applicantId: number, to: string, publicUrl: string): MailToSend {
   const t = translator(locale);
   const { text, html } = compose(locale, [
@@ -75,6 +79,22 @@ export function accountExistsMail(locale: Locale, applicantId: number, to: strin
     t('mail.signature'),
   ]);
   return { to, applicantId, subject: t('mail.exists.subject'), text, html };
+}
+
+/** Someone tried to register with this account's ID number: its owner is told, the form tells nobody. */
+export function nationalIdTakenMail(locale: Locale, applicantId: number, to: string, publicUrl: string): MailToSend {
+  const t = translator(locale);
+  const { text, html } = compose(locale, [
+    t('mail.greetingPlain'),
+    t('mail.idTaken.intro'),
+    t('mail.exists.signIn'),
+    `${publicUrl}/signin`,
+    t('mail.exists.forgot'),
+    `${publicUrl}/account/forgot`,
+    t('mail.idTaken.notYou'),
+    t('mail.signature'),
+  ]);
+  return { to, applicantId, subject: t('mail.idTaken.subject'), text, html };
 }
 
 /** A mail about one of the applicant's cases: to them, filed under the institution, its paragraphs composed. */

@@ -2,17 +2,22 @@ import { Router, type Request, type Response, type NextFunction } from 'express'
 import type { Passport } from 'passport';
 import type { RouteDeps } from './deps.ts';
 import { errorView, formFields, safeReturn } from './forms.ts';
-import { limiters } from './middleware/rate-limits.ts';
+import { applicantSignInCounters, limiters } from './middleware/rate-limits.ts';
 import { APPLICANT_STRATEGY, requireApplicant } from './middleware/authentication.ts';
-import { changePassword, setLocale, updateContact } from '../domain/applicants/accounts.ts';
+import { settleLocaleAtSignIn } from './middleware/locale.ts';
+import { clearSessionCookie } from './middleware/session-cookies.ts';
+import { changePassword, getApplicant, updateContact } from '../domain/applicants/accounts.ts';
 import {
   checkResetToken,
-  requestPasswordReset,
-  resendVerification,
+  checkSignInLink,
+  mailSignInLink,
+  queueLinkRequest,
   resetPassword,
+  useSignInLink,
   verifyEmail,
 } from '../domain/applicants/links.ts';
 import {
+  SIGN_IN_LINK_MINUTES,
   normalizeEmail,
   type ContactField,
   type FieldErrors,
@@ -23,6 +28,7 @@ import { setNotice, takeNotice } from './middleware/notices.ts';
 
 // GET  /signin                   sign-in form            POST /signin
 // POST /signout                  sign out (POST only)
+// GET  /account/signin-link?token= the mailed sign-in link (account over its failure limit)   POST: signs in
 // GET  /account/verify?token=    follows the verification link
 // GET  /account/verify/resend    asks for a new link     POST /account/verify/resend
 // GET  /account/forgot           forgotten password      POST /account/forgot
@@ -36,6 +42,7 @@ const EMAIL_RE = /^[^@\s]+@[^@\s]+$/;
 export function accountRoutes(d: RouteDeps, passport: InstanceType<typeof Passport>): Router {
   const r = Router();
   const limit = limiters(d.limits);
+  const counters = applicantSignInCounters(d.pool, d.limits);
 
   // ---- sign in / out ----
   const renderSignIn = (
@@ -57,7 +64,16 @@ export function accountRoutes(d: RouteDeps, passport: InstanceType<typeof Passpo
 
   r.get('/signin', (req, res) => (req.user ? res.redirect(303, '/account') : renderSignIn(req, res)));
 
-  r.post('/signin', ...limit.signIn, (req: Request, res: Response, next: NextFunction) => {
+  /** Signs the applicant in (passport 0.7 regenerates the session: an id fixed before is worthless). */
+  const signIn = (req: Request, res: Response, next: NextFunction, user: Express.User, returnTo: string) => {
+    const chosenBefore = req.session.chosenLocale;
+    req.login(user, (loginErr) => {
+      if (loginErr) return next(loginErr);
+      settleLocaleAtSignIn(res, d, user.applicant, chosenBefore).then(() => res.redirect(303, returnTo), next);
+    });
+  };
+
+  r.post('/signin', counters.guard, (req: Request, res: Response, next: NextFunction) => {
     const email = normalizeEmail(String(req.body?.email ?? ''));
     const password = String(req.body?.password ?? '');
     if (email === '' || password === '') {
@@ -70,29 +86,51 @@ export function accountRoutes(d: RouteDeps, passport: InstanceType<typeof Passpo
     }
     passport.authenticate(
       APPLICANT_STRATEGY,
-      (err: unknown, user: Express.User | false, info?: { message?: string }) => {
-        if (err) return next(err);
-        if (!user) {
-          if (info?.message === 'unverified') {
-            return res.status(403).render('account/unverified', { email });
+      async (err: unknown, user: Express.User | false, info?: { message?: string }) => {
+        try {
+          if (err) return next(err);
+          if (!user) {
+            if (info?.message === 'unverified') return res.status(403).render('account/unverified', { email });
+            await counters.failed(req);
+            return renderSignIn(req, res, { email, error: 'error.signin.invalid', status: 401 });
           }
-          return renderSignIn(req, res, { email, error: 'error.signin.invalid', status: 401 });
+          await counters.succeeded(req);
+          // Over its failure limit across addresses the account is refused to nobody: the right password
+          // mails its owner a one-time link, which is what signs in.
+          if (await counters.accountOverLimit(req)) {
+            await mailSignInLink(d.pool, user.applicant.id, { now: d.clock(), publicUrl: d.config.publicUrl });
+            return res.render('account/signin-link-sent', { minutes: SIGN_IN_LINK_MINUTES });
+          }
+          signIn(req, res, next, user, safeReturn(req.body?.return));
+        } catch (e) {
+          next(e);
         }
-        const returnTo = safeReturn(req.body?.return);
-        // passport 0.7 regenerates the session here, so a session id fixed before sign-in is worthless.
-        req.login(user, (loginErr) => {
-          if (loginErr) return next(loginErr);
-          setLocale(d.pool, user.applicant.id, req.locale).then(() => res.redirect(303, returnTo), next);
-        });
       },
     )(req, res, next);
+  });
+
+  r.get('/account/signin-link', async (req, res) => {
+    const token = typeof req.query.token === 'string' ? req.query.token : '';
+    const state = await checkSignInLink(d.pool, token, d.clock());
+    // A page with a button rather than signing in on GET: mail scanners that open every link would
+    // otherwise use the link up (and sign themselves in) before the person gets to it.
+    res.status(state === 'valid' ? 200 : 410).render('account/signin-link', { state, token });
+  });
+
+  r.post('/account/signin-link', async (req, res, next) => {
+    const { token } = formFields(req, ['token']);
+    const used = await useSignInLink(d.pool, token, d.clock());
+    const applicant = used.state === 'valid' ? await getApplicant(d.pool, used.applicantId) : null;
+    if (used.state !== 'valid' || !applicant)
+      return res.status(410).render('account/signin-link', { state: used.state === 'valid' ? 'invalid' : used.state });
+    signIn(req, res, next, { kind: 'applicant', applicant }, '/account');
   });
 
   r.post('/signout', (req, res, next) => {
     req.logout((err) => {
       if (err) return next(err);
       req.session.destroy(() => {
-        res.clearCookie('portal.sid');
+        clearSessionCookie(res, d.config.secureCookies, 'portal');
         res.redirect(303, '/');
       });
     });
@@ -115,21 +153,23 @@ export function accountRoutes(d: RouteDeps, passport: InstanceType<typeof Passpo
   r.get('/account/verify/resend', (req, res) =>
     renderEmailForm(res, 'account/resend', typeof req.query.email === 'string' ? req.query.email : ''),
   );
-  /** Mails a link (silently nothing for an unknown address) and says it was sent. */
-  const mailLinkRoute =
-    (view: string, kind: 'verify' | 'reset', send: typeof resendVerification) =>
-    async (req: Request, res: Response) => {
-      const email = emailFrom(req);
-      const error = emailError(email);
-      if (error) return renderEmailForm(res, view, email, error, 422);
-      await send(d.pool, email, { now: d.clock(), publicUrl: d.config.publicUrl });
-      res.render('account/link-sent', { email, kind });
-    };
-  r.post('/account/verify/resend', ...limit.mail, mailLinkRoute('account/resend', 'verify', resendVerification));
+  /**
+   * Queues the link request and says it was sent. The request does the same work for every address
+   * (one job); whether there is an account, and the mail, are the worker's business.
+   */
+  const mailLinkRoute = (view: string, kind: 'verify' | 'reset') => async (req: Request, res: Response) => {
+    const email = emailFrom(req);
+    const error = emailError(email);
+    if (error) return renderEmailForm(res, view, email, error, 422);
+    const purpose = kind === 'verify' ? 'verify_email' : 'reset_password';
+    await queueLinkRequest(d.pool, { email, purpose, publicUrl: d.config.publicUrl });
+    res.render('account/link-sent', { email, kind });
+  };
+  r.post('/account/verify/resend', ...limit.mail, mailLinkRoute('account/resend', 'verify'));
 
   // ---- forgotten password ----
   r.get('/account/forgot', (_req, res) => renderEmailForm(res, 'account/forgot'));
-  r.post('/account/forgot', ...limit.mail, mailLinkRoute('account/forgot', 'reset', requestPasswordReset));
+  r.post('/account/forgot', ...limit.mail, mailLinkRoute('account/forgot', 'reset'));
 
   const renderReset = (res: Response, token: string, errors: FieldErrors<PasswordField> = {}, status = 200) =>
     res.status(status).render('account/reset', { token, ...errorView(res.locals.t, errors, PASSWORD_ORDER) });

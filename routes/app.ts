@@ -13,9 +13,10 @@ import type { AppDeps, RouteDeps } from './deps.ts';
 import { setUpViews } from './middleware/views.ts';
 import { refuseOddPaths, setUpFormInput } from './middleware/input.ts';
 import { setUpStaticAssets } from './middleware/assets.ts';
-import { setUpLocale } from './middleware/locale.ts';
+import { setUpLanguageSwitch, setUpLocale } from './middleware/locale.ts';
 import { setUpCsrf } from './middleware/csrf.ts';
 import { setUpAuthentication } from './middleware/authentication.ts';
+import { sessionCookies } from './middleware/session-cookies.ts';
 import { defaultLimits } from './middleware/rate-limits.ts';
 import { BACKOFFICE, byArea, inBackoffice } from './middleware/area.ts';
 import { usableServicesOf } from '../domain/applications/status.ts';
@@ -52,9 +53,10 @@ export function createApp(deps: AppDeps): Express {
   setUpFormInput(app);
   app.use(cookieParser());
   setUpSessions(app, d);
-  setUpLocale(app, d);
+  setUpLocale(app);
   const csrfCheck = setUpCsrf(app, d);
   const { passport } = setUpAuthentication(app, d);
+  setUpLanguageSwitch(app, d);
   setUpApplicantMenu(app, d);
   refuseOddPaths(app);
 
@@ -168,11 +170,10 @@ function setUpSessions(app: Express, d: RouteDeps): void {
       createTableIfMissing: false,
       pruneSessionInterval: prune && d.config.env !== 'test' ? 15 * 60 : false,
     });
-  // Behind TLS the names carry the browser-enforced prefixes: __Host- (Secure, Path=/, no Domain: no
-  // sibling subdomain can plant or widen it) and, for the staff cookie bound to /backoffice, __Secure-.
-  const secure = d.config.secureCookies;
+  // Behind TLS the names carry the __Host- and __Secure- prefixes (middleware/session-cookies.ts).
+  const cookies = sessionCookies(d.config.secureCookies);
   const portal = session({
-    name: secure ? '__Host-portal.sid' : 'portal.sid',
+    name: cookies.portal.name,
     store: store(true),
     secret: d.config.sessionSecret,
     resave: false,
@@ -182,7 +183,7 @@ function setUpSessions(app: Express, d: RouteDeps): void {
   });
   // Staff: a cookie of their own, sent only to the back office, strict, and a shorter idle time.
   const backoffice = session({
-    name: secure ? '__Secure-portal.staff.sid' : 'portal.staff.sid',
+    name: cookies.staff.name,
     store: store(false),
     secret: d.config.sessionSecret,
     resave: false,
@@ -192,7 +193,7 @@ function setUpSessions(app: Express, d: RouteDeps): void {
       httpOnly: true,
       sameSite: 'strict',
       secure: d.config.secureCookies,
-      path: BACKOFFICE,
+      path: cookies.staff.path,
       maxAge: STAFF_IDLE_MINUTES * 60 * 1000,
     },
   });

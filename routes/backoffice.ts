@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import type { RouteDeps } from './deps.ts';
@@ -15,7 +16,8 @@ import { sendDocument } from './middleware/files.ts';
 import { requireStaff } from './middleware/authentication.ts';
 import { captchaWords, drawCaptcha } from './middleware/captcha.ts';
 import { issueCaptcha, readCaptcha, takeCaptcha, type CaptchaMode } from '../domain/staff-captcha.ts';
-import { limiter } from './middleware/rate-limits.ts';
+import { STAFF_SLOW_DELAY_MS, limiter, staffSignInCounters } from './middleware/rate-limits.ts';
+import { clearSessionCookie } from './middleware/session-cookies.ts';
 import { authenticateStaff, scopeOf } from '../domain/staff.ts';
 import { decideApplication } from '../domain/applications/review.ts';
 import { SERVICES, type ApplicationStatus, type Service } from '../domain/applications/vocabulary.ts';
@@ -47,17 +49,11 @@ const REASON_MAX = 500;
 
 export function backofficeRoutes(d: RouteDeps): Router {
   const r = Router();
-  const address = (req: Request) => `staff|${ipKeyGenerator(req.ip ?? 'unknown')}`;
-  const signInLimits = [
-    limiter(d.limits.signInPerAddress, address),
-    limiter(
-      d.limits.signInPerAccount,
-      (req) =>
-        `staff|${String(req.body?.account ?? '')
-          .trim()
-          .toLowerCase()}`,
-    ),
-  ];
+  // Showing the sign-in page stores a captcha code, so it is limited per address like signing in.
+  const pageLimit = limiter(d.limits.signInPerAddress, (req) => `staff|${ipKeyGenerator(req.ip ?? 'unknown')}`);
+  // Tries per address and per address+account refuse that address past their limits; wrong passwords per
+  // account across addresses only slow every try down (STAFF_SLOW_DELAY_MS): no stranger locks staff out.
+  const counters = staffSignInCounters(d.pool, d.limits);
 
   // ---- sign in / out ----
   const renderSignIn = async (
@@ -79,7 +75,7 @@ export function backofficeRoutes(d: RouteDeps): Router {
   };
 
   // Each sign-in page stores a code, so showing it is limited like signing in.
-  r.get('/signin', signInLimits[0]!, (req, res, next) =>
+  r.get('/signin', pageLimit, (req, res, next) =>
     req.staffMember ? res.redirect(303, BACKOFFICE) : renderSignIn(req, res).catch(next),
   );
 
@@ -95,7 +91,7 @@ export function backofficeRoutes(d: RouteDeps): Router {
       .send(drawCaptcha(captcha.answer));
   });
 
-  r.post('/signin', ...signInLimits, async (req: Request, res: Response, next: NextFunction) => {
+  r.post('/signin', counters.guard, async (req: Request, res: Response, next: NextFunction) => {
     try {
       const f = formFields(req, ['account', 'password', 'captcha', 'captchaId']);
       const errors: Record<string, FieldMessage> = {};
@@ -106,7 +102,11 @@ export function backofficeRoutes(d: RouteDeps): Router {
       if (!f.captcha.trim()) errors.captcha = 'error.captcha.required';
       else if (!captchaOk) errors.captcha = 'error.captcha.wrong';
       if (Object.keys(errors).length) return await renderSignIn(req, res, { account: f.account, errors, status: 422 });
+      // The slower path: every try at an account over its limit across addresses waits, right or wrong.
+      if (await counters.accountOverLimit(req)) await setTimeout(STAFF_SLOW_DELAY_MS);
       const staff = await authenticateStaff(d.pool, f.account, f.password);
+      if (!staff) await counters.failed(req);
+      else await counters.succeeded(req);
       if (!staff)
         return await renderSignIn(req, res, {
           account: f.account,
@@ -128,7 +128,7 @@ export function backofficeRoutes(d: RouteDeps): Router {
     req.logout((err) => {
       if (err) return next(err);
       req.session.destroy(() => {
-        res.clearCookie('portal.staff.sid', { path: BACKOFFICE });
+        clearSessionCookie(res, d.config.secureCookies, 'staff');
         res.redirect(303, `${BACKOFFICE}/signin`);
       });
     });

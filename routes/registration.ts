@@ -3,7 +3,7 @@ import type { RouteDeps } from './deps.ts';
 import { errorView, formFields } from './forms.ts';
 import { limiters } from './middleware/rate-limits.ts';
 import { register, validateRegistration, type RegistrationField } from '../domain/applicants/registration.ts';
-import { resendVerification } from '../domain/applicants/links.ts';
+import { queueLinkRequest } from '../domain/applicants/links.ts';
 import { type FieldErrors } from '../domain/applicants/vocabulary.ts';
 
 declare module 'express-session' {
@@ -92,15 +92,14 @@ export function registrationRoutes(d: RouteDeps): Router {
     const now = d.clock();
     const checked = validateRegistration(input, now);
     if (!checked.ok) return renderForm(res, input, checked.errors, 422);
-    const outcome = await register(d.pool, checked.value, {
+    // A new account, an address that already had one and an ID number that already had one look the same
+    // from here: the owner's mail says which, so nobody can probe the form for accounts.
+    await register(d.pool, checked.value, {
       now,
       publicUrl: d.config.publicUrl,
       locale: req.locale,
       consentAt: new Date(req.session.consentAt),
     });
-    if (outcome.kind === 'national_id_taken')
-      return renderForm(res, input, { nationalId: 'error.nationalId.taken' }, 422);
-    // A new account and an address that already had one look the same from here: the mail says which.
     delete req.session.consentAt;
     req.session.registeredEmail = checked.value.email;
     res.redirect(303, '/register/check-email');
@@ -116,7 +115,7 @@ export function registrationRoutes(d: RouteDeps): Router {
   r.post('/register/check-email', ...limit.mail, async (req, res) => {
     const email = req.session.registeredEmail;
     if (!email) return res.redirect(303, '/register');
-    await resendVerification(d.pool, email, { now: d.clock(), publicUrl: d.config.publicUrl });
+    await queueLinkRequest(d.pool, { email, purpose: 'verify_email', publicUrl: d.config.publicUrl });
     res.render('registration/check-email', { email, resent: true });
   });
 

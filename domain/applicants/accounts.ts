@@ -80,9 +80,14 @@ export async function authenticate(db: Db, email: string, password: string): Pro
     : { kind: 'unverified', applicant: toApplicant(row) };
 }
 
-export async function getApplicant(db: Db, id: number): Promise<Applicant | null> {
+export async function getApplicantRow(db: Db, id: number): Promise<ApplicantRow | null> {
   const { rows } = await db.query<ApplicantRow>(`SELECT ${COLUMNS} FROM applicant WHERE id = $1`, [id]);
-  return rows[0] ? toApplicant(rows[0]) : null;
+  return rows[0] ?? null;
+}
+
+export async function getApplicant(db: Db, id: number): Promise<Applicant | null> {
+  const row = await getApplicantRow(db, id);
+  return row ? toApplicant(row) : null;
 }
 
 /** Ends the applicant's sessions, except `keepSid` (the one changing the password). */
@@ -138,6 +143,7 @@ export async function changePassword(
   return { ok: true };
 }
 
+/** The language the applicant chose last: their pages and every mail to them follow it. */
 export async function setLocale(db: Db, applicantId: number, locale: Locale): Promise<void> {
   await db.query('UPDATE applicant SET locale = $2 WHERE id = $1 AND locale <> $2', [applicantId, locale]);
 }

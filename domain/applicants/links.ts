@@ -1,27 +1,31 @@
 import type pg from 'pg';
-import { endSessions, findByEmail } from './accounts.ts';
+import { endSessions, findByEmail, getApplicantRow } from './accounts.ts';
 import {
   type FieldErrors,
   type PasswordField,
   RESET_LINK_MINUTES,
+  SIGN_IN_LINK_MINUTES,
   VERIFY_LINK_MINUTES,
+  unverifiedExpiredBefore,
   checkNewPassword,
 } from './vocabulary.ts';
-import { passwordResetMail, verificationMail } from '../mails.ts';
+import { passwordResetMail, signInLinkMail, verificationMail } from '../mails.ts';
 import { type Db, withTransaction } from '../platform/db.ts';
 import { hashPassword } from '../platform/passwords.ts';
 import { hashToken, newToken } from '../platform/tokens.ts';
 import type { Locale } from '../shared/locale.ts';
 import { enqueueMail } from '../shared/outbox.ts';
 
-/** The links mailed to an applicant: verify the address, reset the password. Single use, short-lived. */
+export type TokenPurpose = 'verify_email' | 'reset_password' | 'sign_in';
+
+/** The links mailed to an applicant: verify the address, reset the password, sign in. Single use, short-lived. */
 
 export type LinkContext = { now: Date; publicUrl: string; locale: Locale };
 
 export async function issueToken(
   db: Db,
   applicantId: number,
-  purpose: 'verify_email' | 'reset_password',
+  purpose: TokenPurpose,
   now: Date,
   minutes: number,
 ): Promise<string> {
@@ -40,7 +44,7 @@ export async function issueToken(
 
 export type TokenState = 'valid' | 'expired' | 'used' | 'invalid';
 
-export async function tokenState(db: Db, token: string, purpose: 'verify_email' | 'reset_password', now: Date) {
+export async function tokenState(db: Db, token: string, purpose: TokenPurpose, now: Date) {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return { state: 'invalid' as TokenState };
   const { rows } = await db.query<{ id: number; applicant_id: number; expires_at: Date; used_at: Date | null }>(
     'SELECT id, applicant_id, expires_at, used_at FROM applicant_token WHERE token_hash = $1 AND purpose = $2 FOR UPDATE',
@@ -67,10 +71,6 @@ export async function verifyEmail(pool: pg.Pool, token: string, now: Date): Prom
   });
 }
 
-/** Sends a new verification link when the address belongs to an unverified account; silent otherwise. */
-export const resendVerification = (pool: pg.Pool, email: string, ctx: Omit<LinkContext, 'locale'>) =>
-  mailLink(pool, email, ctx, 'verify_email');
-
 /** Mails a reset link when the address has an account; silent otherwise. */
 export const requestPasswordReset = (pool: pg.Pool, email: string, ctx: Omit<LinkContext, 'locale'>) =>
   mailLink(pool, email, ctx, 'reset_password');
@@ -85,9 +85,70 @@ async function mailLink(
   await withTransaction(pool, async (tx) => {
     const a = await findByEmail(tx, email);
     if (!a || (verify && a.email_verified_at)) return;
+    // An unverified account past its day is as good as gone (the purge job deletes it within the hour).
+    if (!a.email_verified_at && a.created_at <= unverifiedExpiredBefore(ctx.now)) return;
     const token = await issueToken(tx, a.id, purpose, ctx.now, verify ? VERIFY_LINK_MINUTES : RESET_LINK_MINUTES);
     const mail = verify ? verificationMail : passwordResetMail;
     await enqueueMail(tx, mail(a.locale, a.id, a.email, a.name, ctx.publicUrl, token));
+  });
+}
+
+/**
+ * The job behind "forgot password" and "send the link again". The request only queues this job, the
+ * same one whether or not the address has an account, so its answer and its timing tell nothing; the
+ * lookup and the mail happen in the worker (mailQueuedLink).
+ */
+export const LINK_REQUEST_TASK = 'mail_link_request';
+export const LINK_REQUEST_DELAY_SECONDS = 1;
+export type LinkRequest = { email: string; purpose: 'verify_email' | 'reset_password'; publicUrl: string };
+
+export async function queueLinkRequest(db: Db, request: LinkRequest): Promise<void> {
+  // Due a moment later, not at once: the worker runs in the web process too, and a job started while the
+  // answer is still being written would make the answer slower for a registered address.
+  await db.query(
+    `SELECT graphile_worker.add_job($1, $2::json, run_at => now() + make_interval(secs => $3), max_attempts => 5)`,
+    [LINK_REQUEST_TASK, JSON.stringify(request), LINK_REQUEST_DELAY_SECONDS],
+  );
+}
+
+/** Runs a queued link request (in the worker): a mail for an account that should have one, nothing otherwise. */
+export async function mailQueuedLink(pool: pg.Pool, request: LinkRequest, now: Date): Promise<void> {
+  await mailLink(pool, request.email, { now, publicUrl: request.publicUrl }, request.purpose);
+}
+
+/**
+ * The slower path of a sign-in while the account is over its failure limit across addresses: the right
+ * password alone does not sign in; the owner is mailed a one-time link (SIGN_IN_LINK_MINUTES, single
+ * use, only its hash stored) that does.
+ */
+export async function mailSignInLink(
+  pool: pg.Pool,
+  applicantId: number,
+  ctx: Omit<LinkContext, 'locale'>,
+): Promise<void> {
+  await withTransaction(pool, async (tx) => {
+    const a = await getApplicantRow(tx, applicantId);
+    if (!a) return;
+    const token = await issueToken(tx, a.id, 'sign_in', ctx.now, SIGN_IN_LINK_MINUTES);
+    await enqueueMail(tx, signInLinkMail(a.locale, a.id, a.email, a.name, ctx.publicUrl, token));
+  });
+}
+
+export async function checkSignInLink(pool: pg.Pool, token: string, now: Date): Promise<TokenState> {
+  return withTransaction(pool, async (tx) => (await tokenState(tx, token, 'sign_in', now)).state);
+}
+
+/** Uses up a sign-in link; the applicant it signs in, or why not. */
+export async function useSignInLink(
+  pool: pg.Pool,
+  token: string,
+  now: Date,
+): Promise<{ state: 'valid'; applicantId: number } | { state: Exclude<TokenState, 'valid'> }> {
+  return withTransaction(pool, async (tx) => {
+    const { state, row } = await tokenState(tx, token, 'sign_in', now);
+    if (state !== 'valid' || !row) return { state: state as Exclude<TokenState, 'valid'> };
+    await tx.query('UPDATE applicant_token SET used_at = $2 WHERE id = $1', [row.id, now]);
+    return { state: 'valid', applicantId: row.applicant_id };
   });
 }
 

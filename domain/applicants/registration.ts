@@ -10,13 +10,15 @@ import {
   checkNewPassword,
   checkPhone,
   normalizeEmail,
+  unverifiedExpiredBefore,
 } from './vocabulary.ts';
 import type { MessageKey } from '../i18n/i18n.ts';
-import { accountExistsMail, verificationMail } from '../mails.ts';
+import { accountExistsMail, nationalIdTakenMail, verificationMail } from '../mails.ts';
 import { identityKind, normalizeIdentityNumber } from '../national-id.ts';
-import { isUniqueViolation, withTransaction } from '../platform/db.ts';
+import { type Db, isUniqueViolation, withTransaction } from '../platform/db.ts';
 import { hashPassword } from '../platform/passwords.ts';
 import { taipeiToday } from '../shared/dates.ts';
+import type { Locale } from '../shared/locale.ts';
 import { enqueueMail } from '../shared/outbox.ts';
 
 export type RegistrationInput = {
@@ -103,10 +105,15 @@ export function validateRegistration(input: RegistrationInput, now: Date): Valid
   };
 }
 
+/**
+ * Whatever the outcome, the page says the same "check your e-mail": a taken address or ID number is
+ * told only to the owner, by mail, so the form tells nobody which addresses or ID numbers have accounts.
+ */
 export type RegisterOutcome =
   | { kind: 'created'; applicantId: number }
-  /** The address already has an account: that address is mailed instead, and the page says the same as for a new one. */
+  /** The address already has an account: that address is mailed instead. */
   | { kind: 'email_taken' }
+  /** The ID number already has an account: its owner is mailed at their address instead. */
   | { kind: 'national_id_taken' };
 
 export async function register(
@@ -117,13 +124,9 @@ export async function register(
   const passwordHash = await hashPassword(reg.password);
   try {
     return await withTransaction(pool, async (tx) => {
-      const existing = await findByEmail(tx, reg.email);
-      if (existing) {
-        await enqueueMail(tx, accountExistsMail(existing.locale, existing.id, existing.email, ctx.publicUrl));
-        return { kind: 'email_taken' } as const;
-      }
-      const byId = await tx.query('SELECT 1 FROM applicant WHERE national_id = $1', [reg.nationalId]);
-      if (byId.rowCount) return { kind: 'national_id_taken' } as const;
+      await freeExpiredRegistrations(tx, reg, ctx.now);
+      const taken = await tellOwner(tx, reg, ctx.publicUrl);
+      if (taken) return { kind: taken } as const;
       const { rows } = await tx.query<{ id: number }>(
         `INSERT INTO applicant (name, national_id, email, birthday, mobile, phone, password_hash, locale, privacy_consent_at, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id`,
@@ -146,9 +149,73 @@ export async function register(
       return { kind: 'created', applicantId } as const;
     });
   } catch (err) {
-    // Two registrations racing for the same address or number: the loser is told as if it came second.
-    if (isUniqueViolation(err, 'applicant_national_id_key')) return { kind: 'national_id_taken' };
-    if (isUniqueViolation(err, 'applicant_email_key')) return { kind: 'email_taken' };
-    throw err;
+    // Two registrations racing for the same address or number: the loser is treated as if it came second.
+    if (!isUniqueViolation(err, 'applicant_national_id_key') && !isUniqueViolation(err, 'applicant_email_key'))
+      throw err;
+    const taken = await withTransaction(pool, (tx) => tellOwner(tx, reg, ctx.publicUrl));
+    return { kind: taken ?? 'email_taken' };
   }
+}
+
+/** Mails the owner of the address or ID number, if either has an account; says which was taken. */
+async function tellOwner(
+  tx: Db,
+  reg: Registration,
+  publicUrl: string,
+): Promise<'email_taken' | 'national_id_taken' | null> {
+  const byEmail = await findByEmail(tx, reg.email);
+  if (byEmail) {
+    await enqueueMail(tx, accountExistsMail(byEmail.locale, byEmail.id, byEmail.email, publicUrl));
+    return 'email_taken';
+  }
+  const { rows } = await tx.query<{ id: number; email: string; locale: Locale }>(
+    'SELECT id, email, locale FROM applicant WHERE national_id = $1',
+    [reg.nationalId],
+  );
+  const owner = rows[0];
+  if (!owner) return null;
+  await enqueueMail(tx, nationalIdTakenMail(owner.locale, owner.id, owner.email, publicUrl));
+  return 'national_id_taken';
+}
+
+/**
+ * An account never confirmed within UNVERIFIED_ACCOUNT_HOURS has expired: its ID number and address are
+ * free again, here at once and for everyone through the purge job. One that something refers to (which an
+ * unconfirmed account should never have) stays.
+ */
+async function freeExpiredRegistrations(tx: Db, reg: Registration, now: Date): Promise<void> {
+  await tx.query('SAVEPOINT free_expired');
+  try {
+    await tx.query(
+      `DELETE FROM applicant WHERE email_verified_at IS NULL AND created_at <= $3
+         AND (lower(email) = lower($1) OR national_id = $2)`,
+      [reg.email, reg.nationalId, unverifiedExpiredBefore(now)],
+    );
+    await tx.query('RELEASE SAVEPOINT free_expired');
+  } catch (err) {
+    if ((err as { code?: string }).code !== '23503') throw err;
+    await tx.query('ROLLBACK TO SAVEPOINT free_expired');
+  }
+}
+
+/** The purge job's part: deletes every expired unconfirmed account; returns how many. */
+export async function purgeExpiredRegistrations(pool: pg.Pool, now: Date): Promise<number> {
+  const { rows } = await pool.query<{ id: number }>(
+    'SELECT id FROM applicant WHERE email_verified_at IS NULL AND created_at <= $1',
+    [unverifiedExpiredBefore(now)],
+  );
+  let purged = 0;
+  for (const { id } of rows) {
+    try {
+      const res = await pool.query(
+        'DELETE FROM applicant WHERE id = $1 AND email_verified_at IS NULL AND created_at <= $2',
+        [id, unverifiedExpiredBefore(now)],
+      );
+      purged += res.rowCount ?? 0;
+    } catch (err) {
+      // Referred to by something (never expected of an unconfirmed account): kept, never a failed job.
+      if ((err as { code?: string }).code !== '23503') throw err;
+    }
+  }
+  return purged;
 }

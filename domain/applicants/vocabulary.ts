@@ -4,6 +4,12 @@ import type { MessageKey } from '../i18n/i18n.ts';
 
 export const VERIFY_LINK_MINUTES = 10;
 export const RESET_LINK_MINUTES = 30;
+/** The link mailed when an account is over its failed sign-in limit across addresses. */
+export const SIGN_IN_LINK_MINUTES = 10;
+/** An account whose address is not confirmed this long after registration expires, freeing its ID and e-mail. */
+export const UNVERIFIED_ACCOUNT_HOURS = 24;
+/** Unverified accounts created at or before this moment have expired. */
+export const unverifiedExpiredBefore = (now: Date) => new Date(now.getTime() - UNVERIFIED_ACCOUNT_HOURS * 3_600_000);
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
 export type FieldErrors<F extends string> = Partial<Record<F, MessageKey>>;

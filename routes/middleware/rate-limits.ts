@@ -1,13 +1,21 @@
-import type { Request, Response, RequestHandler } from 'express';
+import { createHash } from 'node:crypto';
+import type { Request, Response, RequestHandler, NextFunction } from 'express';
 import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
+import type pg from 'pg';
+import { RateLimiterPostgres } from 'rate-limiter-flexible';
 import { normalizeEmail } from '../../domain/applicants/vocabulary.ts';
 
 /** [requests, per minutes] */
 export type Limit = [number, number];
 export type RateLimits = {
+  /** failed sign-ins for one account from one address: the attempt after the limit is refused */
   signInPerAccount: Limit;
+  /** failed sign-ins from one address, whatever the account */
   signInPerAddress: Limit;
+  /** failed sign-ins for one family account across addresses: past it, the right password mails a sign-in link */
   signInPerEmail: Limit;
+  /** failed sign-ins for one staff account across addresses: past it, every try waits STAFF_SLOW_DELAY_MS */
+  staffSignInPerAccount: Limit;
   registerPerAddress: Limit;
   mailPerAccount: Limit;
   mailPerAddress: Limit;
@@ -21,8 +29,10 @@ export type RateLimits = {
 export const defaultLimits: RateLimits = {
   signInPerAccount: [10, 15],
   signInPerAddress: [100, 15],
-  // Across addresses too, so rotating addresses does not open an account to guessing.
+  // Across addresses too, so rotating addresses does not open an account to guessing; past it nobody is
+  // refused, the right password only takes a slower path (a mailed link, or a wait for staff).
   signInPerEmail: [30, 15],
+  staffSignInPerAccount: [10, 15],
   registerPerAddress: [30, 60],
   mailPerAccount: [5, 60],
   mailPerAddress: [30, 60],
@@ -32,6 +42,9 @@ export const defaultLimits: RateLimits = {
   // Each contact book photo costs a decode and re-encode; a family sends one every few days.
   photoPerAccount: [30, 60],
 };
+
+/** How long each staff sign-in try waits while its account is over its failure limit across addresses. */
+export const STAFF_SLOW_DELAY_MS = 2000;
 
 function tooMany(req: Request, res: Response): void {
   res.status(429).render('errors/too-many', { minutes: res.locals.retryMinutes ?? 15 });
@@ -54,17 +67,97 @@ export function limiter([limit, minutes]: Limit, key: (req: Request) => string):
 const address = (req: Request) => ipKeyGenerator(req.ip ?? 'unknown');
 // The same normalisation as the account lookup, so a full-width look-alike is the same account here too.
 const account = (req: Request) => normalizeEmail(String(req.body?.email ?? '')).toLowerCase();
-const email = (req: Request) => `email|${account(req)}`;
 const addressAndEmail = (req: Request) => `${address(req)}|${account(req)}`;
 
 export function limiters(l: RateLimits) {
   return {
-    signIn: [
-      limiter(l.signInPerAddress, address),
-      limiter(l.signInPerAccount, addressAndEmail),
-      limiter(l.signInPerEmail, email),
-    ],
     register: [limiter(l.registerPerAddress, address)],
     mail: [limiter(l.mailPerAddress, address), limiter(l.mailPerAccount, addressAndEmail)],
   };
 }
+
+/**
+ * Sign-in tries, counted in PostgreSQL (table sign_in_failure) so every instance sees the same counts,
+ * after rate-limiter-flexible's login-protection recipe. Per address and per address+account, a try is
+ * counted as it arrives (one atomic upsert, so a burst of parallel posts cannot slip past the limit) and
+ * given back when it proves the password; past the limit that address is refused (429). Per account
+ * across addresses only failures count, and they never refuse anyone: past the limit the account takes
+ * a slower path, so a stranger cannot lock its owner out.
+ */
+export type SignInCounters = {
+  /** Counts the try; refuses it (429) when its address is over its limit, or over it for this account. */
+  guard: RequestHandler;
+  /** A wrong password: counted against the account across addresses. */
+  failed(req: Request): Promise<void>;
+  /** The address proved the password: its tries for this account are forgotten, this one given back. */
+  succeeded(req: Request): Promise<void>;
+  /** Whether the account is over its failure limit across addresses. */
+  accountOverLimit(req: Request): Promise<boolean>;
+};
+
+const hashed = (...parts: string[]) => createHash('sha256').update(parts.join('\n'), 'utf8').digest('hex');
+
+export function signInCounters(
+  pool: pg.Pool,
+  [perAddress, perAddressAndAccount, acrossAddresses]: [Limit, Limit, Limit],
+  area: 'applicant' | 'staff',
+  accountOf: (req: Request) => string,
+): SignInCounters {
+  const counter = ([points, minutes]: Limit, name: string, clearExpired = false) =>
+    new RateLimiterPostgres({
+      storeClient: pool,
+      storeType: 'pool',
+      tableName: 'sign_in_failure',
+      tableCreated: true,
+      clearExpiredByTimeout: clearExpired,
+      keyPrefix: `${area}-${name}`,
+      points,
+      duration: minutes * 60,
+    });
+  const byAddress = counter(perAddress, 'address', true);
+  const byAddressAndAccount = counter(perAddressAndAccount, 'address-account');
+  const byAccount = counter(acrossAddresses, 'account');
+  // Hashed: the table holds no address and no account name.
+  const keys = (req: Request) => {
+    const who = accountOf(req);
+    return { address: hashed(address(req)), addressAndAccount: hashed(address(req), who), account: hashed(who) };
+  };
+  return {
+    guard: (req: Request, res: Response, next: NextFunction) => {
+      const k = keys(req);
+      Promise.all([byAddress.penalty(k.address, 1), byAddressAndAccount.penalty(k.addressAndAccount, 1)])
+        .then(([a, b]) => {
+          const blocked = a.consumedPoints > perAddress[0] ? a : b.consumedPoints > perAddressAndAccount[0] ? b : null;
+          if (!blocked) return next();
+          res.locals.retryMinutes = Math.max(1, Math.ceil(blocked.msBeforeNext / 60_000));
+          res.set('Retry-After', String(Math.max(1, Math.ceil(blocked.msBeforeNext / 1000))));
+          tooMany(req, res);
+        })
+        .catch(next);
+    },
+    failed: async (req) => {
+      await byAccount.penalty(keys(req).account, 1);
+    },
+    succeeded: async (req) => {
+      const k = keys(req);
+      // A kiosk's many families signing in do not use up its address's allowance.
+      await Promise.all([byAddressAndAccount.delete(k.addressAndAccount), byAddress.reward(k.address, 1)]);
+    },
+    accountOverLimit: async (req) => {
+      const res = await byAccount.get(keys(req).account);
+      return res !== null && res.consumedPoints >= acrossAddresses[0];
+    },
+  };
+}
+
+/** The family sign-in's counters: the account is the e-mail address as the lookup normalises it. */
+export const applicantSignInCounters = (pool: pg.Pool, l: RateLimits) =>
+  signInCounters(pool, [l.signInPerAddress, l.signInPerAccount, l.signInPerEmail], 'applicant', account);
+
+/** The back office's counters: the account name as staff type it, in any case. */
+export const staffSignInCounters = (pool: pg.Pool, l: RateLimits) =>
+  signInCounters(pool, [l.signInPerAddress, l.signInPerAccount, l.staffSignInPerAccount], 'staff', (req) =>
+    String(req.body?.account ?? '')
+      .trim()
+      .toLowerCase(),
+  );

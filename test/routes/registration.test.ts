@@ -123,7 +123,7 @@ test('the e-mail is unique whatever its case, without telling the visitor: the o
   assert.is(again.status, 303);
   assert.is(again.location, '/register/check-email');
   const page = await c.get('/register/check-email');
-  assert.match(textOf(page.text), '請到信箱收取驗證信');
+  assert.match(textOf(page.text), '請查看您的信箱');
   await app.smtp.waitFor((m) => m.to.toLowerCase().includes(first.email) && m.subject.includes('已經有帳號'));
   const { rows } = await app.db.pool.query('SELECT count(*)::int AS n FROM applicant WHERE lower(email) = lower($1)', [
     first.email,
@@ -131,14 +131,86 @@ test('the e-mail is unique whatever its case, without telling the visitor: the o
   assert.is(rows[0].n, 1);
 });
 
-test('a national ID already registered is refused with a message', async ({ app }) => {
+// Issue 11.14: the page after registering must be true whether or not the address already had an account.
+test('the "check your e-mail" page reads the same for a new address and a taken one, and fits both', async ({
+  app,
+}) => {
+  const owner = person();
+  await registerVerifyAndSignIn(new Client(app.url), app.smtp, owner);
+  const taken = new Client(app.url);
+  await submitRegistration(taken, person({ email: owner.email }));
+  const takenPage = textOf((await taken.get('/register/check-email')).text);
+  const fresh = new Client(app.url);
+  const newcomer = person();
+  await submitRegistration(fresh, newcomer);
+  const freshPage = textOf((await fresh.get('/register/check-email')).text);
+  assert.is(takenPage.replace(owner.email, 'EMAIL'), freshPage.replace(newcomer.email, 'EMAIL'));
+  assert.match(freshPage, `如果這個電子郵件地址可以使用，我們已寄出驗證信到 ${newcomer.email}`);
+  assert.match(freshPage, '若這個信箱已經有帳號，信中會說明如何登入或重設密碼');
+  assert.match(freshPage, '如果信中說這個信箱已經有帳號：請直接登入；忘記密碼可以重新設定');
+  assert.not.match(takenPage, '請到信箱收取驗證信');
+});
+
+// Issue 11.3: an ID number cannot be probed through the form; the owner is told by mail instead.
+test('a national ID already registered gets the same "check your e-mail" answer; the owner of the ID is mailed', async ({
+  app,
+}) => {
   const first = person();
   const c1 = new Client(app.url);
   assert.is((await submitRegistration(c1, first)).status, 303);
+  const firstPage = textOf((await c1.get('/register/check-email')).text);
   const c2 = new Client(app.url);
-  const res = await submitRegistration(c2, person({ nationalId: first.nationalId.toLowerCase() }));
-  assert.is(res.status, 422);
-  assert.match(textOf(res.text), '這個身分證字號已經註冊過帳號');
+  const second = person({ nationalId: first.nationalId.toLowerCase() });
+  const res = await submitRegistration(c2, second);
+  assert.is(res.status, 303);
+  assert.is(res.location, '/register/check-email');
+  const secondPage = textOf((await c2.get('/register/check-email')).text);
+  assert.is(secondPage.replace(second.email, 'EMAIL'), firstPage.replace(first.email, 'EMAIL'));
+  assert.not.match(secondPage, '這個身分證字號已經註冊過帳號');
+  const mail = await app.smtp.waitFor(
+    (m) => m.to.includes(first.email) && m.subject === '便民服務入口網：有人以您的身分證字號申請註冊',
+  );
+  assert.match(mail.text, '這個身分證字號已經有帳號');
+  assert.match(mail.text, `${app.url}/account/forgot`);
+  const { rows } = await app.db.pool.query('SELECT lower(email) AS email FROM applicant WHERE national_id = $1', [
+    first.nationalId,
+  ]);
+  assert.equal(rows, [{ email: first.email.toLowerCase() }], 'no second account');
+  assert.is(app.smtp.to(second.email).length, 0, 'nothing goes to the address typed by the second registrant');
+});
+
+test('an account left unconfirmed for 24 hours has expired: its ID number and e-mail are free again', async ({
+  app,
+}) => {
+  // Valid ID numbers no other test of this file uses.
+  const squat = async (nationalId: string, email: string, hoursAgo: number) =>
+    app.db.pool.query(
+      `INSERT INTO applicant (name, national_id, email, birthday, password_hash, privacy_consent_at, created_at)
+       VALUES ('佔用者', $1, $2, '1980-01-01', 'x', now() - make_interval(hours => $3), now() - make_interval(hours => $3))`,
+      [nationalId, email, hoursAgo],
+    );
+  const verification = (email: string) =>
+    app.smtp.waitFor((m) => m.to.includes(email) && m.subject === '便民服務入口網註冊通知');
+
+  await squat('C123456709', 'squatter-1@example.com', 25);
+  const byId = person({ nationalId: 'C123456709' });
+  assert.is((await submitRegistration(new Client(app.url), byId)).status, 303);
+  await verification(byId.email);
+
+  await squat('D234567805', 'squatter-2@example.com', 25);
+  const byEmail = person({ nationalId: 'G135791306', email: 'squatter-2@example.com' });
+  assert.is((await submitRegistration(new Client(app.url), byEmail)).status, 303);
+  await verification('squatter-2@example.com');
+  const { rows } = await app.db.pool.query(`SELECT count(*)::int AS n FROM applicant WHERE name = '佔用者'`);
+  assert.is(rows[0].n, 0, 'both expired registrations gave way');
+
+  // Within its day, an unconfirmed registration still holds its ID number: its owner is mailed.
+  await squat('J246802403', 'fresh-registrant@example.com', 23);
+  const late = person({ nationalId: 'J246802403' });
+  assert.is((await submitRegistration(new Client(app.url), late)).status, 303);
+  await app.smtp.waitFor(
+    (m) => m.to.includes('fresh-registrant@example.com') && m.subject.includes('有人以您的身分證字號申請註冊'),
+  );
 });
 
 test('the form and mails follow the chosen language', async ({ app }) => {

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import * as assert from 'uvu/assert';
 
 export type Res = { status: number; headers: Headers; text: string; location: string | null };
@@ -8,6 +9,7 @@ export class Client {
   lastPage = '';
   /** The CSRF token of the last form seen: what a person going back to that form would send. */
   private lastToken = '';
+  /** `ip`: a loopback address (127.0.0.2, …) to send from, so one test can act from several addresses. */
   constructor(
     readonly base: string,
     readonly ip?: string,
@@ -36,7 +38,8 @@ export class Client {
   ): Promise<Res> {
     const url = path.startsWith('http') ? path : this.base + path;
     const multipart = body instanceof FormData;
-    const res = await fetch(url, {
+    const send = this.ip ? fetchFrom(this.ip) : fetch;
+    const res = await send(url, {
       method,
       redirect: 'manual',
       headers: {
@@ -102,6 +105,35 @@ export class Client {
   hasCookie(name: string): boolean {
     return this.cookies.has(name);
   }
+}
+
+/** fetch, sent from a given local address (Node's fetch cannot choose one). */
+function fetchFrom(localAddress: string) {
+  return async (url: string, init: RequestInit): Promise<Response> => {
+    const request = new Request(url, init);
+    const body = Buffer.from(await request.arrayBuffer());
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        url,
+        { method: request.method, localAddress, headers: Object.fromEntries(request.headers) },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () => {
+            const headers = new Headers();
+            for (let i = 0; i < res.rawHeaders.length; i += 2)
+              headers.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
+            const status = res.statusCode ?? 500;
+            const empty = status === 204 || status === 304 || request.method === 'HEAD';
+            resolve(new Response(empty ? null : Buffer.concat(chunks), { status, headers }));
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(body.length ? body : undefined);
+    });
+  };
 }
 
 export function csrfFrom(html: string): string {
