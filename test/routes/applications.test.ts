@@ -222,7 +222,7 @@ test('one byte over the total is refused, with the limit in words; exactly the l
   );
 });
 
-test('a body larger than the service allows is refused before it is read, with a page that says what to do', async ({
+test('a body larger than the service allows is refused before it is read, with the form that says what to do', async ({
   alice,
 }) => {
   await alice.get('/applications/new/contact-book');
@@ -231,7 +231,8 @@ test('a body larger than the service allows is refused before it is read, with a
     ['identityFiles', 'big.pdf', big],
   ]);
   assert.is(res.status, 413);
-  assert.match(textOf(res.text), '檔案太大');
+  assert.match(textOf(res.text), '檔案合計不可超過 30 MB');
+  assert.match(res.text, 'class="error-summary"', 'the form again, with its error summary');
 });
 
 test('signed-in pages are never cached; an htmx lookup after the session ended asks for a full sign-in page', async ({
