@@ -103,8 +103,15 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
       limitMb: UPLOAD_LIMIT_MB[service],
       totalMb: (total / MB).toFixed(1),
       lookup: extra.lookup ?? null,
+      ownApplication: ownApplicationOf(extra.errors?.callNumber),
     });
   }
+
+  /** The applicant's own application that already holds the service, to link to beside the message. */
+  const ownApplicationOf = (problem: FieldProblem | undefined): string | null =>
+    problem && (problem.key === 'error.application.ownPending' || problem.key === 'error.application.ownApproved')
+      ? String(problem.params?.number ?? '') || null
+      : null;
 
   r.get('/applications', requireApplicant, async (req, res) => {
     res.render('applications/list', {
@@ -254,6 +261,7 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
       documentKinds: documentKindsFor(start.service),
       limitMb: UPLOAD_LIMIT_MB[start.service],
       totalMb: (total / MB).toFixed(1),
+      ownApplication: ownApplicationOf(extra.errors?.form),
     });
   }
 
