@@ -102,6 +102,7 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
       documentKinds: documentKindsFor(service),
       limitMb: UPLOAD_LIMIT_MB[service],
       totalMb: (total / MB).toFixed(1),
+      keptBytes: total,
       lookup: extra.lookup ?? null,
       ownApplication: ownApplicationOf(extra.errors?.callNumber),
     });
@@ -261,6 +262,7 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
       documentKinds: documentKindsFor(start.service),
       limitMb: UPLOAD_LIMIT_MB[start.service],
       totalMb: (total / MB).toFixed(1),
+      keptBytes: total,
       ownApplication: ownApplicationOf(extra.errors?.form),
     });
   }
