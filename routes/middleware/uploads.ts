@@ -40,7 +40,8 @@ const LINGER_MS = 3000;
  * connection: a body over the bound is never read to its end.
  */
 function closeAfterAnswer(req: Request, res: Response): void {
-  res.setHeader('Connection', 'close');
+  // Not `Connection: close`: node would then destroy the socket as soon as the answer is written,
+  // and a reset arriving before the client read the answer can lose it.
   res.once('finish', () => {
     let extra = 0;
     const close = () => {
@@ -81,6 +82,9 @@ export function multipartForm(opts: {
     const refuse = (code: UploadLimitCode) => {
       res.locals.uploadError = opts.problemOf(code);
       res.locals.uploadRefused = code === 'MALFORMED' ? 422 : 413;
+      // The files read so far are not taken: let their memory go now, not when the connection closes.
+      for (const files of Object.values((req.files ?? {}) as Record<string, Express.Multer.File[]>))
+        for (const f of files) delete (f as Partial<Express.Multer.File>).buffer;
     };
     const parser = multer({
       storage: multer.memoryStorage(),
