@@ -27,6 +27,106 @@ document.addEventListener('htmx:afterSwap', function (event) {
   }
 });
 
+// Upload size check: a form marked data-upload-limit (bytes; data-upload-kept: bytes already kept)
+// refuses chosen files that would pass the limit stated on the form, before anything is sent, so
+// nobody waits for 30 MB to cross a slow link only to be refused. The message is tied to the file
+// input (aria-describedby) and shown in an error summary at the top, as the server would. The
+// server checks again whatever this says.
+(function () {
+  var chosenBytes = function (form) {
+    var total = 0;
+    Array.prototype.forEach.call(form.querySelectorAll('input[type="file"]'), function (input) {
+      Array.prototype.forEach.call(input.files || [], function (f) {
+        total += f.size;
+      });
+    });
+    return total;
+  };
+  var clear = function (form) {
+    Array.prototype.forEach.call(form.querySelectorAll('[data-size-error]'), function (el) {
+      var input = document.getElementById(el.getAttribute('data-size-error'));
+      if (input) {
+        var ids = (input.getAttribute('aria-describedby') || '').split(' ').filter(function (id) {
+          return id && id !== el.id;
+        });
+        input.setAttribute('aria-describedby', ids.join(' '));
+        input.removeAttribute('aria-invalid');
+      }
+      el.parentNode.removeChild(el);
+    });
+    var summary = document.querySelector('[data-size-summary]');
+    if (summary) summary.parentNode.removeChild(summary);
+    if (form.hasAttribute('data-size-title')) {
+      document.title = form.getAttribute('data-size-title');
+      form.removeAttribute('data-size-title');
+    }
+  };
+  // Returns whether the chosen files fit; when not, says so beside `input` and in a summary.
+  var check = function (form, input) {
+    var limit = Number(form.getAttribute('data-upload-limit'));
+    if (!limit) return true;
+    var total = Number(form.getAttribute('data-upload-kept') || 0) + chosenBytes(form);
+    clear(form);
+    if (total <= limit) return true;
+    var text = form
+      .getAttribute('data-upload-too-large')
+      .replace('{total}', (Math.ceil((total / 1048576) * 10) / 10).toFixed(1));
+    var error = document.createElement('p');
+    error.className = 'field__error';
+    error.id = input.id + '-size-error';
+    error.setAttribute('data-size-error', input.id);
+    error.textContent = text;
+    input.parentNode.insertBefore(error, input);
+    input.setAttribute('aria-describedby', ((input.getAttribute('aria-describedby') || '') + ' ' + error.id).trim());
+    input.setAttribute('aria-invalid', 'true');
+    var summary = document.createElement('div');
+    summary.className = 'error-summary';
+    summary.setAttribute('role', 'alert');
+    summary.setAttribute('tabindex', '-1');
+    summary.setAttribute('aria-labelledby', 'size-summary-title');
+    summary.setAttribute('data-size-summary', '');
+    var title = document.createElement('h2');
+    title.className = 'error-summary__title';
+    title.id = 'size-summary-title';
+    title.textContent = form.getAttribute('data-error-summary');
+    var list = document.createElement('ul');
+    list.className = 'error-summary__list';
+    var item = document.createElement('li');
+    var link = document.createElement('a');
+    link.href = '#' + input.id;
+    link.textContent = text;
+    item.appendChild(link);
+    list.appendChild(item);
+    summary.appendChild(title);
+    summary.appendChild(list);
+    var main = document.querySelector('main');
+    if (main) main.insertBefore(summary, main.firstChild);
+    var prefix = form.getAttribute('data-error-prefix') || '';
+    if (prefix && document.title.indexOf(prefix) !== 0) {
+      form.setAttribute('data-size-title', document.title);
+      document.title = prefix + document.title;
+    }
+    summary.focus();
+    return false;
+  };
+  document.addEventListener('change', function (event) {
+    var input = event.target;
+    if (!input || input.type !== 'file' || !input.form || !input.form.hasAttribute('data-upload-limit')) return;
+    check(input.form, input);
+  });
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    if (!form.hasAttribute || !form.hasAttribute('data-upload-limit')) return;
+    var withFiles = Array.prototype.filter.call(form.querySelectorAll('input[type="file"]'), function (input) {
+      return input.files && input.files.length > 0;
+    });
+    if (withFiles.length && !check(form, withFiles[withFiles.length - 1])) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  });
+})();
+
 // Upload progress: a form marked data-upload-progress that carries files is sent with
 // XMLHttpRequest so its progress can be shown. The answer replaces the page's main content as a
 // normal submission would; after a redirect the browser goes to the new page. Without JavaScript,

@@ -13,6 +13,7 @@ import type { AppDeps, RouteDeps } from './deps.ts';
 import { setUpViews } from './middleware/views.ts';
 import { refuseOddPaths, setUpFormInput } from './middleware/input.ts';
 import { setUpStaticAssets } from './middleware/assets.ts';
+import { setUpDocumentOrigin } from './middleware/files.ts';
 import { setUpLanguageSwitch, setUpLocale } from './middleware/locale.ts';
 import { setUpCsrf } from './middleware/csrf.ts';
 import { setUpAuthentication } from './middleware/authentication.ts';
@@ -46,14 +47,17 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(healthRoutes(d));
   setUpRequestLogging(app, d);
+  // Before headers and sessions: the document origin answers on its own, without cookies.
+  setUpDocumentOrigin(app, d);
   setUpSecurityHeaders(app);
   app.use(compression());
   setUpStaticAssets(app);
   setUpViews(app, d);
-  setUpFormInput(app);
   app.use(cookieParser());
   setUpSessions(app, d);
   setUpLocale(app);
+  // After the language: a body refused as too large gets its page in the person's language.
+  setUpFormInput(app);
   const csrfCheck = setUpCsrf(app, d);
   const { passport } = setUpAuthentication(app, d);
   setUpLanguageSwitch(app, d);

@@ -58,11 +58,12 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
   };
   const keepUploadedFiles = (
     req: Request,
+    res: Response,
     service: Service,
     submissionKey: string,
     keptBytes: number,
     errors: Partial<Record<ApplicationField, FieldProblem>>,
-  ) => keepApplicationFiles(d.pool, d.clock(), req, { service, submissionKey, keptBytes }, errors);
+  ) => keepApplicationFiles(d.pool, d.clock(), req, res, { service, submissionKey, keptBytes }, errors);
 
   // Walking the register one number at a time is what this stops.
   // Every path that answers "who has this call number" counts: the htmx lookup and the form's posts.
@@ -101,9 +102,17 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
       documentKinds: documentKindsFor(service),
       limitMb: UPLOAD_LIMIT_MB[service],
       totalMb: (total / MB).toFixed(1),
+      keptBytes: total,
       lookup: extra.lookup ?? null,
+      ownApplication: ownApplicationOf(extra.errors?.callNumber),
     });
   }
+
+  /** The applicant's own application that already holds the service, to link to beside the message. */
+  const ownApplicationOf = (problem: FieldProblem | undefined): string | null =>
+    problem && (problem.key === 'error.application.ownPending' || problem.key === 'error.application.ownApproved')
+      ? String(problem.params?.number ?? '') || null
+      : null;
 
   r.get('/applications', requireApplicant, async (req, res) => {
     res.render('applications/list', {
@@ -132,8 +141,9 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
   r.post(
     '/applications/new/:service',
     requireApplicant,
-    parseFiles,
+    // The per-account limit comes before the body is read.
     lookupLimit,
+    parseFiles,
     async (req: Request, res: Response, next: NextFunction) => {
       const service = serviceOf(req);
       if (!service) return next();
@@ -146,8 +156,11 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
           key: res.locals.uploadError,
           params: { limit: UPLOAD_LIMIT_MB[service], total: `> ${UPLOAD_LIMIT_MB[service]}`, file: '' },
         };
+      // Over a bound: the form comes back with its answers and kept files, and nothing else is done.
+      if (res.locals.uploadRefused)
+        return render(req, res, service, values, { errors, status: res.locals.uploadRefused });
 
-      await keepUploadedFiles(req, service, values.submissionKey, 0, errors);
+      await keepUploadedFiles(req, res, service, values.submissionKey, 0, errors);
 
       const action = String(req.body?.action ?? 'submit');
       const removeId = parseId(req.body?.remove);
@@ -249,6 +262,8 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
       documentKinds: documentKindsFor(start.service),
       limitMb: UPLOAD_LIMIT_MB[start.service],
       totalMb: (total / MB).toFixed(1),
+      keptBytes: total,
+      ownApplication: ownApplicationOf(extra.errors?.form),
     });
   }
 
@@ -299,10 +314,12 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
         const limit = UPLOAD_LIMIT_MB[start.service];
         if (res.locals.uploadError)
           errors.files = { key: res.locals.uploadError, params: { limit, total: `> ${limit}`, file: '' } };
+        if (res.locals.uploadRefused)
+          return renderCorrection(req, res, start, values, { errors, status: res.locals.uploadRefused });
         const keptBytes = start.documents
           .filter((doc) => keep.includes(doc.id))
           .reduce((sum, doc) => sum + doc.uploadedBytes, 0);
-        await keepUploadedFiles(req, start.service, values.submissionKey, keptBytes, errors);
+        await keepUploadedFiles(req, res, start.service, values.submissionKey, keptBytes, errors);
         const removeId = parseId(req.body?.remove);
         if (removeId !== null) {
           await removeUpload(d.pool, req.user!.applicant.id, values.submissionKey, removeId);

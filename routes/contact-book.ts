@@ -1,12 +1,11 @@
 import { Router, type Request, type Response, type RequestHandler } from 'express';
-import multer from 'multer';
 import { randomUUID } from 'node:crypto';
 import type { RouteDeps } from './deps.ts';
 import { requireApplicant } from './middleware/authentication.ts';
 import { errorView, type FieldMessage } from './forms.ts';
 import { limiter } from './middleware/rate-limits.ts';
 import { sendPhoto } from './middleware/files.ts';
-import { isSentFile, multipartForm, sentFileName } from './middleware/uploads.ts';
+import { isSentFile, multipartForm, sentFileName, sentFiles } from './middleware/uploads.ts';
 import {
   countCharacters,
   POST_TEXT_MAX,
@@ -67,16 +66,23 @@ export function contactBookRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
   const r = Router();
   const photoLimit = limiter(d.limits.photoPerAccount, (req) => `photo|${req.user!.applicant.id}`);
   // One photo of at most 10 MB; the text fields come first in the form, so they are kept even when the
-  // photo is refused for its size. Bodies far beyond that are refused before they are read.
+  // photo is refused for its size. Every bound is counted on the bytes read, chunked or not.
   const parseUpload = multipartForm({
-    parser: multer({
-      storage: multer.memoryStorage(),
-      limits: { fileSize: POST_PHOTO_MAX_MB * MB, files: 1, fields: 12, fieldSize: 20_000 },
-    }).single('photo'),
+    bounds: {
+      totalBytes: (POST_PHOTO_MAX_MB + 1) * MB,
+      fileBytes: POST_PHOTO_MAX_MB * MB,
+      files: 1,
+      fields: 12,
+      fieldBytes: 20_000,
+      fileFields: [{ name: 'photo', maxCount: 1 }],
+    },
     csrfCheck,
-    refuseAboveMb: 4 * POST_PHOTO_MAX_MB,
-    limitMb: POST_PHOTO_MAX_MB,
-    problemOf: (code) => (code === 'LIMIT_FILE_SIZE' ? 'error.photo.tooLargeUnnamed' : 'error.photo.one'),
+    problemOf: (code) =>
+      code === 'LIMIT_FILE_SIZE' || code === 'LIMIT_TOTAL'
+        ? 'error.photo.tooLargeUnnamed'
+        : code === 'LIMIT_FILE_COUNT' || code === 'LIMIT_UNEXPECTED_FILE'
+          ? 'error.photo.one'
+          : 'error.upload.unreadableForm',
   });
 
   /** The photo sent with this request, if any, checked and kept as the form's draft. */
@@ -85,7 +91,7 @@ export function contactBookRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
       errors.photo = { key: res.locals.uploadError, params: { limit: POST_PHOTO_MAX_MB } };
       return;
     }
-    const f = req.file;
+    const f = sentFiles(req, res).photo?.[0];
     if (!f || !isSentFile(f)) return;
     const photo = await preparePostPhoto({ fileName: sentFileName(f), bytes: f.buffer });
     if (isUploadProblem(photo)) errors.photo = photo;
@@ -155,6 +161,8 @@ export function contactBookRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
     const values = readValues(req);
     const errors: Errors = {};
     await keepPhoto(req, res, values, errors);
+    // Over a bound: the form comes back with its answers and kept photo, and nothing else is done.
+    if (res.locals.uploadRefused) return renderForm(req, res, values, { errors, status: res.locals.uploadRefused });
     if (req.body?.action === 'removePhoto') {
       await removePhotoDraft(d.pool, req.user!.applicant.id, values.submissionKey);
       return renderForm(req, res, values, { errors, status: Object.keys(errors).length ? 422 : 200 });
@@ -238,6 +246,8 @@ export function contactBookRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
         const values = readValues(req);
         const errors: Errors = {};
         await keepPhoto(req, res, values, errors);
+        if (res.locals.uploadRefused)
+          return await renderForm(req, res, values, { post, errors, status: res.locals.uploadRefused });
         if (req.body?.action === 'removePhoto') {
           await removePhotoDraft(d.pool, req.user!.applicant.id, values.submissionKey);
           return await renderForm(req, res, values, { post, errors, status: Object.keys(errors).length ? 422 : 200 });

@@ -74,7 +74,7 @@ export async function prepareDocument(
   }
 }
 
-export type DocumentContent = { fileName: string; mediaType: string; content: Buffer };
+export type DocumentContent = { id: number; fileName: string; mediaType: string; content: Buffer };
 
 /** Who asks for a document: the applicant who sent it, or staff within their scope. */
 export type DocumentReader = { applicantId: number } | { staffScope: string | null };
@@ -94,7 +94,21 @@ export async function readDocument(
     [documentId, applicationId, byApplicant ? who.applicantId : who.staffScope],
   );
   const r = rows[0];
-  return r ? { fileName: r.file_name, mediaType: r.media_type, content: r.content } : null;
+  return r ? { id: documentId, fileName: r.file_name, mediaType: r.media_type, content: r.content } : null;
+}
+
+/**
+ * A document by its id alone: only for the separate document origin, where a signed link made for
+ * someone already allowed to read it is the authority (routes/middleware/files.ts).
+ */
+export async function readDocumentById(db: Db, documentId: number): Promise<DocumentContent | null> {
+  if (!isId(documentId)) return null;
+  const { rows } = await db.query<{ file_name: string; media_type: string; content: Buffer }>(
+    'SELECT file_name, media_type, content FROM application_document WHERE id = $1',
+    [documentId],
+  );
+  const r = rows[0];
+  return r ? { id: documentId, fileName: r.file_name, mediaType: r.media_type, content: r.content } : null;
 }
 
 /** The documents an applicant sees on their own application (links open them). */
@@ -102,9 +116,18 @@ export async function listOwnDocuments(
   db: Db,
   applicantId: number,
   number: string,
-): Promise<{ id: number; applicationId: number; kind: DocumentKind; fileName: string; uploadedBytes: number }[]> {
+): Promise<
+  {
+    id: number;
+    applicationId: number;
+    kind: DocumentKind;
+    fileName: string;
+    mediaType: string;
+    uploadedBytes: number;
+  }[]
+> {
   const { rows } = await db.query(
-    `SELECT d.id, d.application_id, d.kind, d.file_name, d.uploaded_bytes FROM application_document d JOIN service_application a ON a.id = d.application_id
+    `SELECT d.id, d.application_id, d.kind, d.file_name, d.media_type, d.uploaded_bytes FROM application_document d JOIN service_application a ON a.id = d.application_id
       WHERE a.number = $1 AND a.applicant_id = $2 AND d.replaced_at IS NULL ORDER BY d.kind, d.id`,
     [number, applicantId],
   );
@@ -113,6 +136,7 @@ export async function listOwnDocuments(
     applicationId: Number(d.application_id),
     kind: d.kind,
     fileName: d.file_name,
+    mediaType: d.media_type,
     uploadedBytes: d.uploaded_bytes,
   }));
 }

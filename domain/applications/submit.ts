@@ -107,6 +107,8 @@ export async function submitApplication(pool: pg.Pool, input: ApplicationInput, 
       const documents = await uploadedDocuments(tx, input.applicantId, input.submissionKey);
       const { errors, inmateId, kinds } = await checkInput(tx, input, documents);
       if (Object.keys(errors).length || !inmateId) return { kind: 'errors', errors } as const;
+      const held = await heldProblem(tx, input.applicantId, inmateId, input.service);
+      if (held) return { kind: 'errors', errors: { callNumber: held } } as const;
       const number = newApplicationNumber(now);
       const { rows } = await tx.query<{ id: number }>(
         `INSERT INTO service_application (number, applicant_id, inmate_id, institution_code, service, visit_kinds, relationship, submission_key, submitted_at)
@@ -130,8 +132,12 @@ export async function submitApplication(pool: pg.Pool, input: ApplicationInput, 
     });
   } catch (err) {
     const taken = takenProblem(err);
-    if (taken) return { kind: 'errors', errors: { callNumber: taken } };
-    throw err;
+    if (!taken) throw err;
+    // Got past the check in a race: say whose application holds it now.
+    const found = await lookUpInmate(pool, input.institutionCode, input.callNumber);
+    const held =
+      found.kind === 'found' ? await heldProblem(pool, input.applicantId, found.inmateId, input.service) : null;
+    return { kind: 'errors', errors: { callNumber: held ?? taken } };
   }
 }
 
@@ -165,8 +171,9 @@ export async function resubmitApplication(pool: pg.Pool, input: ResubmitInput, n
         institution_code: string;
         call_number: string;
         service: Service;
+        inmate_id: string;
       }>(
-        `SELECT a.id, a.status, a.version, a.institution_code, m.call_number, a.service FROM service_application a JOIN inmate m ON m.id = a.inmate_id
+        `SELECT a.id, a.status, a.version, a.institution_code, m.call_number, a.service, a.inmate_id FROM service_application a JOIN inmate m ON m.id = a.inmate_id
           WHERE a.number = $1 AND a.applicant_id = $2 FOR UPDATE OF a`,
         [input.number, input.applicantId],
       );
@@ -211,7 +218,11 @@ export async function resubmitApplication(pool: pg.Pool, input: ResubmitInput, n
         documents,
       );
       // The inmate cannot be changed on this form: a problem with them (say, a visiting ban since) is the form's.
-      const inmateProblem = errors.institution ?? errors.callNumber;
+      const inmateProblem =
+        errors.institution ??
+        errors.callNumber ??
+        (await heldProblem(tx, input.applicantId, Number(app.inmate_id), app.service, applicationId)) ??
+        undefined;
       if (inmateProblem) {
         delete errors.institution;
         delete errors.callNumber;
@@ -263,6 +274,35 @@ async function findBySubmissionKey(db: Db, applicantId: number, key: string) {
         callNumber: r.call_number,
       }
     : null;
+}
+
+/**
+ * Whether an open application already holds this service for this inmate, and whose: the applicant's
+ * own pending one (or, for the contact book, their own approved one) is named with its number, so the
+ * form can link to it; another family's contact book is only said to be taken.
+ */
+export async function heldProblem(
+  db: Db,
+  applicantId: number,
+  inmateId: number,
+  service: Service,
+  exceptApplicationId: number | null = null,
+): Promise<FieldProblem | null> {
+  const { rows } = await db.query<{ number: string; own: boolean; status: ApplicationStatus }>(
+    `SELECT number, applicant_id = $3 AS own, status FROM service_application
+      WHERE inmate_id = $1 AND service = $2 AND id IS DISTINCT FROM $4
+        AND (status = 'pending' OR (service = 'contact_book' AND status IN ('approved', 'auto_approved')))
+        AND (applicant_id = $3 OR service = 'contact_book')
+      ORDER BY applicant_id = $3 DESC, status = 'pending' DESC LIMIT 1`,
+    [inmateId, service, applicantId, exceptApplicationId],
+  );
+  const held = rows[0];
+  if (!held) return null;
+  if (!held.own) return { key: 'error.application.contactBookTaken' };
+  return {
+    key: held.status === 'pending' ? 'error.application.ownPending' : 'error.application.ownApproved',
+    params: { number: held.number },
+  };
 }
 
 /** The database's one-per-inmate and one-pending rules, when an application got past the checks in a race. */

@@ -20,6 +20,11 @@ export type Config = {
   smsToken: string | undefined;
   /** The video service's join address; a booking's unguessable token is added to it. */
   videoServiceUrl: string;
+  /**
+   * A separate, cookieless origin (scheme://host[:port]) where documents open for viewing through
+   * short-lived signed links; none: documents are only downloaded (attachments).
+   */
+  documentsOrigin: string | undefined;
 };
 
 export class ConfigError extends Error {
@@ -75,6 +80,12 @@ const schema = z.object({
   VIDEO_SERVICE_URL: z
     .url({ protocol: /^https$/, error: 'VIDEO_SERVICE_URL must be an https:// address of the video visit service' })
     .optional(),
+  DOCUMENTS_ORIGIN: z
+    .url({
+      protocol: /^https?$/,
+      error: 'DOCUMENTS_ORIGIN must be an http(s) origin such as https://docs.portal.example.gov.tw',
+    })
+    .optional(),
 });
 
 /** Reads the environment; throws ConfigError listing every bad value at once. */
@@ -101,8 +112,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!v.VIDEO_SERVICE_URL)
       problems.push('VIDEO_SERVICE_URL is required in production: remote and mobile visits are joined there');
   }
-  if (problems.length) throw new ConfigError(problems);
   const publicUrl = (v.PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, '');
+  const documentsOrigin = v.DOCUMENTS_ORIGIN ? new URL(v.DOCUMENTS_ORIGIN) : undefined;
+  if (documentsOrigin) {
+    if (production && documentsOrigin.protocol !== 'https:')
+      problems.push('DOCUMENTS_ORIGIN must be https:// in production');
+    // Another host, so the portal's cookies never go there and a document cannot act on the portal.
+    if (documentsOrigin.hostname === new URL(publicUrl).hostname)
+      problems.push('DOCUMENTS_ORIGIN must be a different host from PUBLIC_URL (for example docs.<your portal host>)');
+    if (documentsOrigin.pathname !== '/' || documentsOrigin.search || documentsOrigin.hash)
+      problems.push('DOCUMENTS_ORIGIN must be an origin only (scheme, host and port), without a path');
+  }
+  if (problems.length) throw new ConfigError(problems);
   return {
     env: v.NODE_ENV,
     port: v.PORT,
@@ -118,5 +139,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsUrl: v.SMS_URL,
     smsToken: v.SMS_TOKEN,
     videoServiceUrl: (v.VIDEO_SERVICE_URL ?? DEFAULT_VIDEO_SERVICE_URL).replace(/\/+$/, ''),
+    documentsOrigin: documentsOrigin?.origin,
   };
 }

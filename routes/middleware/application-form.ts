@@ -1,5 +1,4 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import multer from 'multer';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { prepareDocument } from '../../domain/applications/documents.ts';
@@ -16,7 +15,7 @@ import {
 } from '../../domain/applications/vocabulary.ts';
 import { isUuid } from '../../domain/shared/ids.ts';
 import { MB, isUploadProblem } from '../../domain/shared/uploads.ts';
-import { isSentFile, multipartForm, sentFileName } from './uploads.ts';
+import { isSentFile, multipartForm, sentFileName, sentFiles } from './uploads.ts';
 
 /** The application forms' fields, their order for the error summary, and their files (kept as drafts first). */
 
@@ -63,35 +62,36 @@ export function readValues(req: Request): FormValues {
 }
 
 /**
- * One multipart parser per service: files are held in memory while checked, so a body larger than
- * the service's total (plus room for the form's fields) is refused before it is read, and only the
- * service's file fields are taken.
+ * One multipart parser per service: files are held in memory while checked, so every post is bounded
+ * by bytes read: each file and the whole body by the service's total (plus room for the form's fields),
+ * at most 10 files per document kind, and only the service's file fields are taken.
  */
 export function applicationUploadParsers(csrfCheck: RequestHandler) {
   return Object.fromEntries(
-    SERVICES.map((service) => [
-      service,
-      multipartForm({
-        parser: multer({
-          storage: multer.memoryStorage(),
-          limits: {
-            fileSize: UPLOAD_LIMIT_MB[service] * MB,
-            files: 10 * documentKindsFor(service).length,
-            fields: 20,
-            fieldSize: 10_000,
+    SERVICES.map((service) => {
+      const kinds = documentKindsFor(service);
+      return [
+        service,
+        multipartForm({
+          bounds: {
+            totalBytes: (UPLOAD_LIMIT_MB[service] + 1) * MB,
+            fileBytes: UPLOAD_LIMIT_MB[service] * MB,
+            files: 10 * kinds.length,
+            // the form's own fields, and on a correction a keep box per document already sent
+            fields: 20 + 10 * kinds.length,
+            fieldBytes: 10_000,
+            fileFields: kinds.map((k) => ({ name: `${k}Files`, maxCount: 10 })),
           },
-        }).fields(documentKindsFor(service).map((k) => ({ name: `${k}Files`, maxCount: 10 }))),
-        csrfCheck,
-        refuseAboveMb: UPLOAD_LIMIT_MB[service] + 1,
-        limitMb: UPLOAD_LIMIT_MB[service],
-        problemOf: (code) =>
-          code === 'LIMIT_FILE_SIZE'
-            ? 'error.upload.tooLarge'
-            : code === 'LIMIT_UNEXPECTED_FILE' || code === 'LIMIT_FILE_COUNT'
-              ? 'error.upload.tooMany'
-              : 'error.upload.type',
-      }),
-    ]),
+          csrfCheck,
+          problemOf: (code) =>
+            code === 'LIMIT_FILE_SIZE' || code === 'LIMIT_TOTAL'
+              ? 'error.upload.tooLarge'
+              : code === 'LIMIT_UNEXPECTED_FILE' || code === 'LIMIT_FILE_COUNT' || code === 'LIMIT_PART_COUNT'
+                ? 'error.upload.tooMany'
+                : 'error.upload.unreadableForm',
+        }),
+      ];
+    }),
   ) as Record<Service, (req: Request, res: Response, next: NextFunction) => void>;
 }
 
@@ -100,11 +100,12 @@ export async function keepApplicationFiles(
   pool: pg.Pool,
   now: Date,
   req: Request,
+  res: Response,
   form: { service: Service; submissionKey: string; keptBytes: number },
   errors: Partial<Record<ApplicationField, FieldProblem>>,
 ): Promise<void> {
   const applicantId = req.user!.applicant.id;
-  const uploaded = (req.files ?? {}) as Record<string, Express.Multer.File[]>;
+  const uploaded = sentFiles(req, res);
   for (const kind of documentKindsFor(form.service)) {
     for (const f of uploaded[`${kind}Files`] ?? []) {
       if (!isSentFile(f)) continue;

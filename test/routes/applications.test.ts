@@ -222,7 +222,7 @@ test('one byte over the total is refused, with the limit in words; exactly the l
   );
 });
 
-test('a body larger than the service allows is refused before it is read, with a page that says what to do', async ({
+test('a body larger than the service allows is refused before it is read, with the form that says what to do', async ({
   alice,
 }) => {
   await alice.get('/applications/new/contact-book');
@@ -231,7 +231,8 @@ test('a body larger than the service allows is refused before it is read, with a
     ['identityFiles', 'big.pdf', big],
   ]);
   assert.is(res.status, 413);
-  assert.match(textOf(res.text), '檔案太大');
+  assert.match(textOf(res.text), '檔案合計不可超過 30 MB');
+  assert.match(res.text, 'class="error-summary"', 'the form again, with its error summary');
 });
 
 test('signed-in pages are never cached; an htmx lookup after the session ended asks for a full sign-in page', async ({
@@ -264,6 +265,44 @@ test('multipart posts need the CSRF token too, and only upload routes take multi
   const signout = await alice.postMultipart('/signout', {});
   assert.is(signout.status, 403, 'a multipart POST elsewhere is refused');
   assert.is((await alice.get('/account')).status, 200, 'still signed in');
+});
+
+test('applying again for one’s own pending or approved contact book says so, with a link to it, not “another family”', async ({
+  app,
+  alice,
+  pdf,
+}) => {
+  const mine = await alice.get('/applications');
+  const number = /href="\/applications\/(\d{8}-[0-9A-Z]{6})"/.exec(mine.text)![1]!;
+  const apply = async () => {
+    await alice.get('/applications/new/contact-book');
+    return alice.postMultipart(
+      '/applications/new/contact-book',
+      { action: 'submit', institution: '2477', callNumber: '1024', relationship: 'mother' },
+      [
+        ['identityFiles', 'id.pdf', pdf],
+        ['relationshipFiles', 'rel.pdf', pdf],
+      ],
+    );
+  };
+  const pending = await apply();
+  assert.is(pending.status, 422);
+  const text = textOf(pending.text);
+  assert.match(text, `您已為這位收容人申請過這項服務（申請編號 ${number}），正在等候審核`);
+  assert.not.match(text, '其他家屬');
+  assert.match(pending.text, `<a href="/applications/${number}">查看申請 ${number}</a>`);
+
+  await app.db.pool.query(`UPDATE service_application SET status = 'approved', decided_at = now() WHERE number = $1`, [
+    number,
+  ]);
+  const approved = await apply();
+  assert.is(approved.status, 422);
+  assert.match(textOf(approved.text), `您已經有這位收容人的家庭聯絡簿服務（申請編號 ${number}）`);
+  assert.not.match(textOf(approved.text), '其他家屬');
+  assert.match(approved.text, `href="/applications/${number}"`);
+  await app.db.pool.query(`UPDATE service_application SET status = 'pending', decided_at = NULL WHERE number = $1`, [
+    number,
+  ]);
 });
 
 test.run();

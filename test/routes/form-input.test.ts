@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { Client, csrfFrom } from '../support/http.ts';
+import { Client, csrfFrom, textOf } from '../support/http.ts';
 import { person, staffSignIn, submitRegistration } from '../support/journeys.ts';
 import { hashPassword } from '../../domain/platform/passwords.ts';
 
@@ -94,6 +94,20 @@ test('the largest institution timetable (7 days × 3 kinds × 8 batches = 168 ca
     `SELECT count(*)::int AS n FROM visit_batch WHERE institution_code = '2477' AND capacity = 9 AND retired_at IS NULL`,
   );
   assert.is(rows[0].n, 168, 'every capacity was saved');
+});
+
+test('a form over the limit gets a page that says so and what to do, not a generic error', async ({ app }) => {
+  const c = new Client(app.url);
+  const page = await c.get('/signin');
+  const body = new URLSearchParams({
+    _csrf: csrfFrom(page.text),
+    email: 'a@example.com',
+    password: 'x'.repeat(300_000),
+  });
+  const res = await c.request('POST', '/signin', body.toString());
+  assert.is(res.status, 413);
+  assert.match(textOf(res.text), '送出的內容太多');
+  assert.match(textOf(res.text), '已填寫的內容仍在上一頁');
 });
 
 test.run();
