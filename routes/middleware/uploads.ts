@@ -43,6 +43,9 @@ function closeAfterAnswer(req: Request, res: Response): void {
   // Not `Connection: close`: node would then destroy the socket as soon as the answer is written,
   // and a reset arriving before the client read the answer can lose it.
   res.once('finish', () => {
+    // The whole body arrived after all (a small one): the connection is sound and may carry the next
+    // request; destroying it later would cut that request off.
+    if (req.complete) return;
     let extra = 0;
     const close = () => {
       clearTimeout(timer);
@@ -50,6 +53,7 @@ function closeAfterAnswer(req: Request, res: Response): void {
     };
     const timer = setTimeout(close, LINGER_MS);
     req.socket.once('close', () => clearTimeout(timer));
+    req.once('end', () => clearTimeout(timer));
     req.on('data', (chunk: Buffer) => {
       extra += chunk.length;
       if (extra > LINGER_BYTES) close();

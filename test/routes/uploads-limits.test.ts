@@ -219,6 +219,66 @@ test('files per request are bounded: an eleventh file of one kind, a second phot
   assert.match(two.text, 'value="兩張"');
 });
 
+test('a refused upload whose body arrived whole leaves its connection usable for the next request', async ({
+  app,
+  alice,
+  jpeg,
+}) => {
+  const page = await alice.get('/contact-book/new');
+  const cookie = (alice as unknown as { cookieHeader(): string }).cookieHeader();
+  const boundary = '----keepalive' + Date.now();
+  const part = (name: string, value: Buffer | string, file?: string) =>
+    Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${file ? `; filename="${file}"\r\nContent-Type: image/jpeg` : ''}\r\n\r\n`,
+      ),
+      Buffer.from(value),
+      Buffer.from('\r\n'),
+    ]);
+  const body = Buffer.concat([
+    part('_csrf', csrfFrom(page.text)),
+    part('action', 'submit'),
+    part('title', '兩張'),
+    part('photo', jpeg, 'a.jpg'),
+    part('photo', jpeg, 'b.jpg'),
+    Buffer.from(`--${boundary}--\r\n`),
+  ]);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const send = (method: string, path: string, payload?: Buffer) =>
+    new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
+      const req = http.request(
+        `${app.url}${path}`,
+        {
+          method,
+          agent,
+          headers: {
+            cookie,
+            ...(payload
+              ? { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': payload.length }
+              : {}),
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+  try {
+    const refused = await send('POST', '/contact-book/new', body);
+    assert.is(refused.status, 413, 'a second photo is refused');
+    // Longer than the time a lingering connection is given before it is closed.
+    await new Promise((r) => setTimeout(r, 3500));
+    const next = await send('GET', '/contact-book');
+    assert.ok(next.reused, 'the next request went over the same connection');
+    assert.is(next.status, 200);
+  } finally {
+    agent.destroy();
+  }
+});
+
 /** Posts a multipart body written by hand (for headers no FormData writes), with the client's cookies. */
 async function rawMultipart(client: Client, path: string, parts: Array<{ header: string; body: Buffer | string }>) {
   const boundary = '----raw' + Date.now();
