@@ -81,7 +81,12 @@ function alive(pid: number): boolean {
 export async function stopLeftoverServer(
   dataDir: string,
   timeoutMs = 15_000,
-): Promise<{ kind: 'none' } | { kind: 'stopped'; pid: number } | { kind: 'not_ours'; pid: number }> {
+): Promise<
+  | { kind: 'none' }
+  | { kind: 'stopped'; pid: number }
+  | { kind: 'not_ours'; pid: number }
+  | { kind: 'in_use'; pid: number; ownerPid: number }
+> {
   const pidFile = path.join(path.resolve(dataDir), 'postmaster.pid');
   const text = await readFile(pidFile, 'utf8').catch(() => null);
   const pid = Number(text?.split('\n')[0]);
@@ -90,6 +95,13 @@ export async function stopLeftoverServer(
   const args = cmdline.split('\0');
   const ours = /postgres$/.test(args[0] ?? '') && args.some((a) => path.resolve(a) === path.resolve(dataDir));
   if (!ours) return { kind: 'not_ours', pid };
+  // A server whose portal still runs is not left over: its parent is that portal's node process. A
+  // server orphaned by SIGKILL has been handed to init (or a subreaper), which is no node process.
+  const ownerPid = Number((await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')).split(') ')[1]?.split(' ')[1]);
+  if (Number.isInteger(ownerPid) && ownerPid > 1 && alive(ownerPid)) {
+    const owner = (await readFile(`/proc/${ownerPid}/cmdline`, 'utf8').catch(() => '')).split('\0')[0] ?? '';
+    if (/(^|\/)node[^/]*$/.test(owner)) return { kind: 'in_use', pid, ownerPid };
+  }
   process.kill(pid, 'SIGINT');
   const deadline = Date.now() + timeoutMs;
   while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -120,6 +132,12 @@ export async function startEmbeddedDb(
   }
   await mkdir(path.dirname(path.resolve(dataDir)), { recursive: true });
   const leftover = await stopLeftoverServer(dataDir);
+  if (leftover.kind === 'in_use') {
+    throw new EmbeddedDbError(
+      `Another portal (process ${leftover.ownerPid}) is running on the embedded PostgreSQL of ${dataDir}. ` +
+        `Stop it first, or give this one a database of its own with DATABASE_URL.`,
+    );
+  }
   if (leftover.kind === 'stopped') {
     opts.onNotice?.(
       `An embedded PostgreSQL left running on ${dataDir} by an earlier start that did not stop (process ${leftover.pid}) was stopped; starting it afresh.`,

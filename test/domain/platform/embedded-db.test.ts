@@ -64,6 +64,51 @@ test('a portal killed with SIGKILL leaves its PostgreSQL running; the next start
   }
 });
 
+test('a second start while the first portal still runs refuses, and leaves the first portal’s database alone', async () => {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'portal-leftover-'));
+  await chmod(tmp, 0o755);
+  const dataDir = path.join(tmp, 'pg');
+  const script =
+    `import { startEmbeddedDb } from ${JSON.stringify(modulePath)};` +
+    `const db = await startEmbeddedDb(${JSON.stringify(dataDir)}, { ownSignals: true });` +
+    `console.log('URL ' + db.url); process.on('SIGTERM', () => db.stop().then(() => process.exit(0)));` +
+    `setInterval(() => {}, 60_000);`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const firstUrl = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        const m = /URL (\S+)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      child.on('exit', (code) => reject(new Error(`the first start exited (${code}) before printing its address`)));
+    });
+    let refused: Error | undefined;
+    await startEmbeddedDb(dataDir, { ownSignals: true }).then(
+      (db) => db.stop(),
+      (err: Error) => (refused = err),
+    );
+    assert.ok(refused, 'the second start is refused');
+    assert.match(refused!.message, `Another portal (process ${child.pid}) is running`);
+    const client = new pg.Client({ connectionString: firstUrl });
+    await client.connect();
+    assert.equal(
+      (await client.query('SELECT 1 AS one')).rows,
+      [{ one: 1 }],
+      "the first portal's database still answers",
+    );
+    await client.end();
+  } finally {
+    const exited = new Promise((r) => child.on('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+    await rm(tmp, { recursive: true, force: true });
+  }
+});
+
 test('a clean start says nothing about leftovers', async () => {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'portal-leftover-'));
   await chmod(tmp, 0o755);
