@@ -6,7 +6,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { startEmbeddedDb } from '../../../domain/platform/embedded-db.ts';
+import { startEmbeddedDb, stopLeftoverServer } from '../../../domain/platform/embedded-db.ts';
 
 const modulePath = path.resolve(import.meta.dirname, '../../../domain/platform/embedded-db.ts');
 
@@ -71,7 +71,7 @@ test('a second start while the first portal still runs refuses, and leaves the f
   const script =
     `import { startEmbeddedDb } from ${JSON.stringify(modulePath)};` +
     `const db = await startEmbeddedDb(${JSON.stringify(dataDir)}, { ownSignals: true });` +
-    `console.log('URL ' + db.url); process.on('SIGTERM', () => db.stop().then(() => process.exit(0)));` +
+    `console.log('URL ' + db.url);` +
     `setInterval(() => {}, 60_000);`;
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -102,9 +102,11 @@ test('a second start while the first portal still runs refuses, and leaves the f
     );
     await client.end();
   } finally {
+    // Killed outright, then its orphaned server stopped as a next start would: nothing can hang here.
     const exited = new Promise((r) => child.on('exit', r));
-    child.kill('SIGTERM');
+    child.kill('SIGKILL');
     await exited;
+    await stopLeftoverServer(dataDir).catch(() => undefined);
     await rm(tmp, { recursive: true, force: true });
   }
 });
