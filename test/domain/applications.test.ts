@@ -11,6 +11,7 @@ import { decideApplication } from '../../domain/applications/review.ts';
 import { type DocumentKind } from '../../domain/applications/vocabulary.ts';
 import { prepareDocument, type StoredDocument } from '../../domain/applications/documents.ts';
 import { isUploadProblem, MB } from '../../domain/shared/uploads.ts';
+import { twoInstitutions } from '../support/scenarios.ts';
 
 type Ctx = { db: TestDb; doc: StoredDocument; staff2477: number; staff2411: number; applicants: number[] };
 const test = suite<Ctx>('service applications');
@@ -19,8 +20,7 @@ const NOW = new Date('2026-11-23T02:00:00Z');
 test.before(async (ctx) => {
   ctx.db = await freshDatabase();
   const { pool } = ctx.db;
-  await fixture.institution(pool, { code: '2477' });
-  await fixture.institution(pool, { code: '2411' });
+  await twoInstitutions(pool);
   await fixture.inmate(pool, { institutionCode: '2477', callNumber: '1024', name: '王小明' });
   await fixture.inmate(pool, { institutionCode: '2477', callNumber: '2048', name: '林美華' });
   await fixture.inmate(pool, { institutionCode: '2477', callNumber: '4209', name: '張雅婷', restriction: 'visit_ban' });

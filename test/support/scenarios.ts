@@ -107,3 +107,15 @@ export async function familyWithContactBook(
   });
   return { applicant, inmate, book };
 }
+
+/** A suite's `before` that prints what went wrong in the set-up (uvu alone says little) and fails. */
+export function loggingSetupErrors<C>(setUp: (ctx: C) => Promise<void>): (ctx: C) => Promise<void> {
+  return async (ctx) => {
+    try {
+      await setUp(ctx);
+    } catch (err) {
+      console.error('SETUP', err);
+      throw err;
+    }
+  };
+}

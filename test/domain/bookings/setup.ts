@@ -9,20 +9,14 @@ import { freshDatabase, type TestDb } from '../../support/db.ts';
 import * as make from '../../support/fixtures.ts';
 import type { BookingInput } from '../../../domain/bookings/booking.ts';
 import type { StaffActor } from '../../../domain/shared/staff-actor.ts';
+import { loggingSetupErrors } from '../../support/scenarios.ts';
 
 export type Ctx = { db: TestDb; n: number; staff2477: number; staff2411: number; agency: number };
 
 /** One test file's suite, with its database set up before and dropped after. */
 export function bookingSuite(name: string) {
   const test = suite<Ctx>(name);
-  test.before(async (ctx) => {
-    try {
-      await setUp(ctx);
-    } catch (err) {
-      console.error('SETUP', err);
-      throw err;
-    }
-  });
+  test.before(loggingSetupErrors(setUp));
   test.after(async (ctx) => {
     await ctx.db.drop();
   });
