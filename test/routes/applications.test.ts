@@ -4,10 +4,9 @@ import sharp from 'sharp';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import * as fixture from '../support/fixtures.ts';
 import { Client, textOf } from '../support/http.ts';
-import { type Person } from '../support/journeys.ts';
-import { aliceAndBob, twoInstitutions } from '../support/scenarios.ts';
+import { aliceAndBob, twoInstitutions, type AliceAndBob } from '../support/scenarios.ts';
 
-type Ctx = { app: TestApp; alice: Client; bob: Client; jpegWithGps: Buffer; pdf: Buffer; alicePerson: Person };
+type Ctx = AliceAndBob & { app: TestApp; jpegWithGps: Buffer; pdf: Buffer };
 const test = suite<Ctx>('service applications over HTTP');
 
 test.before(async (ctx) => {

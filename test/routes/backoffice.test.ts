@@ -4,22 +4,23 @@ import sharp from 'sharp';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import * as fixture from '../support/fixtures.ts';
 import { Client, textOf } from '../support/http.ts';
-import { staffSignIn, type Person } from '../support/journeys.ts';
-import { aliceAndBob, staffAccounts, twoInstitutions } from '../support/scenarios.ts';
+import { staffSignIn } from '../support/journeys.ts';
+import {
+  aliceAndBob,
+  staffAccounts,
+  twoInstitutions,
+  type AliceAndBob,
+  type ThreeStaff,
+} from '../support/scenarios.ts';
 
-type Ctx = {
-  app: TestApp;
-  alice: Client;
-  alicePerson: Person;
-  bob: Client;
-  staff: Client;
-  other: Client;
-  agency: Client;
-  png: Buffer;
-  pdf: Buffer;
-  applicationId: number;
-  number: string;
-};
+type Ctx = AliceAndBob &
+  ThreeStaff & {
+    app: TestApp;
+    png: Buffer;
+    pdf: Buffer;
+    applicationId: number;
+    number: string;
+  };
 const test = suite<Ctx>('the back office over HTTP: staff sign-in, review, documents, decisions, notification log');
 
 test.before(async (ctx) => {

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { Client, csrfFrom, textOf } from '../support/http.ts';
 import * as make from '../support/fixtures.ts';
-import { REVIEWER_2477, STAFF_PASSWORD, signedInStaff } from '../support/scenarios.ts';
+import { onsiteBatch, REVIEWER_2477, STAFF_PASSWORD, signedInStaff } from '../support/scenarios.ts';
 
 /** Monday 2026-11-23 10:00 in Taipei; the 300 visits are on Wednesday 11-25. */
 const NOW = new Date('2026-11-23T10:00:00+08:00');
@@ -16,14 +16,7 @@ test.before(async (ctx) => {
   ctx.app = await startTestApp({ clock: () => NOW, sms: false });
   const db = ctx.app.db.pool;
   await make.institution(db, { code: '2477' });
-  const batch = await make.visitBatch(db, {
-    institutionCode: '2477',
-    kind: 'onsite',
-    weekday: 3,
-    startsAt: '09:00',
-    lengthMinutes: 30,
-    capacity: 500,
-  });
+  const batch = await onsiteBatch(db, { weekday: 3, startsAt: '09:00', capacity: 500 });
   await make.staff(db, { ...REVIEWER_2477, password: STAFF_PASSWORD });
   // 300 families, each with an approved visit service for an inmate of their own and a pending booking
   // in the same batch: set-based SQL in one transaction (the rows pass every trigger of migration 006).

@@ -6,7 +6,7 @@ import { Client, textOf } from '../support/http.ts';
 import { VALID_IDS } from '../support/journeys.ts';
 import * as make from '../support/fixtures.ts';
 import { bookVisit } from '../../domain/bookings/booking.ts';
-import { REVIEWER_2477, signedInApplicant, signedInStaff } from '../support/scenarios.ts';
+import { onsiteBatch, REVIEWER_2477, signedInApplicant, signedInStaff } from '../support/scenarios.ts';
 
 /**
  * Who sees which name (issue 11.12): the visitors of a booking see their own and each other's names in
@@ -23,14 +23,7 @@ test.before(async (ctx) => {
   ctx.app = await startTestApp({ clock: () => NOW, sms: false });
   const db = ctx.app.db.pool;
   await make.institution(db, { code: '2477' });
-  const batch = await make.visitBatch(db, {
-    institutionCode: '2477',
-    kind: 'onsite',
-    weekday: 3,
-    startsAt: '09:00',
-    lengthMinutes: 30,
-    capacity: 5,
-  });
+  const batch = await onsiteBatch(db, { weekday: 3, startsAt: '09:00', capacity: 5 });
   const inmate = await make.inmate(db, { institutionCode: '2477', callNumber: '1024', name: '王小明' });
   // Two of the same family name: masked, both read 李○○.
   const people = [

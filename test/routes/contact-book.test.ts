@@ -5,21 +5,22 @@ import sharp from 'sharp';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import * as fixture from '../support/fixtures.ts';
 import { Client, textOf } from '../support/http.ts';
-import { type Person } from '../support/journeys.ts';
-import { aliceAndBob, signedInStaff, staffAccounts, twoInstitutions } from '../support/scenarios.ts';
+import {
+  aliceAndBob,
+  signedInStaff,
+  staffAccounts,
+  twoInstitutions,
+  type AliceAndBob,
+  type ThreeStaff,
+} from '../support/scenarios.ts';
 import { taipeiToday } from '../../domain/shared/dates.ts';
 
-type Ctx = {
-  app: TestApp;
-  alice: Client;
-  alicePerson: Person;
-  bob: Client;
-  staff: Client;
-  other: Client;
-  agency: Client;
-  jpeg: Buffer;
-  postId: number;
-};
+type Ctx = AliceAndBob &
+  ThreeStaff & {
+    app: TestApp;
+    jpeg: Buffer;
+    postId: number;
+  };
 const test = suite<Ctx>(
   'the family contact book over HTTP: posting, photo, interval, moderation, delivery, who may see what',
 );

@@ -23,6 +23,11 @@ export const REVIEWER_2477 = {
   role: 'reviewer',
 } as const;
 
+/** A weekly on-site batch of 30 minutes at 2477 (the institution must exist). Returns its id. */
+export function onsiteBatch(db: Db, spec: { weekday: number; startsAt: string; capacity: number }): Promise<number> {
+  return fixture.visitBatch(db, { institutionCode: '2477', kind: 'onsite', lengthMinutes: 30, ...spec });
+}
+
 /** The two institutions most tests use, 2477 and 2411, under their seed names. */
 export async function twoInstitutions(db: Db): Promise<void> {
   await fixture.institution(db, { code: '2477' });
@@ -41,6 +46,9 @@ export async function staffAccounts(
     await fixture.staff(db, { account, name, institutionCode, role, password });
 }
 
+/** The clients of the reviewers of 2477 and 2411 and of the agency administrator. */
+export type ThreeStaff = { staff: Client; other: Client; agency: Client };
+
 /** A new client signed in to the back office as `account` (the sign-in must succeed). */
 export async function signedInStaff(url: string, account: string, password: string = STAFF_PASSWORD): Promise<Client> {
   const c = new Client(url);
@@ -56,8 +64,11 @@ export async function signedInApplicant(url: string, email: string, password: st
   return c;
 }
 
+/** Alice (and what she registered with) and Bob, each on a client of their own. */
+export type AliceAndBob = { alicePerson: Person; alice: Client; bob: Client };
+
 /** Alice and Bob, both registered through the pages, verified by mail and signed in. */
-export async function aliceAndBob(app: TestApp): Promise<{ alicePerson: Person; alice: Client; bob: Client }> {
+export async function aliceAndBob(app: TestApp): Promise<AliceAndBob> {
   const alicePerson = person();
   const alice = new Client(app.url);
   await registerVerifyAndSignIn(alice, app.smtp, alicePerson);
