@@ -6,6 +6,7 @@ import * as fixture from '../support/fixtures.ts';
 import { launchBrowser, newContext, withScreenshotOnFailure } from '../support/browser.ts';
 import { translator } from '../../domain/i18n/i18n.ts';
 import { VALID_IDS } from '../support/journeys.ts';
+import { familyWithContactBook } from '../support/scenarios.ts';
 
 // Issue 11.23: the live character count chooses its words by the page language's plural rules.
 type Ctx = { app: TestApp; browser: Browser };
@@ -16,18 +17,12 @@ test.before(async (ctx) => {
   [ctx.app, ctx.browser] = await Promise.all([startTestApp(), launchBrowser()]);
   const { pool } = ctx.app.db;
   await fixture.institution(pool, { code: '2477' });
-  const inmate = await fixture.inmate(pool, { institutionCode: '2477', callNumber: '1024', name: '王小明' });
-  await fixture.applicant(pool, {
+  // A mother with an approved contact book for 王小明 (1024), able to sign in.
+  await familyWithContactBook(pool, {
     name: '家屬',
     nationalId: VALID_IDS[8]!,
     email: 'count@example.com',
     password: PASSWORD,
-  });
-  await fixture.approvedService(pool, {
-    applicant: { email: 'count@example.com' },
-    inmate,
-    service: 'contact_book',
-    relationship: 'mother',
   });
 });
 test.after(async (ctx) => {

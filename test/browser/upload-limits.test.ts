@@ -9,6 +9,7 @@ import * as fixture from '../support/fixtures.ts';
 import { checkA11y, launchBrowser, newContext, withScreenshotOnFailure } from '../support/browser.ts';
 import { translator } from '../../domain/i18n/i18n.ts';
 import { VALID_IDS } from '../support/journeys.ts';
+import { familyWithContactBook } from '../support/scenarios.ts';
 
 type Ctx = { app: TestApp; browser: Browser; dir: string };
 const test = suite<Ctx>('browser: the upload limit is checked before sending (JavaScript on)');
@@ -21,18 +22,12 @@ test.before(async (ctx) => {
   ctx.dir = await mkdtemp(path.join(os.tmpdir(), 'upload-limits-'));
   const { pool } = ctx.app.db;
   await fixture.institution(pool, { code: '2477' });
-  const inmate = await fixture.inmate(pool, { institutionCode: '2477', callNumber: '1024', name: '王小明' });
-  await fixture.applicant(pool, {
+  // A mother with an approved contact book for 王小明 (1024), able to sign in.
+  await familyWithContactBook(pool, {
     name: '家屬',
     nationalId: VALID_IDS[7]!,
     email: 'limits@example.com',
     password: PASSWORD,
-  });
-  await fixture.approvedService(pool, {
-    applicant: { email: 'limits@example.com' },
-    inmate,
-    service: 'contact_book',
-    relationship: 'mother',
   });
 });
 test.after(async (ctx) => {
@@ -57,17 +52,19 @@ async function signIn(page: Page) {
   await page.waitForURL('**/account');
 }
 
-test('files over the form’s stated total are refused in the browser, tied to their input, and nothing is sent', async (ctx) => {
-  const context = await newContext(ctx.browser, {
-    javaScriptEnabled: true,
-    viewport: { width: 360, height: 640 },
-    baseURL: ctx.app.url,
-  });
+/** A page with JavaScript on, at `viewport`, and the URL of every POST it sends, in order. */
+async function watchedPage(ctx: Ctx, viewport: { width: number; height: number }) {
+  const context = await newContext(ctx.browser, { javaScriptEnabled: true, viewport, baseURL: ctx.app.url });
   const page = await context.newPage();
   const posts: string[] = [];
   page.on('request', (r) => {
     if (r.method() === 'POST') posts.push(r.url());
   });
+  return { context, page, posts };
+}
+
+test('files over the form’s stated total are refused in the browser, tied to their input, and nothing is sent', async (ctx) => {
+  const { context, page, posts } = await watchedPage(ctx, { width: 360, height: 640 });
   try {
     await withScreenshotOnFailure(page, 'upload-limits-application', async () => {
       await signIn(page);
@@ -114,16 +111,7 @@ test('files over the form’s stated total are refused in the browser, tied to t
 });
 
 test('a contact book photo over 10 MB is refused in the browser with the form’s message', async (ctx) => {
-  const context = await newContext(ctx.browser, {
-    javaScriptEnabled: true,
-    viewport: { width: 1080, height: 1920 },
-    baseURL: ctx.app.url,
-  });
-  const page = await context.newPage();
-  const posts: string[] = [];
-  page.on('request', (r) => {
-    if (r.method() === 'POST') posts.push(r.url());
-  });
+  const { context, page, posts } = await watchedPage(ctx, { width: 1080, height: 1920 });
   try {
     await withScreenshotOnFailure(page, 'upload-limits-photo', async () => {
       await signIn(page);

@@ -11,6 +11,7 @@ import { decideApplication } from '../../domain/applications/review.ts';
 import { type DocumentKind } from '../../domain/applications/vocabulary.ts';
 import { prepareDocument, type StoredDocument } from '../../domain/applications/documents.ts';
 import { isUploadProblem, MB } from '../../domain/shared/uploads.ts';
+import { twoInstitutions } from '../support/scenarios.ts';
 
 type Ctx = { db: TestDb; doc: StoredDocument; staff2477: number; staff2411: number; applicants: number[] };
 const test = suite<Ctx>('service applications');
@@ -19,8 +20,7 @@ const NOW = new Date('2026-11-23T02:00:00Z');
 test.before(async (ctx) => {
   ctx.db = await freshDatabase();
   const { pool } = ctx.db;
-  await fixture.institution(pool, { code: '2477' });
-  await fixture.institution(pool, { code: '2411' });
+  await twoInstitutions(pool);
   await fixture.inmate(pool, { institutionCode: '2477', callNumber: '1024', name: '王小明' });
   await fixture.inmate(pool, { institutionCode: '2477', callNumber: '2048', name: '林美華' });
   await fixture.inmate(pool, { institutionCode: '2477', callNumber: '4209', name: '張雅婷', restriction: 'visit_ban' });
@@ -78,8 +78,13 @@ async function input(ctx: Ctx, over: Over = {}): Promise<ApplicationInput> {
   return form;
 }
 
+/** Submits the form made by `input`, at NOW. */
+async function submit(ctx: Ctx, over: Over = {}) {
+  return submitApplication(ctx.db.pool, await input(ctx, over), NOW);
+}
+
 test('a complete application is recorded as pending with its documents, history and the pending mail, together', async (ctx) => {
-  const out = await submitApplication(ctx.db.pool, await input(ctx), NOW);
+  const out = await submit(ctx);
   assert.is(out.kind, 'submitted');
   const { applicationId, number } = out as { applicationId: number; number: string };
   assert.match(number, /^20261123-[2-9A-HJ-NP-Z]{6}$/);
@@ -124,20 +129,17 @@ test('the same submission key twice (double click) makes one application', async
 });
 
 test('one contact book per inmate: another household is told, in code and in the database', async (ctx) => {
-  const other = await submitApplication(
-    ctx.db.pool,
-    await input(ctx, { applicantId: ctx.applicants[2]!, relationship: 'sibling' }),
-    NOW,
-  );
+  const other = await submit(ctx, { applicantId: ctx.applicants[2]!, relationship: 'sibling' });
   assert.equal(other, { kind: 'errors', errors: { callNumber: { key: 'error.application.contactBookTaken' } } });
 });
 
 test('missing answers and documents: one message per field, the relationship and its documents apart', async (ctx) => {
-  const out = await submitApplication(
-    ctx.db.pool,
-    await input(ctx, { applicantId: ctx.applicants[1]!, callNumber: '12', relationship: 'lawyer', documents: {} }),
-    NOW,
-  );
+  const out = await submit(ctx, {
+    applicantId: ctx.applicants[1]!,
+    callNumber: '12',
+    relationship: 'lawyer',
+    documents: {},
+  });
   assert.is(out.kind, 'errors');
   const keys = Object.fromEntries(
     Object.entries((out as { errors: Record<string, { key: string }> }).errors).map(([k, v]) => [k, v.key]),
@@ -148,64 +150,42 @@ test('missing answers and documents: one message per field, the relationship and
     identityFiles: 'error.documents.identity',
     relationshipFiles: 'error.documents.relationship',
   });
-  const lawyer = await submitApplication(
-    ctx.db.pool,
-    await input(ctx, {
-      applicantId: ctx.applicants[1]!,
-      service: 'lawyer_visit',
-      relationship: 'mother',
-      documents: { identity: [ctx.doc] },
-    }),
-    NOW,
-  );
+  const lawyer = await submit(ctx, {
+    applicantId: ctx.applicants[1]!,
+    service: 'lawyer_visit',
+    relationship: 'mother',
+    documents: { identity: [ctx.doc] },
+  });
   const lk = Object.keys((lawyer as { errors: object }).errors).sort();
   assert.equal(lk, ['mandateFiles', 'relationship'], 'a lawyer must be a lawyer, defender… and send a mandate');
 });
 
 test('restricted and unknown inmates cannot be applied for; call numbers belong to one institution', async (ctx) => {
   const key = (o: unknown) => (o as { errors: { callNumber?: { key: string } } }).errors.callNumber?.key;
+  assert.is(key(await submit(ctx, { applicantId: ctx.applicants[1]!, callNumber: '4209' })), 'restriction.visit_ban');
   assert.is(
-    key(
-      await submitApplication(
-        ctx.db.pool,
-        await input(ctx, { applicantId: ctx.applicants[1]!, callNumber: '4209' }),
-        NOW,
-      ),
-    ),
-    'restriction.visit_ban',
-  );
-  assert.is(
-    key(
-      await submitApplication(
-        ctx.db.pool,
-        await input(ctx, { applicantId: ctx.applicants[1]!, callNumber: '9999' }),
-        NOW,
-      ),
-    ),
+    key(await submit(ctx, { applicantId: ctx.applicants[1]!, callNumber: '9999' })),
     'error.callNumber.unknown',
   );
 });
 
 test('a mobile visit needs a mobile number on the account and a frontal photo', async (ctx) => {
-  const noMobile = await submitApplication(
-    ctx.db.pool,
-    await input(ctx, { applicantId: ctx.applicants[2]!, service: 'visit', visitKinds: ['mobile'], callNumber: '2048' }),
-    NOW,
-  );
+  const noMobile = await submit(ctx, {
+    applicantId: ctx.applicants[2]!,
+    service: 'visit',
+    visitKinds: ['mobile'],
+    callNumber: '2048',
+  });
   const e = (noMobile as { errors: Record<string, { key: string }> }).errors;
   assert.is(e.visitKinds?.key, 'error.mobileVisit.noMobile');
   assert.is(e.photoFiles?.key, 'error.documents.photo');
-  const ok = await submitApplication(
-    ctx.db.pool,
-    await input(ctx, {
-      service: 'visit',
-      visitKinds: ['mobile', 'onsite'],
-      callNumber: '2048',
-      relationship: 'spouse',
-      documents: { identity: [ctx.doc], relationship: [ctx.doc], photo: [ctx.doc] },
-    }),
-    NOW,
-  );
+  const ok = await submit(ctx, {
+    service: 'visit',
+    visitKinds: ['mobile', 'onsite'],
+    callNumber: '2048',
+    relationship: 'spouse',
+    documents: { identity: [ctx.doc], relationship: [ctx.doc], photo: [ctx.doc] },
+  });
   assert.is(ok.kind, 'submitted');
 });
 
@@ -267,17 +247,13 @@ test('the same form key with other answers is refused rather than landing on the
 });
 
 test("only staff of the inmate's institution decide; two decisions at once: the second is told, nothing overwritten", async (ctx) => {
-  const made = await submitApplication(
-    ctx.db.pool,
-    await input(ctx, {
-      applicantId: ctx.applicants[2]!,
-      service: 'lawyer_visit',
-      relationship: 'lawyer',
-      callNumber: '2048',
-      documents: { identity: [ctx.doc], mandate: [ctx.doc] },
-    }),
-    NOW,
-  );
+  const made = await submit(ctx, {
+    applicantId: ctx.applicants[2]!,
+    service: 'lawyer_visit',
+    relationship: 'lawyer',
+    callNumber: '2048',
+    documents: { identity: [ctx.doc], mandate: [ctx.doc] },
+  });
   const id = (made as { applicationId: number }).applicationId;
   const other = { staffId: ctx.staff2411, institutionCode: '2411', ip: '127.0.0.1' };
   assert.is(await decideApplication(ctx.db.pool, id, 1, { decision: 'approve' }, other, NOW), 'not_found');

@@ -7,6 +7,7 @@ import { resendPost, submitPost, type PostInput } from '../../domain/contact-boo
 import { activeSuspension, liftSuspension } from '../../domain/contact-book/suspensions.ts';
 import { postingState } from '../../domain/contact-book/recipients.ts';
 import { decidePost } from '../../domain/contact-book/review.ts';
+import { familyWithContactBook, loggingSetupErrors } from '../support/scenarios.ts';
 
 type Ctx = { db: TestDb; staff: number; applicants: number[]; books: number[] };
 const test = suite<Ctx>('contact book posts: interval, concurrency, rejections and suspension');
@@ -14,14 +15,7 @@ const test = suite<Ctx>('contact book posts: interval, concurrency, rejections a
 /** A moment in Asia/Taipei (UTC+8, no daylight saving). */
 const taipei = (isoLocal: string) => new Date(`${isoLocal}+08:00`);
 
-test.before(async (ctx) => {
-  try {
-    await setUp(ctx);
-  } catch (err) {
-    console.error('SETUP', err);
-    throw err;
-  }
-});
+test.before(loggingSetupErrors(setUp));
 async function setUp(ctx: Ctx) {
   ctx.db = await freshDatabase();
   const { pool } = ctx.db;
@@ -35,17 +29,11 @@ async function setUp(ctx: Ctx) {
   ctx.applicants = [];
   ctx.books = [];
   for (const [i, id] of ['A152601814', 'A259083012', 'B166131862', 'B209139097'].entries()) {
-    const applicant = await fixture.applicant(pool, { name: `家屬${i}`, nationalId: id, email: `f${i}@example.com` });
-    const inmate = await fixture.inmate(pool, {
-      institutionCode: '2477',
+    const { applicant, book } = await familyWithContactBook(pool, {
+      name: `家屬${i}`,
+      nationalId: id,
+      email: `f${i}@example.com`,
       callNumber: String(5000 + i),
-      name: '王小明',
-    });
-    const book = await fixture.approvedService(pool, {
-      applicant,
-      inmate,
-      service: 'contact_book',
-      relationship: 'mother',
       number: `20261101-AAAAA${i + 2}`,
     });
     ctx.applicants.push(applicant);

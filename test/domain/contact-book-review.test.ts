@@ -7,6 +7,7 @@ import { submitPost } from '../../domain/contact-book/posts.ts';
 import { decidePost } from '../../domain/contact-book/review.ts';
 import { getPostCase, listPostQueue } from '../../domain/contact-book/review.ts';
 import { deliverySheet, markDelivered } from '../../domain/contact-book/delivery.ts';
+import { familyWithContactBook } from '../support/scenarios.ts';
 
 type Ctx = { db: TestDb; staff: number; other: number; posts: number[] };
 const test = suite<Ctx>(
@@ -34,22 +35,12 @@ test.before(async (ctx) => {
   ctx.posts = [];
   // Three families at 2477, each with a post sent on 2026-11-20 and decided at the edges of a Taipei day.
   for (const [i, id] of ['A152601814', 'A259083012', 'B166131862'].entries()) {
-    const applicant = await fixture.applicant(pool, {
+    const { applicant, book } = await familyWithContactBook(pool, {
       name: `家屬${i}`,
       nationalId: id,
       email: `f${i}@example.com`,
       locale: i === 2 ? 'en' : 'zh-TW',
-    });
-    const inmate = await fixture.inmate(pool, {
-      institutionCode: '2477',
       callNumber: String(7000 + i),
-      name: '王小明',
-    });
-    const book = await fixture.approvedService(pool, {
-      applicant,
-      inmate,
-      service: 'contact_book',
-      relationship: 'mother',
       number: `20261101-REVW0${i}`,
     });
     const sent = await submitPost(

@@ -4,13 +4,13 @@ import { freshDatabase, type TestDb } from '../support/db.ts';
 import * as fixture from '../support/fixtures.ts';
 import { lookUpInmate } from '../../domain/inmates.ts';
 import { maskName } from '../../domain/shared/masking.ts';
+import { twoInstitutions } from '../support/scenarios.ts';
 
 const test = suite<{ db: TestDb }>('inmate lookup');
 test.before(async (ctx) => {
   ctx.db = await freshDatabase();
   const { pool } = ctx.db;
-  await fixture.institution(pool, { code: '2477' });
-  await fixture.institution(pool, { code: '2411' });
+  await twoInstitutions(pool);
   await fixture.inmate(pool, { institutionCode: '2477', callNumber: '1024', name: '王小明' });
   await fixture.inmate(pool, { institutionCode: '2477', callNumber: '310567', name: '歐陽娜娜' });
   await fixture.inmate(pool, { institutionCode: '2477', callNumber: '4209', name: '林美', restriction: 'visit_ban' });

@@ -12,6 +12,7 @@ import { readDocument } from '../../domain/applications/documents.ts';
 import { searchNotifications } from '../../domain/notifications.ts';
 import { prepareDocument, type StoredDocument } from '../../domain/applications/documents.ts';
 import { isUploadProblem } from '../../domain/shared/uploads.ts';
+import { twoInstitutions } from '../support/scenarios.ts';
 
 type Ctx = { db: TestDb; doc: StoredDocument; staff2477: number; applicants: number[] };
 const test = suite<Ctx>('review: the queue, cases, documents, correct-and-resend, the notification log');
@@ -21,8 +22,7 @@ const T0 = new Date('2026-11-02T01:00:00Z'); // 09:00 in Taipei
 test.before(async (ctx) => {
   ctx.db = await freshDatabase();
   const { pool } = ctx.db;
-  await fixture.institution(pool, { code: '2477' });
-  await fixture.institution(pool, { code: '2411' });
+  await twoInstitutions(pool);
   const calls = Array.from({ length: 25 }, (_, i) => String(1000 + i));
   for (const c of [...calls, '3001', '3002', '3003'])
     await fixture.inmate(pool, { institutionCode: '2477', callNumber: c, name: '王小明' });

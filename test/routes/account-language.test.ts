@@ -1,18 +1,11 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { appSuite, type TestApp } from '../support/app.ts';
 import * as fixture from '../support/fixtures.ts';
 import { Client } from '../support/http.ts';
 import { person, registerVerifyAndSignIn } from '../support/journeys.ts';
 
 // Issue 11.17: a person's language is the one they chose last, stored at once; mail follows it.
-const test = suite<{ app: TestApp }>('the language a person chose: stored at once, kept at sign-in');
-test.before(async (ctx) => {
-  ctx.app = await startTestApp();
-});
-test.after(async (ctx) => {
-  await ctx.app.close();
-});
+const test = appSuite('the language a person chose: stored at once, kept at sign-in');
 
 const storedLocale = async (app: TestApp, email: string) =>
   (await app.db.pool.query('SELECT locale FROM applicant WHERE email = $1', [email])).rows[0].locale;

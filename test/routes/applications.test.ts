@@ -4,25 +4,20 @@ import sharp from 'sharp';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import * as fixture from '../support/fixtures.ts';
 import { Client, textOf } from '../support/http.ts';
-import { person, registerVerifyAndSignIn, type Person } from '../support/journeys.ts';
+import { aliceAndBob, twoInstitutions, type AliceAndBob } from '../support/scenarios.ts';
 
-type Ctx = { app: TestApp; alice: Client; bob: Client; jpegWithGps: Buffer; pdf: Buffer; alicePerson: Person };
+type Ctx = AliceAndBob & { app: TestApp; jpegWithGps: Buffer; pdf: Buffer };
 const test = suite<Ctx>('service applications over HTTP');
 
 test.before(async (ctx) => {
   ctx.app = await startTestApp();
   const { pool } = ctx.app.db;
-  await fixture.institution(pool, { code: '2477' });
-  await fixture.institution(pool, { code: '2411' });
+  await twoInstitutions(pool);
   await fixture.inmate(pool, { institutionCode: '2477', callNumber: '1024', name: '王小明' });
   await fixture.inmate(pool, { institutionCode: '2477', callNumber: '310567', name: '陳志強' });
   await fixture.inmate(pool, { institutionCode: '2477', callNumber: '4209', name: '張雅婷', restriction: 'visit_ban' });
   await fixture.inmate(pool, { institutionCode: '2411', callNumber: '2048', name: '林美華' });
-  ctx.alicePerson = person();
-  ctx.alice = new Client(ctx.app.url);
-  await registerVerifyAndSignIn(ctx.alice, ctx.app.smtp, ctx.alicePerson);
-  ctx.bob = new Client(ctx.app.url);
-  await registerVerifyAndSignIn(ctx.bob, ctx.app.smtp, person());
+  Object.assign(ctx, await aliceAndBob(ctx.app));
   ctx.jpegWithGps = await sharp({ create: { width: 60, height: 40, channels: 3, background: '#a0a0a0' } })
     .withExif({ IFD0: { Make: 'PhoneMaker' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '25/1 2/1 0/1' } })
     .jpeg()

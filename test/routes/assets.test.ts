@@ -1,14 +1,7 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { appSuite } from '../support/app.ts';
 
-const test = suite<{ app: TestApp }>('static assets: the site icon');
-test.before(async (ctx) => {
-  ctx.app = await startTestApp();
-});
-test.after(async (ctx) => {
-  await ctx.app.close();
-});
+const test = appSuite('static assets: the site icon');
 
 test('/favicon.ico answers with an icon, cached; pages link the versioned one, cached for a year', async ({ app }) => {
   const plain = await fetch(`${app.url}/favicon.ico`);

@@ -8,6 +8,7 @@ import * as make from '../support/fixtures.ts';
 import { bookVisit, type BookingInput } from '../../domain/bookings/booking.ts';
 import { csvCell, toCsv } from '../../domain/bookings/roster-csv.ts';
 import { nextWorkingDay } from '../../domain/bookings/rosters.ts';
+import { staffAccounts, twoInstitutions } from '../support/scenarios.ts';
 
 /** A moment in Asia/Taipei (UTC+8, no daylight saving). */
 const taipei = (isoLocal: string) => new Date(`${isoLocal}+08:00`);
@@ -37,8 +38,7 @@ const CAROL = '=HYPERLINK("http://x.example","a")';
 test.before(async (ctx) => {
   ctx.app = await startTestApp({ clock: () => NOW });
   const db = ctx.app.db.pool;
-  await make.institution(db, { code: '2477' });
-  await make.institution(db, { code: '2411' });
+  await twoInstitutions(db);
   ctx.inmates = {};
   for (const [institutionCode, callNumber, name] of [
     ['2477', '1024', '王小明'],
@@ -47,14 +47,12 @@ test.before(async (ctx) => {
   ] as const) {
     ctx.inmates[callNumber] = await make.inmate(db, { institutionCode, callNumber, name });
   }
-  const password = 'staff password 1';
-  for (const [account, name, institutionCode, role] of [
+  await staffAccounts(db, [
     ['reviewer2477', '桃園承辦人', '2477', 'reviewer'],
     ['second2477', '桃園第二承辦人', '2477', 'reviewer'],
     ['reviewer2411', '基隆承辦人', '2411', 'reviewer'],
     ['agency', '矯正署管理者', null, 'agency_admin'],
-  ] as const)
-    await make.staff(db, { account, name, institutionCode, role, password });
+  ]);
   for (const institutionCode of ['2477', '2411']) {
     for (let weekday = 1; weekday <= 7; weekday++) {
       for (const [kind, startsAt, lengthMinutes, capacity] of [

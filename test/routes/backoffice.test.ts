@@ -4,43 +4,38 @@ import sharp from 'sharp';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import * as fixture from '../support/fixtures.ts';
 import { Client, textOf } from '../support/http.ts';
-import { person, registerVerifyAndSignIn, staffSignIn, type Person } from '../support/journeys.ts';
+import { staffSignIn } from '../support/journeys.ts';
+import {
+  aliceAndBob,
+  staffAccounts,
+  twoInstitutions,
+  type AliceAndBob,
+  type ThreeStaff,
+} from '../support/scenarios.ts';
 
-type Ctx = {
-  app: TestApp;
-  alice: Client;
-  alicePerson: Person;
-  bob: Client;
-  staff: Client;
-  other: Client;
-  agency: Client;
-  png: Buffer;
-  pdf: Buffer;
-  applicationId: number;
-  number: string;
-};
+type Ctx = AliceAndBob &
+  ThreeStaff & {
+    app: TestApp;
+    png: Buffer;
+    pdf: Buffer;
+    applicationId: number;
+    number: string;
+  };
 const test = suite<Ctx>('the back office over HTTP: staff sign-in, review, documents, decisions, notification log');
 
 test.before(async (ctx) => {
   ctx.app = await startTestApp();
   const { pool } = ctx.app.db;
-  await fixture.institution(pool, { code: '2477' });
-  await fixture.institution(pool, { code: '2411' });
+  await twoInstitutions(pool);
   await fixture.inmate(pool, { institutionCode: '2477', callNumber: '1024', name: '王小明' });
   await fixture.inmate(pool, { institutionCode: '2411', callNumber: '2048', name: '林美華' });
-  const password = 'staff password 1';
-  for (const [account, name, institutionCode, role] of [
+  await staffAccounts(pool, [
     ['reviewer2477', '桃園承辦人', '2477', 'reviewer'],
     ['reviewer2411', '基隆承辦人', '2411', 'reviewer'],
     ['second2477', '桃園第二承辦人', '2477', 'institution_admin'],
     ['agency', '矯正署管理者', null, 'agency_admin'],
-  ] as const)
-    await fixture.staff(pool, { account, name, institutionCode, role, password });
-  ctx.alicePerson = person();
-  ctx.alice = new Client(ctx.app.url);
-  await registerVerifyAndSignIn(ctx.alice, ctx.app.smtp, ctx.alicePerson);
-  ctx.bob = new Client(ctx.app.url);
-  await registerVerifyAndSignIn(ctx.bob, ctx.app.smtp, person());
+  ]);
+  Object.assign(ctx, await aliceAndBob(ctx.app));
   ctx.png = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#336699' } })
     .png()
     .toBuffer();

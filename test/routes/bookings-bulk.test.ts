@@ -2,8 +2,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { Client, csrfFrom, textOf } from '../support/http.ts';
-import { staffSignIn } from '../support/journeys.ts';
 import * as make from '../support/fixtures.ts';
+import { onsiteBatch, REVIEWER_2477, STAFF_PASSWORD, signedInStaff } from '../support/scenarios.ts';
 
 /** Monday 2026-11-23 10:00 in Taipei; the 300 visits are on Wednesday 11-25. */
 const NOW = new Date('2026-11-23T10:00:00+08:00');
@@ -16,21 +16,8 @@ test.before(async (ctx) => {
   ctx.app = await startTestApp({ clock: () => NOW, sms: false });
   const db = ctx.app.db.pool;
   await make.institution(db, { code: '2477' });
-  const batch = await make.visitBatch(db, {
-    institutionCode: '2477',
-    kind: 'onsite',
-    weekday: 3,
-    startsAt: '09:00',
-    lengthMinutes: 30,
-    capacity: 500,
-  });
-  await make.staff(db, {
-    account: 'reviewer2477',
-    name: '桃園承辦人',
-    role: 'reviewer',
-    institutionCode: '2477',
-    password: 'staff password 1',
-  });
+  const batch = await onsiteBatch(db, { weekday: 3, startsAt: '09:00', capacity: 500 });
+  await make.staff(db, { ...REVIEWER_2477, password: STAFF_PASSWORD });
   // 300 families, each with an approved visit service for an inmate of their own and a pending booking
   // in the same batch: set-based SQL in one transaction (the rows pass every trigger of migration 006).
   const tx = await db.connect();
@@ -65,8 +52,7 @@ test.before(async (ctx) => {
   }
   ctx.ids = (await db.query('SELECT id FROM visit_booking ORDER BY id')).rows.map((r) => Number(r.id));
   assert.is(ctx.ids.length, ROWS);
-  ctx.staff = new Client(ctx.app.url);
-  assert.is((await staffSignIn(ctx.staff, 'reviewer2477', 'staff password 1')).status, 303);
+  ctx.staff = await signedInStaff(ctx.app.url, 'reviewer2477');
 });
 test.after(async (ctx) => {
   await ctx.app.close();

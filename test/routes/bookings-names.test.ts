@@ -3,9 +3,10 @@ import * as assert from 'uvu/assert';
 import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { Client, textOf } from '../support/http.ts';
-import { staffSignIn, VALID_IDS } from '../support/journeys.ts';
+import { VALID_IDS } from '../support/journeys.ts';
 import * as make from '../support/fixtures.ts';
 import { bookVisit } from '../../domain/bookings/booking.ts';
+import { onsiteBatch, REVIEWER_2477, signedInApplicant, signedInStaff } from '../support/scenarios.ts';
 
 /**
  * Who sees which name (issue 11.12): the visitors of a booking see their own and each other's names in
@@ -22,14 +23,7 @@ test.before(async (ctx) => {
   ctx.app = await startTestApp({ clock: () => NOW, sms: false });
   const db = ctx.app.db.pool;
   await make.institution(db, { code: '2477' });
-  const batch = await make.visitBatch(db, {
-    institutionCode: '2477',
-    kind: 'onsite',
-    weekday: 3,
-    startsAt: '09:00',
-    lengthMinutes: 30,
-    capacity: 5,
-  });
+  const batch = await onsiteBatch(db, { weekday: 3, startsAt: '09:00', capacity: 5 });
   const inmate = await make.inmate(db, { institutionCode: '2477', callNumber: '1024', name: '王小明' });
   // Two of the same family name: masked, both read 李○○.
   const people = [
@@ -42,13 +36,7 @@ test.before(async (ctx) => {
     await make.approvedService(db, { applicant: id, inmate, service: 'visit', relationship, visitKinds: ['onsite'] });
     ctx.ids.push(id);
   }
-  await make.staff(db, {
-    account: 'reviewer2477',
-    name: '桃園承辦人',
-    role: 'reviewer',
-    institutionCode: '2477',
-    password: PASSWORD,
-  });
+  await make.staff(db, { ...REVIEWER_2477, password: PASSWORD });
   const booked = await bookVisit(
     db,
     {
@@ -67,16 +55,9 @@ test.before(async (ctx) => {
   );
   assert.is(booked.kind, 'booked');
   ctx.bookingId = (booked as { bookingId: number }).bookingId;
-  const signIn = async (email: string) => {
-    const c = new Client(ctx.app.url);
-    await c.get('/signin');
-    assert.is((await c.post('/signin', { email, password: PASSWORD })).status, 303);
-    return c;
-  };
-  ctx.booker = await signIn('booker@example.com');
-  ctx.companion = await signIn('companion@example.com');
-  ctx.staff = new Client(ctx.app.url);
-  assert.is((await staffSignIn(ctx.staff, 'reviewer2477', PASSWORD)).status, 303);
+  ctx.booker = await signedInApplicant(ctx.app.url, 'booker@example.com', PASSWORD);
+  ctx.companion = await signedInApplicant(ctx.app.url, 'companion@example.com', PASSWORD);
+  ctx.staff = await signedInStaff(ctx.app.url, 'reviewer2477', PASSWORD);
 });
 test.after(async (ctx) => {
   await ctx.app.close();

@@ -2,8 +2,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { Client, textOf } from '../support/http.ts';
-import { staffSignIn, VALID_IDS } from '../support/journeys.ts';
+import { VALID_IDS } from '../support/journeys.ts';
 import * as make from '../support/fixtures.ts';
+import { REVIEWER_2477, signedInApplicant, signedInStaff } from '../support/scenarios.ts';
 
 /**
  * Friday 2026-11-27 10:00 in Taipei at an institution open Monday to Friday: a lawyer is not offered
@@ -40,18 +41,9 @@ test.before(async (ctx) => {
     service: 'lawyer_visit',
     relationship: 'lawyer',
   });
-  await make.staff(db, {
-    account: 'reviewer2477',
-    name: '桃園承辦人',
-    role: 'reviewer',
-    institutionCode: '2477',
-    password: PASSWORD,
-  });
-  ctx.lawyer = new Client(ctx.app.url);
-  await ctx.lawyer.get('/signin');
-  assert.is((await ctx.lawyer.post('/signin', { email: 'lawyer@example.com', password: PASSWORD })).status, 303);
-  ctx.staff = new Client(ctx.app.url);
-  assert.is((await staffSignIn(ctx.staff, 'reviewer2477', PASSWORD)).status, 303);
+  await make.staff(db, { ...REVIEWER_2477, password: PASSWORD });
+  ctx.lawyer = await signedInApplicant(ctx.app.url, 'lawyer@example.com', PASSWORD);
+  ctx.staff = await signedInStaff(ctx.app.url, 'reviewer2477', PASSWORD);
 });
 test.after(async (ctx) => {
   await ctx.app.close();

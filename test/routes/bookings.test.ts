@@ -4,6 +4,7 @@ import { startTestApp, type TestApp } from '../support/app.ts';
 import { Client, textOf } from '../support/http.ts';
 import { person, staffSignIn, type Person } from '../support/journeys.ts';
 import * as make from '../support/fixtures.ts';
+import { twoInstitutions } from '../support/scenarios.ts';
 
 /** Monday 2026-11-23 10:00 in Taipei: bookable dates are Wednesday 11-25 to Monday 11-30. */
 const NOW = new Date('2026-11-23T10:00:00+08:00');
@@ -41,8 +42,7 @@ async function signedIn(app: TestApp, over: Partial<Person> = {}): Promise<Who> 
 test.before(async (ctx) => {
   ctx.app = await startTestApp({ clock: () => new Date(NOW) });
   const db = ctx.app.db.pool;
-  await make.institution(db, { code: '2477' });
-  await make.institution(db, { code: '2411' });
+  await twoInstitutions(db);
   ctx.inmate = await make.inmate(db, { institutionCode: '2477', callNumber: '1024', name: '王小明' });
   for (let weekday = 1; weekday <= 5; weekday++) {
     for (const [kind, startsAt, lengthMinutes, capacity] of [

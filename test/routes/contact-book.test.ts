@@ -5,20 +5,22 @@ import sharp from 'sharp';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import * as fixture from '../support/fixtures.ts';
 import { Client, textOf } from '../support/http.ts';
-import { person, registerVerifyAndSignIn, staffSignIn, type Person } from '../support/journeys.ts';
+import {
+  aliceAndBob,
+  signedInStaff,
+  staffAccounts,
+  twoInstitutions,
+  type AliceAndBob,
+  type ThreeStaff,
+} from '../support/scenarios.ts';
 import { taipeiToday } from '../../domain/shared/dates.ts';
 
-type Ctx = {
-  app: TestApp;
-  alice: Client;
-  alicePerson: Person;
-  bob: Client;
-  staff: Client;
-  other: Client;
-  agency: Client;
-  jpeg: Buffer;
-  postId: number;
-};
+type Ctx = AliceAndBob &
+  ThreeStaff & {
+    app: TestApp;
+    jpeg: Buffer;
+    postId: number;
+  };
 const test = suite<Ctx>(
   'the family contact book over HTTP: posting, photo, interval, moderation, delivery, who may see what',
 );
@@ -26,22 +28,15 @@ const test = suite<Ctx>(
 test.before(async (ctx) => {
   ctx.app = await startTestApp();
   const { pool } = ctx.app.db;
-  await fixture.institution(pool, { code: '2477' });
-  await fixture.institution(pool, { code: '2411' });
+  await twoInstitutions(pool);
   const inmate = await fixture.inmate(pool, { institutionCode: '2477', callNumber: '1024', name: '王小明' });
   await fixture.inmate(pool, { institutionCode: '2411', callNumber: '2048', name: '林美華' });
-  const password = 'staff password 1';
-  for (const [account, name, institutionCode, role] of [
+  await staffAccounts(pool, [
     ['reviewer2477', '桃園承辦人', '2477', 'reviewer'],
     ['reviewer2411', '基隆承辦人', '2411', 'reviewer'],
     ['agency', '矯正署管理者', null, 'agency_admin'],
-  ] as const)
-    await fixture.staff(pool, { account, name, institutionCode, role, password });
-  ctx.alicePerson = person();
-  ctx.alice = new Client(ctx.app.url);
-  await registerVerifyAndSignIn(ctx.alice, ctx.app.smtp, ctx.alicePerson);
-  ctx.bob = new Client(ctx.app.url);
-  await registerVerifyAndSignIn(ctx.bob, ctx.app.smtp, person());
+  ]);
+  Object.assign(ctx, await aliceAndBob(ctx.app));
   // Alice's contact book for 王小明 was approved earlier.
   await fixture.approvedService(pool, {
     applicant: { email: ctx.alicePerson.email },
@@ -54,13 +49,9 @@ test.before(async (ctx) => {
     .withExif({ IFD0: { Make: 'PhoneMaker', Model: 'Phone 1' } })
     .jpeg({ quality: 90 })
     .toBuffer();
-  for (const [c, account] of [
-    [(ctx.staff = new Client(ctx.app.url)), 'reviewer2477'],
-    [(ctx.other = new Client(ctx.app.url)), 'reviewer2411'],
-    [(ctx.agency = new Client(ctx.app.url)), 'agency'],
-  ] as const) {
-    assert.is((await staffSignIn(c, account, 'staff password 1')).status, 303);
-  }
+  ctx.staff = await signedInStaff(ctx.app.url, 'reviewer2477');
+  ctx.other = await signedInStaff(ctx.app.url, 'reviewer2411');
+  ctx.agency = await signedInStaff(ctx.app.url, 'agency');
 });
 test.after(async (ctx) => {
   await ctx.app.close();

@@ -1,15 +1,8 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { appSuite } from '../support/app.ts';
 import { textOf } from '../support/http.ts';
 
-const test = suite<{ app: TestApp }>('the page frame of each area');
-test.before(async (ctx) => {
-  ctx.app = await startTestApp();
-});
-test.after(async (ctx) => {
-  await ctx.app.close();
-});
+const test = appSuite('the page frame of each area');
 
 const footerOf = (html: string) => textOf(/<footer[\s\S]*<\/footer>/.exec(html)?.[0] ?? '');
 

@@ -1,17 +1,10 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { gunzipSync } from 'node:zlib';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { appSuite } from '../support/app.ts';
 import { Client, textOf } from '../support/http.ts';
 import { person, registerVerifyAndSignIn } from '../support/journeys.ts';
 
-const test = suite<{ app: TestApp }>('security and operations');
-test.before(async (ctx) => {
-  ctx.app = await startTestApp();
-});
-test.after(async (ctx) => {
-  await ctx.app.close();
-});
+const test = appSuite('security and operations');
 
 test('every form POST without a valid CSRF token is refused with a page that says what to do', async ({ app }) => {
   for (const path of [

@@ -1,17 +1,10 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { appSuite } from '../support/app.ts';
 import { Client, textOf } from '../support/http.ts';
 import { linkIn } from '../support/smtp-sink.ts';
 import { person, registerVerifyAndSignIn, submitRegistration } from '../support/journeys.ts';
 
-const test = suite<{ app: TestApp }>('registration');
-test.before(async (ctx) => {
-  ctx.app = await startTestApp();
-});
-test.after(async (ctx) => {
-  await ctx.app.close();
-});
+const test = appSuite('registration');
 
 test('the form cannot be reached or submitted without consent to the privacy notice', async ({ app }) => {
   const c = new Client(app.url);

@@ -1,24 +1,17 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { appSuite } from '../support/app.ts';
 import * as fixture from '../support/fixtures.ts';
 import { csrfFrom, textOf } from '../support/http.ts';
 
 // Issue 11.9: the headers and cookie names of the portal as it runs in production behind TLS.
-const test = suite<{ app: TestApp }>('production behind TLS: Permissions-Policy and __Host- cookies');
-test.before(async (ctx) => {
-  ctx.app = await startTestApp({
-    sms: false,
-    env: {
-      NODE_ENV: 'production',
-      PUBLIC_URL: 'https://portal.example.gov.tw',
-      MAIL_FROM: 'Portal <noreply@portal.example.gov.tw>',
-      VIDEO_SERVICE_URL: 'https://video.example.gov.tw/join',
-    },
-  });
-});
-test.after(async (ctx) => {
-  await ctx.app.close();
+const test = appSuite('production behind TLS: Permissions-Policy and __Host- cookies', {
+  sms: false,
+  env: {
+    NODE_ENV: 'production',
+    PUBLIC_URL: 'https://portal.example.gov.tw',
+    MAIL_FROM: 'Portal <noreply@portal.example.gov.tw>',
+    VIDEO_SERVICE_URL: 'https://video.example.gov.tw/join',
+  },
 });
 
 // The TLS-terminating proxy in front of the portal says the request came over https.

@@ -1,6 +1,5 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { appSuite } from '../support/app.ts';
 import * as fixture from '../support/fixtures.ts';
 import { Client, textOf } from '../support/http.ts';
 import { linkIn } from '../support/smtp-sink.ts';
@@ -9,13 +8,7 @@ import { STAFF_SLOW_DELAY_MS, defaultLimits } from '../../routes/middleware/rate
 
 // Issue 11.2: guessing is limited without handing an attacker a lockout. Each client below sends from a
 // loopback address of its own (127.0.0.x), as people and attackers on different networks would.
-const test = suite<{ app: TestApp }>('sign-in limits: strangers cannot lock an account out');
-test.before(async (ctx) => {
-  ctx.app = await startTestApp();
-});
-test.after(async (ctx) => {
-  await ctx.app.close();
-});
+const test = appSuite('sign-in limits: strangers cannot lock an account out');
 
 const PASSWORD = 'the owner’s real password';
 

@@ -1,17 +1,10 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { appSuite } from '../support/app.ts';
 import { Client, textOf } from '../support/http.ts';
 import { linkIn } from '../support/smtp-sink.ts';
 import { person, registerVerifyAndSignIn, submitRegistration } from '../support/journeys.ts';
 
-const test = suite<{ app: TestApp }>('sign-in, sign-out, verification and reset over HTTP');
-test.before(async (ctx) => {
-  ctx.app = await startTestApp();
-});
-test.after(async (ctx) => {
-  await ctx.app.close();
-});
+const test = appSuite('sign-in, sign-out, verification and reset over HTTP');
 
 test('an unverified account cannot sign in, is told why, and can get a new link that works', async ({ app }) => {
   const c = new Client(app.url);

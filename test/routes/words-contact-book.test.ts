@@ -4,12 +4,12 @@ import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import * as fixture from '../support/fixtures.ts';
 import { Client, textOf } from '../support/http.ts';
-import { staffSignIn } from '../support/journeys.ts';
 import { freshDatabase } from '../support/db.ts';
 import { submitPost } from '../../domain/contact-book/posts.ts';
 import { loadDemoData } from '../../domain/demo-data.ts';
 import { listAnnouncements } from '../../domain/announcements.ts';
 import { taipeiToday } from '../../domain/shared/dates.ts';
+import { REVIEWER_2477, STAFF_PASSWORD, familyWithContactBook, signedInStaff } from '../support/scenarios.ts';
 
 // Issue 11.20: the contact book's back-office pages speak of posts (送出日期, 待審核的聯絡簿), not of
 // applications; and the demo announcement says what the portal does with mobile visits.
@@ -22,19 +22,11 @@ test.before(async (ctx) => {
   ctx.app = await startTestApp();
   const { pool } = ctx.app.db;
   await fixture.institution(pool, { code: '2477' });
-  await fixture.staff(pool, {
-    account: 'reviewer2477',
-    name: '桃園承辦人',
-    institutionCode: '2477',
-    role: 'reviewer',
-    password: 'staff password 1',
-  });
-  const applicant = await fixture.applicant(pool, { name: '李大同', nationalId: 'A123456789', email: 'f@example.com' });
-  const inmate = await fixture.inmate(pool, { institutionCode: '2477', callNumber: '1024', name: '王小明' });
-  const book = await fixture.approvedService(pool, {
-    applicant,
-    inmate,
-    service: 'contact_book',
+  await fixture.staff(pool, { ...REVIEWER_2477, password: STAFF_PASSWORD });
+  const { applicant, book } = await familyWithContactBook(pool, {
+    name: '李大同',
+    nationalId: 'A123456789',
+    email: 'f@example.com',
     relationship: 'spouse',
   });
   const sent = await submitPost(
@@ -50,8 +42,7 @@ test.before(async (ctx) => {
     new Date(),
   );
   ctx.postId = (sent as { postId: number }).postId;
-  ctx.staff = new Client(ctx.app.url);
-  assert.is((await staffSignIn(ctx.staff, 'reviewer2477', 'staff password 1')).status, 303);
+  ctx.staff = await signedInStaff(ctx.app.url, 'reviewer2477');
 });
 test.after(async (ctx) => {
   await ctx.app.close();

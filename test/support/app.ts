@@ -1,3 +1,4 @@
+import { suite } from 'uvu';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
@@ -90,4 +91,16 @@ export async function startTestApp(
       await db.drop();
     },
   };
+}
+
+/** A suite of tests that share one app, started before the first and closed after the last. */
+export function appSuite(name: string, opts: Parameters<typeof startTestApp>[0] = {}) {
+  const test = suite<{ app: TestApp }>(name);
+  test.before(async (ctx) => {
+    ctx.app = await startTestApp(opts);
+  });
+  test.after(async (ctx) => {
+    await ctx.app.close();
+  });
+  return test;
 }

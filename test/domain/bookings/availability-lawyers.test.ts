@@ -1,9 +1,8 @@
 import * as assert from 'uvu/assert';
-import { bookVisit } from '../../../domain/bookings/booking.ts';
 import { getBooking } from '../../../domain/bookings/records.ts';
 
 import { bookableGrid, lawyerArrivalOptions, lawyerBandCounts } from '../../../domain/bookings/availability.ts';
-import { bookingSuite, NOW, q, inmate, grant, family, input, refusal, rawBooking } from './setup.ts';
+import { bookingSuite, NOW, q, inmate, grant, family, refusal, rawBooking, bookNow } from './setup.ts';
 
 const test = bookingSuite('visit bookings, availability for lawyers: arrival times in the windows, counts per band');
 
@@ -33,11 +32,7 @@ test('lawyers: arrival times inside the institution’s RAS–RAE and RFS–RFE,
   );
 
   const at = async (arrivalTime: string | null, who = lawyer) =>
-    bookVisit(
-      ctx.db.pool,
-      await input(ctx, { bookerId: who.who, inmateId: who.inmateId, date, service: 'lawyer_visit', arrivalTime }),
-      NOW,
-    );
+    bookNow(ctx, { bookerId: who.who, inmateId: who.inmateId, date, service: 'lawyer_visit', arrivalTime });
   assert.equal(await at(null), { kind: 'errors', errors: { slot: 'arrivalRequired' } });
   assert.equal(
     await at('10:00'),
@@ -97,17 +92,13 @@ test('lawyers: arrival times inside the institution’s RAS–RAE and RFS–RFE,
     await q(ctx, `UPDATE institution SET lawyer_morning_end = '10:00' WHERE code = '2411'`);
   }
   // A lawyer's mobile visit is in a batch and lasts parameter A.
-  const mobile = await bookVisit(
-    ctx.db.pool,
-    await input(ctx, {
-      bookerId: second.who,
-      inmateId: second.inmateId,
-      date: '2026-12-05',
-      service: 'lawyer_visit',
-      kind: 'mobile',
-    }),
-    NOW,
-  );
+  const mobile = await bookNow(ctx, {
+    bookerId: second.who,
+    inmateId: second.inmateId,
+    date: '2026-12-05',
+    service: 'lawyer_visit',
+    kind: 'mobile',
+  });
   assert.is(mobile.kind, 'booked', JSON.stringify(mobile));
   const detail = (await getBooking(ctx.db.pool, '2411', (mobile as { bookingId: number }).bookingId, 'zh-TW'))!;
   assert.equal([detail.startsAt, detail.endsAt, detail.relationship], ['09:00', '09:20', 'defender']);

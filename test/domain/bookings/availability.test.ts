@@ -16,6 +16,7 @@ import {
   staff,
   refusal,
   rawBooking,
+  bookNow,
 } from './setup.ts';
 
 const test = bookingSuite('visit bookings, availability: the 2–7 day window, companions, the week grid');
@@ -60,40 +61,12 @@ test('the window is 2 to 7 days in Asia/Taipei: at 23:59 and at 00:00, across a 
   // family, since one family books an inmate once a day).
   const g = await family(ctx);
   const base = { bookerId: g.who, applicationId: g.applicationId, inmateId: g.inmateId };
-  assert.is(
-    await refusal(
-      rawBooking(ctx, {
-        ...base,
-        date: '2026-11-30',
-        batchId: await batch(ctx, 'onsite', '2026-11-30', '09:30'),
-        bookedAt: midnight,
-      }),
-    ),
-    'visit_booking_window',
-  );
-  assert.is(
-    await refusal(
-      rawBooking(ctx, {
-        ...base,
-        date: '2026-12-07',
-        batchId: await batch(ctx, 'onsite', '2026-12-07', '09:30'),
-        bookedAt: midnight,
-      }),
-    ),
-    'visit_booking_window',
-  );
-  assert.is(
-    await refusal(
-      rawBooking(ctx, {
-        ...base,
-        date: '2026-11-30',
-        batchId: await batch(ctx, 'onsite', '2026-11-30', '09:30'),
-        bookedAt: new Date(midnight.getTime() - 1000),
-      }),
-    ),
-    'accepted',
-    'at 23:59:59',
-  );
+  /** An on-site booking at 09:30 on `date`, inserted as if made at `bookedAt`: what the database says. */
+  const rawOnsite = async (date: string, bookedAt: Date) =>
+    refusal(rawBooking(ctx, { ...base, date, batchId: await batch(ctx, 'onsite', date, '09:30'), bookedAt }));
+  assert.is(await rawOnsite('2026-11-30', midnight), 'visit_booking_window');
+  assert.is(await rawOnsite('2026-12-07', midnight), 'visit_booking_window');
+  assert.is(await rawOnsite('2026-11-30', new Date(midnight.getTime() - 1000)), 'accepted', 'at 23:59:59');
 });
 
 test('companions: only applicants with an approved service of the same kind for the same inmate, at most two; masked names', async (ctx) => {
@@ -127,7 +100,7 @@ test('companions: only applicants with an approved service of the same kind for 
   );
 
   const book = async (companionIds: number[], kind: 'onsite' | 'mobile' = 'onsite') =>
-    bookVisit(ctx.db.pool, await input(ctx, { bookerId: f.who, inmateId: f.inmateId, date, kind, companionIds }), NOW);
+    bookNow(ctx, { bookerId: f.who, inmateId: f.inmateId, date, kind, companionIds });
   assert.equal(await book([pending]), { kind: 'errors', errors: { companions: 'companionNotEligible' } });
   assert.equal(await book([stranger.who]), { kind: 'errors', errors: { companions: 'companionNotEligible' } });
   assert.equal(

@@ -1,7 +1,6 @@
 import * as assert from 'uvu/assert';
-import { bookVisit } from '../../../domain/bookings/booking.ts';
 import { bookableGrid } from '../../../domain/bookings/availability.ts';
-import { bookingSuite, NOW, q, person, inmate, grant, family, batch, input, refusal, rawBooking } from './setup.ts';
+import { bookingSuite, NOW, q, person, inmate, grant, family, batch, refusal, rawBooking, bookNow } from './setup.ts';
 
 const test = bookingSuite(
   'visit bookings, overlaps: nobody in two visits at once, one family visit per person, inmate and day',
@@ -12,27 +11,19 @@ test('a person is never in two visits at once, as booker or companion, across ki
   const a = await family(ctx);
   const otherInmate = await inmate(ctx);
   await grant(ctx, a.who, otherInmate);
-  assert.is(
-    (await bookVisit(ctx.db.pool, await input(ctx, { bookerId: a.who, inmateId: a.inmateId, date }), NOW)).kind,
-    'booked',
-  );
+  assert.is((await bookNow(ctx, { bookerId: a.who, inmateId: a.inmateId, date })).kind, 'booked');
   assert.equal(
-    await bookVisit(ctx.db.pool, await input(ctx, { bookerId: a.who, inmateId: otherInmate, date }), NOW),
+    await bookNow(ctx, { bookerId: a.who, inmateId: otherInmate, date }),
     { kind: 'errors', errors: { slot: 'bookerBusy' } },
     'same batch, another inmate',
   );
   assert.equal(
-    await bookVisit(
-      ctx.db.pool,
-      await input(ctx, { bookerId: a.who, inmateId: otherInmate, date, kind: 'mobile' }),
-      NOW,
-    ),
+    await bookNow(ctx, { bookerId: a.who, inmateId: otherInmate, date, kind: 'mobile' }),
     { kind: 'errors', errors: { slot: 'bookerBusy' } },
     'a mobile visit at 09:00–09:20 overlaps 09:00–09:30',
   );
   assert.is(
-    (await bookVisit(ctx.db.pool, await input(ctx, { bookerId: a.who, inmateId: otherInmate, date, at: '09:30' }), NOW))
-      .kind,
+    (await bookNow(ctx, { bookerId: a.who, inmateId: otherInmate, date, at: '09:30' })).kind,
     'booked',
     'right after is fine',
   );
@@ -40,7 +31,7 @@ test('a person is never in two visits at once, as booker or companion, across ki
   // The same inmate: another family member for the same batch is refused, and not offered it.
   const sister = await person(ctx);
   await grant(ctx, sister, a.inmateId, { relationship: 'sibling' });
-  assert.equal(await bookVisit(ctx.db.pool, await input(ctx, { bookerId: sister, inmateId: a.inmateId, date }), NOW), {
+  assert.equal(await bookNow(ctx, { bookerId: sister, inmateId: a.inmateId, date }), {
     kind: 'errors',
     errors: { slot: 'inmateBusy' },
   });
@@ -54,29 +45,19 @@ test('a person is never in two visits at once, as booker or companion, across ki
   const friend = await person(ctx);
   await grant(ctx, friend, b.inmateId);
   assert.is(
-    (
-      await bookVisit(
-        ctx.db.pool,
-        await input(ctx, { bookerId: b.who, inmateId: b.inmateId, date, at: '14:00', companionIds: [friend] }),
-        NOW,
-      )
-    ).kind,
+    (await bookNow(ctx, { bookerId: b.who, inmateId: b.inmateId, date, at: '14:00', companionIds: [friend] })).kind,
     'booked',
   );
   const c = await family(ctx);
   await grant(ctx, friend, c.inmateId);
   assert.equal(
-    await bookVisit(
-      ctx.db.pool,
-      await input(ctx, { bookerId: c.who, inmateId: c.inmateId, date, at: '14:00', companionIds: [friend] }),
-      NOW,
-    ),
+    await bookNow(ctx, { bookerId: c.who, inmateId: c.inmateId, date, at: '14:00', companionIds: [friend] }),
     { kind: 'errors', errors: { companions: 'companionBusy' } },
   );
-  assert.equal(
-    await bookVisit(ctx.db.pool, await input(ctx, { bookerId: friend, inmateId: c.inmateId, date, at: '14:00' }), NOW),
-    { kind: 'errors', errors: { slot: 'bookerBusy' } },
-  );
+  assert.equal(await bookNow(ctx, { bookerId: friend, inmateId: c.inmateId, date, at: '14:00' }), {
+    kind: 'errors',
+    errors: { slot: 'bookerBusy' },
+  });
   const friendsGrid = (await bookableGrid(
     ctx.db.pool,
     { applicantId: c.who, inmateId: c.inmateId, kind: 'onsite', companionIds: [friend] },
@@ -129,23 +110,21 @@ test('one family visit per person, inmate and day counts every visitor: a compan
   await grant(ctx, sister, f.inmateId, { relationship: 'sibling' });
   const uncle = await person(ctx, '李大伯');
   await grant(ctx, uncle, f.inmateId, { relationship: 'collateral_relative' });
-  const first = await bookVisit(
-    ctx.db.pool,
-    await input(ctx, { bookerId: f.who, inmateId: f.inmateId, date, at: '09:00', companionIds: [sister] }),
-    NOW,
-  );
+  const first = await bookNow(ctx, {
+    bookerId: f.who,
+    inmateId: f.inmateId,
+    date,
+    at: '09:00',
+    companionIds: [sister],
+  });
   assert.is(first.kind, 'booked');
   assert.equal(
-    await bookVisit(ctx.db.pool, await input(ctx, { bookerId: sister, inmateId: f.inmateId, date, at: '14:00' }), NOW),
+    await bookNow(ctx, { bookerId: sister, inmateId: f.inmateId, date, at: '14:00' }),
     { kind: 'errors', errors: { slot: 'sameDay' } },
     'the companion books the same day',
   );
   assert.equal(
-    await bookVisit(
-      ctx.db.pool,
-      await input(ctx, { bookerId: uncle, inmateId: f.inmateId, date, at: '14:00', companionIds: [sister] }),
-      NOW,
-    ),
+    await bookNow(ctx, { bookerId: uncle, inmateId: f.inmateId, date, at: '14:00', companionIds: [sister] }),
     { kind: 'errors', errors: { companions: 'companionSameDay' } },
     'or is named by someone else that day',
   );
@@ -155,11 +134,7 @@ test('one family visit per person, inmate and day counts every visitor: a compan
     grid.rows.every((r) => r.cells[column] === null),
     'that day is not offered to the companion',
   );
-  const other = await bookVisit(
-    ctx.db.pool,
-    await input(ctx, { bookerId: uncle, inmateId: f.inmateId, date, at: '14:00' }),
-    NOW,
-  );
+  const other = await bookNow(ctx, { bookerId: uncle, inmateId: f.inmateId, date, at: '14:00' });
   assert.is(other.kind, 'booked', 'the uncle alone is fine');
   assert.is(
     await refusal(

@@ -5,7 +5,20 @@ import { staffCancelBooking } from '../../../domain/bookings/decisions.ts';
 import { setBatchCapacity } from '../../../domain/bookings/timetable.ts';
 import { bookableGrid, bookingOptions } from '../../../domain/bookings/availability.ts';
 import { reasonRequired } from '../../../domain/bookings/vocabulary.ts';
-import { bookingSuite, taipei, NOW, q, family, batch, input, staff, refusal, rawBooking, activeIn } from './setup.ts';
+import {
+  bookingSuite,
+  taipei,
+  NOW,
+  q,
+  family,
+  batch,
+  input,
+  staff,
+  refusal,
+  rawBooking,
+  activeIn,
+  bookNow,
+} from './setup.ts';
 
 const test = bookingSuite(
   'visit bookings, booking: capacity under load, the reason, cancelling, double submits and phone bookings',
@@ -16,16 +29,7 @@ test('50 people confirm the last 3 places at once: exactly 3 are booked, the res
   const batchId = await batch(ctx, 'onsite', date, '14:00');
   for (let i = 0; i < 2; i++) {
     const f = await family(ctx);
-    assert.is(
-      (
-        await bookVisit(
-          ctx.db.pool,
-          await input(ctx, { bookerId: f.who, inmateId: f.inmateId, date, at: '14:00' }),
-          NOW,
-        )
-      ).kind,
-      'booked',
-    );
+    assert.is((await bookNow(ctx, { bookerId: f.who, inmateId: f.inmateId, date, at: '14:00' })).kind, 'booked');
   }
   const people = [];
   for (let i = 0; i < 50; i++) people.push(await family(ctx));
@@ -61,16 +65,7 @@ test('50 people confirm the last 3 places at once: exactly 3 are booked, the res
     'cancelled',
   );
   assert.equal(row(await gridFor()), { batchId, remaining: 1, endsAt: '14:30' });
-  assert.is(
-    (
-      await bookVisit(
-        ctx.db.pool,
-        await input(ctx, { bookerId: loser.who, inmateId: loser.inmateId, date, at: '14:00' }),
-        NOW,
-      )
-    ).kind,
-    'booked',
-  );
+  assert.is((await bookNow(ctx, { bookerId: loser.who, inmateId: loser.inmateId, date, at: '14:00' })).kind, 'booked');
   assert.is(await activeIn(ctx, batchId, date), 5);
 
   // Skipping the code does not help: 50 inserts at once straight into the table for 5 places.
@@ -112,14 +107,10 @@ test('50 people confirm the last 3 places at once: exactly 3 are booked, the res
   // A lower capacity refuses new bookings and keeps the ones made.
   assert.ok(await setBatchCapacity(ctx.db.pool, batchId, 3, staff(ctx), NOW));
   assert.is(await activeIn(ctx, batchId, date), 5);
-  assert.equal(
-    await bookVisit(
-      ctx.db.pool,
-      await input(ctx, { bookerId: extra.who, inmateId: extra.inmateId, date, at: '14:00' }),
-      NOW,
-    ),
-    { kind: 'errors', errors: { slot: 'full' } },
-  );
+  assert.equal(await bookNow(ctx, { bookerId: extra.who, inmateId: extra.inmateId, date, at: '14:00' }), {
+    kind: 'errors',
+    errors: { slot: 'full' },
+  });
   assert.ok(await setBatchCapacity(ctx.db.pool, batchId, 5, staff(ctx), NOW));
 });
 
@@ -146,51 +137,30 @@ test('the reason (相當理由) is required except for closest relatives, family
     options.map((o) => [o.service, o.kinds, o.reasonRequired]),
     [['visit', ['onsite', 'remote', 'mobile'], true]],
   );
+  assert.equal(await bookNow(ctx, { bookerId: worker.who, inmateId: worker.inmateId, date, reason: '  \r\n ' }), {
+    kind: 'errors',
+    errors: { reason: 'reasonRequired' },
+  });
   assert.equal(
-    await bookVisit(
-      ctx.db.pool,
-      await input(ctx, { bookerId: worker.who, inmateId: worker.inmateId, date, reason: '  \r\n ' }),
-      NOW,
-    ),
-    { kind: 'errors', errors: { reason: 'reasonRequired' } },
-  );
-  assert.equal(
-    await bookVisit(
-      ctx.db.pool,
-      await input(ctx, { bookerId: worker.who, inmateId: worker.inmateId, date, reason: '理'.repeat(501) }),
-      NOW,
-    ),
+    await bookNow(ctx, { bookerId: worker.who, inmateId: worker.inmateId, date, reason: '理'.repeat(501) }),
     { kind: 'errors', errors: { reason: 'reasonTooLong' } },
   );
   assert.is(
-    (
-      await bookVisit(
-        ctx.db.pool,
-        await input(ctx, { bookerId: worker.who, inmateId: worker.inmateId, date, reason: '社工訪視，討論出監後安置' }),
-        NOW,
-      )
-    ).kind,
-    'booked',
-  );
-  const mother = await family(ctx);
-  assert.is(
-    (await bookVisit(ctx.db.pool, await input(ctx, { bookerId: mother.who, inmateId: mother.inmateId, date }), NOW))
+    (await bookNow(ctx, { bookerId: worker.who, inmateId: worker.inmateId, date, reason: '社工訪視，討論出監後安置' }))
       .kind,
     'booked',
   );
+  const mother = await family(ctx);
+  assert.is((await bookNow(ctx, { bookerId: mother.who, inmateId: mother.inmateId, date })).kind, 'booked');
   const interpreter = await family(ctx, { service: 'lawyer_visit', relationship: 'interpreter' }, '2411');
   assert.equal(
-    await bookVisit(
-      ctx.db.pool,
-      await input(ctx, {
-        bookerId: interpreter.who,
-        inmateId: interpreter.inmateId,
-        date,
-        service: 'lawyer_visit',
-        arrivalTime: '09:00',
-      }),
-      NOW,
-    ),
+    await bookNow(ctx, {
+      bookerId: interpreter.who,
+      inmateId: interpreter.inmateId,
+      date,
+      service: 'lawyer_visit',
+      arrivalTime: '09:00',
+    }),
     { kind: 'errors', errors: { reason: 'reasonRequired' } },
   );
   // The database: an agency worker's booking without a reason.
@@ -214,11 +184,7 @@ test('the reason (相當理由) is required except for closest relatives, family
 test('cancelling: the booker until the day before; staff at any time with a reason; cancelled stays cancelled', async (ctx) => {
   const f = await family(ctx);
   const date = '2026-12-05';
-  const made = await bookVisit(
-    ctx.db.pool,
-    await input(ctx, { bookerId: f.who, inmateId: f.inmateId, date, at: '09:30' }),
-    NOW,
-  );
+  const made = await bookNow(ctx, { bookerId: f.who, inmateId: f.inmateId, date, at: '09:30' });
   const id = (made as { bookingId: number }).bookingId;
   assert.is(await cancelBooking(ctx.db.pool, f.who, id, taipei('2026-12-05T00:00:00')), 'too_late', 'on the day');
   assert.is(await cancelBooking(ctx.db.pool, f.who, id, taipei('2026-12-04T23:59:59')), 'cancelled', 'the day before');
@@ -241,11 +207,7 @@ test('cancelling: the booker until the day before; staff at any time with a reas
     'a visitor mirrors the booking',
   );
   // The booker cannot cancel on the day by hand either.
-  const again = await bookVisit(
-    ctx.db.pool,
-    await input(ctx, { bookerId: f.who, inmateId: f.inmateId, date, at: '09:30' }),
-    NOW,
-  );
+  const again = await bookNow(ctx, { bookerId: f.who, inmateId: f.inmateId, date, at: '09:30' });
   const id2 = (again as { bookingId: number }).bookingId;
   assert.is(
     await refusal(

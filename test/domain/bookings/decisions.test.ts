@@ -1,5 +1,4 @@
 import * as assert from 'uvu/assert';
-import { bookVisit } from '../../../domain/bookings/booking.ts';
 import { roster } from '../../../domain/bookings/rosters.ts';
 import { getBooking } from '../../../domain/bookings/records.ts';
 import { decideBooking, decideBookings, listStaffBookings } from '../../../domain/bookings/decisions.ts';
@@ -14,11 +13,11 @@ import {
   grant,
   family,
   batch,
-  input,
   staff,
   refusal,
   rawBooking,
   activeIn,
+  bookNow,
 } from './setup.ts';
 
 const test = bookingSuite('visit bookings, decisions: staff decide (one and all selected), rosters, what review found');
@@ -28,11 +27,13 @@ test('staff decide: version check, scope, reasons, all selected at once, audit l
   const f = await family(ctx);
   const companion = await person(ctx, '林小華');
   await grant(ctx, companion, f.inmateId, { relationship: 'spouse' });
-  const made = await bookVisit(
-    ctx.db.pool,
-    await input(ctx, { bookerId: f.who, inmateId: f.inmateId, date, at: '09:30', companionIds: [companion] }),
-    NOW,
-  );
+  const made = await bookNow(ctx, {
+    bookerId: f.who,
+    inmateId: f.inmateId,
+    date,
+    at: '09:30',
+    companionIds: [companion],
+  });
   const id = (made as { bookingId: number; number: string }).bookingId;
   assert.match((made as { number: string }).number, /^V20261128-[0-9A-Z]{6}$/);
   assert.is(
@@ -57,11 +58,7 @@ test('staff decide: version check, scope, reasons, all selected at once, audit l
   for (let i = 0; i < 2; i++) {
     const g = await family(ctx);
     others.push(
-      (await bookVisit(
-        ctx.db.pool,
-        await input(ctx, { bookerId: g.who, inmateId: g.inmateId, date, at: '09:30' }),
-        NOW,
-      )) as { bookingId: number },
+      (await bookNow(ctx, { bookerId: g.who, inmateId: g.inmateId, date, at: '09:30' })) as { bookingId: number },
     );
   }
   const outcomes = await decideBookings(
@@ -121,17 +118,9 @@ test('staff decide: version check, scope, reasons, all selected at once, audit l
 
 test('found in review: one booking per person, inmate and day, also in the database; no approval on a date closed since; a batch taken off and added back keeps its count', async (ctx) => {
   const f = await family(ctx);
-  const first = await bookVisit(
-    ctx.db.pool,
-    await input(ctx, { bookerId: f.who, inmateId: f.inmateId, date: '2026-12-02', at: '09:00' }),
-    NOW,
-  );
+  const first = await bookNow(ctx, { bookerId: f.who, inmateId: f.inmateId, date: '2026-12-02', at: '09:00' });
   assert.is(first.kind, 'booked');
-  const second = await bookVisit(
-    ctx.db.pool,
-    await input(ctx, { bookerId: f.who, inmateId: f.inmateId, date: '2026-12-02', at: '14:00' }),
-    NOW,
-  );
+  const second = await bookNow(ctx, { bookerId: f.who, inmateId: f.inmateId, date: '2026-12-02', at: '14:00' });
   assert.equal(second, { kind: 'errors', errors: { slot: 'sameDay' } });
   const raw = await refusal(
     rawBooking(ctx, {
@@ -145,13 +134,7 @@ test('found in review: one booking per person, inmate and day, also in the datab
   );
   assert.is(raw, 'visit_booking_one_per_day', 'the database refuses it too');
   assert.is(
-    (
-      await bookVisit(
-        ctx.db.pool,
-        await input(ctx, { bookerId: f.who, inmateId: f.inmateId, date: '2026-12-03', at: '09:00' }),
-        NOW,
-      )
-    ).kind,
+    (await bookNow(ctx, { bookerId: f.who, inmateId: f.inmateId, date: '2026-12-03', at: '09:00' })).kind,
     'booked',
     'another day is fine',
   );
@@ -181,13 +164,7 @@ test('found in review: one booking per person, inmate and day, also in the datab
   for (let i = 0; i < 2; i++) {
     const g = await family(ctx);
     assert.is(
-      (
-        await bookVisit(
-          ctx.db.pool,
-          await input(ctx, { bookerId: g.who, inmateId: g.inmateId, date: '2026-11-30', at: '14:00' }),
-          NOW,
-        )
-      ).kind,
+      (await bookNow(ctx, { bookerId: g.who, inmateId: g.inmateId, date: '2026-11-30', at: '14:00' })).kind,
       'booked',
     );
   }
@@ -203,13 +180,7 @@ test('found in review: one booking per person, inmate and day, also in the datab
   for (let i = 0; i < 3; i++) {
     const g = await family(ctx);
     outcomes.push(
-      (
-        await bookVisit(
-          ctx.db.pool,
-          await input(ctx, { bookerId: g.who, inmateId: g.inmateId, date: '2026-11-30', at: '14:00' }),
-          NOW,
-        )
-      ).kind,
+      (await bookNow(ctx, { bookerId: g.who, inmateId: g.inmateId, date: '2026-11-30', at: '14:00' })).kind,
     );
   }
   assert.equal(outcomes, ['booked', 'errors', 'errors']);

@@ -7,22 +7,16 @@ import { suite } from 'uvu';
 import { randomUUID } from 'node:crypto';
 import { freshDatabase, type TestDb } from '../../support/db.ts';
 import * as make from '../../support/fixtures.ts';
-import type { BookingInput } from '../../../domain/bookings/booking.ts';
+import { bookVisit, type BookingInput } from '../../../domain/bookings/booking.ts';
 import type { StaffActor } from '../../../domain/shared/staff-actor.ts';
+import { loggingSetupErrors } from '../../support/scenarios.ts';
 
 export type Ctx = { db: TestDb; n: number; staff2477: number; staff2411: number; agency: number };
 
 /** One test file's suite, with its database set up before and dropped after. */
 export function bookingSuite(name: string) {
   const test = suite<Ctx>(name);
-  test.before(async (ctx) => {
-    try {
-      await setUp(ctx);
-    } catch (err) {
-      console.error('SETUP', err);
-      throw err;
-    }
-  });
+  test.before(loggingSetupErrors(setUp));
   test.after(async (ctx) => {
     await ctx.db.drop();
   });
@@ -223,3 +217,11 @@ export const activeIn = async (ctx: Ctx, batchId: number, date: string) =>
       [batchId, date],
     )
   ).rows[0].n as number;
+
+/** Books through the code, as the booker would at NOW, with `input`'s defaults for what is not given. */
+export async function bookNow(
+  ctx: Ctx,
+  over: Parameters<typeof input>[1],
+): Promise<Awaited<ReturnType<typeof bookVisit>>> {
+  return bookVisit(ctx.db.pool, await input(ctx, over), NOW);
+}

@@ -1,10 +1,9 @@
 import * as assert from 'uvu/assert';
-import { bookVisit } from '../../../domain/bookings/booking.ts';
 import { blockDate, listTimetable, unblockDate } from '../../../domain/bookings/timetable.ts';
 import { bookableGrid } from '../../../domain/bookings/availability.ts';
 import { loadDemoTimetable } from '../../../domain/demo-data.ts';
 import * as make from '../../support/fixtures.ts';
-import { bookingSuite, NOW, q, family, batch, input, staff, refusal, rawBooking } from './setup.ts';
+import { bookingSuite, NOW, q, family, batch, staff, refusal, rawBooking, bookNow } from './setup.ts';
 
 const test = bookingSuite('visit bookings, timetable: blocked dates, the demo timetable');
 
@@ -29,7 +28,7 @@ test('blocked dates: not offered, refused by the code and by the database, booka
     grid.rows.every((r) => r.cells[column] === null),
     'nothing offered on the blocked date',
   );
-  assert.equal(await bookVisit(ctx.db.pool, await input(ctx, { bookerId: f.who, inmateId: f.inmateId, date }), NOW), {
+  assert.equal(await bookNow(ctx, { bookerId: f.who, inmateId: f.inmateId, date }), {
     kind: 'errors',
     errors: { slot: 'blockedDate' },
   });
@@ -49,10 +48,7 @@ test('blocked dates: not offered, refused by the code and by the database, booka
   const audit = await q(ctx, `SELECT count(*)::int AS n FROM audit_log WHERE action = 'visit_date.blocked'`);
   assert.is(audit.rows[0].n, 1);
   assert.ok(await unblockDate(ctx.db.pool, '2477', date, staff(ctx), NOW));
-  assert.is(
-    (await bookVisit(ctx.db.pool, await input(ctx, { bookerId: f.who, inmateId: f.inmateId, date }), NOW)).kind,
-    'booked',
-  );
+  assert.is((await bookNow(ctx, { bookerId: f.who, inmateId: f.inmateId, date })).kind, 'booked');
 });
 
 test('demo timetable: the eight batches of seed 003, Monday to Friday, per kind, once', async (ctx) => {
