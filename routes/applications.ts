@@ -33,6 +33,7 @@ import {
 } from './middleware/application-form.ts';
 import { requireApplicant } from './middleware/authentication.ts';
 import { sendDocument } from './middleware/files.ts';
+import { closeAfterAnswer } from './middleware/uploads.ts';
 import { errorView } from './forms.ts';
 import { limiter } from './middleware/rate-limits.ts';
 
@@ -292,7 +293,7 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
   r.post('/applications/:number/resubmit', requireApplicant, async (req, res, next) => {
     const start = await correctionStart(req, res);
     if (!start) {
-      req.resume();
+      closeAfterAnswer(req, res); // answered already: read no more of a body nobody will take
       return;
     }
     parseUpload(start.service, req, res, async (err?: unknown) => {

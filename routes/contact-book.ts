@@ -5,7 +5,7 @@ import { requireApplicant } from './middleware/authentication.ts';
 import { errorView, type FieldMessage } from './forms.ts';
 import { limiter } from './middleware/rate-limits.ts';
 import { sendPhoto } from './middleware/files.ts';
-import { isSentFile, multipartForm, sentFileName, sentFiles } from './middleware/uploads.ts';
+import { closeAfterAnswer, isSentFile, multipartForm, sentFileName, sentFiles } from './middleware/uploads.ts';
 import {
   countCharacters,
   POST_TEXT_MAX,
@@ -237,7 +237,7 @@ export function contactBookRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
   r.post('/contact-book/:id/resend', requireApplicant, photoLimit, async (req, res, next) => {
     const post = await rejectedPost(req, res);
     if (!post) {
-      req.resume();
+      closeAfterAnswer(req, res); // answered already: read no more of a body nobody will take
       return;
     }
     parseUpload(req, res, async (err?: unknown) => {

@@ -22,7 +22,13 @@ export type MailTransport = { send(mail: OutgoingMail): Promise<void>; close(): 
 
 /** Real delivery through nodemailer to the SMTP server at `smtpUrl`. */
 export function smtpTransport(smtpUrl: string, from: string): MailTransport {
-  const transporter = nodemailer.createTransport(smtpUrl);
+  // Bounded, so a delivery never outlives the job's time limit (domain/jobs.ts) and is not sent twice.
+  const transporter = nodemailer.createTransport({
+    url: smtpUrl,
+    connectionTimeout: 15_000,
+    greetingTimeout: 15_000,
+    socketTimeout: 30_000,
+  });
   return {
     async send(mail) {
       const { key, ...message } = mail;

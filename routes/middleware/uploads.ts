@@ -39,10 +39,10 @@ const LINGER_MS = 3000;
  * Once the answer is sent, reads and drops at most a little more of the body, then closes the
  * connection: a body over the bound is never read to its end.
  */
-function closeAfterAnswer(req: Request, res: Response): void {
+export function closeAfterAnswer(req: Request, res: Response): void {
   // Not `Connection: close`: node would then destroy the socket as soon as the answer is written,
   // and a reset arriving before the client read the answer can lose it.
-  res.once('finish', () => {
+  const linger = () => {
     // The whole body arrived after all (a small one): the connection is sound and may carry the next
     // request; destroying it later would cut that request off.
     if (req.complete) return;
@@ -59,7 +59,9 @@ function closeAfterAnswer(req: Request, res: Response): void {
       if (extra > LINGER_BYTES) close();
     });
     req.resume();
-  });
+  };
+  if (res.writableFinished) linger();
+  else res.once('finish', linger);
 }
 
 /**
