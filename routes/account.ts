@@ -89,18 +89,21 @@ export function accountRoutes(d: RouteDeps, passport: InstanceType<typeof Passpo
       async (err: unknown, user: Express.User | false, info?: { message?: string }) => {
         try {
           if (err) return next(err);
+          // Over its failure limit across addresses the account is refused to nobody, and tells nobody
+          // whether a password was right: every try gets the same page, and only the right password mails
+          // the owner a one-time link (one in force at a time), which is what signs in.
+          if (await counters.accountOverLimit(req)) {
+            if (user) {
+              await mailSignInLink(d.pool, user.applicant.id, { now: d.clock(), publicUrl: d.config.publicUrl });
+            } else await counters.failed(req);
+            return res.render('account/signin-link-sent', { minutes: SIGN_IN_LINK_MINUTES });
+          }
           if (!user) {
             if (info?.message === 'unverified') return res.status(403).render('account/unverified', { email });
             await counters.failed(req);
             return renderSignIn(req, res, { email, error: 'error.signin.invalid', status: 401 });
           }
           await counters.succeeded(req);
-          // Over its failure limit across addresses the account is refused to nobody: the right password
-          // mails its owner a one-time link, which is what signs in.
-          if (await counters.accountOverLimit(req)) {
-            await mailSignInLink(d.pool, user.applicant.id, { now: d.clock(), publicUrl: d.config.publicUrl });
-            return res.render('account/signin-link-sent', { minutes: SIGN_IN_LINK_MINUTES });
-          }
           signIn(req, res, next, user, safeReturn(req.body?.return));
         } catch (e) {
           next(e);

@@ -102,8 +102,20 @@ export function backofficeRoutes(d: RouteDeps): Router {
       if (!f.captcha.trim()) errors.captcha = 'error.captcha.required';
       else if (!captchaOk) errors.captcha = 'error.captcha.wrong';
       if (Object.keys(errors).length) return await renderSignIn(req, res, { account: f.account, errors, status: 422 });
-      // The slower path: every try at an account over its limit across addresses waits, right or wrong.
-      if (await counters.accountOverLimit(req)) await setTimeout(STAFF_SLOW_DELAY_MS);
+      // The slower path: every try at an account over its limit across addresses waits, right or wrong,
+      // and only an address that has not failed at this account may still sign in to it; any other gets
+      // the same answer whatever the password, so many addresses guessing learn one try each at most.
+      if (await counters.accountOverLimit(req)) {
+        await setTimeout(STAFF_SLOW_DELAY_MS);
+        if (await counters.addressHasFailed(req)) {
+          if (!(await authenticateStaff(d.pool, f.account, f.password))) await counters.failed(req);
+          return await renderSignIn(req, res, {
+            account: f.account,
+            errors: { account: 'error.staff.paused' },
+            status: 429,
+          });
+        }
+      }
       const staff = await authenticateStaff(d.pool, f.account, f.password);
       if (!staff) await counters.failed(req);
       else await counters.succeeded(req);

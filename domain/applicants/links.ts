@@ -129,6 +129,14 @@ export async function mailSignInLink(
   await withTransaction(pool, async (tx) => {
     const a = await getApplicantRow(tx, applicantId);
     if (!a) return;
+    // One link in force at a time: a sign-in tried again while it is still valid (by the owner, or by
+    // someone who knows the password) neither floods the mailbox nor replaces the link being opened.
+    await tx.query('SELECT id FROM applicant WHERE id = $1 FOR UPDATE', [a.id]);
+    const inForce = await tx.query(
+      `SELECT 1 FROM applicant_token WHERE applicant_id = $1 AND purpose = 'sign_in' AND used_at IS NULL AND expires_at > $2`,
+      [a.id, ctx.now],
+    );
+    if (inForce.rowCount) return;
     const token = await issueToken(tx, a.id, 'sign_in', ctx.now, SIGN_IN_LINK_MINUTES);
     await enqueueMail(tx, signInLinkMail(a.locale, a.id, a.email, a.name, ctx.publicUrl, token));
   });

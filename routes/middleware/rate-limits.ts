@@ -93,6 +93,8 @@ export type SignInCounters = {
   succeeded(req: Request): Promise<void>;
   /** Whether the account is over its failure limit across addresses. */
   accountOverLimit(req: Request): Promise<boolean>;
+  /** Whether this address has tried a wrong password for this account before (in the window). */
+  addressHasFailed(req: Request): Promise<boolean>;
 };
 
 const hashed = (...parts: string[]) => createHash('sha256').update(parts.join('\n'), 'utf8').digest('hex');
@@ -142,6 +144,11 @@ export function signInCounters(
       const k = keys(req);
       // A kiosk's many families signing in do not use up its address's allowance.
       await Promise.all([byAddressAndAccount.delete(k.addressAndAccount), byAddress.reward(k.address, 1)]);
+    },
+    addressHasFailed: async (req) => {
+      // The guard counted this try on arrival: anything beyond it is an earlier failure from here.
+      const res = await byAddressAndAccount.get(keys(req).addressAndAccount);
+      return res !== null && res.consumedPoints > 1;
     },
     accountOverLimit: async (req) => {
       const res = await byAccount.get(keys(req).account);

@@ -34,8 +34,8 @@ test('30 wrong passwords from 3 addresses: the owner at a fourth address is mail
   const signIn = await owner.post('/signin', { email, password: PASSWORD });
   assert.is(signIn.status, 200, 'not refused');
   const page = textOf(signIn.text);
-  assert.match(page, '請到信箱收取登入連結');
-  assert.match(page, '我們已寄一封含登入連結的信到這個帳號的信箱');
+  assert.match(page, '請查看信箱');
+  assert.match(page, '如果您輸入的密碼正確，我們已寄一封含登入連結的信到這個帳號的信箱');
   assert.match(page, '請在 10 分鐘內打開主旨為「便民服務入口網：登入連結」的信');
   assert.is((await owner.get('/account')).status, 303, 'the password alone did not sign in');
 
@@ -83,10 +83,23 @@ test('30 wrong passwords from 3 addresses: the owner at a fourth address is mail
     assert.is(blocked.status, 429, attacker.ip);
     assert.match(textOf(blocked.text), '嘗試次數太多');
   }
-  // A wrong password from a fresh address is still only wrong: no link, no sign-in.
+  // Over the limit, a wrong password gets the very page a right one gets (guessing from many addresses
+  // learns nothing), and mails nothing; a right one while a link is in force mails no second link.
   const fresh = new Client(app.url, '127.0.0.7');
   await fresh.get('/signin');
-  assert.is((await fresh.post('/signin', { email, password: 'yet another guess' })).status, 401);
+  const wrong = await fresh.post('/signin', { email, password: 'yet another guess' });
+  assert.is(wrong.status, 200);
+  assert.is(textOf(wrong.text), page, 'the same answer as for the right password');
+  const rightAgain = new Client(app.url, '127.0.0.8');
+  await rightAgain.get('/signin');
+  await rightAgain.post('/signin', { email, password: PASSWORD });
+  await rightAgain.post('/signin', { email, password: PASSWORD });
+  const { rows: links } = await app.db.pool.query(
+    `SELECT count(*)::int AS n FROM applicant_token t JOIN applicant a ON a.id = t.applicant_id
+      WHERE a.email = $1 AND t.purpose = 'sign_in' AND t.used_at IS NULL`,
+    [email],
+  );
+  assert.is(links[0].n, 1, 'one link in force, not one per try');
 });
 
 test('staff: 10+ wrong tries from other addresses do not lock the account; the right password and captcha from a clean address sign in, each try slowed', async ({
@@ -124,6 +137,14 @@ test('staff: 10+ wrong tries from other addresses do not lock the account; the r
   // The address that made ten wrong tries is refused for this account, whatever it sends.
   const blocked = await staffSignIn(first, account, PASSWORD);
   assert.is(blocked.status, 429);
+  // An address that failed once at this account, now over its limit, learns nothing from the password:
+  // right or wrong, the same refusal.
+  const right = await staffSignIn(second, account, PASSWORD);
+  const wrong = await staffSignIn(second, account, 'another guess');
+  assert.is(right.status, 429, 'the right password from an address that failed does not sign in');
+  assert.is(wrong.status, 429);
+  assert.match(textOf(right.text), '這台電腦暫時不能再登入這個帳號');
+  assert.match(textOf(wrong.text), '這台電腦暫時不能再登入這個帳號');
 });
 
 test('a burst of parallel wrong passwords from one address checks no more than the limit', async ({ app }) => {
