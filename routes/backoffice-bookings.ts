@@ -4,7 +4,8 @@ import { errorView, formFields, type FieldMessage } from './forms.ts';
 import { dayLabeller } from './day-label.ts';
 import { dateRangeErrors, queryText } from './filters.ts';
 import { BACKOFFICE } from './middleware/area.ts';
-import { institutionsFor, staffActor, staffOf, takeStaffNotice } from './middleware/staff-context.ts';
+import { institutionsFor, staffActor, staffOf } from './middleware/staff-context.ts';
+import { takeNotice } from './middleware/notices.ts';
 import { scopeOf } from '../domain/staff.ts';
 import { formatDateTime, taipeiToday } from '../domain/shared/dates.ts';
 import { parseId } from '../domain/shared/ids.ts';
@@ -149,7 +150,7 @@ export function bookingReviewRoutes(d: RouteDeps): Router {
       kinds: VISIT_KINDS,
       services: BOOKING_SERVICES,
       institutions: await institutionsFor(d.pool, req),
-      notice: takeStaffNotice(req),
+      notice: takeNotice(req),
       day: dayLabeller(res),
       nextWorkingDay: next,
       reminderUrl: `${BASE}?${listQuery({ ...raw, from: next, to: next, status: 'pending' })}`,
@@ -191,7 +192,7 @@ export function bookingReviewRoutes(d: RouteDeps): Router {
     const approve = f.decision === 'approve';
     const count = String(decided);
     // Bookings on a date closed since (or for an inmate restricted since) are told apart: they need a rejection or a cancellation.
-    req.session.staffNotice = closed
+    req.session.notice = closed
       ? {
           key: 'backoffice.bookings.bulk.approvedClosed',
           params: { count, skipped: String(skipped), closed: String(closed) },
@@ -231,7 +232,7 @@ export function bookingReviewRoutes(d: RouteDeps): Router {
       canCancel: b.status === 'pending' || b.status === 'approved',
       values: extra.values ?? {},
       conflict: extra.conflict ?? null,
-      notice: takeStaffNotice(req),
+      notice: takeNotice(req),
       day: dayLabeller(res),
       printedAt: formatDateTime(d.clock()),
       reasonMax: STAFF_REASON_MAX,
@@ -244,7 +245,7 @@ export function bookingReviewRoutes(d: RouteDeps): Router {
   /** After a change: the notice naming the booking's number, then `to`. */
   const done = async (req: Request, res: Response, id: number, key: MessageKey, to: string) => {
     const b = await getBooking(d.pool, scopeOf(staffOf(req)), id, req.locale);
-    req.session.staffNotice = { key, params: { number: b?.number ?? '' } };
+    req.session.notice = { key, params: { number: b?.number ?? '' } };
     res.redirect(303, to);
   };
 

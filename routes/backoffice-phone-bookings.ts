@@ -5,7 +5,8 @@ import { errorView, formFields, type FieldMessage } from './forms.ts';
 import { dayLabeller } from './day-label.ts';
 import { queryText } from './filters.ts';
 import { BACKOFFICE } from './middleware/area.ts';
-import { staffActor, staffOf, takeStaffNotice } from './middleware/staff-context.ts';
+import { staffActor, staffOf } from './middleware/staff-context.ts';
+import { setNotice, takeNotice } from './middleware/notices.ts';
 import { scopeOf } from '../domain/staff.ts';
 import { isUuid, parseId } from '../domain/shared/ids.ts';
 import { maskIdentityNumber } from '../domain/shared/masking.ts';
@@ -80,7 +81,7 @@ export function phoneBookingRoutes(d: RouteDeps): Router {
   ) => {
     res.status(opts.status ?? 200).render('backoffice/bookings-phone', {
       values: opts.values ?? {},
-      notice: takeStaffNotice(req),
+      notice: takeNotice(req),
       ...errorView(res.locals.t, opts.errors ?? {}, ['name', 'nationalId']),
     });
   };
@@ -137,7 +138,7 @@ export function phoneBookingRoutes(d: RouteDeps): Router {
       values: { ...v, companions: new Set(v.companions ?? []) },
       submissionKey: v.submissionKey ?? randomUUID(),
       reasonMax: REASON_MAX,
-      notice: takeStaffNotice(req),
+      notice: takeNotice(req),
       action: `${BASE}/phone/${applicant.id}`,
       ...errorView(
         res.locals.t,
@@ -168,7 +169,7 @@ export function phoneBookingRoutes(d: RouteDeps): Router {
     const values: PhoneValues = { ...f, companions: companionIds };
     const outcome = await bookByPhone(d.pool, applicant.id, { ...f, companionIds }, staffActor(req), d.clock());
     if (outcome.kind === 'booked') {
-      req.session.staffNotice = { key: 'backoffice.bookings.phone.booked', params: { number: outcome.number } };
+      setNotice(req, 'backoffice.bookings.phone.booked', { number: outcome.number });
       return res.redirect(303, `${BASE}/${outcome.bookingId}`);
     }
     const shown: Record<string, FieldMessage> = {};

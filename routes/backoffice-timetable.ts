@@ -3,6 +3,7 @@ import type { RouteDeps } from './deps.ts';
 import { errorView, formFields, queryString, type FieldMessage } from './forms.ts';
 import { BACKOFFICE } from './middleware/area.ts';
 import { institutionsFor, staffActor } from './middleware/staff-context.ts';
+import { setNotice, takeNotice } from './middleware/notices.ts';
 import { VISIT_KINDS, type VisitKind } from '../domain/applications/vocabulary.ts';
 import {
   addBatches,
@@ -21,15 +22,6 @@ import { formatDate, isIsoDate, isTime, taipeiToday } from '../domain/shared/dat
 // POST /timetable/batches                  a new batch on the chosen weekdays
 // POST /timetable/closed                   close a date                 POST /timetable/closed/:date/open: open it again
 const BASE = `${BACKOFFICE}/timetable`;
-
-declare module 'express-session' {
-  interface SessionData {
-    timetableNotice?: {
-      key: 'timetable.saved' | 'timetable.added' | 'timetable.closed' | 'timetable.opened';
-      params?: Record<string, string>;
-    };
-  }
-}
 
 export function timetableRoutes(d: RouteDeps): Router {
   const r = Router();
@@ -52,8 +44,7 @@ export function timetableRoutes(d: RouteDeps): Router {
     extra: { errors?: Record<string, FieldMessage>; values?: Record<string, unknown> } = {},
   ) => {
     const { allowed, institution } = await institutionOf(req, code);
-    const notice = req.session.timetableNotice ?? null;
-    delete req.session.timetableNotice;
+    const notice = takeNotice(req);
     const sheet = institution
       ? await timetableSheet(d.pool, institution.code, taipeiToday(d.clock()))
       : { kinds: VISIT_KINDS.map((kind) => ({ kind, rows: [] })), closed: [] };
@@ -93,7 +84,7 @@ export function timetableRoutes(d: RouteDeps): Router {
       if (typeof raw === 'string' && /^\d{1,3}$/.test(raw.trim())) capacities.set(id, Number(raw));
     }
     const changed = await setCapacities(d.pool, institution.code, capacities, who(req), d.clock());
-    req.session.timetableNotice = { key: 'timetable.saved', params: { count: String(changed) } };
+    setNotice(req, 'timetable.saved', { count: String(changed) });
     backTo(res, institution.code);
   });
 
@@ -117,10 +108,7 @@ export function timetableRoutes(d: RouteDeps): Router {
     const batch = { institutionCode: institution.code, kind, startsAt: f.startsAt, capacity, weekdays };
     const lengthMinutes = kind === 'mobile' ? null : length;
     const { added, skipped } = await addBatches(d.pool, { ...batch, lengthMinutes }, who(req), d.clock());
-    req.session.timetableNotice = {
-      key: 'timetable.added',
-      params: { count: String(added), skipped: String(skipped) },
-    };
+    setNotice(req, 'timetable.added', { count: String(added), skipped: String(skipped) });
     backTo(res, institution.code);
   });
 
@@ -139,7 +127,7 @@ export function timetableRoutes(d: RouteDeps): Router {
     if (outcome.kind !== 'blocked')
       return render(req, res, institution.code, { errors: { date: 'timetable.error.date' }, values: f });
     const params = { date: formatDate(f.date), count: String(outcome.activeBookings) };
-    req.session.timetableNotice = { key: 'timetable.closed', params };
+    setNotice(req, 'timetable.closed', params);
     backTo(res, institution.code);
   });
 
@@ -147,7 +135,7 @@ export function timetableRoutes(d: RouteDeps): Router {
     const { institution } = await institutionOf(req, req.body?.institution, true);
     const date = String(req.params.date);
     if (!institution || !(await unblockDate(d.pool, institution.code, date, who(req), d.clock()))) return next();
-    req.session.timetableNotice = { key: 'timetable.opened', params: { date: formatDate(date) } };
+    setNotice(req, 'timetable.opened', { date: formatDate(date) });
     backTo(res, institution.code);
   });
 

@@ -58,9 +58,6 @@ export function queryString(q: Record<string, unknown>, keepEmpty = false): stri
   return params.toString();
 }
 
-/** A real calendar date written YYYY-MM-DD: the booking pages' name for isIsoDate, until they use that. */
-export const isRealDate = isIsoDate;
-
 /**
  * A staff decision form (approve, or reject with a common reason and/or words of one's own) as every
  * review page posts it: the answers, the chosen reason code (one of `codes`, else null), the problems

@@ -8,8 +8,6 @@ declare module 'express-session' {
   interface SessionData {
     /** The one-off notice for the next page, in either area (each has its own session). */
     notice?: Notice;
-    /** The back office's earlier key, still set by the booking pages (takeStaffNotice) until they use `notice`. */
-    staffNotice?: Notice;
   }
 }
 

@@ -15,13 +15,6 @@ export const staffActor = (req: Request): StaffActor => ({
   ip: req.ip ?? null,
 });
 
-/** The one-off notice for the next back-office page, taken (shown once). */
-export function takeStaffNotice(req: Request) {
-  const n = req.session.staffNotice ?? null;
-  delete req.session.staffNotice;
-  return n;
-}
-
 /** The institutions these staff may choose: their own, or every one for the agency. */
 export async function institutionsFor(pool: pg.Pool, req: Request) {
   const all = await listInstitutions(pool, req.locale);

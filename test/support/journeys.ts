@@ -1,19 +1,10 @@
 import * as assert from 'uvu/assert';
+import type { RegistrationInput } from '../../domain/applicants/registration.ts';
 import { Client, textOf } from './http.ts';
 import { linkIn, type SmtpSink } from './smtp-sink.ts';
 
-export type Person = {
-  name: string;
-  nationalId: string;
-  email: string;
-  birthYear: string;
-  birthMonth: string;
-  birthDay: string;
-  mobile: string;
-  phone: string;
-  password: string;
-  passwordConfirm: string;
-};
+/** A person registering: the registration form's fields. */
+export type Person = RegistrationInput;
 
 // Valid national ID numbers, computed outside this project's code from the published rule
 // (area letter code split in two digits weighted 1 and 9, then 8…1, then the check digit).
