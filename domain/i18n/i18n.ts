@@ -14,6 +14,13 @@ import backofficeBookings from './catalogs/backoffice-bookings.json' with { type
 import backofficeRosters from './catalogs/backoffice-rosters.json' with { type: 'json' };
 import backofficePhoneBookings from './catalogs/backoffice-phone-bookings.json' with { type: 'json' };
 import backofficeTimetable from './catalogs/backoffice-timetable.json' with { type: 'json' };
+import backofficeStaff from './catalogs/backoffice-staff.json' with { type: 'json' };
+import backofficeInstitutions from './catalogs/backoffice-institutions.json' with { type: 'json' };
+import backofficeInmates from './catalogs/backoffice-inmates.json' with { type: 'json' };
+import backofficeAnnouncements from './catalogs/backoffice-announcements.json' with { type: 'json' };
+import backofficeFamilies from './catalogs/backoffice-families.json' with { type: 'json' };
+import backofficeAudit from './catalogs/backoffice-audit.json' with { type: 'json' };
+import backofficeStatistics from './catalogs/backoffice-statistics.json' with { type: 'json' };
 
 /**
  * Every visible string of the portal, one JSON file per area with both languages beside each other
@@ -53,6 +60,20 @@ const areas = [
   backofficePhoneBookings,
   /** 公告時段管理 (issue 5): the weekly batches and the dates an institution is closed for visits. */
   backofficeTimetable,
+  /** 帳號管理 and 基本資料修改 (issue 12): staff accounts, roles, password-set links, the admin command. */
+  backofficeStaff,
+  /** 機關資料管理 and 系統參數設定(機關) (issue 12): institutions, their parameters and 自動審核通過. */
+  backofficeInstitutions,
+  /** 收容人名冊 (issue 12): the inmate register upload, its preview, the push endpoint and removals. */
+  backofficeInmates,
+  /** 公告管理 (issue 12): writing announcements; the public list is in public-pages.json. */
+  backofficeAnnouncements,
+  /** 家屬資料查詢修改 (issue 12): finding and correcting a family record, and correction requests. */
+  backofficeFamilies,
+  /** 稽核紀錄 (issue 12): the audit log page and its export. */
+  backofficeAudit,
+  /** The back-office home's statistics (issue 12): charts, their tables and CSV downloads. */
+  backofficeStatistics,
 ] as const satisfies readonly Area[];
 
 type KeysOf<T> = T extends unknown ? keyof T : never;

@@ -5,6 +5,7 @@ import type { RouteDeps } from '../deps.ts';
 import { type Applicant, authenticate, getApplicant } from '../../domain/applicants/accounts.ts';
 import { getStaffMember, type StaffMember } from '../../domain/staff.ts';
 import { BACKOFFICE, byArea } from './area.ts';
+import { tasksOf } from '../../domain/shared/staff-actor.ts';
 
 type SessionUser = { kind: 'applicant'; id: number };
 
@@ -112,6 +113,8 @@ export function setUpStaffAuthentication(d: RouteDeps): {
   });
   const expose: RequestHandler = (req, res, next) => {
     res.locals.staffMember = req.staffMember ?? null;
+    // The menu shows only what the role can use.
+    res.locals.staffTasks = req.staffMember ? tasksOf(req.staffMember.role) : [];
     res.locals.backoffice = true;
     res.locals.applicant = null;
     // Staff pages show personal data and documents: never cached, never framed.
