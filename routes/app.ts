@@ -12,7 +12,7 @@ import type { AppDeps, RouteDeps } from './deps.ts';
 
 import { setUpViews } from './middleware/views.ts';
 import { refuseOddPaths, setUpFormInput } from './middleware/input.ts';
-import { setUpStaticAssets } from './middleware/assets.ts';
+import { INLINE_STYLE, setUpStaticAssets } from './middleware/assets.ts';
 import { setUpDocumentOrigin } from './middleware/files.ts';
 import { setUpLanguageSwitch, setUpLocale } from './middleware/locale.ts';
 import { setUpCsrf } from './middleware/csrf.ts';
@@ -51,7 +51,7 @@ export function createApp(deps: AppDeps): Express {
   setUpDocumentOrigin(app, d);
   setUpSecurityHeaders(app);
   app.use(compression());
-  setUpStaticAssets(app);
+  setUpStaticAssets(app, d.config.secureCookies);
   setUpViews(app, d);
   app.use(cookieParser());
   setUpSessions(app, d);
@@ -138,7 +138,7 @@ function setUpSecurityHeaders(app: Express): void {
         directives: {
           defaultSrc: ["'self'"],
           scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
+          styleSrc: ["'self'", INLINE_STYLE.cspSource],
           imgSrc: ["'self'", 'data:'],
           formAction: ["'self'"],
           frameAncestors: ["'none'"],

@@ -15,6 +15,11 @@ export class Client {
     readonly ip?: string,
   ) {}
 
+  /** The Cookie header this client sends, for a raw request of its own (e.g. to count compressed bytes). */
+  get cookieHeaderValue(): string {
+    return this.cookieHeader();
+  }
+
   private cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
