@@ -163,17 +163,40 @@ function setUpSecurityHeaders(app: Express): void {
   });
 }
 
+/**
+ * A rolling session moves its row's expiry on every request: one UPDATE per page view that changes
+ * nothing a minute later (issue 14's profile). Here each process moves it at most once a minute per
+ * session, so an idle limit of 2 hours (staff: STAFF_IDLE_MINUTES) ends within a minute of the exact
+ * time. The map only spares writes: another instance, or a restart, simply touches again.
+ */
+const TOUCH_EVERY_MS = 60_000;
+function touchedAtMostEveryMinute<S extends session.Store>(store: S): S {
+  const touch = store.touch?.bind(store);
+  if (!touch) return store;
+  const last = new Map<string, number>();
+  store.touch = (sid, sess, callback) => {
+    const now = Date.now();
+    if (now - (last.get(sid) ?? -Infinity) < TOUCH_EVERY_MS) return callback?.();
+    if (last.size >= 50_000) last.clear();
+    last.set(sid, now);
+    touch(sid, sess, callback);
+  };
+  return store;
+}
+
 function setUpSessions(app: Express, d: RouteDeps): void {
   const PgStore = connectPgSimple(session);
   // One store per middleware: express-session writes its cookie settings onto the store it is given
   // (store.generate), so a shared store would give regenerated applicant sessions the staff cookie.
   const store = (prune: boolean) =>
-    new PgStore({
-      pool: d.pool,
-      tableName: 'session',
-      createTableIfMissing: false,
-      pruneSessionInterval: prune && d.config.env !== 'test' ? 15 * 60 : false,
-    });
+    touchedAtMostEveryMinute(
+      new PgStore({
+        pool: d.pool,
+        tableName: 'session',
+        createTableIfMissing: false,
+        pruneSessionInterval: prune && d.config.env !== 'test' ? 15 * 60 : false,
+      }),
+    );
   // Behind TLS the names carry the __Host- and __Secure- prefixes (middleware/session-cookies.ts).
   const cookies = sessionCookies(d.config.secureCookies);
   const portal = session({
