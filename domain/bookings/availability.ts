@@ -80,6 +80,17 @@ export type Entitlement = {
   restricted: boolean;
 };
 
+/**
+ * The approved service under which applicant $1 may make visit kind $4 ($3: visit or lawyer_visit) to
+ * inmate $2: its id, relationship, institution_code and whether the inmate is restricted. One text for
+ * entitlement() and the booking's one-statement pre-check (booking.ts).
+ */
+export const ENTITLEMENT_SQL = `SELECT a.id, a.relationship, a.institution_code, m.restriction IS NOT NULL AS restricted
+       FROM service_application a JOIN inmate m ON m.id = a.inmate_id
+      WHERE a.applicant_id = $1 AND a.inmate_id = $2 AND a.service = $3 AND a.status IN ('approved', 'auto_approved')
+        AND (CASE WHEN a.service = 'lawyer_visit' THEN $4::text IN ('onsite', 'mobile') ELSE $4::text = ANY (a.visit_kinds) END)
+      ORDER BY a.id DESC LIMIT 1`;
+
 /** The approved service under which `applicantId` may make this kind of visit to this inmate. */
 export async function entitlement(
   db: Db,
@@ -88,14 +99,7 @@ export async function entitlement(
   service: BookingService,
   kind: VisitKind,
 ): Promise<Entitlement | null> {
-  const { rows } = await db.query(
-    `SELECT a.id, a.relationship, a.institution_code, m.restriction IS NOT NULL AS restricted
-       FROM service_application a JOIN inmate m ON m.id = a.inmate_id
-      WHERE a.applicant_id = $1 AND a.inmate_id = $2 AND a.service = $3 AND a.status IN ('approved', 'auto_approved')
-        AND (CASE WHEN a.service = 'lawyer_visit' THEN $4::text IN ('onsite', 'mobile') ELSE $4::text = ANY (a.visit_kinds) END)
-      ORDER BY a.id DESC LIMIT 1`,
-    [applicantId, inmateId, service, kind],
-  );
+  const { rows } = await db.query(ENTITLEMENT_SQL, [applicantId, inmateId, service, kind]);
   const r = rows[0];
   return r
     ? {

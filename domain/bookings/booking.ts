@@ -7,14 +7,13 @@ import { inScope, type StaffActor } from '../shared/staff-actor.ts';
 import type { VisitKind } from '../applications/vocabulary.ts';
 import { recordStaffAction } from '../shared/audit.ts';
 import {
+  ENTITLEMENT_SQL,
   eligibleCompanions,
-  entitlement,
   inBookingWindow,
   insideLawyerWindows,
-  lawyerWindows,
+  type Entitlement,
 } from './availability.ts';
 import { notifyBooking, notifyCompanionLeft } from './notices.ts';
-import { openWeekdays } from './timetable.ts';
 import { getBooking } from './records.ts';
 import {
   bookingErrors,
@@ -60,32 +59,22 @@ function newBookingNumber(now: Date): string {
   return `V${taipeiToday(now).replace(/-/g, '')}-${tail}`;
 }
 
-/** Of these people, those already visitors (booker or other) of an active family visit to the inmate that day. */
-async function visitingThatDay(db: Db, people: number[], inmateId: number, date: string): Promise<number[]> {
-  const { rows } = await db.query<{ applicant_id: string }>(
-    `SELECT DISTINCT v.applicant_id FROM visit_booking_visitor v JOIN visit_booking b ON b.id = v.booking_id
-      WHERE v.applicant_id = ANY ($1::bigint[]) AND v.active AND b.inmate_id = $2 AND b.visit_date = $3 AND b.service = 'visit'`,
-    [people, inmateId, date],
-  );
-  return rows.map((r) => Number(r.applicant_id));
-}
-
 /** Which statement the database refused in: the booker is inserted with the booking, companions after. */
 type Stage = 'booking' | 'companions';
 
 /**
- * 確認: books a visit as 待審核. Everything is checked here first to name the problem; the database
- * checks it again, which is what settles two people confirming the last place at once: one is booked,
- * the other gets { slot: 'full' } and goes back to the grid with the rest of the wizard kept.
+ * 確認: books a visit as 待審核. Everything is checked first to name the problem, in one statement
+ * outside any transaction (a refusal costs one round trip and holds no connection); the database
+ * checks it again while booking, which is what settles two people confirming the last place at once:
+ * one is booked, the other gets { slot: 'full' } and goes back to the grid with the rest of the wizard kept.
  */
 export async function bookVisit(pool: pg.Pool, input: BookingInput, now: Date): Promise<BookingOutcome> {
   for (let attempt = 1; ; attempt++) {
     const stage: { at: Stage } = { at: 'booking' };
     try {
-      const outcome = await withTransaction(pool, (tx) => bookIn(tx, input, now, stage));
-      // A refusal that a twin request of the same form caused (it booked first): show that booking.
-      if (outcome.kind === 'errors') return (await bookingBySubmissionKey(pool, input)) ?? outcome;
-      return outcome;
+      const checked = await preCheck(pool, input, now);
+      if (checked.kind !== 'ok') return checked.outcome;
+      return await withTransaction(pool, (tx) => bookIn(tx, input, checked, now, stage));
     } catch (err) {
       const refused = refusedByDatabase(err, stage.at);
       if (refused) return { kind: 'errors', errors: bookingErrors(refused) };
@@ -115,78 +104,115 @@ async function bookingBySubmissionKey(db: Db, input: BookingInput): Promise<Book
     'SELECT id, number, booker_id FROM visit_booking WHERE submission_key = $1',
     [input.submissionKey],
   );
-  const r = rows[0];
-  if (!r) return null;
-  return r.booker_id === input.bookerId
-    ? { kind: 'booked', bookingId: r.id, number: r.number }
+  return rows[0]
+    ? earlierBooking(input, { id: rows[0].id, number: rows[0].number, bookerId: rows[0].booker_id })
+    : null;
+}
+
+/** A form already used: its own booking for the same booker, refused for anyone else. */
+function earlierBooking(input: BookingInput, r: { id: number; number: string; bookerId: number }): BookingOutcome {
+  return Number(r.bookerId) === input.bookerId
+    ? { kind: 'booked', bookingId: Number(r.id), number: r.number }
     : { kind: 'errors', errors: bookingErrors('formUsed') };
 }
 
-async function bookIn(
-  tx: pg.PoolClient,
-  input: BookingInput,
-  now: Date,
-  stage: { at: Stage },
-): Promise<BookingOutcome> {
-  const previous = await bookingBySubmissionKey(tx, input);
-  if (previous) return previous;
-  const ent = await entitlement(tx, input.bookerId, input.inmateId, input.service, input.kind);
-  if (!ent) return { kind: 'errors', errors: bookingErrors('notEligible') };
-  if (ent.restricted) return { kind: 'errors', errors: bookingErrors('inmateRestricted') };
+type PreCheckRow = {
+  previous: { id: number; number: string; bookerId: number } | null;
+  id: string | null;
+  relationship: Entitlement['relationship'] | null;
+  institution_code: string | null;
+  restricted: boolean | null;
+  blocked: boolean;
+  remaining: number | null;
+  booker_same_day: boolean;
+  open_weekdays: number[];
+  ms: string | null;
+  me: string | null;
+  fs: string | null;
+  fe: string | null;
+};
+
+/**
+ * Everything the booking depends on, read at once: the form's earlier booking, the booker's approved
+ * service for this visit (ENTITLEMENT_SQL: $1–$4), the date's closure, the batch's remaining places,
+ * whether the booker already visits the inmate that day, the open weekdays and the lawyer windows.
+ */
+const PRE_CHECK_SQL = `
+SELECT (SELECT json_build_object('id', k.id, 'number', k.number, 'bookerId', k.booker_id)
+          FROM visit_booking k WHERE k.submission_key = $7) AS previous,
+       e.id, e.relationship, e.institution_code, e.restricted,
+       EXISTS (SELECT 1 FROM visit_blocked_date d WHERE d.institution_code = e.institution_code AND d.blocked_on = $5::date) AS blocked,
+       (SELECT b.capacity - (SELECT count(*) FROM visit_booking v
+                              WHERE v.batch_id = b.id AND v.visit_date = $5::date AND v.status IN ('pending', 'approved'))::int
+          FROM visit_batch b
+         WHERE b.id = $6 AND b.institution_code = e.institution_code AND b.visit_kind = $4::text AND b.weekday = $8
+           AND b.retired_at IS NULL) AS remaining,
+       EXISTS (SELECT 1 FROM visit_booking_visitor v JOIN visit_booking b ON b.id = v.booking_id
+                WHERE v.applicant_id = $1 AND v.active AND b.inmate_id = $2 AND b.visit_date = $5::date AND b.service = 'visit') AS booker_same_day,
+       ARRAY(SELECT DISTINCT weekday FROM visit_batch WHERE institution_code = e.institution_code AND retired_at IS NULL) AS open_weekdays,
+       to_char(i.lawyer_morning_start, 'HH24:MI') AS ms, to_char(i.lawyer_morning_end, 'HH24:MI') AS me,
+       to_char(i.lawyer_afternoon_start, 'HH24:MI') AS fs, to_char(i.lawyer_afternoon_end, 'HH24:MI') AS fe
+  FROM (SELECT 1) AS one
+  LEFT JOIN LATERAL (${ENTITLEMENT_SQL}) e ON true
+  LEFT JOIN institution i ON i.code = e.institution_code`;
+
+type PreChecked =
+  | { kind: 'refused'; outcome: BookingOutcome }
+  | { kind: 'ok'; ent: Entitlement; reason: string; companionIds: number[]; lawyerOnsite: boolean };
+
+async function preCheck(pool: pg.Pool, input: BookingInput, now: Date): Promise<PreChecked> {
+  const refused = (outcome: BookingOutcome): PreChecked => ({ kind: 'refused', outcome });
+  const inWindow = inBookingWindow(input.date, now);
+  const { rows } = await pool.query<PreCheckRow>(PRE_CHECK_SQL, [
+    input.bookerId,
+    input.inmateId,
+    input.service,
+    input.kind,
+    inWindow ? input.date : null,
+    Number.isSafeInteger(input.batchId) ? input.batchId : 0,
+    input.submissionKey,
+    inWindow ? isoWeekday(input.date) : 0,
+  ]);
+  const r = rows[0]!;
+  if (r.previous) return refused(earlierBooking(input, r.previous));
+  if (r.id === null) return refused({ kind: 'errors', errors: bookingErrors('notEligible') });
+  const ent: Entitlement = {
+    applicationId: Number(r.id),
+    relationship: r.relationship!,
+    institutionCode: r.institution_code!,
+    restricted: r.restricted!,
+  };
+  if (ent.restricted) return refused({ kind: 'errors', errors: bookingErrors('inmateRestricted') });
   if (input.phone && !inScope(input.phone, ent.institutionCode))
-    return { kind: 'errors', errors: bookingErrors('outsideScope') };
+    return refused({ kind: 'errors', errors: bookingErrors('outsideScope') });
 
   const lawyerOnsite = input.service === 'lawyer_visit' && input.kind === 'onsite';
   let slot: BookingErrorCode | null = null;
-  if (!inBookingWindow(input.date, now)) slot = 'outsideWindow';
-  else if (
-    (
-      await tx.query('SELECT 1 FROM visit_blocked_date WHERE institution_code = $1 AND blocked_on = $2', [
-        ent.institutionCode,
-        input.date,
-      ])
-    ).rowCount
-  ) {
-    slot = 'blockedDate';
-  } else if (lawyerOnsite) {
-    if (!(await openWeekdays(tx, ent.institutionCode)).has(isoWeekday(input.date))) slot = 'closedDay';
+  if (!inWindow) slot = 'outsideWindow';
+  else if (r.blocked) slot = 'blockedDate';
+  else if (lawyerOnsite) {
+    const windows = { morning: { start: r.ms!, end: r.me! }, afternoon: { start: r.fs!, end: r.fe! } };
+    if (!r.open_weekdays.includes(isoWeekday(input.date))) slot = 'closedDay';
     else if (!input.arrivalTime || !isTime(input.arrivalTime)) slot = 'arrivalRequired';
-    else if (!insideLawyerWindows((await lawyerWindows(tx, ent.institutionCode))!, input.arrivalTime))
-      slot = 'outsideLawyerWindow';
-  } else {
-    const { rows } = await tx.query<{ remaining: number }>(
-      `SELECT b.capacity - (SELECT count(*) FROM visit_booking v WHERE v.batch_id = b.id AND v.visit_date = $5 AND v.status IN ('pending', 'approved'))::int AS remaining
-         FROM visit_batch b WHERE b.id = $1 AND b.institution_code = $2 AND b.visit_kind = $3 AND b.weekday = $4 AND b.retired_at IS NULL`,
-      [
-        Number.isSafeInteger(input.batchId) ? input.batchId : 0,
-        ent.institutionCode,
-        input.kind,
-        isoWeekday(input.date),
-        input.date,
-      ],
-    );
-    if (!rows[0]) slot = 'noSuchBatch';
-    else if (rows[0].remaining <= 0) slot = 'full';
-  }
-
-  if (
-    !slot &&
-    input.service === 'visit' &&
-    (await visitingThatDay(tx, [input.bookerId], input.inmateId, input.date)).length
-  )
-    slot = 'sameDay';
+    else if (!insideLawyerWindows(windows, input.arrivalTime)) slot = 'outsideLawyerWindow';
+  } else if (r.remaining === null) slot = 'noSuchBatch';
+  else if (r.remaining <= 0) slot = 'full';
+  if (!slot && input.service === 'visit' && r.booker_same_day) slot = 'sameDay';
 
   let companions: BookingErrorCode | null = null;
   const companionIds = [...new Set(input.companionIds)];
   if (companionIds.length > MAX_COMPANIONS) companions = 'tooManyCompanions';
   else if (companionIds.length) {
     const allowed = new Set(
-      (await eligibleCompanions(tx, input.bookerId, input.inmateId, input.kind, input.service)).map(
+      (await eligibleCompanions(pool, input.bookerId, input.inmateId, input.kind, input.service)).map(
         (c) => c.applicantId,
       ),
     );
     if (companionIds.some((id) => !allowed.has(id))) companions = 'companionNotEligible';
-    else if (input.service === 'visit' && (await visitingThatDay(tx, companionIds, input.inmateId, input.date)).length)
+    else if (
+      input.service === 'visit' &&
+      (await visitingThatDay(pool, companionIds, input.inmateId, input.date)).length
+    )
       companions = 'companionSameDay';
   }
 
@@ -198,8 +224,29 @@ async function bookIn(
         ? 'reasonTooLong'
         : null;
   const problems = [slot, companions, reasonProblem].filter((c) => c !== null);
-  if (problems.length) return { kind: 'errors', errors: bookingErrors(...problems) };
+  if (problems.length) return refused({ kind: 'errors', errors: bookingErrors(...problems) });
+  return { kind: 'ok', ent, reason, companionIds, lawyerOnsite };
+}
 
+/** Of these people, those already visitors (booker or other) of an active family visit to the inmate that day. */
+async function visitingThatDay(db: Db, people: number[], inmateId: number, date: string): Promise<number[]> {
+  const { rows } = await db.query<{ applicant_id: string }>(
+    `SELECT DISTINCT v.applicant_id FROM visit_booking_visitor v JOIN visit_booking b ON b.id = v.booking_id
+      WHERE v.applicant_id = ANY ($1::bigint[]) AND v.active AND b.inmate_id = $2 AND b.visit_date = $3 AND b.service = 'visit'`,
+    [people, inmateId, date],
+  );
+  return rows.map((r) => Number(r.applicant_id));
+}
+
+/** The booking itself, once the pre-check passed: the database's rules decide from here. */
+async function bookIn(
+  tx: pg.PoolClient,
+  input: BookingInput,
+  checked: Extract<PreChecked, { kind: 'ok' }>,
+  now: Date,
+  stage: { at: Stage },
+): Promise<BookingOutcome> {
+  const { ent, reason, companionIds, lawyerOnsite } = checked;
   const number = newBookingNumber(now);
   const videoToken = input.kind === 'onsite' ? null : randomBytes(32).toString('base64url');
   const { rows } = await tx.query<{ id: number }>(
@@ -228,16 +275,13 @@ async function bookIn(
   );
   const bookingId = rows[0]!.id;
   stage.at = 'companions';
-  for (const [i, applicantId] of companionIds.entries()) {
-    await tx.query('INSERT INTO visit_booking_visitor (booking_id, applicant_id, position) VALUES ($1, $2, $3)', [
-      bookingId,
-      applicantId,
-      i + 2,
-    ]);
-  }
+  // The other visitors (positions 2, 3, …; the booker is 1) and the history's first line, in one statement.
   await tx.query(
-    `INSERT INTO visit_booking_event (booking_id, action, staff_id, applicant_id, at) VALUES ($1, 'booked', $2, $3, $4)`,
-    [bookingId, input.phone?.staffId ?? null, input.phone ? null : input.bookerId, now],
+    `WITH companions AS (
+       INSERT INTO visit_booking_visitor (booking_id, applicant_id, position)
+       SELECT $1, c.id, (c.n + 1)::int FROM unnest($2::bigint[]) WITH ORDINALITY AS c(id, n))
+     INSERT INTO visit_booking_event (booking_id, action, staff_id, applicant_id, at) VALUES ($1, 'booked', $3, $4, $5)`,
+    [bookingId, companionIds, input.phone?.staffId ?? null, input.phone ? null : input.bookerId, now],
   );
   if (input.phone) {
     await recordStaffAction(tx, {

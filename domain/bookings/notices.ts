@@ -79,7 +79,7 @@ export async function notifyBooking(
   event: BookingNoticeEvent,
   videoServiceUrl = DEFAULT_VIDEO_SERVICE_URL,
 ): Promise<void> {
-  const detail = await getBooking(tx, null, bookingId, 'zh-TW');
+  const detail = await getBooking(tx, null, bookingId, 'zh-TW', false);
   if (detail) await notifyVisitors(tx, detail, event, videoServiceUrl);
 }
 

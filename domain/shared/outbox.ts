@@ -47,17 +47,26 @@ async function enqueue(
     secrets?: Record<string, string>;
   },
 ): Promise<number> {
+  // One round trip: the log row and its job together.
   const { rows } = await db.query<{ id: number }>(
-    `INSERT INTO notification (channel, institution_code, applicant_id, recipient, subject, body_text, body_html)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-    [channel, n.institutionCode ?? null, n.applicantId ?? null, n.to, n.subject, n.text, n.html],
+    `WITH n AS (
+       INSERT INTO notification (channel, institution_code, applicant_id, recipient, subject, body_text, body_html)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id)
+     SELECT n.id, graphile_worker.add_job($8, json_build_object('id', n.id, 'secrets', $9::json), max_attempts => $10) FROM n`,
+    [
+      channel,
+      n.institutionCode ?? null,
+      n.applicantId ?? null,
+      n.to,
+      n.subject,
+      n.text,
+      n.html,
+      DELIVER_TASK,
+      JSON.stringify(n.secrets ?? {}),
+      MAX_DELIVERY_ATTEMPTS,
+    ],
   );
-  const id = rows[0]!.id;
-  await db.query(
-    `SELECT graphile_worker.add_job($1, json_build_object('id', $2::bigint, 'secrets', $3::json), max_attempts => $4)`,
-    [DELIVER_TASK, id, JSON.stringify(n.secrets ?? {}), MAX_DELIVERY_ATTEMPTS],
-  );
-  return id;
+  return rows[0]!.id;
 }
 
 export function enqueueMail(db: Db, mail: MailToSend): Promise<number> {
