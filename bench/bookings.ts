@@ -8,6 +8,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { bookVisit } from '../domain/bookings/booking.ts';
 import { type BookingOutcome } from '../domain/bookings/vocabulary.ts';
 import { scratchDatabase, type CleanUp } from './scratch-db.ts';
@@ -108,6 +109,51 @@ async function main(): Promise<void> {
          JOIN visit_batch b ON b.id = c.batch_id`,
       [DATE],
     );
+    // Round trips of one accepted and one refused attempt, alone: two families refused above book a
+    // new batch of one place, one after the other, with every query of the pool's clients counted.
+    const spare = families.filter((_, i) => outcomes[i]!.kind === 'errors').slice(0, 2);
+    const lastBatch = (
+      await pool.query<{ id: string }>(
+        `INSERT INTO visit_batch (institution_code, visit_kind, weekday, starts_at, length_minutes, capacity)
+         VALUES ('2477', 'onsite', 3, '16:00', 20, 1) RETURNING id`,
+      )
+    ).rows[0]!.id;
+    const roundTrips = async (f: { applicant: number; inmate: number }) => {
+      const original = pg.Client.prototype.query;
+      let n = 0;
+      pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+        n++;
+        return (original as (...a: unknown[]) => unknown).apply(this, args);
+      } as typeof original;
+      try {
+        const outcome = await bookVisit(
+          pool,
+          {
+            submissionKey: randomUUID(),
+            bookerId: f.applicant,
+            inmateId: f.inmate,
+            service: 'visit',
+            kind: 'onsite',
+            date: DATE,
+            batchId: Number(lastBatch),
+            arrivalTime: null,
+            companionIds: [],
+            reason: '',
+          },
+          NOW,
+        );
+        return { outcome: outcome.kind, roundTrips: n };
+      } finally {
+        pg.Client.prototype.query = original;
+      }
+    };
+    const acceptedAlone = await roundTrips(spare[0]!);
+    const refusedAlone = await roundTrips(spare[1]!);
+    if (acceptedAlone.outcome !== 'booked' || refusedAlone.outcome !== 'errors')
+      throw new Error(
+        `round-trip count: expected booked then refused, got ${acceptedAlone.outcome}, ${refusedAlone.outcome}`,
+      );
+
     const figures = {
       attempts: ATTEMPTS,
       batches: BATCHES,
@@ -121,6 +167,8 @@ async function main(): Promise<void> {
       p95Ms: Math.round(pct(times, 0.95)),
       wallSeconds: Number(seconds.toFixed(2)),
       poolSize: 10,
+      roundTripsAccepted: acceptedAlone.roundTrips,
+      roundTripsRefused: refusedAlone.roundTrips,
       node: process.version,
     };
     console.log(
@@ -136,6 +184,9 @@ async function main(): Promise<void> {
     console.log(`  overbookings: ${figures.overbookings}`);
     console.log(
       `  one attempt: median ${figures.medianMs} ms, p95 ${figures.p95Ms} ms; all ${ATTEMPTS} in ${figures.wallSeconds} s\n`,
+    );
+    console.log(
+      `  round trips to PostgreSQL: ${figures.roundTripsAccepted} for an accepted booking, ${figures.roundTripsRefused} for a refused one\n`,
     );
     console.log(JSON.stringify(figures));
     if (figures.overbookings !== 0 || accepted !== figures.bookedInDatabase) process.exitCode = 1;
