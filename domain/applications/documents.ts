@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { fileTypeFromBuffer } from 'file-type';
-import sharp from 'sharp';
 import type { DocumentKind } from './vocabulary.ts';
 import type { Db } from '../platform/db.ts';
+import { jpegOptions, uprightImage } from '../platform/images.ts';
 import { isId } from '../shared/ids.ts';
 import { type Upload, type UploadProblem, cleanFileName } from '../shared/uploads.ts';
 
@@ -55,13 +55,11 @@ export async function prepareDocument(
     };
   }
   try {
-    const pipeline = sharp(upload.bytes, { failOn: 'error' })
-      .rotate()
-      .resize({ width: MAX_IMAGE_SIDE, height: MAX_IMAGE_SIDE, fit: 'inside', withoutEnlargement: true });
+    const pipeline = uprightImage(upload.bytes, MAX_IMAGE_SIDE);
     const content =
       mime === 'image/png'
         ? await pipeline.png({ compressionLevel: 9 }).toBuffer()
-        : await pipeline.jpeg({ quality: 85, mozjpeg: true }).toBuffer();
+        : await pipeline.jpeg(jpegOptions(85)).toBuffer();
     return {
       fileName: file,
       mediaType: mime as DocumentMediaType,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { fileTypeFromBuffer } from 'file-type';
-import sharp from 'sharp';
 import type { Db } from '../platform/db.ts';
+import { jpegOptions, uprightImage } from '../platform/images.ts';
 import { isId } from '../shared/ids.ts';
 import { MB, type Upload, type UploadProblem, cleanFileName, purgeDrafts } from '../shared/uploads.ts';
 
@@ -41,12 +41,10 @@ export async function preparePostPhoto(upload: Upload): Promise<StoredPhoto | Up
   if (!mime || !['image/jpeg', 'image/png', 'image/webp'].includes(mime))
     return { key: 'error.photo.type', params: { file } };
   try {
-    const { data, info } = await sharp(upload.bytes, { failOn: 'error' })
-      .rotate()
-      .resize({ width: POST_PHOTO_SIDE, height: POST_PHOTO_SIDE, fit: 'inside', withoutEnlargement: true })
+    const { data, info } = await uprightImage(upload.bytes, POST_PHOTO_SIDE)
       // A transparent PNG gets a white background rather than black.
       .flatten({ background: '#ffffff' })
-      .jpeg({ quality: 82, mozjpeg: true })
+      .jpeg(jpegOptions(82))
       .toBuffer({ resolveWithObject: true });
     return {
       fileName: file,
