@@ -9,6 +9,8 @@ import { bookingReviewRoutes } from './backoffice-bookings.ts';
 import { phoneBookingRoutes } from './backoffice-phone-bookings.ts';
 import { rosterRoutes } from './backoffice-rosters.ts';
 import { timetableRoutes } from './backoffice-timetable.ts';
+import { auditRoutes } from './backoffice-audit.ts';
+import { statisticsRoutes } from './backoffice-statistics.ts';
 import { BACKOFFICE } from './middleware/area.ts';
 import { staffActor, staffOf } from './middleware/staff-context.ts';
 import { takeNotice } from './middleware/notices.ts';
@@ -26,14 +28,11 @@ import { readDocument } from '../domain/applications/documents.ts';
 import { REJECTION_REASONS, STATUSES } from '../domain/applications/vocabulary.ts';
 import { searchNotifications, type NotificationFilter } from '../domain/notifications.ts';
 import { listInstitutions } from '../domain/institutions.ts';
-import { listPostQueue } from '../domain/contact-book/review.ts';
-import { listStaffBookings } from '../domain/bookings/decisions.ts';
-import { taipeiToday } from '../domain/shared/dates.ts';
 import { isIsoDate } from '../domain/shared/dates.ts';
 import { parseId } from '../domain/shared/ids.ts';
 
 // Mounted under /backoffice (便民服務後臺管理系統), with its own session cookie and Passport instance.
-// GET  /                                   home: what waits for review
+// GET  /                                   home: what waits, and the statistics (routes/backoffice-statistics.ts)
 // GET  /signin                             sign-in: account, password, captcha     POST /signin
 // GET  /captcha.svg                        the current captcha's picture
 // POST /signout
@@ -147,38 +146,8 @@ export function backofficeRoutes(d: RouteDeps): Router {
   });
 
   r.use(requireStaff);
-
-  // ---- home ----
-  r.get('/', async (req, res) => {
-    const staff = staffOf(req);
-    const queue = await listReviewQueue(d.pool, scopeOf(staff), readQueueFilter({}).filter, req.locale);
-    const posts = await listPostQueue(
-      d.pool,
-      scopeOf(staff),
-      { institutionCode: null, callNumber: null, status: 'pending', from: null, to: null, page: 1 },
-      req.locale,
-    );
-    const bookings = await listStaffBookings(
-      d.pool,
-      scopeOf(staff),
-      {
-        institutionCode: null,
-        kind: null,
-        service: null,
-        status: 'pending',
-        from: taipeiToday(d.clock()),
-        to: null,
-        page: 1,
-      },
-      req.locale,
-    );
-    res.render('backoffice/home', {
-      pending: queue.total,
-      pendingPosts: posts.total,
-      pendingBookings: bookings.total,
-      notice: takeNotice(req),
-    });
-  });
+  r.use(statisticsRoutes(d));
+  r.use(auditRoutes(d));
 
   // ---- review queue ----
   r.get('/applications', async (req, res) => {
