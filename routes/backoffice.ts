@@ -9,6 +9,7 @@ import { bookingReviewRoutes } from './backoffice-bookings.ts';
 import { phoneBookingRoutes } from './backoffice-phone-bookings.ts';
 import { rosterRoutes } from './backoffice-rosters.ts';
 import { timetableRoutes } from './backoffice-timetable.ts';
+import { institutionRoutes } from './backoffice-institutions.ts';
 import { BACKOFFICE } from './middleware/area.ts';
 import { staffActor, staffOf } from './middleware/staff-context.ts';
 import { takeNotice } from './middleware/notices.ts';
@@ -45,6 +46,7 @@ import { parseId } from '../domain/shared/ids.ts';
 // /contact-book/…                          聯絡簿管理 (routes/backoffice-contact-book.ts)
 // /bookings/…                              預約接見審核, phone bookings, rosters (routes/backoffice-bookings.ts)
 // /timetable/…                             公告時段管理: batches and closed dates (routes/backoffice-timetable.ts)
+// /institutions/…, /parameters/…           機關資料管理, 系統參數設定(機關) (routes/backoffice-institutions.ts)
 const REASON_MAX = 500;
 
 export function backofficeRoutes(d: RouteDeps): Router {
@@ -147,6 +149,7 @@ export function backofficeRoutes(d: RouteDeps): Router {
   });
 
   r.use(requireStaff);
+  r.use(institutionRoutes(d));
 
   // ---- home ----
   r.get('/', async (req, res) => {
