@@ -75,6 +75,9 @@ export async function createInstitution(
 ): Promise<RecordOutcome> {
   assertMay(who, 'institutions');
   const { value, errors } = checkInstitution(input, true);
+  // Told with the other problems at once; the primary key decides a race.
+  if (!errors.code && (await pool.query('SELECT 1 FROM institution WHERE code = $1', [value.code])).rowCount)
+    errors.code = { key: 'institutions.error.codeTaken' };
   if (Object.keys(errors).length) return { kind: 'errors', errors, value };
   try {
     return await withTransaction(pool, async (tx) => {
