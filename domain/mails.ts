@@ -136,12 +136,18 @@ export function applicationPendingMail(v: ApplicationMailView): MailToSend {
   ]);
 }
 
-/** Seed 002: "…申請服務項目審核結果為審核通過。" (or 審核未通過, with the staff's reason as written). */
+/** Seed 002: "…申請服務項目審核結果為審核通過。" (or 自動審核通過, or 審核未通過 with the staff's reason as written). */
 export function applicationDecisionMail(v: ApplicationMailView): MailToSend {
   const t = translator(v.locale);
   const paragraphs = [
     t('mail.greetingPlain'),
-    t(v.status === 'rejected' ? 'mail.application.rejected' : 'mail.application.approved'),
+    t(
+      v.status === 'rejected'
+        ? 'mail.application.rejected'
+        : v.status === 'auto_approved'
+          ? 'mail.application.autoApproved'
+          : 'mail.application.approved',
+    ),
     applicationDetails(v),
   ];
   if (v.status === 'rejected') paragraphs.push(t('mail.application.reason', { reason: v.rejectionReason ?? '' }));

@@ -11,6 +11,7 @@ import { rosterRoutes } from './backoffice-rosters.ts';
 import { timetableRoutes } from './backoffice-timetable.ts';
 import { auditRoutes } from './backoffice-audit.ts';
 import { statisticsRoutes } from './backoffice-statistics.ts';
+import { institutionRoutes } from './backoffice-institutions.ts';
 import { BACKOFFICE } from './middleware/area.ts';
 import { staffActor, staffOf } from './middleware/staff-context.ts';
 import { takeNotice } from './middleware/notices.ts';
@@ -44,6 +45,7 @@ import { parseId } from '../domain/shared/ids.ts';
 // /contact-book/…                          聯絡簿管理 (routes/backoffice-contact-book.ts)
 // /bookings/…                              預約接見審核, phone bookings, rosters (routes/backoffice-bookings.ts)
 // /timetable/…                             公告時段管理: batches and closed dates (routes/backoffice-timetable.ts)
+// /institutions/…, /parameters/…           機關資料管理, 系統參數設定(機關) (routes/backoffice-institutions.ts)
 const REASON_MAX = 500;
 
 export function backofficeRoutes(d: RouteDeps): Router {
@@ -148,6 +150,7 @@ export function backofficeRoutes(d: RouteDeps): Router {
   r.use(requireStaff);
   r.use(statisticsRoutes(d));
   r.use(auditRoutes(d));
+  r.use(institutionRoutes(d));
 
   // ---- review queue ----
   r.get('/applications', async (req, res) => {

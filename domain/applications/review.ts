@@ -94,9 +94,11 @@ export type CaseDocument = {
   replacedAt: Date | null;
 };
 export type CaseEvent = {
-  action: 'submitted' | 'resubmitted' | 'approved' | 'rejected';
+  action: 'submitted' | 'resubmitted' | 'approved' | 'rejected' | 'auto_approved';
   staffName: string | null;
   reason: string | null;
+  /** for 自動審核通過: the number of the approved application it rested on */
+  basisNumber: string | null;
   at: Date;
 };
 
@@ -151,7 +153,8 @@ export async function getReviewCase(
     [id],
   );
   const events = await db.query(
-    `SELECT e.action, s.name AS staff_name, e.reason, e.at FROM application_event e LEFT JOIN staff s ON s.id = e.staff_id
+    `SELECT e.action, s.name AS staff_name, e.reason, b.number AS basis_number, e.at
+       FROM application_event e LEFT JOIN staff s ON s.id = e.staff_id LEFT JOIN service_application b ON b.id = e.basis_application_id
       WHERE e.application_id = $1 ORDER BY e.at, e.id`,
     [id],
   );
@@ -186,7 +189,13 @@ export async function getReviewCase(
       createdAt: d.created_at,
       replacedAt: d.replaced_at,
     })),
-    history: events.rows.map((e) => ({ action: e.action, staffName: e.staff_name, reason: e.reason, at: e.at })),
+    history: events.rows.map((e) => ({
+      action: e.action,
+      staffName: e.staff_name,
+      reason: e.reason,
+      basisNumber: e.basis_number,
+      at: e.at,
+    })),
   };
 }
 

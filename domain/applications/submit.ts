@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import type pg from 'pg';
 import type { StoredDocument } from './documents.ts';
 import { discardDrafts, draftsBecomeDocuments, lockForm, uploadedDocuments } from './drafts.ts';
+import { approveAutomatically, autoApprovalBasis } from './auto-approval.ts';
 import { applicationMailView } from './status.ts';
 import {
   type ApplicationField,
@@ -16,7 +17,7 @@ import {
   relationshipsFor,
 } from './vocabulary.ts';
 import { lookUpInmate } from '../inmates.ts';
-import { applicationPendingMail } from '../mails.ts';
+import { applicationDecisionMail, applicationPendingMail } from '../mails.ts';
 import { type Db, isUniqueViolation, withTransaction } from '../platform/db.ts';
 import { taipeiToday } from '../shared/dates.ts';
 import { isUuid } from '../shared/ids.ts';
@@ -82,7 +83,10 @@ async function checkInput(db: Db, input: ApplicationInput, documents: Partial<Re
 }
 
 /**
- * Records an application as 待審核 with its documents and the "pending" mail, all in one transaction.
+ * Records an application as 待審核 with its documents and the "pending" mail, all in one transaction;
+ * or, when the institution approves this service automatically and the applicant already holds an
+ * approved service for the inmate with this relationship, as 自動審核通過 with the approval mail.
+ * A correction (resubmitApplication) always waits for a reviewer: it answers a reviewer's reason.
  * The form's drafts are read and consumed under the same lock that guards adding them, so a file
  * added from another tab is either in the application or still a draft, never lost.
  * The same submission key (a double click, or back and resubmit) returns the application already
@@ -127,7 +131,13 @@ export async function submitApplication(pool: pg.Pool, input: ApplicationInput, 
       );
       const applicationId = rows[0]!.id;
       await draftsBecomeDocuments(tx, applicationId, input.applicantId, input.submissionKey, now);
-      await nowPending(tx, applicationId, 'submitted', now);
+      const basis = await autoApprovalBasis(tx, { ...input, inmateId });
+      if (basis === null) await nowPending(tx, applicationId, 'submitted', now);
+      else {
+        await recordEvent(tx, applicationId, 'submitted', now);
+        await approveAutomatically(tx, applicationId, basis, now);
+        await enqueueMail(tx, applicationDecisionMail(await applicationMailView(tx, applicationId)));
+      }
       return { kind: 'submitted', applicationId, number } as const;
     });
   } catch (err) {
@@ -312,12 +322,16 @@ function takenProblem(err: unknown): FieldProblem | null {
   return null;
 }
 
-/** An application sent or sent again is 待審核: its history says so and the applicant is mailed. */
-async function nowPending(tx: Db, applicationId: number, action: 'submitted' | 'resubmitted', now: Date) {
+async function recordEvent(tx: Db, applicationId: number, action: 'submitted' | 'resubmitted', now: Date) {
   await tx.query('INSERT INTO application_event (application_id, action, at) VALUES ($1, $2, $3)', [
     applicationId,
     action,
     now,
   ]);
+}
+
+/** An application sent or sent again is 待審核: its history says so and the applicant is mailed. */
+async function nowPending(tx: Db, applicationId: number, action: 'submitted' | 'resubmitted', now: Date) {
+  await recordEvent(tx, applicationId, action, now);
   await enqueueMail(tx, applicationPendingMail(await applicationMailView(tx, applicationId)));
 }
