@@ -183,6 +183,7 @@ export async function addBatches(
   who: StaffActor,
   now: Date,
 ): Promise<{ added: number; skipped: number }> {
+  assertMay(who, 'timetable');
   const { weekdays, ...batch } = b;
   let added = 0;
   for (const weekday of weekdays) {
@@ -228,6 +229,7 @@ export async function setBatchCapacity(
   who: StaffActor,
   now: Date,
 ): Promise<boolean> {
+  assertMay(who, 'timetable');
   if (!isBatchCapacity(capacity)) return false;
   return changeBatch(pool, batchId, who, now, {
     column: 'capacity',
