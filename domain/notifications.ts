@@ -1,5 +1,6 @@
 import { type Db, conditions, pageOf } from './platform/db.ts';
 import type { Locale } from './shared/locale.ts';
+import { assertMay, type StaffActor } from './shared/staff-actor.ts';
 
 /** The notification log: each mail's and SMS's delivery state, the staff's log of them, the dev mailbox. */
 
@@ -92,17 +93,18 @@ export type NotificationLogEntry = NotificationRow & { institution_name: string 
 
 /**
  * The notification log (seed 002): every mail and SMS the portal sent, newest first, with its
- * delivery status. Staff see only their institution's; an agency administrator (scope null) sees all,
- * including account mails that belong to no institution.
+ * delivery status, for staff whose role has the 'notifications' task. Staff see only their institution's;
+ * an agency administrator (scope null) sees all, including account mails that belong to no institution.
  */
 export async function searchNotifications(
   db: Db,
-  scope: string | null,
+  who: Pick<StaffActor, 'role' | 'institutionCode'>,
   f: NotificationFilter,
   locale: Locale,
 ): Promise<{ rows: NotificationLogEntry[]; total: number; page: number; pages: number }> {
+  assertMay(who, 'notifications');
   const c = conditions();
-  if (scope) c.add('n.institution_code = ?', scope);
+  if (who.institutionCode) c.add('n.institution_code = ?', who.institutionCode);
   if (f.institutionCode) c.add('n.institution_code = ?', f.institutionCode);
   if (f.status) c.add('n.status = ?', f.status);
   if (f.channel) c.add('n.channel = ?', f.channel);

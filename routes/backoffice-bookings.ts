@@ -4,7 +4,7 @@ import { errorView, formFields, type FieldMessage } from './forms.ts';
 import { dayLabeller } from './day-label.ts';
 import { dateRangeErrors, queryText } from './filters.ts';
 import { BACKOFFICE } from './middleware/area.ts';
-import { institutionsFor, staffActor, staffOf } from './middleware/staff-context.ts';
+import { allowTask, institutionsFor, staffActor, staffOf } from './middleware/staff-context.ts';
 import { takeNotice } from './middleware/notices.ts';
 import { scopeOf } from '../domain/staff.ts';
 import { formatDateTime, taipeiToday } from '../domain/shared/dates.ts';
@@ -17,11 +17,11 @@ import {
   decideBooking,
   decideBookings,
   listStaffBookings,
+  staffBooking,
   staffCancelBooking,
   type BookingDecision,
   type StaffBookingFilter,
 } from '../domain/bookings/decisions.ts';
-import { getBooking } from '../domain/bookings/records.ts';
 import { nextVisitDay } from '../domain/bookings/rosters.ts';
 import {
   BOOKING_SERVICES,
@@ -139,7 +139,7 @@ export function bookingReviewRoutes(d: RouteDeps): Router {
     const today = taipeiToday(d.clock());
     const { raw, filter, errors: filterErrors } = readListFilter(query, today);
     const scope = scopeOf(staffOf(req));
-    const list = await listStaffBookings(d.pool, scope, filter, req.locale);
+    const list = await listStaffBookings(d.pool, staffActor(req), filter, req.locale);
     const next = await nextVisitDay(d.pool, filter.institutionCode ?? scope, today);
     const errors = { ...filterErrors, ...extra.errors };
     const firstPending = list.rows.find((b) => b.status === 'pending');
@@ -166,9 +166,11 @@ export function bookingReviewRoutes(d: RouteDeps): Router {
     });
   };
 
-  r.get('/bookings', (req, res, next) => renderList(req, res, req.query as Record<string, unknown>).catch(next));
+  r.get('/bookings', allowTask('review'), (req, res, next) =>
+    renderList(req, res, req.query as Record<string, unknown>).catch(next),
+  );
 
-  r.post('/bookings/decisions', async (req, res, next) => {
+  r.post('/bookings/decisions', allowTask('review'), async (req, res, next) => {
     const f = formFields(req, ['decision', 'reason', 'filters']);
     const query = Object.fromEntries(new URLSearchParams(f.filters.slice(0, 500)));
     const picked = readSelection(req.body?.booking);
@@ -213,7 +215,7 @@ export function bookingReviewRoutes(d: RouteDeps): Router {
   // ---- one booking ----
   const renderBooking = async (req: Request, res: Response, next: NextFunction, extra: BookingExtra = {}) => {
     const id = parseId(req.params.id);
-    const b = id === null ? null : await getBooking(d.pool, scopeOf(staffOf(req)), id, req.locale);
+    const b = id === null ? null : await staffBooking(d.pool, staffActor(req), id, req.locale);
     if (!b) return next();
     const today = taipeiToday(d.clock());
     // Only what the page shows leaves here: no full ID numbers, addresses or the video token.
@@ -244,14 +246,14 @@ export function bookingReviewRoutes(d: RouteDeps): Router {
 
   /** After a change: the notice naming the booking's number, then `to`. */
   const done = async (req: Request, res: Response, id: number, key: MessageKey, to: string) => {
-    const b = await getBooking(d.pool, scopeOf(staffOf(req)), id, req.locale);
+    const b = await staffBooking(d.pool, staffActor(req), id, req.locale);
     req.session.notice = { key, params: { number: b?.number ?? '' } };
     res.redirect(303, to);
   };
 
-  r.get('/bookings/:id', (req, res, next) => renderBooking(req, res, next).catch(next));
+  r.get('/bookings/:id', allowTask('review'), (req, res, next) => renderBooking(req, res, next).catch(next));
 
-  r.post('/bookings/:id/decision', async (req, res, next) => {
+  r.post('/bookings/:id/decision', allowTask('review'), async (req, res, next) => {
     const id = parseId(req.params.id);
     if (id === null) return next();
     const f = formFields(req, ['decision', 'reason', 'version']);
@@ -281,7 +283,7 @@ export function bookingReviewRoutes(d: RouteDeps): Router {
     await done(req, res, id, key, BASE);
   });
 
-  r.post('/bookings/:id/cancel', async (req, res, next) => {
+  r.post('/bookings/:id/cancel', allowTask('review'), async (req, res, next) => {
     const id = parseId(req.params.id);
     if (id === null) return next();
     const f = formFields(req, ['cancelReason', 'version']);

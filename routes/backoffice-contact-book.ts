@@ -5,7 +5,7 @@ import type { DecisionPageExtra } from './forms.ts';
 import { BACKOFFICE } from './middleware/area.ts';
 import { sendPhoto } from './middleware/files.ts';
 import { setNotice, takeNotice } from './middleware/notices.ts';
-import { institutionsFor as institutionsForStaff, staffActor, staffOf } from './middleware/staff-context.ts';
+import { allowTask, institutionsFor as institutionsForStaff, staffActor, staffOf } from './middleware/staff-context.ts';
 import { scopeOf } from '../domain/staff.ts';
 import { POST_REJECTION_REASONS, POST_STATUSES, type PostStatus } from '../domain/contact-book/vocabulary.ts';
 import { decidePost, getPostCase, listPostQueue, type PostQueueFilter } from '../domain/contact-book/review.ts';
@@ -31,7 +31,7 @@ export function contactBookReviewRoutes(d: RouteDeps): Router {
   const institutionsFor = (req: Request) => institutionsForStaff(d.pool, req);
   const scope = (req: Request) => scopeOf(staffOf(req));
 
-  r.get('/contact-book', async (req, res) => {
+  r.get('/contact-book', allowTask('review'), async (req, res) => {
     const { raw, errors, ...common } = readQueueQuery(req.query);
     const filter: PostQueueFilter = {
       institutionCode: common.institutionCode,
@@ -41,7 +41,7 @@ export function contactBookReviewRoutes(d: RouteDeps): Router {
       to: common.to,
       page: common.page,
     };
-    const queue = await listPostQueue(d.pool, scope(req), filter, req.locale);
+    const queue = await listPostQueue(d.pool, staffActor(req), filter, req.locale);
     res.status(Object.keys(errors).length ? 422 : 200).render('backoffice/posts', {
       queue,
       raw,
@@ -60,7 +60,7 @@ export function contactBookReviewRoutes(d: RouteDeps): Router {
     const institution =
       institutions.find((i) => i.code === wanted) ?? (institutions.length === 1 ? institutions[0] : null);
     const date = typeof source.date === 'string' && isIsoDate(source.date) ? source.date : taipeiToday(d.clock());
-    const rows = institution ? await deliverySheet(d.pool, scope(req), institution.code, date) : [];
+    const rows = institution ? await deliverySheet(d.pool, staffActor(req), institution.code, date) : [];
     res.status(status).render('backoffice/delivery', {
       institutions,
       institution: institution ?? null,
@@ -70,11 +70,11 @@ export function contactBookReviewRoutes(d: RouteDeps): Router {
     });
   };
 
-  r.get('/contact-book/delivery', (req, res, next) =>
+  r.get('/contact-book/delivery', allowTask('delivery'), (req, res, next) =>
     renderDelivery(req, res, req.query as Record<string, unknown>).catch(next),
   );
 
-  r.post('/contact-book/delivery', async (req, res) => {
+  r.post('/contact-book/delivery', allowTask('delivery'), async (req, res) => {
     const f = formFields(req, ['institution', 'date']);
     const ids = ([] as unknown[])
       .concat(req.body?.post ?? [])
@@ -89,14 +89,14 @@ export function contactBookReviewRoutes(d: RouteDeps): Router {
   });
 
   // ---- suspensions ----
-  r.get('/contact-book/suspensions', async (req, res) => {
+  r.get('/contact-book/suspensions', allowTask('review'), async (req, res) => {
     res.render('backoffice/suspensions', {
-      suspensions: await listSuspensions(d.pool, scope(req), d.clock()),
+      suspensions: await listSuspensions(d.pool, staffActor(req), d.clock()),
       notice: takeNotice(req),
     });
   });
 
-  r.post('/contact-book/suspensions/:id/lift', async (req, res, next) => {
+  r.post('/contact-book/suspensions/:id/lift', allowTask('review'), async (req, res, next) => {
     const id = parseId(req.params.id);
     if (id === null || !(await liftSuspension(d.pool, id, staffActor(req), d.clock()))) return next();
     setNotice(req, 'backoffice.post.liftedNotice');
@@ -107,7 +107,7 @@ export function contactBookReviewRoutes(d: RouteDeps): Router {
   // ---- one post ----
   const renderPost = async (req: Request, res: Response, next: NextFunction, extra: DecisionPageExtra = {}) => {
     const id = parseId(req.params.id);
-    const post = id === null ? null : await getPostCase(d.pool, scope(req), id, req.locale, d.clock());
+    const post = id === null ? null : await getPostCase(d.pool, staffActor(req), id, req.locale, d.clock());
     if (!post) return next();
     res.status(extra.status ?? 200).render('backoffice/post', {
       post,
@@ -123,10 +123,11 @@ export function contactBookReviewRoutes(d: RouteDeps): Router {
     });
   };
 
-  r.get('/contact-book/:id', (req, res, next) => renderPost(req, res, next).catch(next));
+  r.get('/contact-book/:id', allowTask('review'), (req, res, next) => renderPost(req, res, next).catch(next));
 
   r.post(
     '/contact-book/:id/decision',
+    allowTask('review'),
     decisionRoute({
       codes: POST_REJECTION_REASONS,
       reasonMax: REASON_MAX,
@@ -142,9 +143,9 @@ export function contactBookReviewRoutes(d: RouteDeps): Router {
     }),
   );
 
-  r.get('/contact-book/:id/photo', async (req, res, next) => {
+  r.get('/contact-book/:id/photo', allowTask('review'), async (req, res, next) => {
     const id = parseId(req.params.id);
-    const photo = id === null ? null : await readPostPhoto(d.pool, id, { staffScope: scope(req) });
+    const photo = id === null ? null : await readPostPhoto(d.pool, id, { staff: staffActor(req) });
     if (!photo) return next();
     sendPhoto(res, photo);
   });

@@ -5,9 +5,8 @@ import { errorView, formFields, type FieldMessage } from './forms.ts';
 import { dayLabeller } from './day-label.ts';
 import { queryText } from './filters.ts';
 import { BACKOFFICE } from './middleware/area.ts';
-import { staffActor, staffOf } from './middleware/staff-context.ts';
+import { allowTask, staffActor } from './middleware/staff-context.ts';
 import { setNotice, takeNotice } from './middleware/notices.ts';
-import { scopeOf } from '../domain/staff.ts';
 import { isUuid, parseId } from '../domain/shared/ids.ts';
 import { maskIdentityNumber } from '../domain/shared/masking.ts';
 import { identityKind, normalizeIdentityNumber } from '../domain/national-id.ts';
@@ -86,9 +85,9 @@ export function phoneBookingRoutes(d: RouteDeps): Router {
     });
   };
 
-  r.get('/bookings/phone', (req, res) => renderFind(req, res));
+  r.get('/bookings/phone', allowTask('phone_bookings'), (req, res) => renderFind(req, res));
 
-  r.post('/bookings/phone', async (req, res) => {
+  r.post('/bookings/phone', allowTask('phone_bookings'), async (req, res) => {
     const f = formFields(req, ['name', 'nationalId']);
     const name = f.name.normalize('NFC').trim();
     const id = normalizeIdentityNumber(f.nationalId);
@@ -123,7 +122,8 @@ export function phoneBookingRoutes(d: RouteDeps): Router {
     const v = extra.values ?? {};
     const sheet = await phoneBookingSheet(
       d.pool,
-      { applicantId: applicant.id, scope: scopeOf(staffOf(req)), wanted: v.choice ?? queryText(req.query.choice, 60) },
+      staffActor(req),
+      { applicantId: applicant.id, wanted: v.choice ?? queryText(req.query.choice, 60) },
       req.locale,
       d.clock(),
     );
@@ -154,9 +154,11 @@ export function phoneBookingRoutes(d: RouteDeps): Router {
     });
   };
 
-  r.get('/bookings/phone/:applicantId', (req, res, next) => renderPhoneBook(req, res).catch(next));
+  r.get('/bookings/phone/:applicantId', allowTask('phone_bookings'), (req, res, next) =>
+    renderPhoneBook(req, res).catch(next),
+  );
 
-  r.post('/bookings/phone/:applicantId', async (req, res, next) => {
+  r.post('/bookings/phone/:applicantId', allowTask('phone_bookings'), async (req, res, next) => {
     const applicant = phoneApplicant(req);
     if (!applicant) return res.redirect(303, `${BASE}/phone`);
     const f = formFields(req, ['choice', 'slot', 'date', 'arrival', 'reason', 'submissionKey']);

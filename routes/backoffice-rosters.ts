@@ -3,7 +3,7 @@ import type { RouteDeps } from './deps.ts';
 import { dayLabeller } from './day-label.ts';
 import { queryText } from './filters.ts';
 import { BACKOFFICE } from './middleware/area.ts';
-import { institutionsFor, staffOf } from './middleware/staff-context.ts';
+import { allowTask, institutionsFor, staffActor, staffOf } from './middleware/staff-context.ts';
 import { scopeOf } from '../domain/staff.ts';
 import { isIsoDate, taipeiToday } from '../domain/shared/dates.ts';
 import { nextVisitDay, roster, type RosterRow } from '../domain/bookings/rosters.ts';
@@ -19,7 +19,7 @@ const BASE = `${BACKOFFICE}/bookings`;
 export function rosterRoutes(d: RouteDeps): Router {
   const r = Router();
 
-  r.get('/bookings/roster', async (req, res, next) => {
+  r.get('/bookings/roster', allowTask('rosters'), async (req, res, next) => {
     const q = req.query as Record<string, unknown>;
     const institutions = await institutionsFor(d.pool, req);
     const wanted = queryText(q.institution);
@@ -36,7 +36,7 @@ export function rosterRoutes(d: RouteDeps): Router {
       ? rawDate
       : await nextVisitDay(d.pool, institution?.code ?? scopeOf(staffOf(req)), taipeiToday(d.clock()));
     const rows = institution
-      ? await roster(d.pool, scopeOf(staffOf(req)), {
+      ? await roster(d.pool, staffActor(req), {
           institutionCode: institution.code,
           date,
           service,

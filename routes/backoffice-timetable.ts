@@ -2,17 +2,10 @@ import { Router, type Request, type Response } from 'express';
 import type { RouteDeps } from './deps.ts';
 import { errorView, formFields, queryString, type FieldMessage } from './forms.ts';
 import { BACKOFFICE } from './middleware/area.ts';
-import { institutionsFor, staffActor } from './middleware/staff-context.ts';
+import { allowTask, institutionsFor, staffActor } from './middleware/staff-context.ts';
 import { setNotice, takeNotice } from './middleware/notices.ts';
 import { VISIT_KINDS, type VisitKind } from '../domain/applications/vocabulary.ts';
-import {
-  addBatches,
-  blockDate,
-  mayManageTimetable,
-  setCapacities,
-  timetableSheet,
-  unblockDate,
-} from '../domain/bookings/timetable.ts';
+import { addBatches, blockDate, setCapacities, timetableSheet, unblockDate } from '../domain/bookings/timetable.ts';
 import { CLOSED_REASON_MAX, isBatchCapacity, isBatchLength } from '../domain/bookings/vocabulary.ts';
 import { formatDate, isIsoDate, isTime, taipeiToday } from '../domain/shared/dates.ts';
 
@@ -45,9 +38,11 @@ export function timetableRoutes(d: RouteDeps): Router {
   ) => {
     const { allowed, institution } = await institutionOf(req, code);
     const notice = takeNotice(req);
-    const sheet = institution
-      ? await timetableSheet(d.pool, institution.code, taipeiToday(d.clock()))
-      : { kinds: VISIT_KINDS.map((kind) => ({ kind, rows: [] })), closed: [] };
+    const sheet = (institution &&
+      (await timetableSheet(d.pool, who(req), institution.code, taipeiToday(d.clock())))) ?? {
+      kinds: VISIT_KINDS.map((kind) => ({ kind, rows: [] })),
+      closed: [],
+    };
     const errors = extra.errors ?? {};
     res.status(Object.keys(errors).length ? 422 : 200).render('backoffice/timetable', {
       allowed,
@@ -67,15 +62,10 @@ export function timetableRoutes(d: RouteDeps): Router {
   const backTo = (res: Response, institutionCode: string) =>
     res.redirect(303, `${BASE}?${queryString({ institution: institutionCode })}`);
 
-  // The domain refuses every change by anyone but an administrator; reviewers do not open the page either.
-  r.use('/timetable', (req, res, next) => {
-    if (!mayManageTimetable(who(req))) return res.status(403).render('errors/generic', { status: 403 });
-    next();
-  });
+  // The domain refuses every change by a role without the 'timetable' task; such staff do not open the page either.
+  r.get('/timetable', allowTask('timetable'), (req, res, next) => render(req, res, req.query.institution).catch(next));
 
-  r.get('/timetable', (req, res, next) => render(req, res, req.query.institution).catch(next));
-
-  r.post('/timetable/capacity', async (req, res, next) => {
+  r.post('/timetable/capacity', allowTask('timetable'), async (req, res, next) => {
     const { institution } = await institutionOf(req, req.body?.institution, true);
     if (!institution) return next();
     const capacities = new Map<number, number>();
@@ -88,7 +78,7 @@ export function timetableRoutes(d: RouteDeps): Router {
     backTo(res, institution.code);
   });
 
-  r.post('/timetable/batches', async (req, res, next) => {
+  r.post('/timetable/batches', allowTask('timetable'), async (req, res, next) => {
     const { institution } = await institutionOf(req, req.body?.institution, true);
     if (!institution) return next();
     const f = formFields(req, ['kind', 'startsAt', 'lengthMinutes', 'capacity']);
@@ -112,7 +102,7 @@ export function timetableRoutes(d: RouteDeps): Router {
     backTo(res, institution.code);
   });
 
-  r.post('/timetable/closed', async (req, res, next) => {
+  r.post('/timetable/closed', allowTask('timetable'), async (req, res, next) => {
     const { institution } = await institutionOf(req, req.body?.institution, true);
     if (!institution) return next();
     const f = formFields(req, ['date', 'reason']);
@@ -131,7 +121,7 @@ export function timetableRoutes(d: RouteDeps): Router {
     backTo(res, institution.code);
   });
 
-  r.post('/timetable/closed/:date/open', async (req, res, next) => {
+  r.post('/timetable/closed/:date/open', allowTask('timetable'), async (req, res, next) => {
     const { institution } = await institutionOf(req, req.body?.institution, true);
     const date = String(req.params.date);
     if (!institution || !(await unblockDate(d.pool, institution.code, date, who(req), d.clock()))) return next();

@@ -13,7 +13,7 @@ import { auditRoutes } from './backoffice-audit.ts';
 import { statisticsRoutes } from './backoffice-statistics.ts';
 import { institutionRoutes } from './backoffice-institutions.ts';
 import { BACKOFFICE } from './middleware/area.ts';
-import { staffActor, staffOf } from './middleware/staff-context.ts';
+import { allowTask, staffActor, staffOf } from './middleware/staff-context.ts';
 import { takeNotice } from './middleware/notices.ts';
 import { sendDocument } from './middleware/files.ts';
 import { requireStaff } from './middleware/authentication.ts';
@@ -153,10 +153,10 @@ export function backofficeRoutes(d: RouteDeps): Router {
   r.use(institutionRoutes(d));
 
   // ---- review queue ----
-  r.get('/applications', async (req, res) => {
+  r.get('/applications', allowTask('review'), async (req, res) => {
     const staff = staffOf(req);
     const { filter, errors } = readQueueFilter(req.query);
-    const queue = await listReviewQueue(d.pool, scopeOf(staff), filter, req.locale);
+    const queue = await listReviewQueue(d.pool, staffActor(req), filter, req.locale);
     const institutions = await listInstitutions(d.pool, req.locale);
     res.status(Object.keys(errors).length ? 422 : 200).render('backoffice/queue', {
       queue,
@@ -174,7 +174,7 @@ export function backofficeRoutes(d: RouteDeps): Router {
   // ---- one case ----
   const renderCase = async (req: Request, res: Response, next: NextFunction, extra: DecisionPageExtra = {}) => {
     const id = parseId(req.params.id);
-    const found = id === null ? null : await getReviewCase(d.pool, scopeOf(staffOf(req)), id, req.locale);
+    const found = id === null ? null : await getReviewCase(d.pool, staffActor(req), id, req.locale);
     if (!found) return next();
     res.status(extra.status ?? 200).render('backoffice/case', {
       c: found,
@@ -189,10 +189,11 @@ export function backofficeRoutes(d: RouteDeps): Router {
     });
   };
 
-  r.get('/applications/:id', (req, res, next) => renderCase(req, res, next).catch(next));
+  r.get('/applications/:id', allowTask('review'), (req, res, next) => renderCase(req, res, next).catch(next));
 
   r.post(
     '/applications/:id/decision',
+    allowTask('review'),
     decisionRoute({
       codes: REJECTION_REASONS,
       reasonMax: REASON_MAX,
@@ -200,7 +201,7 @@ export function backofficeRoutes(d: RouteDeps): Router {
       decide: (req, id, version, decision) =>
         decideApplication(d.pool, id, version, decision, staffActor(req), d.clock()),
       done: async (req, id, decision) => {
-        const found = await getReviewCase(d.pool, scopeOf(staffOf(req)), id, req.locale);
+        const found = await getReviewCase(d.pool, staffActor(req), id, req.locale);
         return {
           notice: {
             key: decision === 'approve' ? 'backoffice.decided.approved' : 'backoffice.decided.rejected',
@@ -212,18 +213,16 @@ export function backofficeRoutes(d: RouteDeps): Router {
     }),
   );
 
-  r.get('/applications/:id/documents/:docId', async (req, res, next) => {
+  r.get('/applications/:id/documents/:docId', allowTask('review'), async (req, res, next) => {
     const [docId, id] = [parseId(req.params.docId), parseId(req.params.id)];
     const doc =
-      docId === null || id === null
-        ? null
-        : await readDocument(d.pool, docId, id, { staffScope: scopeOf(staffOf(req)) });
+      docId === null || id === null ? null : await readDocument(d.pool, docId, id, { staff: staffActor(req) });
     if (!doc) return next();
     sendDocument(res, doc, req.query.download === '1');
   });
 
   // ---- notification log ----
-  r.get('/notifications', async (req, res) => {
+  r.get('/notifications', allowTask('notifications'), async (req, res) => {
     const staff = staffOf(req);
     const q = req.query as Record<string, unknown>;
     const str = (v: unknown) => (typeof v === 'string' ? v.trim().slice(0, 100) : '');
@@ -245,7 +244,7 @@ export function backofficeRoutes(d: RouteDeps): Router {
       to: errors.to ? null : to || null,
       page: Math.max(1, Number.parseInt(str(q.page), 10) || 1),
     };
-    const log = await searchNotifications(d.pool, scopeOf(staff), filter, req.locale);
+    const log = await searchNotifications(d.pool, staffActor(req), filter, req.locale);
     const institutions = await listInstitutions(d.pool, req.locale);
     res.status(Object.keys(errors).length ? 422 : 200).render('backoffice/notifications', {
       log,

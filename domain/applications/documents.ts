@@ -4,6 +4,7 @@ import type { DocumentKind } from './vocabulary.ts';
 import type { Db } from '../platform/db.ts';
 import { jpegOptions, uprightImage } from '../platform/images.ts';
 import { isId } from '../shared/ids.ts';
+import { assertMay, type StaffActor } from '../shared/staff-actor.ts';
 import { type Upload, type UploadProblem, cleanFileName } from '../shared/uploads.ts';
 
 /**
@@ -74,8 +75,8 @@ export async function prepareDocument(
 
 export type DocumentContent = { id: number; fileName: string; mediaType: string; content: Buffer };
 
-/** Who asks for a document: the applicant who sent it, or staff within their scope. */
-export type DocumentReader = { applicantId: number } | { staffScope: string | null };
+/** Who asks for a document: the applicant who sent it, or staff who review applications, within their scope. */
+export type DocumentReader = { applicantId: number } | { staff: Pick<StaffActor, 'role' | 'institutionCode'> };
 
 /** A document's bytes, only for its own applicant or for staff of the inmate's institution. */
 export async function readDocument(
@@ -84,12 +85,13 @@ export async function readDocument(
   applicationId: number,
   who: DocumentReader,
 ): Promise<DocumentContent | null> {
+  if ('staff' in who) assertMay(who.staff, 'review');
   if (!isId(documentId) || !isId(applicationId)) return null;
   const byApplicant = 'applicantId' in who;
   const { rows } = await db.query<{ file_name: string; media_type: string; content: Buffer }>(
     `SELECT d.file_name, d.media_type, d.content FROM application_document d JOIN service_application a ON a.id = d.application_id
       WHERE d.id = $1 AND a.id = $2 AND ${byApplicant ? 'a.applicant_id = $3' : '($3::char(4) IS NULL OR a.institution_code = $3)'}`,
-    [documentId, applicationId, byApplicant ? who.applicantId : who.staffScope],
+    [documentId, applicationId, byApplicant ? who.applicantId : who.staff.institutionCode],
   );
   const r = rows[0];
   return r ? { id: documentId, fileName: r.file_name, mediaType: r.media_type, content: r.content } : null;

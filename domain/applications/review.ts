@@ -12,15 +12,19 @@ import { applicationDecisionMail } from '../mails.ts';
 import type { Db } from '../platform/db.ts';
 import { type Decider, type DecisionOutcome, type StaffDecision, decideWithReason } from '../shared/decisions.ts';
 import { isId } from '../shared/ids.ts';
+import { assertMay, type StaffActor } from '../shared/staff-actor.ts';
 import type { Locale } from '../shared/locale.ts';
 import { enqueueMail } from '../shared/outbox.ts';
 import { type QueueFilterBase, type QueuePageOf, queueConditions, readQueuePage } from '../shared/queues.ts';
 
 /**
  * The staff's side of service applications (seed 002 服務項目管理): the review queue, the case page
- * and its documents. Every query takes the staff member's scope (their institution, or null for an
- * agency administrator) and never returns anything outside it.
+ * and its documents. Every function takes the staff member (their role must allow 'review'; their
+ * scope is their institution, or null for an agency administrator) and never returns anything outside it.
  */
+
+/** Who reads: a staff member's role and scope. */
+type Viewer = Pick<StaffActor, 'role' | 'institutionCode'>;
 
 export const QUEUE_PAGE_SIZE = 20;
 
@@ -43,13 +47,9 @@ export type QueueRow = {
 export type QueuePage = QueuePageOf<QueueRow>;
 
 /** Pending first, oldest first: the order in which cases should be reviewed. */
-export async function listReviewQueue(
-  db: Db,
-  scope: string | null,
-  f: QueueFilter,
-  locale: Locale,
-): Promise<QueuePage> {
-  const c = queueConditions(scope, f);
+export async function listReviewQueue(db: Db, who: Viewer, f: QueueFilter, locale: Locale): Promise<QueuePage> {
+  assertMay(who, 'review');
+  const c = queueConditions(who.institutionCode, f);
   if (f.service && SERVICES.includes(f.service)) c.add('q.service = ?', f.service);
   const { total, page, pages, rows } = await readQueuePage(
     db,
@@ -129,12 +129,8 @@ export type ReviewCase = {
 };
 
 /** One case with its documents and history, or null when it does not exist or is outside the scope. */
-export async function getReviewCase(
-  db: Db,
-  scope: string | null,
-  id: number,
-  locale: Locale,
-): Promise<ReviewCase | null> {
+export async function getReviewCase(db: Db, who: Viewer, id: number, locale: Locale): Promise<ReviewCase | null> {
+  assertMay(who, 'review');
   if (!isId(id)) return null;
   const { rows } = await db.query(
     `SELECT a.id, a.number, a.version, a.status, a.service, a.visit_kinds, a.relationship, a.submitted_at, a.decided_at, a.rejection_reason,
@@ -143,7 +139,7 @@ export async function getReviewCase(
        FROM service_application a JOIN inmate m ON m.id = a.inmate_id JOIN applicant p ON p.id = a.applicant_id
        JOIN institution i ON i.code = a.institution_code
       WHERE a.id = $1 AND ($2::char(4) IS NULL OR a.institution_code = $2)`,
-    [id, scope],
+    [id, who.institutionCode],
   );
   const r = rows[0];
   if (!r) return null;
@@ -225,6 +221,7 @@ export async function decideApplication(
   who: Decider,
   now: Date,
 ): Promise<DecideOutcome> {
+  assertMay(who, 'review');
   return decideWithReason(pool, APPLICATIONS, applicationId, seenVersion, d, who, now, async (tx) => {
     await enqueueMail(tx, applicationDecisionMail(await applicationMailView(tx, applicationId)));
   });

@@ -4,12 +4,19 @@ import { conditions, pageOf, type Db } from '../platform/db.ts';
 import { DEFAULT_VIDEO_SERVICE_URL } from '../platform/config.ts';
 import { isIsoDate, taipeiToday } from '../shared/dates.ts';
 import type { Locale } from '../shared/locale.ts';
-import type { StaffActor } from '../shared/staff-actor.ts';
+import { assertMay, type StaffActor } from '../shared/staff-actor.ts';
 import { VISIT_KINDS, type VisitKind } from '../applications/vocabulary.ts';
 import { recordStaffAction } from '../shared/audit.ts';
 import { changeBooking, lockBooking } from './booking.ts';
 import { notifyBooking } from './notices.ts';
-import { BOOKING_ROWS, STAFF_ROW_COLUMNS, staffRowOf, type StaffBookingRow } from './records.ts';
+import {
+  BOOKING_ROWS,
+  STAFF_ROW_COLUMNS,
+  getBooking,
+  staffRowOf,
+  type BookingDetail,
+  type StaffBookingRow,
+} from './records.ts';
 import { BOOKING_STATUSES, DECISION_REASON_MAX, type BookingService, type BookingStatus } from './vocabulary.ts';
 
 /** 預約接見審核: the staff queue of bookings, and what staff decide on them (approve, reject, cancel). */
@@ -26,15 +33,19 @@ export type StaffBookingFilter = {
 };
 export const BOOKINGS_PAGE_SIZE = 50;
 
+/** Who reads: a staff member's role and scope. */
+type Viewer = Pick<StaffActor, 'role' | 'institutionCode'>;
+
 /** 預約接見審核: bookings by visit date, kind and status, within the staff member's scope. */
 export async function listStaffBookings(
   db: Db,
-  scope: string | null,
+  who: Viewer,
   f: StaffBookingFilter,
   locale: Locale,
 ): Promise<{ rows: StaffBookingRow[]; total: number; page: number; pages: number }> {
+  assertMay(who, 'review');
   const c = conditions();
-  if (scope) c.add('b.institution_code = ?', scope);
+  if (who.institutionCode) c.add('b.institution_code = ?', who.institutionCode);
   if (f.institutionCode) c.add('b.institution_code = ?', f.institutionCode);
   if (f.kind && VISIT_KINDS.includes(f.kind)) c.add('b.visit_kind = ?', f.kind);
   if (f.service === 'visit' || f.service === 'lawyer_visit') c.add('b.service = ?', f.service);
@@ -50,6 +61,17 @@ export async function listStaffBookings(
     c.params,
   );
   return { total, page, pages, rows: rows.map((r) => staffRowOf(r, locale, r.visitor_count)) };
+}
+
+/** One booking as staff who review bookings see it (single printout, review), or null outside their scope. */
+export async function staffBooking(
+  db: Db,
+  who: Viewer,
+  bookingId: number,
+  locale: Locale,
+): Promise<BookingDetail | null> {
+  assertMay(who, 'review');
+  return getBooking(db, who.institutionCode, bookingId, locale);
 }
 
 export type BookingDecision = { decision: 'approve' } | { decision: 'reject'; reason: string };
@@ -106,6 +128,7 @@ export async function decideBooking(
   /** the video service's join address (config VIDEO_SERVICE_URL), for the approval's link */
   videoServiceUrl = DEFAULT_VIDEO_SERVICE_URL,
 ): Promise<DecideBookingOutcome> {
+  assertMay(who, 'review');
   const reason = d.decision === 'reject' ? d.reason.trim() : null;
   if (d.decision === 'reject' && (!reason || reason.length > DECISION_REASON_MAX)) return 'reason_required';
   return decideWithVersion<'past' | 'closed'>(pool, BOOKING_DECISIONS, bookingId, seenVersion, who, now, {
@@ -135,6 +158,7 @@ export async function decideBookings(
   now: Date,
   videoServiceUrl = DEFAULT_VIDEO_SERVICE_URL,
 ): Promise<Map<number, DecideBookingOutcome>> {
+  assertMay(who, 'review');
   const out = new Map<number, DecideBookingOutcome>();
   for (const item of items)
     out.set(item.id, await decideBooking(pool, item.id, item.version, d, who, now, videoServiceUrl));
@@ -152,6 +176,7 @@ export async function staffCancelBooking(
   who: StaffActor,
   now: Date,
 ): Promise<StaffCancelOutcome> {
+  assertMay(who, 'review');
   const reason = reasonText.trim();
   if (!reason || reason.length > DECISION_REASON_MAX) return 'reason_required';
   return changeBooking(pool, bookingId, async (tx) => {

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { Db } from '../platform/db.ts';
 import { isIsoDate, isTime } from '../shared/dates.ts';
 import type { Locale } from '../shared/locale.ts';
-import type { StaffActor } from '../shared/staff-actor.ts';
+import { assertMay, inScope, type StaffActor } from '../shared/staff-actor.ts';
 import type { VisitKind } from '../applications/vocabulary.ts';
 import { bookingOptions, eligibleCompanions, slotChoices, type BookingOption, type Companion } from './availability.ts';
 import { bookVisit } from './booking.ts';
@@ -23,13 +23,13 @@ const SLOT_RE = /^(\d{4}-\d{2}-\d{2})\|(\d{1,15})$/;
 /** What the form offers the caller, within the staff member's scope, for the choice made (or the only one). */
 export async function phoneBookingSheet(
   db: Db,
-  q: { applicantId: number; scope: string | null; wanted: string },
+  who: Pick<StaffActor, 'role' | 'institutionCode'>,
+  q: { applicantId: number; wanted: string },
   locale: Locale,
   now: Date,
 ) {
-  const options = (await bookingOptions(db, q.applicantId, locale)).filter(
-    (o) => q.scope === null || o.institutionCode === q.scope,
-  );
+  assertMay(who, 'phone_bookings');
+  const options = (await bookingOptions(db, q.applicantId, locale)).filter((o) => inScope(who, o.institutionCode));
   const choices: PhoneChoice[] = options.flatMap((o) =>
     o.kinds.map((kind) => ({ value: `${o.inmateId}:${o.service}:${kind}`, option: o, kind })),
   );
@@ -77,6 +77,7 @@ export async function bookByPhone(
   who: StaffActor,
   now: Date,
 ): Promise<PhoneBookingOutcome> {
+  assertMay(who, 'phone_bookings');
   const m = CHOICE_RE.exec(f.choice);
   const errors: Partial<Record<PhoneFormField, PhoneFormProblem>> = {};
   if (!m) errors.choice = 'choiceRequired';

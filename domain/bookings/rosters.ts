@@ -1,7 +1,7 @@
 import type { Db } from '../platform/db.ts';
 import { addDays, isIsoDate, isoWeekday } from '../shared/dates.ts';
 import { maskIdentityNumber } from '../shared/masking.ts';
-import type { StaffActor } from '../shared/staff-actor.ts';
+import { assertMay, inScope, type StaffActor } from '../shared/staff-actor.ts';
 import { VISIT_KINDS, type Relationship, type VisitKind } from '../applications/vocabulary.ts';
 import { recordStaffAction } from '../shared/audit.ts';
 import { TIMES } from './records.ts';
@@ -51,10 +51,11 @@ export type RosterRow = {
  */
 export async function roster(
   db: Db,
-  scope: string | null,
+  who: Pick<StaffActor, 'role' | 'institutionCode'>,
   q: { institutionCode: string; date: string; service: BookingService; kinds?: VisitKind[] },
 ): Promise<RosterRow[] | null> {
-  if (scope !== null && scope !== q.institutionCode) return null;
+  assertMay(who, 'rosters');
+  if (!inScope(who, q.institutionCode)) return null;
   if (!isIsoDate(q.date)) return [];
   const { rows } = await db.query(
     `SELECT b.id, b.number, b.visit_kind, ${TIMES}, to_char(b.arrival_time, 'HH24:MI') AS arrival_time, m.name AS inmate_name, m.call_number, b.by_phone,
@@ -102,6 +103,7 @@ export async function findApplicantByIdentity(
   who: StaffActor,
   now: Date,
 ): Promise<{ id: number; name: string } | null> {
+  assertMay(who, 'phone_bookings');
   const id = nationalId.normalize('NFKC').trim().toUpperCase();
   const { rows } = await db.query<{ id: number; name: string }>(
     'SELECT id, name FROM applicant WHERE national_id = $1 AND name = $2 AND email_verified_at IS NOT NULL',

@@ -1,30 +1,24 @@
 import type pg from 'pg';
 import { isUniqueViolation, withTransaction, type Db } from '../platform/db.ts';
 import { hhmm, isIsoDate, isTime, minutesOf } from '../shared/dates.ts';
-import { inScope, isAdministrator, type StaffActor } from '../shared/staff-actor.ts';
+import { assertMay, inScope, type StaffActor } from '../shared/staff-actor.ts';
 import { VISIT_KINDS, type VisitKind } from '../applications/vocabulary.ts';
 import { recordStaffAction } from '../shared/audit.ts';
 import { CLOSED_REASON_MAX, isBatchCapacity, isBatchLength } from './vocabulary.ts';
 
 /**
  * 公告時段管理: the weekly batches and the closed dates of an institution. Reading the timetable is
- * public (機關接見時段查詢); changing it is for administrators only, checked here, not only by the route.
+ * public (機關接見時段查詢); managing it (the 'timetable' task: closing dates and changing places affects
+ * every family booking) is for institution and agency administrators only, checked here with assertMay
+ * (StaffNotAllowed, 403), not only by the route.
  */
 
-/** Closing dates and changing places affects every family booking: institution and agency administrators only. */
-export function mayManageTimetable(who: StaffActor): boolean {
-  return isAdministrator(who);
-}
+/** A change refused: outside the actor's scope, not a valid change, or there already. */
+export type TimetableRefusal = { kind: 'invalid' | 'duplicate' | 'outside_scope' };
 
-/** Refused: the actor is not an administrator (the route answers 403, as for any page of theirs). */
-export type NotAdministrator = { kind: 'not_administrator' };
-
-/** A change refused: not an administrator, outside their scope, not a valid change, or there already. */
-export type TimetableRefusal = { kind: 'invalid' | 'duplicate' | 'outside_scope' } | NotAdministrator;
-
-/** Why the actor may not change this institution's timetable, or null when they may. */
+/** Throws when the actor's role may not manage timetables; why they may not change this institution's, or null when they may. */
 function refusal(who: StaffActor, institutionCode: string): TimetableRefusal | null {
-  if (!mayManageTimetable(who)) return { kind: 'not_administrator' };
+  assertMay(who, 'timetable');
   return inScope(who, institutionCode) ? null : { kind: 'outside_scope' };
 }
 
@@ -86,8 +80,18 @@ export async function openWeekdays(db: Db, institutionCode: string): Promise<Set
   return new Set(rows.map((r) => r.weekday));
 }
 
-/** The management page: per kind, a row per start time with the batch of each weekday; the closed dates from today. */
-export async function timetableSheet(db: Db, institutionCode: string, today: string) {
+/**
+ * The management page: per kind, a row per start time with the batch of each weekday; the closed dates
+ * from today. Null for an institution outside the actor's scope.
+ */
+export async function timetableSheet(
+  db: Db,
+  who: Pick<StaffActor, 'role' | 'institutionCode'>,
+  institutionCode: string,
+  today: string,
+) {
+  assertMay(who, 'timetable');
+  if (!inScope(who, institutionCode)) return null;
   const batches = await listTimetable(db, institutionCode);
   const kinds = VISIT_KINDS.map((kind) => {
     const mine = batches.filter((b) => b.kind === kind);
@@ -179,6 +183,7 @@ export async function addBatches(
   who: StaffActor,
   now: Date,
 ): Promise<{ added: number; skipped: number }> {
+  assertMay(who, 'timetable');
   const { weekdays, ...batch } = b;
   let added = 0;
   for (const weekday of weekdays) {
@@ -195,7 +200,7 @@ async function changeBatch(
   now: Date,
   change: { column: 'capacity' | 'retired_at'; value: unknown; action: string; details?: Record<string, unknown> },
 ): Promise<boolean> {
-  if (!mayManageTimetable(who)) return false;
+  assertMay(who, 'timetable');
   return withTransaction(pool, async (tx) => {
     const { rows } = await tx.query<{ institution_code: string }>(
       `UPDATE visit_batch SET ${change.column} = $2 WHERE id = $1 AND retired_at IS NULL AND ($3::char(4) IS NULL OR institution_code = $3) RETURNING institution_code`,
@@ -224,6 +229,7 @@ export async function setBatchCapacity(
   who: StaffActor,
   now: Date,
 ): Promise<boolean> {
+  assertMay(who, 'timetable');
   if (!isBatchCapacity(capacity)) return false;
   return changeBatch(pool, batchId, who, now, {
     column: 'capacity',
@@ -249,6 +255,7 @@ export async function setCapacities(
   who: StaffActor,
   now: Date,
 ): Promise<number> {
+  assertMay(who, 'timetable');
   const mine = new Map((await listTimetable(pool, institutionCode)).map((b) => [b.id, b]));
   let changed = 0;
   for (const [id, capacity] of capacities) {

@@ -3,6 +3,7 @@ import { type Db, withTransaction } from '../platform/db.ts';
 import { recordStaffAction } from '../shared/audit.ts';
 import type { Decider } from '../shared/decisions.ts';
 import { isId } from '../shared/ids.ts';
+import { assertMay, inScope, type StaffActor } from '../shared/staff-actor.ts';
 
 /** The day's delivery sheet (送達) of approved posts, and marking them handed over. */
 
@@ -22,11 +23,12 @@ export type DeliveryRow = {
 /** The posts approved on one Asia/Taipei day at one institution: the day's delivery sheet, by call number. */
 export async function deliverySheet(
   db: Db,
-  scope: string | null,
+  who: Pick<StaffActor, 'role' | 'institutionCode'>,
   institutionCode: string,
   date: string,
 ): Promise<DeliveryRow[]> {
-  if (scope && scope !== institutionCode) return [];
+  assertMay(who, 'delivery');
+  if (!inScope(who, institutionCode)) return [];
   const { rows } = await db.query(
     `SELECT p.id, m.name AS inmate_name, m.call_number, x.name AS applicant_name, a.relationship, p.title, p.body, p.photo IS NOT NULL AS has_photo,
             p.decided_at, p.delivered_at
@@ -56,6 +58,7 @@ export async function deliverySheet(
  * already delivered are left alone; returns how many were marked.
  */
 export async function markDelivered(pool: pg.Pool, postIds: number[], who: Decider, now: Date): Promise<number> {
+  assertMay(who, 'delivery');
   const ids = [...new Set(postIds.filter(isId))];
   if (!ids.length) return 0;
   return withTransaction(pool, async (tx) => {

@@ -3,6 +3,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import type { Db } from '../platform/db.ts';
 import { jpegOptions, uprightImage } from '../platform/images.ts';
 import { isId } from '../shared/ids.ts';
+import { assertMay, type StaffActor } from '../shared/staff-actor.ts';
 import { MB, type Upload, type UploadProblem, cleanFileName, purgeDrafts } from '../shared/uploads.ts';
 
 export const POST_PHOTO_MAX_MB = 10;
@@ -113,16 +114,17 @@ export async function purgeOldPhotoDrafts(db: Db, now: Date, lifetimeHours: numb
   return purgeDrafts(db, 'contact_book_photo_draft', now, lifetimeHours);
 }
 
-/** Who asks for a post's photo: the applicant who sent it, or staff within their scope. */
-export type PhotoReader = { applicantId: number } | { staffScope: string | null };
+/** Who asks for a post's photo: the applicant who sent it, or staff who review posts, within their scope. */
+export type PhotoReader = { applicantId: number } | { staff: Pick<StaffActor, 'role' | 'institutionCode'> };
 
 /** A post's stored photo (a JPEG without metadata), only for its sender or staff of its institution. */
 export async function readPostPhoto(db: Db, postId: number, who: PhotoReader): Promise<Buffer | null> {
+  if ('staff' in who) assertMay(who.staff, 'review');
   if (!isId(postId)) return null;
   const byApplicant = 'applicantId' in who;
   const { rows } = await db.query<{ photo: Buffer | null }>(
     `SELECT photo FROM contact_book_post WHERE id = $1 AND ${byApplicant ? 'applicant_id = $2' : '($2::char(4) IS NULL OR institution_code = $2)'}`,
-    [postId, byApplicant ? who.applicantId : who.staffScope],
+    [postId, byApplicant ? who.applicantId : who.staff.institutionCode],
   );
   return rows[0]?.photo ?? null;
 }

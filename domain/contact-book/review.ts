@@ -5,6 +5,7 @@ import { type PostMailView, postDecisionMail } from '../mails.ts';
 import type { Db } from '../platform/db.ts';
 import { type Decider, type DecisionOutcome, decideWithReason } from '../shared/decisions.ts';
 import { isId } from '../shared/ids.ts';
+import { assertMay, type StaffActor } from '../shared/staff-actor.ts';
 import type { Locale } from '../shared/locale.ts';
 import { maskName } from '../shared/masking.ts';
 import { enqueueMail } from '../shared/outbox.ts';
@@ -12,9 +13,13 @@ import { type QueueFilterBase, type QueuePageOf, queueConditions, readQueuePage 
 
 /**
  * The staff's side of the family contact book (seed 002 聯絡簿管理): the moderation queue, one post
- * with what a reviewer needs to judge it, the day's delivery sheet and suspensions. Every query takes
- * the staff member's scope (their institution, or null for an agency administrator).
+ * with what a reviewer needs to judge it, the day's delivery sheet and suspensions. Every function takes
+ * the staff member: their role must allow 'review', and their scope (their institution, or null for an
+ * agency administrator) bounds what they see.
  */
+
+/** Who reads: a staff member's role and scope. */
+type Viewer = Pick<StaffActor, 'role' | 'institutionCode'>;
 
 export const POST_QUEUE_PAGE_SIZE = 20;
 
@@ -38,11 +43,12 @@ export type PostQueueRow = {
 /** Pending first, oldest first: the order in which posts should be read. */
 export async function listPostQueue(
   db: Db,
-  scope: string | null,
+  who: Viewer,
   f: PostQueueFilter,
   locale: Locale,
 ): Promise<QueuePageOf<PostQueueRow>> {
-  const c = queueConditions(scope, f);
+  assertMay(who, 'review');
+  const c = queueConditions(who.institutionCode, f);
   const { total, page, pages, rows } = await readQueuePage(
     db,
     {
@@ -111,11 +117,12 @@ export type PostCase = {
 /** One post with what a reviewer needs, or null when it does not exist or is outside the scope. */
 export async function getPostCase(
   db: Db,
-  scope: string | null,
+  who: Viewer,
   id: number,
   locale: Locale,
   now: Date,
 ): Promise<PostCase | null> {
+  assertMay(who, 'review');
   if (!isId(id)) return null;
   const { rows } = await db.query(
     `SELECT p.id, p.version, p.status, p.title, p.body, p.photo IS NOT NULL AS has_photo, p.photo_width, p.photo_height, p.submitted_at, p.decided_at,
@@ -126,7 +133,7 @@ export async function getPostCase(
        FROM contact_book_post p JOIN inmate m ON m.id = p.inmate_id JOIN applicant x ON x.id = p.applicant_id
        JOIN service_application a ON a.id = p.application_id JOIN institution i ON i.code = p.institution_code
       WHERE p.id = $1 AND ($2::char(4) IS NULL OR p.institution_code = $2)`,
-    [id, scope],
+    [id, who.institutionCode],
   );
   const r = rows[0];
   if (!r) return null;
@@ -188,6 +195,7 @@ export async function decidePost(
   who: Decider,
   now: Date,
 ): Promise<DecisionOutcome | 'reason_required'> {
+  assertMay(who, 'review');
   return decideWithReason(pool, POSTS, postId, seenVersion, d, who, now, async (tx, decided) => {
     const view = await postMailView(tx, postId);
     // A rejection while posting is suspended (by this one, the third, or an earlier one) says when

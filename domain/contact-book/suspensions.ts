@@ -4,6 +4,7 @@ import { type Db, withTransaction } from '../platform/db.ts';
 import { recordStaffAction } from '../shared/audit.ts';
 import type { Decider } from '../shared/decisions.ts';
 import { isId } from '../shared/ids.ts';
+import { assertMay, type StaffActor } from '../shared/staff-actor.ts';
 
 /** Posting suspended after repeated rejections (seed 000 §三(四)), and lifted early by staff. */
 
@@ -57,8 +58,9 @@ export async function suspendAfterRejections(
   return ends;
 }
 
-/** Staff lift a suspension early (their institution's, or any for the agency). */
+/** Staff who review posts lift a suspension early (their institution's, or any for the agency). */
 export async function liftSuspension(pool: pg.Pool, suspensionId: number, who: Decider, now: Date): Promise<boolean> {
+  assertMay(who, 'review');
   if (!isId(suspensionId)) return false;
   return withTransaction(pool, async (tx) => {
     const { rows } = await tx.query<{ institution_code: string }>(
@@ -90,12 +92,17 @@ export type SuspensionRow = {
 };
 
 /** Suspensions in force now that these staff may lift. */
-export async function listSuspensions(db: Db, scope: string | null, now: Date): Promise<SuspensionRow[]> {
+export async function listSuspensions(
+  db: Db,
+  who: Pick<StaffActor, 'role' | 'institutionCode'>,
+  now: Date,
+): Promise<SuspensionRow[]> {
+  assertMay(who, 'review');
   const { rows } = await db.query(
     `SELECT s.id, x.name, x.email, s.institution_code, s.starts_at, s.ends_at FROM contact_book_suspension s JOIN applicant x ON x.id = s.applicant_id
       WHERE s.lifted_at IS NULL AND s.starts_at <= $1 AND s.ends_at > $1 AND ($2::char(4) IS NULL OR s.institution_code = $2)
       ORDER BY s.ends_at`,
-    [now, scope],
+    [now, who.institutionCode],
   );
   return rows.map((r) => ({
     id: Number(r.id),

@@ -14,8 +14,11 @@ import type { StaffActor } from './staff-actor.ts';
  * what the concept adds (its result mail, a suspension).
  */
 
-/** The staff actor as a decision needs them: their scope is checked here; the role, by the page that offers the decision. */
-export type Decider = Pick<StaffActor, 'staffId' | 'institutionCode' | 'ip'>;
+/**
+ * The staff actor as a decision needs them: their scope is checked here; their role by each concept's
+ * decision (assertMay(who, 'review')) before anything is read.
+ */
+export type Decider = Pick<StaffActor, 'staffId' | 'role' | 'institutionCode' | 'ip'>;
 
 /**
  * A table whose rows are decided: it has id, institution_code, status ('pending' until decided),

@@ -255,9 +255,9 @@ test("only staff of the inmate's institution decide; two decisions at once: the 
     documents: { identity: [ctx.doc], mandate: [ctx.doc] },
   });
   const id = (made as { applicationId: number }).applicationId;
-  const other = { staffId: ctx.staff2411, institutionCode: '2411', ip: '127.0.0.1' };
+  const other = { staffId: ctx.staff2411, role: 'reviewer' as const, institutionCode: '2411', ip: '127.0.0.1' };
   assert.is(await decideApplication(ctx.db.pool, id, 1, { decision: 'approve' }, other, NOW), 'not_found');
-  const mine = { staffId: ctx.staff2477, institutionCode: '2477', ip: '127.0.0.1' };
+  const mine = { staffId: ctx.staff2477, role: 'reviewer' as const, institutionCode: '2477', ip: '127.0.0.1' };
   assert.is(
     await decideApplication(ctx.db.pool, id, 1, { decision: 'reject', reason: '  ' }, mine, NOW),
     'reason_required',

@@ -12,6 +12,9 @@ import { decideApplication, getReviewCase, listReviewQueue } from '../../domain/
 import { prepareDocument, type StoredDocument } from '../../domain/applications/documents.ts';
 import { setAutoApproval } from '../../domain/institutions/parameters.ts';
 import { isUploadProblem } from '../../domain/shared/uploads.ts';
+
+/** A reviewer's view of 2477, as the review pages read it. */
+const REVIEWER_2477 = { role: 'reviewer', institutionCode: '2477' } as const;
 import type { StaffActor } from '../../domain/shared/staff-actor.ts';
 
 type Ctx = { db: TestDb; doc: StoredDocument; admin: StaffActor; family: number; inmate: number; other: number };
@@ -126,7 +129,7 @@ test('on: approved at once, by nobody, shown as 自動審核通過 to the family
 
   const own = await listApplicationsOf(ctx.db.pool, ctx.family, 'zh-TW', out.number);
   assert.is(own[0]?.status, 'auto_approved', "the applicant's status table");
-  const c = (await getReviewCase(ctx.db.pool, '2477', out.applicationId, 'zh-TW'))!;
+  const c = (await getReviewCase(ctx.db.pool, REVIEWER_2477, out.applicationId, 'zh-TW'))!;
   assert.equal(
     c.history.map((e) => [e.action, e.staffName, e.basisNumber]),
     [
@@ -136,7 +139,7 @@ test('on: approved at once, by nobody, shown as 自動審核通過 to the family
   );
   const queue = await listReviewQueue(
     ctx.db.pool,
-    '2477',
+    REVIEWER_2477,
     { institutionCode: null, callNumber: null, from: null, to: null, page: 1, status: 'auto_approved', service: null },
     'zh-TW',
   );
@@ -226,7 +229,7 @@ test('a rejected basis does not count, and a corrected application waits for a r
     first.applicationId,
     1,
     { decision: 'reject', reason: '文件不清楚' },
-    { staffId: reviewer, institutionCode: '2477', ip: null },
+    { staffId: reviewer, role: 'reviewer', institutionCode: '2477', ip: null },
     NOW,
   );
   assert.is(decided, 'decided');

@@ -53,7 +53,12 @@ const post = (ctx: Ctx, who: number, over: Partial<PostInput> = {}): PostInput =
   submissionKey: randomUUID(),
   ...over,
 });
-const staff = (ctx: Ctx) => ({ staffId: ctx.staff, institutionCode: '2477', ip: '10.0.0.2' });
+const staff = (ctx: Ctx) => ({
+  staffId: ctx.staff,
+  role: 'reviewer' as const,
+  institutionCode: '2477',
+  ip: '10.0.0.2',
+});
 const versionOf = async (ctx: Ctx, id: number) =>
   (await ctx.db.pool.query('SELECT version FROM contact_book_post WHERE id = $1', [id])).rows[0].version as number;
 
@@ -206,7 +211,12 @@ test('the third rejection suspends posting for a month; it ends by itself, or st
   const second = await activeSuspension(ctx.db.pool, ctx.applicants[who]!, at);
   assert.ok(second);
   assert.is(
-    await liftSuspension(ctx.db.pool, second!.id, { staffId: ctx.staff, institutionCode: '2411', ip: null }, at),
+    await liftSuspension(
+      ctx.db.pool,
+      second!.id,
+      { staffId: ctx.staff, role: 'reviewer' as const, institutionCode: '2411', ip: null },
+      at,
+    ),
     false,
     'not by another institution',
   );

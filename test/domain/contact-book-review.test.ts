@@ -8,6 +8,7 @@ import { decidePost } from '../../domain/contact-book/review.ts';
 import { getPostCase, listPostQueue } from '../../domain/contact-book/review.ts';
 import { deliverySheet, markDelivered } from '../../domain/contact-book/delivery.ts';
 import { familyWithContactBook } from '../support/scenarios.ts';
+import { viewer } from '../support/staff.ts';
 
 type Ctx = { db: TestDb; staff: number; other: number; posts: number[] };
 const test = suite<Ctx>(
@@ -65,31 +66,33 @@ test.after(async (ctx) => {
 
 const reviewer = (ctx: Ctx, code = '2477') => ({
   staffId: code === '2477' ? ctx.staff : ctx.other,
+  role: 'reviewer' as const,
   institutionCode: code,
   ip: '10.0.0.3',
 });
 const filter = { institutionCode: null, callNumber: null, status: null, from: null, to: null, page: 1 };
 
 test('the queue is the institution’s own, pending first; dates are Taipei days', async (ctx) => {
-  const mine = await listPostQueue(ctx.db.pool, '2477', filter, 'zh-TW');
+  const mine = await listPostQueue(ctx.db.pool, viewer('2477'), filter, 'zh-TW');
   assert.is(mine.total, 3);
-  assert.is((await listPostQueue(ctx.db.pool, '2411', filter, 'zh-TW')).total, 0);
+  assert.is((await listPostQueue(ctx.db.pool, viewer('2411'), filter, 'zh-TW')).total, 0);
   assert.is(
-    (await listPostQueue(ctx.db.pool, '2411', { ...filter, institutionCode: '2477' }, 'zh-TW')).total,
+    (await listPostQueue(ctx.db.pool, viewer('2411'), { ...filter, institutionCode: '2477' }, 'zh-TW')).total,
     0,
     'asking for another institution does not widen the scope',
   );
   assert.is(
-    (await listPostQueue(ctx.db.pool, null, { ...filter, from: '2026-11-20', to: '2026-11-20' }, 'zh-TW')).total,
+    (await listPostQueue(ctx.db.pool, viewer(null), { ...filter, from: '2026-11-20', to: '2026-11-20' }, 'zh-TW'))
+      .total,
     3,
   );
-  assert.is((await listPostQueue(ctx.db.pool, null, { ...filter, from: '2026-11-21' }, 'zh-TW')).total, 0);
+  assert.is((await listPostQueue(ctx.db.pool, viewer(null), { ...filter, from: '2026-11-21' }, 'zh-TW')).total, 0);
   assert.is(
-    (await listPostQueue(ctx.db.pool, null, { ...filter, callNumber: '7001' }, 'zh-TW')).rows[0]!.title,
+    (await listPostQueue(ctx.db.pool, viewer(null), { ...filter, callNumber: '7001' }, 'zh-TW')).rows[0]!.title,
     '近況1',
   );
   assert.is(
-    await getPostCase(ctx.db.pool, '2411', ctx.posts[0]!, 'zh-TW', new Date()),
+    await getPostCase(ctx.db.pool, viewer('2411'), ctx.posts[0]!, 'zh-TW', new Date()),
     null,
     'another institution: no such post',
   );
@@ -117,15 +120,19 @@ test('the delivery sheet holds the posts approved on that Taipei day: 23:59 is t
     'decided',
   );
   assert.equal(
-    (await deliverySheet(ctx.db.pool, '2477', '2477', '2026-11-21')).map((p) => p.id),
+    (await deliverySheet(ctx.db.pool, viewer('2477'), '2477', '2026-11-21')).map((p) => p.id),
     [a],
     'a rejected post is not delivered',
   );
   assert.equal(
-    (await deliverySheet(ctx.db.pool, '2477', '2477', '2026-11-22')).map((p) => p.id),
+    (await deliverySheet(ctx.db.pool, viewer('2477'), '2477', '2026-11-22')).map((p) => p.id),
     [b],
   );
-  assert.equal(await deliverySheet(ctx.db.pool, '2411', '2477', '2026-11-21'), [], 'not for another institution');
+  assert.equal(
+    await deliverySheet(ctx.db.pool, viewer('2411'), '2477', '2026-11-21'),
+    [],
+    'not for another institution',
+  );
   // The English-speaking family reads the common reason in English.
   const reason = (await ctx.db.pool.query('SELECT rejection_reason FROM contact_book_post WHERE id = $1', [c])).rows[0]
     .rejection_reason;

@@ -77,7 +77,7 @@ async function threeRejections(ctx: Ctx, locale: 'zh-TW' | 'en', n: number): Pro
     );
     assert.is(sent.kind, 'posted', day);
     const postId = (sent as { postId: number }).postId;
-    const who = { staffId: ctx.staff, institutionCode: '2477', ip: '10.0.0.1' };
+    const who = { staffId: ctx.staff, role: 'reviewer' as const, institutionCode: '2477', ip: '10.0.0.1' };
     assert.is(
       await decidePost(
         pool,

@@ -13,6 +13,7 @@ import { searchNotifications } from '../../domain/notifications.ts';
 import { prepareDocument, type StoredDocument } from '../../domain/applications/documents.ts';
 import { isUploadProblem } from '../../domain/shared/uploads.ts';
 import { twoInstitutions } from '../support/scenarios.ts';
+import { viewer } from '../support/staff.ts';
 
 type Ctx = { db: TestDb; doc: StoredDocument; staff2477: number; applicants: number[] };
 const test = suite<Ctx>('review: the queue, cases, documents, correct-and-resend, the notification log');
@@ -81,7 +82,12 @@ const filter = (over: Partial<QueueFilter> = {}): QueueFilter => ({
   page: 1,
   ...over,
 });
-const reviewer = (ctx: Ctx) => ({ staffId: ctx.staff2477, institutionCode: '2477', ip: '10.0.0.1' });
+const reviewer = (ctx: Ctx) => ({
+  staffId: ctx.staff2477,
+  role: 'reviewer' as const,
+  institutionCode: '2477',
+  ip: '10.0.0.1',
+});
 
 test('the queue: pending first, oldest first, paginated, within the scope only; filters by call number, status and Taipei dates', async (ctx) => {
   // 25 applications, one a day, newest submitted first so the order cannot come from insertion.
@@ -96,7 +102,7 @@ test('the queue: pending first, oldest first, paginated, within the scope only; 
   );
   await apply(ctx, '2048', T0, { institution: '2411' });
 
-  const page1 = await listReviewQueue(ctx.db.pool, '2477', filter(), 'zh-TW');
+  const page1 = await listReviewQueue(ctx.db.pool, viewer('2477'), filter(), 'zh-TW');
   assert.is(page1.total, 25);
   assert.is(page1.pages, 2);
   assert.is(page1.rows.length, QUEUE_PAGE_SIZE);
@@ -106,48 +112,53 @@ test('the queue: pending first, oldest first, paginated, within the scope only; 
     'every pending one before the decided one',
   );
   for (let i = 1; i < page1.rows.length; i++) assert.ok(page1.rows[i - 1]!.submittedAt <= page1.rows[i]!.submittedAt);
-  const page2 = await listReviewQueue(ctx.db.pool, '2477', filter({ page: 2 }), 'zh-TW');
+  const page2 = await listReviewQueue(ctx.db.pool, viewer('2477'), filter({ page: 2 }), 'zh-TW');
   assert.is(page2.rows.at(-1)!.number, decided.number, 'the decided one last');
   assert.is(
-    (await listReviewQueue(ctx.db.pool, '2477', filter({ page: 99 }), 'zh-TW')).page,
+    (await listReviewQueue(ctx.db.pool, viewer('2477'), filter({ page: 99 }), 'zh-TW')).page,
     2,
     'a page past the end shows the last',
   );
 
   assert.is(
-    (await listReviewQueue(ctx.db.pool, '2477', filter({ institutionCode: '2411' }), 'zh-TW')).total,
+    (await listReviewQueue(ctx.db.pool, viewer('2477'), filter({ institutionCode: '2411' }), 'zh-TW')).total,
     0,
     'asking for another institution gives nothing',
   );
   assert.is(
-    (await listReviewQueue(ctx.db.pool, null, filter(), 'zh-TW')).total,
+    (await listReviewQueue(ctx.db.pool, viewer(null), filter(), 'zh-TW')).total,
     26,
     'the agency sees every institution',
   );
-  assert.is((await listReviewQueue(ctx.db.pool, '2477', filter({ callNumber: '1003' }), 'zh-TW')).total, 1);
+  assert.is((await listReviewQueue(ctx.db.pool, viewer('2477'), filter({ callNumber: '1003' }), 'zh-TW')).total, 1);
   assert.is(
-    (await listReviewQueue(ctx.db.pool, '2477', filter({ status: 'approved' }), 'zh-TW')).rows[0]!.number,
+    (await listReviewQueue(ctx.db.pool, viewer('2477'), filter({ status: 'approved' }), 'zh-TW')).rows[0]!.number,
     decided.number,
   );
   // 2026-11-02 09:00 Taipei is day 0; the range is of Taipei dates, both ends included.
-  const range = await listReviewQueue(ctx.db.pool, '2477', filter({ from: '2026-11-03', to: '2026-11-05' }), 'zh-TW');
+  const range = await listReviewQueue(
+    ctx.db.pool,
+    viewer('2477'),
+    filter({ from: '2026-11-03', to: '2026-11-05' }),
+    'zh-TW',
+  );
   assert.equal(range.rows.map((r) => r.callNumber).sort(), ['1001', '1002', '1003']);
 });
 
 test('a case and its documents are read only within the scope; an applicant reads only their own documents', async (ctx) => {
   const { applicationId } = await apply(ctx, '3001', T0, { applicant: ctx.applicants[1] });
-  assert.is(await getReviewCase(ctx.db.pool, '2411', applicationId, 'zh-TW'), null);
-  const c = (await getReviewCase(ctx.db.pool, '2477', applicationId, 'zh-TW'))!;
+  assert.is(await getReviewCase(ctx.db.pool, viewer('2411'), applicationId, 'zh-TW'), null);
+  const c = (await getReviewCase(ctx.db.pool, viewer('2477'), applicationId, 'zh-TW'))!;
   assert.is(c.documents.length, 2);
   assert.is(c.applicant.nationalId, 'A259083012');
   const docId = c.documents[0]!.id;
-  assert.ok(await readDocument(ctx.db.pool, docId, applicationId, { staffScope: '2477' }));
-  assert.ok(await readDocument(ctx.db.pool, docId, applicationId, { staffScope: null }));
-  assert.is(await readDocument(ctx.db.pool, docId, applicationId, { staffScope: '2411' }), null);
+  assert.ok(await readDocument(ctx.db.pool, docId, applicationId, { staff: viewer('2477') }));
+  assert.ok(await readDocument(ctx.db.pool, docId, applicationId, { staff: viewer(null) }));
+  assert.is(await readDocument(ctx.db.pool, docId, applicationId, { staff: viewer('2411') }), null);
   assert.ok(await readDocument(ctx.db.pool, docId, applicationId, { applicantId: ctx.applicants[1]! }));
   assert.is(await readDocument(ctx.db.pool, docId, applicationId, { applicantId: ctx.applicants[0]! }), null);
   assert.is(
-    await readDocument(ctx.db.pool, docId, applicationId + 1, { staffScope: '2477' }),
+    await readDocument(ctx.db.pool, docId, applicationId + 1, { staff: viewer('2477') }),
     null,
     'the document must belong to the case in the URL',
   );
@@ -238,7 +249,7 @@ test('correct and resend: the same application back to pending, history and repl
     rejection_reason: null,
     decided_at: null,
   });
-  const c = (await getReviewCase(ctx.db.pool, '2477', applicationId, 'zh-TW'))!;
+  const c = (await getReviewCase(ctx.db.pool, viewer('2477'), applicationId, 'zh-TW'))!;
   assert.equal(
     c.history.map((e) => [e.action, e.reason]),
     [
@@ -320,7 +331,7 @@ test('a correction cannot take a contact book another household now holds', asyn
 test('the notification log: the scope holds, words match literally (no wildcards), newest first', async (ctx) => {
   const scoped = await searchNotifications(
     ctx.db.pool,
-    '2411',
+    viewer('2411'),
     { institutionCode: null, text: null, status: null, channel: null, from: null, to: null, page: 1 },
     'zh-TW',
   );
@@ -328,28 +339,28 @@ test('the notification log: the scope holds, words match literally (no wildcards
   assert.ok(scoped.total >= 1);
   const asked = await searchNotifications(
     ctx.db.pool,
-    '2411',
+    viewer('2411'),
     { institutionCode: '2477', text: null, status: null, channel: null, from: null, to: null, page: 1 },
     'zh-TW',
   );
   assert.is(asked.total, 0);
   const literal = await searchNotifications(
     ctx.db.pool,
-    null,
+    viewer(null),
     { institutionCode: null, text: 'family1_x%', status: null, channel: null, from: null, to: null, page: 1 },
     'zh-TW',
   );
   assert.ok(literal.total > 0 && literal.rows.every((r) => r.recipient.startsWith('family1_x%')));
   const wildcard = await searchNotifications(
     ctx.db.pool,
-    null,
+    viewer(null),
     { institutionCode: null, text: 'family_', status: null, channel: null, from: null, to: null, page: 1 },
     'zh-TW',
   );
   assert.is(wildcard.total, 0, '_ is a character, not a wildcard');
   const all = await searchNotifications(
     ctx.db.pool,
-    null,
+    viewer(null),
     { institutionCode: null, text: null, status: null, channel: null, from: null, to: null, page: 1 },
     'zh-TW',
   );

@@ -1,9 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Express } from 'express';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { Client } from '../support/http.ts';
 import { staffSignIn } from '../support/journeys.ts';
+import { endpointsOf, type Endpoint } from '../support/routes.ts';
 import { createApp } from '../../routes/app.ts';
 import { createLogger } from '../../domain/platform/logger.ts';
 import { defaultLimits, type RateLimits } from '../../routes/middleware/rate-limits.ts';
@@ -15,37 +15,6 @@ import { DEMO_AGENCY_ADMIN, DEMO_APPLICANT, loadDemoData } from '../../domain/de
  * input: NUL, a lone surrogate, overlong text, repeated and missing fields, impossible ids and dates.
  * The answer may be anything but a server error.
  */
-type Endpoint = { method: 'GET' | 'POST'; path: string };
-type Layer = {
-  rawPath?: unknown;
-  route?: { path: unknown; methods: Record<string, boolean> };
-  handle?: { stack?: Layer[] };
-};
-
-function endpointsOf(app: Express): Endpoint[] {
-  const out: Endpoint[] = [];
-  const walk = (stack: Layer[], prefix: string) => {
-    for (const layer of stack) {
-      if (layer.route) {
-        const paths = ([] as unknown[]).concat(layer.route.path).filter((p): p is string => typeof p === 'string');
-        for (const p of paths) {
-          for (const m of ['get', 'post'] as const) {
-            if (layer.route.methods[m]) {
-              out.push({ method: m === 'get' ? 'GET' : 'POST', path: prefix && p === '/' ? prefix : prefix + p });
-            }
-          }
-        }
-      } else if (layer.handle?.stack) {
-        const mount = typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : '';
-        walk(layer.handle.stack, prefix + mount);
-      }
-    }
-  };
-  walk((app as unknown as { router: { stack: Layer[] } }).router.stack, '');
-  const seen = new Set<string>();
-  return out.filter((e) => !seen.has(`${e.method} ${e.path}`) && seen.add(`${e.method} ${e.path}`));
-}
-
 const ODD_PARAMS = ['0', '-1', 'x', '1e3', '99999999999999999999', '%00', '%ED%A0%80', '2026-02-30'];
 const LONG = 'x'.repeat(10_000);
 /** Raw urlencoded bodies, so a lone surrogate (%ED%A0%80) reaches the server as sent. */

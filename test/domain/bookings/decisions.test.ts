@@ -19,6 +19,7 @@ import {
   activeIn,
   bookNow,
 } from './setup.ts';
+import { viewer } from '../../support/staff.ts';
 
 const test = bookingSuite('visit bookings, decisions: staff decide (one and all selected), rosters, what review found');
 
@@ -76,7 +77,7 @@ test('staff decide: version check, scope, reasons, all selected at once, audit l
 
   const list = await listStaffBookings(
     ctx.db.pool,
-    '2477',
+    viewer('2477'),
     { institutionCode: null, kind: 'onsite', service: null, status: 'rejected', from: date, to: date, page: 1 },
     'zh-TW',
   );
@@ -85,7 +86,7 @@ test('staff decide: version check, scope, reasons, all selected at once, audit l
     (
       await listStaffBookings(
         ctx.db.pool,
-        '2411',
+        viewer('2411'),
         { institutionCode: null, kind: null, service: null, status: null, from: date, to: date, page: 1 },
         'zh-TW',
       )
@@ -93,7 +94,7 @@ test('staff decide: version check, scope, reasons, all selected at once, audit l
     0,
   );
 
-  const rows = (await roster(ctx.db.pool, '2477', { institutionCode: '2477', date, service: 'visit' }))!;
+  const rows = (await roster(ctx.db.pool, viewer('2477'), { institutionCode: '2477', date, service: 'visit' }))!;
   const visitors = (await getBooking(ctx.db.pool, null, id, 'zh-TW'))!.visitors;
   assert.equal(
     rows.map((r) => [r.id, r.startsAt, r.ordinal]),
@@ -109,7 +110,7 @@ test('staff decide: version check, scope, reasons, all selected at once, audit l
     ['mother', 'spouse'],
   );
   assert.is(
-    await roster(ctx.db.pool, '2411', { institutionCode: '2477', date, service: 'visit' }),
+    await roster(ctx.db.pool, viewer('2411'), { institutionCode: '2477', date, service: 'visit' }),
     null,
     'another institution’s roster',
   );
