@@ -9,6 +9,7 @@ import { bookingReviewRoutes } from './backoffice-bookings.ts';
 import { phoneBookingRoutes } from './backoffice-phone-bookings.ts';
 import { rosterRoutes } from './backoffice-rosters.ts';
 import { timetableRoutes } from './backoffice-timetable.ts';
+import { announcementRoutes } from './backoffice-announcements.ts';
 import { BACKOFFICE } from './middleware/area.ts';
 import { staffActor, staffOf } from './middleware/staff-context.ts';
 import { takeNotice } from './middleware/notices.ts';
@@ -147,6 +148,7 @@ export function backofficeRoutes(d: RouteDeps): Router {
   });
 
   r.use(requireStaff);
+  r.use(announcementRoutes(d));
 
   // ---- home ----
   r.get('/', async (req, res) => {
