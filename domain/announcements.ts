@@ -214,7 +214,19 @@ export type AnnouncementField = keyof AnnouncementInput;
 export type AnnouncementProblem = 'required' | 'too_long' | 'date' | 'before_from' | 'invalid';
 export type AnnouncementProblems = Partial<Record<AnnouncementField, AnnouncementProblem>>;
 
-const length = (s: string) => [...s].length;
+const graphemes = new Intl.Segmenter('zh-Hant', { granularity: 'grapheme' });
+
+/** Characters as a person counts them (one Chinese character, one emoji with its joins), after cleanText. */
+export function countCharacters(s: string): number {
+  let n = 0;
+  for (const _ of graphemes.segment(cleanText(s))) n += 1;
+  return n;
+}
+
+// The database's own ceilings, in code points: a text within the limit a person sees is always within them.
+const TITLE_CODE_POINTS = 200;
+const BODY_CODE_POINTS = 20000;
+const tooLong = (s: string, max: number, codePoints: number) => countCharacters(s) > max || [...s].length > codePoints;
 
 /** Text as stored: NFC, Windows line breaks made plain, no blank edges. */
 export function cleanText(s: string): string {
@@ -226,11 +238,11 @@ export function checkAnnouncement(input: AnnouncementInput): AnnouncementProblem
   const problems: AnnouncementProblems = {};
   for (const f of ['titleZh', 'titleEn'] as const) {
     if (!input[f]) problems[f] = 'required';
-    else if (length(input[f]) > TITLE_MAX || input[f].includes('\n')) problems[f] = 'too_long';
+    else if (tooLong(input[f], TITLE_MAX, TITLE_CODE_POINTS) || input[f].includes('\n')) problems[f] = 'too_long';
   }
   for (const f of ['bodyZh', 'bodyEn'] as const) {
     if (!input[f]) problems[f] = 'required';
-    else if (length(input[f]) > BODY_MAX) problems[f] = 'too_long';
+    else if (tooLong(input[f], BODY_MAX, BODY_CODE_POINTS)) problems[f] = 'too_long';
   }
   if (!isIsoDate(input.publishFrom)) problems.publishFrom = input.publishFrom ? 'date' : 'required';
   if (input.publishUntil !== null) {

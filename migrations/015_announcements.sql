@@ -15,7 +15,7 @@ ALTER TABLE announcement
   ADD COLUMN updated_by bigint REFERENCES staff(id),
   ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now(),
   ADD CONSTRAINT announcement_window_check CHECK (publish_until IS NULL OR publish_until >= publish_from),
-  ADD CONSTRAINT announcement_body_length_check CHECK (length(body_zh) <= 5000 AND length(body_en) <= 5000);
+  ADD CONSTRAINT announcement_body_length_check CHECK (length(body_zh) <= 20000 AND length(body_en) <= 20000);
 
 -- The public list: published ones, pinned first, then newest first.
 CREATE INDEX announcement_public ON announcement (pinned DESC, publish_from DESC, id DESC) WHERE status = 'published';

@@ -8,6 +8,7 @@ import {
   BODY_MAX,
   TITLE_MAX,
   cleanText,
+  countCharacters,
   createAnnouncement,
   deleteAnnouncement,
   getStaffAnnouncement,
@@ -147,6 +148,7 @@ export function announcementRoutes(d: RouteDeps): Router {
       conflict: opts.status === 409,
       titleMax: TITLE_MAX,
       bodyMax: BODY_MAX,
+      countCharacters,
       ...errorView(res.locals.t, opts.errors ?? {}, FIELDS, { status: 'status-draft' }),
     });
   };

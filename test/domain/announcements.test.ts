@@ -250,6 +250,17 @@ test('checks: both titles and texts, lengths, dates in order, a known status; no
   assert.is((await pool.query('SELECT count(*)::int AS n FROM announcement')).rows[0].n, 0);
   // 100 characters as a person counts them, and until = from, are fine.
   await saved(createAnnouncement(pool, ctx.admin2477, input({ titleZh: '字'.repeat(100), publishUntil: TODAY }), NOW));
+  // Characters as a person counts them: 5,000 thumbs with a skin tone (10,000 code points) are 5,000.
+  await saved(createAnnouncement(pool, ctx.admin2477, input({ titleZh: '表情', bodyZh: '👍🏽'.repeat(5000) }), NOW));
+  assert.equal(await createAnnouncement(pool, ctx.admin2477, input({ bodyEn: '👍🏽'.repeat(5001) }), NOW), {
+    kind: 'invalid',
+    problems: { bodyEn: 'too_long' },
+  });
+  // 100 family emoji are 100 characters but 500 code points: refused plainly, never by the database.
+  assert.equal(await createAnnouncement(pool, ctx.admin2477, input({ titleZh: '👨‍👩‍👧'.repeat(100) }), NOW), {
+    kind: 'invalid',
+    problems: { titleZh: 'too_long' },
+  });
   // The database keeps the window in order whatever the code does.
   try {
     await pool.query(`UPDATE announcement SET publish_until = publish_from - 1`);

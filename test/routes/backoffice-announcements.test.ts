@@ -152,6 +152,8 @@ test('wrong input comes back with clear messages and everything typed kept; noth
   assert.match(bad.text, '<title>錯誤：');
   assert.match(bad.text, 'value="Kept &lt;title&gt;"');
   assert.match(bad.text, longBody, 'the long text kept whole');
+  assert.match(textOf(bad.text), '已超過 1 字，請刪減');
+  assert.match(textOf(bad.text), '還可以輸入 4969 字', 'the English text: 31 characters');
   assert.match(bad.text, 'value="2026-11-30"');
   assert.match(bad.text, 'href="#status-draft"');
   assert.is(
