@@ -106,16 +106,30 @@ const DEMO_INMATES: ReadonlyArray<[string, string, string | null]> = [
   ['420981', '張雅婷', 'visit_ban'],
 ];
 
-const DEMO_ANNOUNCEMENTS: ReadonlyArray<[number, string, string, string, string]> = [
+// [days ago, institution (null: the agency), pinned, title zh, title en, body zh, body en]
+const DEMO_ANNOUNCEMENTS: ReadonlyArray<[number, string | null, boolean, string, string, string, string]> = [
   [
     1,
+    null,
+    true,
     '行動接見的視訊連結隨核准通知寄給您',
     'Mobile visits: the video link comes with the approval',
     '行動接見經機關核准後，核准通知的電子郵件與手機簡訊會附上視訊連結，不需要另外下載APP。請於約定的接見時間，用手機的瀏覽器開啟連結開始視訊，並保持網路穩定。連結只供該次接見使用，請勿轉傳。',
     'When the institution approves your mobile visit, the approval e-mail and text message carry the video link: there is no app to install. At the time of the visit, open the link in your phone’s browser to start the video call, on a stable connection. The link is for that visit only: please do not pass it on.',
   ],
   [
+    3,
+    '2477',
+    false,
+    '桃園女子監獄：週六接見請提早報到',
+    'Taoyuan Women’s Prison: please arrive early for Saturday visits',
+    '週六接見人數較多，請於接見時間前30分鐘到達接見室報到，並攜帶身分證件。\n\n交通方式請見本署網站：https://www.mjac.moj.gov.tw/',
+    'Saturdays are busy: please arrive at the visiting room 30 minutes before your visit, with your ID.\n\nHow to get there: see the agency’s website, https://www.mjac.moj.gov.tw/',
+  ],
+  [
     9,
+    null,
+    false,
     '家庭聯絡簿每10天可發佈1則，內容以150字為限',
     'The family contact book: one post every 10 days, up to 150 characters',
     '依各機關規定，同一收容人之家庭聯絡簿每10天可發佈1則，內文以150字為限，並得附照片1張。',
@@ -123,6 +137,8 @@ const DEMO_ANNOUNCEMENTS: ReadonlyArray<[number, string, string, string, string]
   ],
   [
     30,
+    null,
+    false,
     '本網站系統維護公告',
     'Planned maintenance of this website',
     '本網站將於週日凌晨00:00至03:00進行系統維護，期間暫停服務，造成不便，敬請見諒。',
@@ -196,10 +212,11 @@ export async function loadDemoData(pool: pg.Pool, now: Date): Promise<{ loaded: 
       `INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES ($1, $2, NULL, 'agency_admin', $3)`,
       [DEMO_AGENCY_ADMIN.account, DEMO_AGENCY_ADMIN.name, agencyHash],
     );
-    for (const [daysAgo, titleZh, titleEn, bodyZh, bodyEn] of DEMO_ANNOUNCEMENTS) {
+    for (const [daysAgo, institutionCode, pinned, titleZh, titleEn, bodyZh, bodyEn] of DEMO_ANNOUNCEMENTS) {
       await tx.query(
-        `INSERT INTO announcement (title_zh, title_en, body_zh, body_en, published_on) VALUES ($1, $2, $3, $4, $5::date - $6::int)`,
-        [titleZh, titleEn, bodyZh, bodyEn, today, daysAgo],
+        `INSERT INTO announcement (institution_code, pinned, status, title_zh, title_en, body_zh, body_en, publish_from)
+         VALUES ($1, $2, 'published', $3, $4, $5, $6, $7::date - $8::int)`,
+        [institutionCode, pinned, titleZh, titleEn, bodyZh, bodyEn, today, daysAgo],
       );
     }
     await tx.query(

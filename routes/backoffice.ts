@@ -12,6 +12,7 @@ import { timetableRoutes } from './backoffice-timetable.ts';
 import { auditRoutes } from './backoffice-audit.ts';
 import { statisticsRoutes } from './backoffice-statistics.ts';
 import { institutionRoutes } from './backoffice-institutions.ts';
+import { announcementRoutes } from './backoffice-announcements.ts';
 import { BACKOFFICE } from './middleware/area.ts';
 import { allowTask, staffActor, staffOf } from './middleware/staff-context.ts';
 import { takeNotice } from './middleware/notices.ts';
@@ -151,6 +152,7 @@ export function backofficeRoutes(d: RouteDeps): Router {
   r.use(statisticsRoutes(d));
   r.use(auditRoutes(d));
   r.use(institutionRoutes(d));
+  r.use(announcementRoutes(d));
 
   // ---- review queue ----
   r.get('/applications', allowTask('review'), async (req, res) => {

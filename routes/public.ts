@@ -2,12 +2,19 @@ import { Router } from 'express';
 import { listTimetable, type Batch } from '../domain/bookings/timetable.ts';
 import { VISIT_KINDS } from '../domain/applications/vocabulary.ts';
 import type { RouteDeps } from './deps.ts';
-import { getAnnouncement, listAnnouncements } from '../domain/announcements.ts';
+import {
+  HOME_COUNT,
+  getAnnouncement,
+  listAnnouncements,
+  listPublicAnnouncements,
+  type AnnouncementSource,
+} from '../domain/announcements.ts';
 import { listInstitutions } from '../domain/institutions.ts';
 import { taipeiToday } from '../domain/shared/dates.ts';
+import { parseId } from '../domain/shared/ids.ts';
 
 // GET /                    home: announcements and the ways in
-// GET /announcements       訊息公告
+// GET /announcements       訊息公告: pinned first, then newest; ?institution=<code>|agency, ?page=
 // GET /announcements/:id   one announcement
 // GET /process             申辦流程說明
 // GET /visit-times         機關接見時段查詢
@@ -39,19 +46,34 @@ export function publicRoutes(d: RouteDeps): Router {
   const r = Router();
 
   r.get('/', async (req, res) => {
-    const announcements = await listAnnouncements(d.pool, req.locale, taipeiToday(d.clock()), 5);
+    const announcements = await listAnnouncements(d.pool, req.locale, taipeiToday(d.clock()), HOME_COUNT);
     res.render('public/home', { announcements });
   });
 
   r.get('/announcements', async (req, res) => {
-    const announcements = await listAnnouncements(d.pool, req.locale, taipeiToday(d.clock()), 100);
-    res.render('public/announcements', { announcements });
+    const institutions = await listInstitutions(d.pool, req.locale);
+    const wanted = typeof req.query.institution === 'string' ? req.query.institution.trim() : '';
+    const source: AnnouncementSource =
+      wanted === 'agency'
+        ? { kind: 'agency' }
+        : institutions.some((i) => i.code === wanted)
+          ? { kind: 'institution', code: wanted }
+          : { kind: 'all' };
+    const chosen = source.kind === 'all' ? '' : wanted;
+    const page = Math.min(Number.parseInt(String(req.query.page ?? ''), 10) || 1, 1_000_000);
+    const list = await listPublicAnnouncements(d.pool, req.locale, taipeiToday(d.clock()), { source, page });
+    res.render('public/announcements', {
+      list,
+      institutions,
+      source: chosen,
+      pageUrl: (n: number) =>
+        `/announcements?${new URLSearchParams({ ...(chosen ? { institution: chosen } : {}), page: String(n) })}`,
+    });
   });
 
   r.get('/announcements/:id', async (req, res, next) => {
-    const id = Number(req.params.id);
-    const announcement =
-      Number.isSafeInteger(id) && id > 0 ? await getAnnouncement(d.pool, req.locale, id, taipeiToday(d.clock())) : null;
+    const id = parseId(req.params.id);
+    const announcement = id === null ? null : await getAnnouncement(d.pool, req.locale, id, taipeiToday(d.clock()));
     if (!announcement) return next();
     res.render('public/announcement', { announcement });
   });

@@ -112,7 +112,7 @@ async function setUp(ctx: Ctx) {
         capacity: 5,
       });
   await pool.query(
-    `INSERT INTO announcement (title_zh, title_en, body_zh, body_en, published_on) VALUES ('系統維護', 'Maintenance', '週日維護。', 'On Sunday.', $1)`,
+    `INSERT INTO announcement (title_zh, title_en, body_zh, body_en, publish_from) VALUES ('系統維護', 'Maintenance', '週日維護。', 'On Sunday.', $1)`,
     [today],
   );
   await pool.query(

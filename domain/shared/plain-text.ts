@@ -1,0 +1,58 @@
+import { escapeHtml } from './html.ts';
+
+/**
+ * Plain text as staff type it (公告), shown as HTML: everything escaped, blank lines making paragraphs,
+ * single line breaks kept, and http(s) addresses made links. No markup typed by anyone reaches the page,
+ * and no other scheme (javascript:, data:) ever becomes a link: only text that starts with http:// or
+ * https:// is matched, and it must parse as such a URL with a host.
+ */
+
+// Printable ASCII without space, ", < and >, the host first (no third slash): an address ends at the first
+// space or non-ASCII letter, so 「請見https://example.tw。」 links only the address.
+const ADDRESS = /https?:\/\/[!#-.0-;=?-~][!#-;=?-~]*/gi;
+// Punctuation that ends a sentence rather than the address.
+const TRAILING = /[.,;:!?'"*]+$/;
+
+function linkedAddress(raw: string): { href: string; rest: string } | null {
+  let href = raw.replace(TRAILING, '');
+  // A closing bracket belongs to the address only when the address opened one: (see https://x.tw/a)
+  while (/[)\]}]$/.test(href) && !/[([{]/.test(href)) href = href.slice(0, -1).replace(TRAILING, '');
+  try {
+    const url = new URL(href);
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) return null;
+  } catch {
+    return null;
+  }
+  return { href, rest: raw.slice(href.length) };
+}
+
+/** One line: escaped text, with its addresses as links. */
+function lineHtml(line: string): string {
+  let out = '';
+  let from = 0;
+  for (const m of line.matchAll(ADDRESS)) {
+    const link = linkedAddress(m[0]);
+    if (!link) continue;
+    out += escapeHtml(line.slice(from, m.index));
+    out += `<a href="${escapeHtml(link.href)}" rel="noopener noreferrer">${escapeHtml(link.href)}</a>`;
+    out += escapeHtml(link.rest);
+    from = m.index + m[0].length;
+  }
+  return out + escapeHtml(line.slice(from));
+}
+
+/** The paragraphs of a text: separated by one or more blank lines; empty ones dropped. */
+export function paragraphsOf(text: string): string[] {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .split(/\n[ \t\u3000]*\n\s*/)
+    .map((p) => p.replace(/^\s+|\s+$/g, ''))
+    .filter(Boolean);
+}
+
+/** The text as safe HTML: `<p>` per paragraph, `<br>` per line break, links for http(s) addresses. */
+export function plainTextToHtml(text: string): string {
+  return paragraphsOf(text)
+    .map((p) => `<p>${p.split('\n').map(lineHtml).join('<br>\n')}</p>`)
+    .join('\n');
+}
