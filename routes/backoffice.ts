@@ -9,6 +9,7 @@ import { bookingReviewRoutes } from './backoffice-bookings.ts';
 import { phoneBookingRoutes } from './backoffice-phone-bookings.ts';
 import { rosterRoutes } from './backoffice-rosters.ts';
 import { timetableRoutes } from './backoffice-timetable.ts';
+import { familyRoutes } from './backoffice-families.ts';
 import { BACKOFFICE } from './middleware/area.ts';
 import { staffActor, staffOf } from './middleware/staff-context.ts';
 import { takeNotice } from './middleware/notices.ts';
@@ -291,6 +292,7 @@ export function backofficeRoutes(d: RouteDeps): Router {
   r.use(phoneBookingRoutes(d));
   r.use(bookingReviewRoutes(d));
   r.use(timetableRoutes(d));
+  r.use(familyRoutes(d));
 
   return r;
 }
