@@ -8,7 +8,7 @@ import {
   lockFamily,
   readIdentityChanges,
 } from './corrections.ts';
-import { type IdentityChange, correctionRefusedMail } from './family-mails.ts';
+import { type IdentityChange, correctionRefusedMail, identityCorrectedMail } from './family-mails.ts';
 import { IN_FAMILY_SCOPE } from './family-records.ts';
 import type { FieldErrors } from './vocabulary.ts';
 import { type Db, isUniqueViolation, withTransaction } from '../platform/db.ts';
@@ -232,11 +232,19 @@ export async function decideCorrectionRequest(
         [row.id, now, actor.staffId],
       );
       await audit('family.correction_accepted', { applicantId: a.id });
-      if (changes.length)
-        await applyIdentityChanges(tx, actor, a, changes, row.reason, now, {
-          id: row.id,
-          submittedAt: row.submitted_at,
-        });
+      const request = { id: row.id, submittedAt: row.submitted_at };
+      if (changes.length) await applyIdentityChanges(tx, actor, a, changes, row.reason, now, request);
+      // Already as asked (corrected meanwhile): nothing to change, but the family still hears the answer.
+      else
+        await enqueueMail(
+          tx,
+          identityCorrectedMail(
+            { locale: a.locale, applicantId: a.id, to: a.email, name: a.name, institutionCode: actor.institutionCode },
+            [],
+            row.reason,
+            row.submitted_at,
+          ),
+        );
       return { kind: 'accepted', changes };
     });
   } catch (err) {

@@ -37,7 +37,7 @@ export function identityCorrectedMail(
   const { text, html } = compose(v.locale, [
     t('mail.greeting', { name: v.name }),
     requestedOn ? t('mail.family.requestAccepted', { date: formatDate(requestedOn) }) : t('mail.family.corrected'),
-    changeLines(v.locale, changes),
+    changes.length ? changeLines(v.locale, changes) : t('mail.family.noChange'),
     t('mail.family.reason', { reason }),
     t('mail.family.ifWrong'),
     t('mail.signature'),

@@ -431,13 +431,32 @@ test('a correction request: one open at a time, queued for the family’s instit
   assert.is(acceptMail.rows[0].subject, '便民服務入口網：您的基本資料已更正');
   assert.match(acceptMail.rows[0].body_text, '姓名：林小剛 → 林小鋼');
   assert.match(acceptMail.rows[0].body_text, '2026/11/27 申請的基本資料更正已經完成');
+  // Corrected by staff meanwhile: accepting changes nothing, and the family still hears the answer.
+  assert.equal(await ask({ name: '林大剛' }), { kind: 'submitted' });
+  const third = await latestCorrectionRequest(pool, ctx.bob);
+  const byStaff = await correctIdentity(pool, ctx.agency, ctx.bob, identity('林大剛', 'B166131862', '1979-12-31'), NOW);
+  assert.is(byStaff.kind, 'corrected');
+  assert.equal(await decideCorrectionRequest(pool, ctx.admin2411, third!.id, { decision: 'accept' }, NOW), {
+    kind: 'accepted',
+    changes: [],
+  });
+  const answer = await pool.query(
+    `SELECT body_text FROM notification WHERE applicant_id = $1 ORDER BY id DESC LIMIT 1`,
+    [ctx.bob],
+  );
+  assert.match(answer.rows[0].body_text, '您的資料已經是申請的內容');
   const audit = await pool.query(
     `SELECT action FROM audit_log WHERE staff_id = $1 AND action LIKE 'family.%' ORDER BY id`,
     [ctx.admin2411.staffId],
   );
   assert.equal(
     audit.rows.map((r) => r.action).filter((a) => a !== 'family.search'),
-    ['family.correction_refused', 'family.correction_accepted', 'family.identity_corrected'],
+    [
+      'family.correction_refused',
+      'family.correction_accepted',
+      'family.identity_corrected',
+      'family.correction_accepted',
+    ],
   );
 });
 
