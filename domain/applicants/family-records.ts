@@ -141,6 +141,8 @@ export type FamilyRecord = {
   emailVerified: boolean;
   disabled: { at: Date; reason: string } | null;
   locked: { until: Date | null } | null;
+  /** the family's correction request waiting for an answer, if any */
+  openRequestId: number | null;
   applications: Array<{
     id: number;
     number: string;
@@ -214,6 +216,10 @@ export async function getFamilyRecord(
     [applicantId, scope],
   );
   const lock = await signInLock(db, a.email, opts.signInLimit);
+  const open = await db.query<{ id: number }>(
+    `SELECT id FROM applicant_correction_request WHERE applicant_id = $1 AND status = 'pending'`,
+    [applicantId],
+  );
   return {
     id: a.id,
     name: a.name,
@@ -227,6 +233,7 @@ export async function getFamilyRecord(
     emailVerified: a.email_verified_at !== null,
     disabled: a.disabled_at ? { at: a.disabled_at, reason: a.disabled_reason } : null,
     locked: lock.locked ? { until: lock.until } : null,
+    openRequestId: open.rows[0]?.id ?? null,
     applications: applications.rows.map((r) => ({
       id: r.id,
       number: r.number,

@@ -206,6 +206,8 @@ test('the family asks for a correction on their profile; staff refuse with a rea
   const link = /href="(\/backoffice\/families\/requests\/\d+)"/.exec(queue.text)?.[1];
   assert.ok(link, 'the request is in the queue');
   assert.is((await other.get(link!)).status, 404);
+  const record = await admin.get(`/backoffice/families/${alice}`);
+  assert.match(record.text, `href="${link}"`, 'the record points to the waiting request');
   const page = await admin.get(link!);
   assert.match(textOf(page.text), '王曉玫');
   const noReason = await admin.post(`${link}/decision`, { decision: 'refuse', reason: '' });
