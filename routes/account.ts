@@ -24,6 +24,8 @@ import {
   type PasswordField,
 } from '../domain/applicants/vocabulary.ts';
 import type { MessageKey } from '../domain/i18n/i18n.ts';
+import { latestCorrectionRequest, submitCorrectionRequest } from '../domain/applicants/correction-requests.ts';
+import { CORRECTION_REASON_MAX } from '../domain/applicants/corrections.ts';
 import { setNotice, takeNotice } from './middleware/notices.ts';
 
 // GET  /signin                   sign-in form            POST /signin
@@ -35,6 +37,7 @@ import { setNotice, takeNotice } from './middleware/notices.ts';
 // GET  /account/reset?token=     new password form       POST /account/reset
 // GET  /account                  the applicant's page
 // GET  /account/profile          修改個人資料            POST /account/profile
+// POST /account/profile/correction 申請更正基本資料 (name, ID number, birthday; one open request at a time)
 // GET  /account/password         change password         POST /account/password
 const PASSWORD_ORDER: readonly PasswordField[] = ['currentPassword', 'password', 'passwordConfirm'];
 const EMAIL_RE = /^[^@\s]+@[^@\s]+$/;
@@ -89,6 +92,9 @@ export function accountRoutes(d: RouteDeps, passport: InstanceType<typeof Passpo
       async (err: unknown, user: Express.User | false, info?: { message?: string }) => {
         try {
           if (err) return next(err);
+          // Disabled by staff: only the right password learns it, and whom to ask.
+          if (!user && info?.message === 'disabled')
+            return renderSignIn(req, res, { email, error: 'error.signin.disabled', status: 403 });
           // Over its failure limit across addresses the account is refused to nobody, and tells nobody
           // whether a password was right: every try gets the same page, and only the right password mails
           // the owner a one-time link (one in force at a time), which is what signs in.
@@ -200,18 +206,30 @@ export function accountRoutes(d: RouteDeps, passport: InstanceType<typeof Passpo
   // ---- the signed-in applicant ----
   r.get('/account', requireApplicant, (req, res) => res.render('account/home', { notice: takeNotice(req) }));
 
-  const renderProfile = (
+  const CORRECTION_FIELDS = ['name', 'nationalId', 'birthYear', 'birthMonth', 'birthDay', 'reason'] as const;
+  type CorrectionForm = { values: Record<string, string>; errors: Partial<Record<string, MessageKey>> };
+  const renderProfile = async (
     req: Request,
     res: Response,
     values?: { mobile: string; phone: string },
     errors: FieldErrors<ContactField> = {},
     status = 200,
+    correction?: CorrectionForm,
   ) => {
     const a = req.user!.applicant;
+    const contact = errorView(res.locals.t, errors, ['mobile', 'phone']);
+    const asked = errorView(res.locals.t, correction?.errors ?? {}, ['name', 'nationalId', 'birthday', 'reason'], {
+      birthday: 'birthYear',
+    });
     res.status(status).render('account/profile', {
       values: values ?? { mobile: a.mobile ?? '', phone: a.phone ?? '' },
       notice: takeNotice(req),
-      ...errorView(res.locals.t, errors, ['mobile', 'phone']),
+      ...contact,
+      errorList: [...contact.errorList, ...asked.errorList],
+      correction: await latestCorrectionRequest(d.pool, a.id),
+      correctionValues: correction?.values ?? {},
+      correctionErrors: asked.fieldErrors,
+      reasonMax: CORRECTION_REASON_MAX,
     });
   };
 
@@ -222,6 +240,16 @@ export function accountRoutes(d: RouteDeps, passport: InstanceType<typeof Passpo
     const result = await updateContact(d.pool, req.user!.applicant.id, values);
     if (!result.ok) return renderProfile(req, res, values, result.errors, 422);
     setNotice(req, 'notice.profileSaved');
+    res.redirect(303, '/account/profile');
+  });
+
+  // 申請更正基本資料: name, ID number and birthday change only through the institution, on request.
+  r.post('/account/profile/correction', requireApplicant, async (req, res) => {
+    const values = formFields(req, CORRECTION_FIELDS);
+    const outcome = await submitCorrectionRequest(d.pool, req.user!.applicant.id, values, d.clock());
+    if (outcome.kind === 'errors')
+      return renderProfile(req, res, undefined, {}, 422, { values, errors: outcome.errors });
+    setNotice(req, outcome.kind === 'submitted' ? 'notice.correctionSent' : 'notice.correctionOpen');
     res.redirect(303, '/account/profile');
   });
 

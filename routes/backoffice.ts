@@ -13,6 +13,7 @@ import { auditRoutes } from './backoffice-audit.ts';
 import { statisticsRoutes } from './backoffice-statistics.ts';
 import { institutionRoutes } from './backoffice-institutions.ts';
 import { announcementRoutes } from './backoffice-announcements.ts';
+import { familyRoutes } from './backoffice-families.ts';
 import { BACKOFFICE } from './middleware/area.ts';
 import { allowTask, staffActor, staffOf } from './middleware/staff-context.ts';
 import { takeNotice } from './middleware/notices.ts';
@@ -264,6 +265,7 @@ export function backofficeRoutes(d: RouteDeps): Router {
   r.use(phoneBookingRoutes(d));
   r.use(bookingReviewRoutes(d));
   r.use(timetableRoutes(d));
+  r.use(familyRoutes(d));
 
   return r;
 }

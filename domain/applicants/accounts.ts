@@ -37,10 +37,11 @@ export type ApplicantRow = {
   email_verified_at: Date | null;
   created_at: Date;
   password_hash: string;
+  disabled_at: Date | null;
 };
 
 const COLUMNS =
-  'id, name, national_id, email, birthday, mobile, phone, locale, email_verified_at, created_at, password_hash';
+  'id, name, national_id, email, birthday, mobile, phone, locale, email_verified_at, created_at, password_hash, disabled_at';
 
 export function toApplicant(r: ApplicantRow): Applicant {
   return {
@@ -65,7 +66,10 @@ export async function findByEmail(db: Db, email: string): Promise<ApplicantRow |
 }
 
 export type SignInOutcome =
-  { kind: 'ok'; applicant: Applicant } | { kind: 'unverified'; applicant: Applicant } | { kind: 'invalid' };
+  | { kind: 'ok'; applicant: Applicant }
+  | { kind: 'unverified'; applicant: Applicant }
+  | { kind: 'disabled' }
+  | { kind: 'invalid' };
 
 export async function authenticate(db: Db, email: string, password: string): Promise<SignInOutcome> {
   const row = await findByEmail(db, email);
@@ -74,6 +78,8 @@ export async function authenticate(db: Db, email: string, password: string): Pro
     return { kind: 'invalid' };
   }
   if (!(await verifyPassword(row.password_hash, password))) return { kind: 'invalid' };
+  // Disabled by staff (家屬資料查詢修改): only someone who knows the password learns it, and whom to ask.
+  if (row.disabled_at) return { kind: 'disabled' };
   // Only someone who knows the password learns that the address still needs verifying.
   return row.email_verified_at
     ? { kind: 'ok', applicant: toApplicant(row) }
@@ -85,9 +91,10 @@ export async function getApplicantRow(db: Db, id: number): Promise<ApplicantRow 
   return rows[0] ?? null;
 }
 
+/** A signed-in applicant as the pages see them: a disabled account is nobody (its sessions end at once). */
 export async function getApplicant(db: Db, id: number): Promise<Applicant | null> {
   const row = await getApplicantRow(db, id);
-  return row ? toApplicant(row) : null;
+  return row && !row.disabled_at ? toApplicant(row) : null;
 }
 
 /** Ends the applicant's sessions, except `keepSid` (the one changing the password). */

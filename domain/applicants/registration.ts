@@ -64,17 +64,31 @@ export function checkBirthday(y: string, m: string, d: string, now: Date): { val
   return { value: iso };
 }
 
+/** A name as registration takes it (and a staff correction too): one space between words, 50 characters at most. */
+export function checkName(raw: string): { value: string; error?: MessageKey } {
+  const name = raw.normalize('NFC').trim().replace(/\s+/g, ' ');
+  if (name === '') return { value: name, error: 'error.name.required' };
+  if ([...name].length > 50) return { value: name, error: 'error.name.long' };
+  if (/[\p{Cc}<>]/u.test(name)) return { value: name, error: 'error.name.invalid' };
+  return { value: name };
+}
+
+/** An identity number as registration takes it (and a staff correction too): its shape and check digit. */
+export function checkNationalId(raw: string): { value: string; error?: MessageKey } {
+  const nationalId = normalizeIdentityNumber(raw);
+  if (nationalId === '') return { value: nationalId, error: 'error.nationalId.required' };
+  if (!/^[A-Z][A-Z0-9]\d{8}$/.test(nationalId)) return { value: nationalId, error: 'error.nationalId.format' };
+  if (!identityKind(nationalId)) return { value: nationalId, error: 'error.nationalId.checksum' };
+  return { value: nationalId };
+}
+
 export function validateRegistration(input: RegistrationInput, now: Date): Validated<Registration, RegistrationField> {
   const errors: FieldErrors<RegistrationField> = {};
-  const name = input.name.normalize('NFC').trim().replace(/\s+/g, ' ');
-  if (name === '') errors.name = 'error.name.required';
-  else if ([...name].length > 50) errors.name = 'error.name.long';
-  else if (/[\p{Cc}<>]/u.test(name)) errors.name = 'error.name.invalid';
+  const { value: name, error: nameError } = checkName(input.name);
+  if (nameError) errors.name = nameError;
 
-  const nationalId = normalizeIdentityNumber(input.nationalId);
-  if (nationalId === '') errors.nationalId = 'error.nationalId.required';
-  else if (!/^[A-Z][A-Z0-9]\d{8}$/.test(nationalId)) errors.nationalId = 'error.nationalId.format';
-  else if (!identityKind(nationalId)) errors.nationalId = 'error.nationalId.checksum';
+  const { value: nationalId, error: idError } = checkNationalId(input.nationalId);
+  if (idError) errors.nationalId = idError;
 
   const email = normalizeEmail(input.email);
   if (email === '') errors.email = 'error.email.required';

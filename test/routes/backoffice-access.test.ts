@@ -34,6 +34,8 @@ type Objects = {
   suspension: () => Promise<number>;
   /** a fresh closed date of 2477 (YYYY-MM-DD), for a request that opens it */
   closedDate: () => Promise<string>;
+  /** a fresh pending correction request of the 2477 family, for a request that opens or decides it */
+  correctionRequest: () => Promise<number>;
   /** an announcement of 2477 */
   announcement: number;
   /** a fresh announcement of 2477, for a request that withdraws or deletes it */
@@ -122,13 +124,22 @@ const ROUTES: Row[] = [
   row('POST', `${B}/announcements/:id/withdraw`,                   [403, A, A], 404, async (o) => `${B}/announcements/${await o.freshAnnouncement()}/withdraw`),
   row('GET',  `${B}/announcements/:id/delete`,                     [403, A, A], 404, (o) => `${B}/announcements/${o.announcement}/delete`),
   row('POST', `${B}/announcements/:id/delete`,                     [403, A, A], 404, async (o) => `${B}/announcements/${await o.freshAnnouncement()}/delete`),
+  row('GET',  `${B}/families`,                                     [403, A, A]),
+  row('GET',  `${B}/families/requests/:id`,                        [403, A, A], 404, async (o) => `${B}/families/requests/${await o.correctionRequest()}`),
+  row('POST', `${B}/families/requests/:id/decision`,               [403, A, A], 404, async (o) => `${B}/families/requests/${await o.correctionRequest()}/decision`),
+  row('GET',  `${B}/families/:id`,                                 [403, A, A], 404, (o) => `${B}/families/${o.applicant}`),
+  row('POST', `${B}/families/:id/identity`,                        [403, A, A], 404, (o) => `${B}/families/${o.applicant}/identity`),
+  row('POST', `${B}/families/:id/verification`,                    [403, A, A], 404, (o) => `${B}/families/${o.applicant}/verification`),
+  row('POST', `${B}/families/:id/unlock`,                          [403, A, A], 404, (o) => `${B}/families/${o.applicant}/unlock`),
+  row('POST', `${B}/families/:id/disable`,                         [403, A, A], 404, (o) => `${B}/families/${o.applicant}/disable`),
+  row('POST', `${B}/families/:id/enable`,                          [403, A, A], 404, (o) => `${B}/families/${o.applicant}/enable`),
 ];
 
 /**
  * Pages of issue 12 the menu links to that other helpers are building; until their routes are in the
  * router, the menu test only checks these are shown to the right roles. Empty it once they are merged.
  */
-const NOT_YET_BUILT = new Set([`${B}/staff`, `${B}/inmates`, `${B}/families`, `${B}/profile`]);
+const NOT_YET_BUILT = new Set([`${B}/staff`, `${B}/inmates`, `${B}/profile`]);
 /** What the menu offers each role (views/partials/_menu.eta, from the role's tasks). */
 const REVIEWER_MENU = [
   B,
@@ -267,7 +278,20 @@ test.before(async (ctx) => {
       ).rows[0].id,
     );
   const announcement = await newAnnouncement();
+  const correctionRequest = async () => {
+    await pool.query(
+      `UPDATE applicant_correction_request SET status = 'refused', refusal_reason = '重複', decided_at = $2
+        WHERE applicant_id = $1 AND status = 'pending'`,
+      [applicant, NOW],
+    );
+    const { rows } = await pool.query(
+      `INSERT INTO applicant_correction_request (applicant_id, name, reason, submitted_at) VALUES ($1, '王小明', '名字打錯', $2) RETURNING id`,
+      [applicant, NOW],
+    );
+    return Number(rows[0].id);
+  };
   ctx.objects = {
+    correctionRequest,
     announcement,
     freshAnnouncement: newAnnouncement,
     // The case and its document: the contact book application's.
