@@ -9,7 +9,7 @@ import type { ApplicationMailView } from './applications/status.ts';
 export const LINK_PLACEHOLDER = '[[link]]';
 
 /** Paragraphs of plain text → the text body and a simple, accessible HTML body. Lines equal to a URL become links. */
-function compose(locale: Locale, paragraphs: string[]): { text: string; html: string } {
+export function compose(locale: Locale, paragraphs: string[]): { text: string; html: string } {
   const text = paragraphs.join('\n\n');
   const body = paragraphs
     .map((p) => {

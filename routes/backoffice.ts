@@ -9,6 +9,7 @@ import { bookingReviewRoutes } from './backoffice-bookings.ts';
 import { phoneBookingRoutes } from './backoffice-phone-bookings.ts';
 import { rosterRoutes } from './backoffice-rosters.ts';
 import { timetableRoutes } from './backoffice-timetable.ts';
+import { staffAccountRoutes, staffLinkRoutes } from './backoffice-staff.ts';
 import { BACKOFFICE } from './middleware/area.ts';
 import { staffActor, staffOf } from './middleware/staff-context.ts';
 import { takeNotice } from './middleware/notices.ts';
@@ -45,6 +46,7 @@ import { parseId } from '../domain/shared/ids.ts';
 // /contact-book/…                          聯絡簿管理 (routes/backoffice-contact-book.ts)
 // /bookings/…                              預約接見審核, phone bookings, rosters (routes/backoffice-bookings.ts)
 // /timetable/…                             公告時段管理: batches and closed dates (routes/backoffice-timetable.ts)
+// /staff/…, /profile, /password, /email/…  帳號管理, 基本資料修改 and the links mailed to staff (routes/backoffice-staff.ts)
 const REASON_MAX = 500;
 
 export function backofficeRoutes(d: RouteDeps): Router {
@@ -146,7 +148,9 @@ export function backofficeRoutes(d: RouteDeps): Router {
     });
   });
 
+  r.use(staffLinkRoutes(d));
   r.use(requireStaff);
+  r.use(staffAccountRoutes(d));
 
   // ---- home ----
   r.get('/', async (req, res) => {
