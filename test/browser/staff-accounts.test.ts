@@ -75,8 +75,9 @@ async function setPassword(page: Page, link: string, password: string, check: (l
   await check('set password, with an error');
   await page.getByLabel(t('field.newPassword'), { exact: true }).fill(password);
   await page.getByLabel(t('field.passwordConfirm'), { exact: true }).fill(password);
-  await page.getByRole('button', { name: t('staff.password.submit') }).click();
-  await page.waitForURL(/\/backoffice\/password\/done$/);
+  // argon2 hashes the password on purpose slowly: on a busy machine this takes longer than a page usually does.
+  await page.getByRole('button', { name: t('staff.password.submit') }).click({ timeout: 30_000 });
+  await page.waitForURL(/\/backoffice\/password\/done$/, { timeout: 30_000 });
   await check('password set');
 }
 
