@@ -25,7 +25,7 @@ export default tseslint.config(
     languageOptions: { sourceType: 'script', globals: { ...globals.browser, htmx: 'readonly' } },
   },
   {
-    files: ['test/**', 'bench/**', 'server.ts', 'scripts/**'],
+    files: ['test/**', 'bench/**', 'server.ts', 'admin.ts', 'scripts/**'],
     rules: { 'no-console': 'off' },
   },
 );

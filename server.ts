@@ -12,6 +12,7 @@ import { httpSmsSender } from './domain/platform/sms.ts';
 import { devMailboxTransport, smtpTransport } from './domain/platform/mailer.ts';
 import { systemClock } from './domain/platform/clock.ts';
 import { loadDemoData } from './domain/demo-data.ts';
+import { hasActiveAgencyAdmin } from './domain/staff/accounts.ts';
 import { createApp } from './routes/app.ts';
 
 /** The composition root: configuration, database, migrations, worker, app, and a graceful stop. */
@@ -77,6 +78,15 @@ async function main(): Promise<void> {
   if (demoLogins.length) {
     lines.push('  Demo logins (development only):');
     for (const l of demoLogins) lines.push(`    ${l.who.padEnd(34)} ${l.account.padEnd(22)} ${l.password}`);
+  }
+  // First start (production, or any database without demo data): nobody can sign in to the back office yet.
+  if (!(await hasActiveAgencyAdmin(pool))) {
+    const hint = 'npm run admin -- create-agency-admin --email <address> --name <name>';
+    logger.warn({ command: hint }, 'no agency administrator yet');
+    lines.push(
+      '  No agency administrator exists yet. Create the first one (a one-time link to set the password is',
+      `  mailed and printed) with:\n    ${hint}`,
+    );
   }
   console.log(`${lines.join('\n')}\n`);
 

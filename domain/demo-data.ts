@@ -154,7 +154,11 @@ export const DEMO_APPLICANT = {
   name: '李大同',
   nationalId: 'A123456789',
 };
-export const demoStaffAccount = (code: string) => ({ account: `staff${code}`, password: `demo-staff-${code}` });
+export const demoStaffAccount = (code: string) => ({
+  account: `staff${code}`,
+  password: `demo-staff-${code}`,
+  email: `staff${code}@example.com`,
+});
 /** Another family member and a lawyer, with approved services, so companions and lawyer bookings can be tried. */
 export const DEMO_RELATIVE = {
   email: 'family2@example.com',
@@ -169,7 +173,12 @@ export const DEMO_LAWYER = {
   nationalId: 'E196030826',
 };
 /** An agency administrator (矯正署), who sees every institution. */
-export const DEMO_AGENCY_ADMIN = { account: 'agency', password: 'demo-agency-2026', name: '矯正署管理者' };
+export const DEMO_AGENCY_ADMIN = {
+  account: 'agency',
+  password: 'demo-agency-2026',
+  name: '矯正署管理者',
+  email: 'agency@example.com',
+};
 
 /** Loads the demo data once (when there is no institution yet); returns the logins to print. */
 export async function loadDemoData(pool: pg.Pool, now: Date): Promise<{ loaded: boolean; logins: DemoLogin[] }> {
@@ -177,7 +186,10 @@ export async function loadDemoData(pool: pg.Pool, now: Date): Promise<{ loaded: 
     { who: 'family (applicant)', account: DEMO_APPLICANT.email, password: DEMO_APPLICANT.password },
     { who: 'family, second visitor', account: DEMO_RELATIVE.email, password: DEMO_RELATIVE.password },
     { who: 'lawyer', account: DEMO_LAWYER.email, password: DEMO_LAWYER.password },
-    ...DEMO_INSTITUTIONS.map((i) => ({ who: `staff, ${i.zh} ${i.code}`, ...demoStaffAccount(i.code) })),
+    ...DEMO_INSTITUTIONS.map((i) => {
+      const { account, password } = demoStaffAccount(i.code);
+      return { who: `staff, ${i.zh} ${i.code}`, account, password };
+    }),
     {
       who: 'staff, agency administrator (every institution)',
       account: DEMO_AGENCY_ADMIN.account,
@@ -204,13 +216,13 @@ export async function loadDemoData(pool: pg.Pool, now: Date): Promise<{ loaded: 
         );
       }
       await tx.query(
-        `INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES ($1, $2, $3, 'institution_admin', $4)`,
-        [demoStaffAccount(i.code).account, `${i.zh}承辦人`, i.code, staffHashes[index]],
+        `INSERT INTO staff (account, name, email, institution_code, role, password_hash) VALUES ($1, $2, $3, $4, 'institution_admin', $5)`,
+        [demoStaffAccount(i.code).account, `${i.zh}承辦人`, demoStaffAccount(i.code).email, i.code, staffHashes[index]],
       );
     }
     await tx.query(
-      `INSERT INTO staff (account, name, institution_code, role, password_hash) VALUES ($1, $2, NULL, 'agency_admin', $3)`,
-      [DEMO_AGENCY_ADMIN.account, DEMO_AGENCY_ADMIN.name, agencyHash],
+      `INSERT INTO staff (account, name, email, institution_code, role, password_hash) VALUES ($1, $2, $3, NULL, 'agency_admin', $4)`,
+      [DEMO_AGENCY_ADMIN.account, DEMO_AGENCY_ADMIN.name, DEMO_AGENCY_ADMIN.email, agencyHash],
     );
     for (const [daysAgo, institutionCode, pinned, titleZh, titleEn, bodyZh, bodyEn] of DEMO_ANNOUNCEMENTS) {
       await tx.query(
@@ -228,7 +240,18 @@ export async function loadDemoData(pool: pg.Pool, now: Date): Promise<{ loaded: 
   });
   await loadDemoTimetable(pool);
   await loadDemoServices(pool, now);
+  await giveDemoStaffEmails(pool);
   return { loaded, logins };
+}
+
+/** Demo staff loaded before staff had addresses (issue 12) get theirs, so password-set links reach the dev mailbox. */
+async function giveDemoStaffEmails(pool: pg.Pool): Promise<void> {
+  const all = [...DEMO_INSTITUTIONS.map((i) => demoStaffAccount(i.code)), DEMO_AGENCY_ADMIN];
+  for (const s of all)
+    await pool.query(
+      'UPDATE staff SET email = $2 WHERE account = $1 AND email IS NULL AND NOT EXISTS (SELECT 1 FROM staff WHERE lower(email) = lower($2))',
+      [s.account, s.email],
+    );
 }
 
 /** Seed 003's eight batches, Monday to Friday. */

@@ -10,6 +10,8 @@ export type StaffMember = {
   role: StaffRole;
   /** null only for agency administrators, who see every institution */
   institutionCode: string | null;
+  /** where password-set links go; null only for accounts made before issue 12 */
+  email: string | null;
 };
 
 type StaffRow = {
@@ -18,7 +20,9 @@ type StaffRow = {
   name: string;
   role: StaffRole;
   institution_code: string | null;
-  password_hash: string;
+  email: string | null;
+  /** null until the owner follows their password-set link */
+  password_hash: string | null;
   active: boolean;
 };
 
@@ -28,9 +32,10 @@ const toStaffMember = (r: StaffRow): StaffMember => ({
   name: r.name,
   role: r.role,
   institutionCode: r.institution_code,
+  email: r.email,
 });
 
-const COLUMNS = 'id, account, name, role, institution_code, password_hash, active';
+const COLUMNS = 'id, account, name, role, institution_code, email, password_hash, active';
 
 /** An unknown account, a wrong password and a deactivated account look the same, and take as long. */
 export async function authenticateStaff(db: Db, account: string, password: string): Promise<StaffMember | null> {
@@ -38,7 +43,8 @@ export async function authenticateStaff(db: Db, account: string, password: strin
     account.trim(),
   ]);
   const row = rows[0];
-  if (!row) {
+  // An account whose owner has not set a password yet takes as long as any other.
+  if (!row || row.password_hash === null) {
     await burnPasswordCheck(password);
     return null;
   }

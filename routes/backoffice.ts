@@ -14,6 +14,7 @@ import { statisticsRoutes } from './backoffice-statistics.ts';
 import { institutionRoutes } from './backoffice-institutions.ts';
 import { announcementRoutes } from './backoffice-announcements.ts';
 import { familyRoutes } from './backoffice-families.ts';
+import { staffAccountRoutes, staffLinkRoutes } from './backoffice-staff.ts';
 import { BACKOFFICE } from './middleware/area.ts';
 import { allowTask, staffActor, staffOf } from './middleware/staff-context.ts';
 import { takeNotice } from './middleware/notices.ts';
@@ -48,6 +49,7 @@ import { parseId } from '../domain/shared/ids.ts';
 // /bookings/…                              預約接見審核, phone bookings, rosters (routes/backoffice-bookings.ts)
 // /timetable/…                             公告時段管理: batches and closed dates (routes/backoffice-timetable.ts)
 // /institutions/…, /parameters/…           機關資料管理, 系統參數設定(機關) (routes/backoffice-institutions.ts)
+// /staff/…, /profile, /password, /email/…  帳號管理, 基本資料修改 and the links mailed to staff (routes/backoffice-staff.ts)
 const REASON_MAX = 500;
 
 export function backofficeRoutes(d: RouteDeps): Router {
@@ -149,11 +151,13 @@ export function backofficeRoutes(d: RouteDeps): Router {
     });
   });
 
+  r.use(staffLinkRoutes(d));
   r.use(requireStaff);
   r.use(statisticsRoutes(d));
   r.use(auditRoutes(d));
   r.use(institutionRoutes(d));
   r.use(announcementRoutes(d));
+  r.use(staffAccountRoutes(d));
 
   // ---- review queue ----
   r.get('/applications', allowTask('review'), async (req, res) => {

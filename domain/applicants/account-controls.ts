@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { endSessions } from './accounts.ts';
 import { checkReason, lockFamily } from './corrections.ts';
-import { familySignInCounterKey } from './family-records.ts';
+import { familySignInCounterRows } from './family-records.ts';
 import { issueToken } from './links.ts';
 import { VERIFY_LINK_MINUTES, type FieldErrors, unverifiedExpiredBefore } from './vocabulary.ts';
 import { verificationMail } from '../mails.ts';
@@ -88,8 +88,11 @@ export function unlockSignIn(
     applicantId,
     async (tx, audit) => {
       const { rows } = await tx.query<{ email: string }>('SELECT email FROM applicant WHERE id = $1', [applicantId]);
-      const { rowCount } = await tx.query('DELETE FROM sign_in_failure WHERE key = $1', [
-        familySignInCounterKey(rows[0]!.email),
+      // Every failure counted against the account, from every address.
+      const counters = familySignInCounterRows(rows[0]!.email);
+      const { rowCount } = await tx.query('DELETE FROM sign_in_failure WHERE key = $1 OR key LIKE $2', [
+        counters.account,
+        counters.perAddress,
       ]);
       await audit('family.unlocked', { cleared: (rowCount ?? 0) > 0 });
       return { kind: 'unlocked' } as const;

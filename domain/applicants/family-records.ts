@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { normalizeEmail, normalizeMobile } from './vocabulary.ts';
 import { normalizeIdentityNumber } from '../national-id.ts';
 import type { Db } from '../platform/db.ts';
+import { accountCounterRows } from '../platform/sign-in-keys.ts';
 import { recordStaffAction } from '../shared/audit.ts';
 import { maskIdentityNumber } from '../shared/masking.ts';
 import { assertMay, type StaffActor } from '../shared/staff-actor.ts';
@@ -106,10 +106,9 @@ export async function searchFamilies(
   };
 }
 
-/** The key rate-limiter-flexible gives the family sign-in's failures across addresses (routes/middleware/rate-limits.ts). */
-export function familySignInCounterKey(email: string): string {
-  const account = normalizeEmail(email).toLowerCase();
-  return `applicant-account:${createHash('sha256').update(account, 'utf8').digest('hex')}`;
+/** Where the family sign-in's failures are counted (domain/platform/sign-in-keys.ts): across addresses, and per address. */
+export function familySignInCounterRows(email: string): { account: string; perAddress: string } {
+  return accountCounterRows('applicant', normalizeEmail(email).toLowerCase());
 }
 
 /** Whether a family account is over its failure limit across addresses (issue 11), and until when. */
@@ -121,7 +120,7 @@ export async function signInLock(
   const { rows } = await db.query<{ points: number; expire: string | null }>(
     `SELECT points, expire FROM sign_in_failure
       WHERE key = $1 AND (expire IS NULL OR expire > extract(epoch FROM clock_timestamp()) * 1000)`,
-    [familySignInCounterKey(email)],
+    [familySignInCounterRows(email).account],
   );
   const row = rows[0];
   if (!row || row.points < limit) return { locked: false, until: null };

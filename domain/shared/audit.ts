@@ -4,7 +4,8 @@ import type { Db } from '../platform/db.ts';
 export async function recordStaffAction(
   db: Db,
   a: {
-    staffId: number;
+    /** null: the admin command, run by nobody signed in */
+    staffId: number | null;
     action: string;
     objectType: string;
     objectId?: number | null;

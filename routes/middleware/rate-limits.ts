@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { Request, Response, RequestHandler, NextFunction } from 'express';
 import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
 import type pg from 'pg';
 import { RateLimiterPostgres } from 'rate-limiter-flexible';
 import { normalizeEmail } from '../../domain/applicants/vocabulary.ts';
+import { signInCounterKeys } from '../../domain/platform/sign-in-keys.ts';
 
 /** [requests, per minutes] */
 export type Limit = [number, number];
@@ -97,8 +97,6 @@ export type SignInCounters = {
   addressHasFailed(req: Request): Promise<boolean>;
 };
 
-const hashed = (...parts: string[]) => createHash('sha256').update(parts.join('\n'), 'utf8').digest('hex');
-
 export function signInCounters(
   pool: pg.Pool,
   [perAddress, perAddressAndAccount, acrossAddresses]: [Limit, Limit, Limit],
@@ -119,11 +117,8 @@ export function signInCounters(
   const byAddress = counter(perAddress, 'address', true);
   const byAddressAndAccount = counter(perAddressAndAccount, 'address-account');
   const byAccount = counter(acrossAddresses, 'account');
-  // Hashed: the table holds no address and no account name.
-  const keys = (req: Request) => {
-    const who = accountOf(req);
-    return { address: hashed(address(req)), addressAndAccount: hashed(address(req), who), account: hashed(who) };
-  };
+  // Hashed: the table holds no address and no account name (domain/platform/sign-in-keys.ts).
+  const keys = (req: Request) => signInCounterKeys(address(req), accountOf(req));
   return {
     guard: (req: Request, res: Response, next: NextFunction) => {
       const k = keys(req);

@@ -7,7 +7,7 @@ import { familyWithContactBook } from '../support/scenarios.ts';
 import { submitPost } from '../../domain/contact-book/posts.ts';
 import {
   getFamilyRecord,
-  familySignInCounterKey,
+  familySignInCounterRows,
   searchFamilies,
   signInLock,
 } from '../../domain/applicants/family-records.ts';
@@ -327,15 +327,19 @@ test('disabling refuses sign-in (only to the right password) and ends sessions; 
 
 test('unlock clears the failure count across addresses; resend mails a new link only to an unconfirmed account', async (ctx) => {
   const pool = ctx.db.pool;
-  await pool.query(
-    `INSERT INTO sign_in_failure (key, points, expire) VALUES ($1, 30, (extract(epoch FROM now()) * 1000 + 600000)::bigint)`,
-    [familySignInCounterKey('alice@example.com')],
-  );
+  // Failures across addresses, and from one address (its key starts with the account's hash).
+  const counters = familySignInCounterRows('alice@example.com');
+  for (const key of [counters.account, counters.perAddress.replace('%', 'address-hash')])
+    await pool.query(
+      `INSERT INTO sign_in_failure (key, points, expire) VALUES ($1, 30, (extract(epoch FROM now()) * 1000 + 600000)::bigint)`,
+      [key],
+    );
   assert.ok((await signInLock(pool, 'Alice@Example.com', 30)).locked);
   assert.not.ok((await signInLock(pool, 'Alice@Example.com', 31)).locked);
   assert.equal(await unlockSignIn(pool, ctx.admin2411, ctx.alice, NOW), { kind: 'not_found' });
   assert.equal(await unlockSignIn(pool, ctx.admin2477, ctx.alice, NOW), { kind: 'unlocked' });
   assert.not.ok((await signInLock(pool, 'Alice@Example.com', 30)).locked);
+  assert.is((await pool.query('SELECT 1 FROM sign_in_failure')).rowCount, 0, 'the per-address count is gone too');
   const unlockAudit = await pool.query(`SELECT details FROM audit_log WHERE action = 'family.unlocked'`);
   assert.equal(unlockAudit.rows[0].details, { cleared: true });
 
