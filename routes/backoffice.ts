@@ -1,5 +1,5 @@
 import { setTimeout } from 'node:timers/promises';
-import { Router, type Request, type Response, type NextFunction } from 'express';
+import { Router, type Request, type Response, type NextFunction, type RequestHandler } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import type { RouteDeps } from './deps.ts';
 import { decisionRoute, errorView, formFields, queryString, readQueueQuery, safeReturn } from './forms.ts';
@@ -9,6 +9,7 @@ import { bookingReviewRoutes } from './backoffice-bookings.ts';
 import { phoneBookingRoutes } from './backoffice-phone-bookings.ts';
 import { rosterRoutes } from './backoffice-rosters.ts';
 import { timetableRoutes } from './backoffice-timetable.ts';
+import { inmateRegisterRoutes } from './backoffice-inmates.ts';
 import { BACKOFFICE } from './middleware/area.ts';
 import { staffActor, staffOf } from './middleware/staff-context.ts';
 import { takeNotice } from './middleware/notices.ts';
@@ -45,9 +46,10 @@ import { parseId } from '../domain/shared/ids.ts';
 // /contact-book/…                          聯絡簿管理 (routes/backoffice-contact-book.ts)
 // /bookings/…                              預約接見審核, phone bookings, rosters (routes/backoffice-bookings.ts)
 // /timetable/…                             公告時段管理: batches and closed dates (routes/backoffice-timetable.ts)
+// /inmates/…                               收容人名冊: the register's upload, preview and push token (routes/backoffice-inmates.ts)
 const REASON_MAX = 500;
 
-export function backofficeRoutes(d: RouteDeps): Router {
+export function backofficeRoutes(d: RouteDeps, csrfCheck: RequestHandler): Router {
   const r = Router();
   // Showing the sign-in page stores a captcha code, so it is limited per address like signing in.
   const pageLimit = limiter(d.limits.signInPerAddress, (req) => `staff|${ipKeyGenerator(req.ip ?? 'unknown')}`);
@@ -291,6 +293,7 @@ export function backofficeRoutes(d: RouteDeps): Router {
   r.use(phoneBookingRoutes(d));
   r.use(bookingReviewRoutes(d));
   r.use(timetableRoutes(d));
+  r.use(inmateRegisterRoutes(d, csrfCheck));
 
   return r;
 }
