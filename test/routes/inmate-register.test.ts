@@ -197,6 +197,35 @@ test('the push token: made and shown once, then the JSON API applies the same wa
   assert.is(pushed.rows[0].object_type, 'inmate_register_token');
 });
 
+test('a case cancelled because its inmate left still opens for staff, with its history', async ({ app, admin }) => {
+  const db = app.db.pool;
+  const inmateId = await make.inmate(db, { institutionCode: '2477', callNumber: '9999', name: '將出監' });
+  const applicant = await make.applicant(db, { name: '家屬乙', nationalId: 'A123456789', email: 'b@example.com' });
+  const id = await make.approvedService(db, {
+    applicant,
+    inmate: inmateId,
+    service: 'contact_book',
+    relationship: 'mother',
+    status: 'pending',
+  });
+  const current = (
+    await db.query(
+      `SELECT call_number, name FROM inmate WHERE institution_code = '2477' AND removed_on IS NULL AND id <> $1`,
+      [inmateId],
+    )
+  ).rows;
+  const sent = await upload(
+    admin,
+    '2477',
+    Buffer.from(['呼號,姓名', ...current.map((m) => `${m.call_number},${m.name}`)].join('\n')),
+  );
+  await admin.get(sent.location!);
+  assert.is((await apply(admin, sent.location!)).status, 303);
+  const page = await admin.get(`/backoffice/applications/${id}`);
+  assert.is(page.status, 200);
+  assert.match(textOf(page.text), '已取消');
+});
+
 test('the push API is rate limited per address', async ({ app }) => {
   const from = new Client(app.url, '127.0.0.9');
   let last = 0;
