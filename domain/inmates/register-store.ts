@@ -21,7 +21,7 @@ export type RegisterUpload = {
   appliedAt: Date | null;
 };
 
-/** Unapplied uploads are dropped after a day. */
+/** Uploads (and the names they hold) are dropped after a day, applied or not: the audit log keeps what changed. */
 const UPLOAD_KEPT_HOURS = 24;
 
 export async function saveRegisterUpload(
@@ -32,10 +32,10 @@ export async function saveRegisterUpload(
 ): Promise<string | null> {
   assertMay(actor, 'inmate_register');
   if (!inScope(actor, u.institutionCode)) return null;
-  await db.query(
-    `DELETE FROM inmate_register_upload WHERE applied_at IS NULL AND created_at < $1::timestamptz - make_interval(hours => $2)`,
-    [now, UPLOAD_KEPT_HOURS],
-  );
+  await db.query(`DELETE FROM inmate_register_upload WHERE created_at < $1::timestamptz - make_interval(hours => $2)`, [
+    now,
+    UPLOAD_KEPT_HOURS,
+  ]);
   const id = randomUUID();
   await db.query(
     `INSERT INTO inmate_register_upload (id, institution_code, staff_id, file_name, sha256, encoding, rows, row_count, created_at)

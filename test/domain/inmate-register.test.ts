@@ -310,6 +310,25 @@ test('roles and scope: reviewers may not; another institution is not found', asy
   assert.is(await createRegisterToken(db, staff(ctx, '2411'), '2477', NOW), null);
 });
 
+test('uploads are dropped after a day, applied or not', async (ctx) => {
+  const db = ctx.db.pool;
+  const old = (await saveRegisterUpload(
+    db,
+    staff(ctx),
+    {
+      institutionCode: '2477',
+      fileName: 'old.csv',
+      bytes: Buffer.from('x'),
+      encoding: 'big5',
+      rows: [row('1024', '王')],
+    },
+    new Date(NOW.getTime() - 25 * 3600_000),
+  ))!;
+  assert.ok(await getRegisterUpload(db, staff(ctx), old));
+  await upload(ctx, staff(ctx), '2477', [row('1024', '王')]);
+  assert.is(await getRegisterUpload(db, staff(ctx), old), null);
+});
+
 test('push tokens: shown once, only the hash stored, one in force per institution, revocable', async (ctx) => {
   const db = ctx.db.pool;
   const first = (await createRegisterToken(db, staff(ctx), '2477', NOW))!;
