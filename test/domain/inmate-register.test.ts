@@ -25,6 +25,9 @@ import {
 } from '../../domain/inmates/register-store.ts';
 import { lookUpInmate } from '../../domain/inmates.ts';
 import { submitPost } from '../../domain/contact-book/posts.ts';
+import { listRecipients } from '../../domain/contact-book/recipients.ts';
+import { bookingOptions } from '../../domain/bookings/availability.ts';
+import { usableServicesOf } from '../../domain/applications/status.ts';
 import { StaffNotAllowed, type StaffActor } from '../../domain/shared/staff-actor.ts';
 import type { RegisterRow } from '../../domain/inmates/register-file.ts';
 
@@ -150,6 +153,10 @@ test('a removed inmate: pending applications and posts, coming bookings cancelle
   const kept = await bookNow(ctx, { bookerId: other, inmateId: staying, date: '2026-12-01', at: '09:30' });
   assert.is(kept.kind, 'booked');
   await q(ctx, 'DELETE FROM notification');
+  const optionsOf = async (who: number) => (await bookingOptions(db, who, 'zh-TW')).map((o) => o.inmateId);
+  assert.ok((await optionsOf(mother)).includes(leaving));
+  assert.ok((await listRecipients(db, mother, 'zh-TW')).some((r) => r.inmateId === leaving));
+  assert.equal(await usableServicesOf(db, brother), { contactBook: false, visits: true });
 
   const rows = [row(await callOf(staying), '林小華')];
   const uploadId = await upload(ctx, staff(ctx), '2477', rows);
@@ -224,6 +231,10 @@ test('a removed inmate: pending applications and posts, coming bookings cancelle
   assert.equal(audit.details.counts.removed, 1);
   assert.equal(audit.details.removed, [await callOf(leaving)]);
 
+  // Their approved services stay as history but offer nothing: no booking, no post, no menu item.
+  assert.not.ok((await optionsOf(mother)).includes(leaving));
+  assert.not.ok((await listRecipients(db, mother, 'zh-TW')).some((r) => r.inmateId === leaving));
+  assert.equal(await usableServicesOf(db, brother), { contactBook: false, visits: false });
   // Nothing new for them, whatever the code does.
   assert.is.not((await bookNow(ctx, { bookerId: mother, inmateId: leaving, date: '2026-12-02' })).kind, 'booked');
   const raw = rawBooking(ctx, {
