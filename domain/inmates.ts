@@ -23,7 +23,8 @@ export async function lookUpInmate(db: Db, institutionCode: string, callNumber: 
   const number = callNumber.normalize('NFKC').trim();
   if (!/^\d{4}$/.test(institutionCode) || !isCallNumber(number)) return { kind: 'format' };
   const { rows } = await db.query<{ id: number; name: string; restriction: InmateRestriction | null }>(
-    'SELECT id, name, restriction FROM inmate WHERE institution_code = $1 AND call_number = $2',
+    // An inmate who has left (released or transferred, domain/inmates/register.ts) is no longer found.
+    'SELECT id, name, restriction FROM inmate WHERE institution_code = $1 AND call_number = $2 AND removed_on IS NULL',
     [institutionCode, number],
   );
   const row = rows[0];

@@ -31,6 +31,7 @@ import { contactBookRoutes } from './contact-book.ts';
 import { bookingRoutes } from './bookings.ts';
 import { progressRoutes } from './progress.ts';
 import { backofficeRoutes } from './backoffice.ts';
+import { inmateRegisterApiRoutes } from './inmate-register-api.ts';
 
 /** A staff session ends after this long without a request. */
 export const STAFF_IDLE_MINUTES = 30;
@@ -51,6 +52,8 @@ export function createApp(deps: AppDeps): Express {
   setUpDocumentOrigin(app, d);
   setUpSecurityHeaders(app);
   app.use(compression());
+  // A JSON API with its own bearer token: before sessions, CSRF and form parsing.
+  app.use(inmateRegisterApiRoutes(d));
   setUpStaticAssets(app, d.config.secureCookies);
   setUpViews(app, d);
   app.use(cookieParser());
@@ -64,7 +67,7 @@ export function createApp(deps: AppDeps): Express {
   setUpApplicantMenu(app, d);
   refuseOddPaths(app);
 
-  app.use(BACKOFFICE, backofficeRoutes(d));
+  app.use(BACKOFFICE, backofficeRoutes(d, csrfCheck));
   app.use(publicRoutes(d));
   app.use(registrationRoutes(d));
   app.use(accountRoutes(d, passport));

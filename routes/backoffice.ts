@@ -1,5 +1,5 @@
 import { setTimeout } from 'node:timers/promises';
-import { Router, type Request, type Response, type NextFunction } from 'express';
+import { Router, type Request, type Response, type NextFunction, type RequestHandler } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import type { RouteDeps } from './deps.ts';
 import { decisionRoute, errorView, formFields, queryString, readQueueQuery, safeReturn } from './forms.ts';
@@ -15,6 +15,7 @@ import { institutionRoutes } from './backoffice-institutions.ts';
 import { announcementRoutes } from './backoffice-announcements.ts';
 import { familyRoutes } from './backoffice-families.ts';
 import { staffAccountRoutes, staffLinkRoutes } from './backoffice-staff.ts';
+import { inmateRegisterRoutes } from './backoffice-inmates.ts';
 import { BACKOFFICE } from './middleware/area.ts';
 import { allowTask, staffActor, staffOf } from './middleware/staff-context.ts';
 import { takeNotice } from './middleware/notices.ts';
@@ -50,9 +51,10 @@ import { parseId } from '../domain/shared/ids.ts';
 // /timetable/…                             公告時段管理: batches and closed dates (routes/backoffice-timetable.ts)
 // /institutions/…, /parameters/…           機關資料管理, 系統參數設定(機關) (routes/backoffice-institutions.ts)
 // /staff/…, /profile, /password, /email/…  帳號管理, 基本資料修改 and the links mailed to staff (routes/backoffice-staff.ts)
+// /inmates/…                               收容人名冊: the register's upload, preview and push token (routes/backoffice-inmates.ts)
 const REASON_MAX = 500;
 
-export function backofficeRoutes(d: RouteDeps): Router {
+export function backofficeRoutes(d: RouteDeps, csrfCheck: RequestHandler): Router {
   const r = Router();
   // Showing the sign-in page stores a captcha code, so it is limited per address like signing in.
   const pageLimit = limiter(d.limits.signInPerAddress, (req) => `staff|${ipKeyGenerator(req.ip ?? 'unknown')}`);
@@ -270,6 +272,7 @@ export function backofficeRoutes(d: RouteDeps): Router {
   r.use(bookingReviewRoutes(d));
   r.use(timetableRoutes(d));
   r.use(familyRoutes(d));
+  r.use(inmateRegisterRoutes(d, csrfCheck));
 
   return r;
 }

@@ -179,7 +179,7 @@ export async function usableServicesOf(
   const { rows } = await db.query<{ contact_book: boolean; visits: boolean }>(
     `SELECT coalesce(bool_or(a.service = 'contact_book'), false) AS contact_book, coalesce(bool_or(a.service IN ('visit', 'lawyer_visit')), false) AS visits
        FROM service_application a JOIN inmate m ON m.id = a.inmate_id
-      WHERE a.applicant_id = $1 AND a.status IN ('approved', 'auto_approved') AND m.restriction IS NULL`,
+      WHERE a.applicant_id = $1 AND a.status IN ('approved', 'auto_approved') AND m.restriction IS NULL AND m.removed_on IS NULL`,
     [applicantId],
   );
   return { contactBook: rows[0]!.contact_book, visits: rows[0]!.visits };

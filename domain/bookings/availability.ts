@@ -57,6 +57,7 @@ export async function bookingOptions(db: Db, applicantId: number, locale: Locale
                                AND x.status IN ('approved', 'auto_approved')) END AS kinds
        FROM service_application a JOIN inmate m ON m.id = a.inmate_id JOIN institution i ON i.code = a.institution_code
       WHERE a.applicant_id = $1 AND a.service IN ('visit', 'lawyer_visit') AND a.status IN ('approved', 'auto_approved') AND m.restriction IS NULL
+        AND m.removed_on IS NULL
       ORDER BY a.inmate_id, a.service, a.id DESC`,
     [applicantId],
   );
@@ -82,10 +83,10 @@ export type Entitlement = {
 
 /**
  * The approved service under which applicant $1 may make visit kind $4 ($3: visit or lawyer_visit) to
- * inmate $2: its id, relationship, institution_code and whether the inmate is restricted. One text for
+ * inmate $2: its id, relationship, institution_code and whether the inmate is restricted (or has left). One text for
  * entitlement() and the booking's one-statement pre-check (booking.ts).
  */
-export const ENTITLEMENT_SQL = `SELECT a.id, a.relationship, a.institution_code, m.restriction IS NOT NULL AS restricted
+export const ENTITLEMENT_SQL = `SELECT a.id, a.relationship, a.institution_code, (m.restriction IS NOT NULL OR m.removed_on IS NOT NULL) AS restricted
        FROM service_application a JOIN inmate m ON m.id = a.inmate_id
       WHERE a.applicant_id = $1 AND a.inmate_id = $2 AND a.service = $3 AND a.status IN ('approved', 'auto_approved')
         AND (CASE WHEN a.service = 'lawyer_visit' THEN $4::text IN ('onsite', 'mobile') ELSE $4::text = ANY (a.visit_kinds) END)

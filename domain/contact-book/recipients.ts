@@ -21,6 +21,7 @@ export async function listRecipients(db: Db, applicantId: number, locale: Locale
     `SELECT a.id, a.inmate_id, a.institution_code, i.name_zh, i.name_en, m.name, a.relationship
        FROM service_application a JOIN inmate m ON m.id = a.inmate_id JOIN institution i ON i.code = a.institution_code
       WHERE a.applicant_id = $1 AND a.service = 'contact_book' AND a.status IN ('approved', 'auto_approved') AND m.restriction IS NULL
+        AND m.removed_on IS NULL
       ORDER BY a.id`,
     [applicantId],
   );

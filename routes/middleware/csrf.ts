@@ -16,6 +16,7 @@ export const UPLOAD_PATHS: readonly RegExp[] = [
   /^\/applications\/[0-9A-Z-]+\/resubmit$/,
   /^\/contact-book\/new$/,
   /^\/contact-book\/\d+\/resend$/,
+  /^\/backoffice\/inmates\/upload$/,
 ];
 
 /**
