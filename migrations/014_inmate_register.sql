@@ -14,8 +14,9 @@ ALTER TABLE service_application ADD COLUMN cancel_reason text CHECK (length(canc
 ALTER TABLE service_application ADD CONSTRAINT service_application_cancel_reason
   CHECK ((status = 'cancelled') = (cancel_reason IS NOT NULL));
 ALTER TABLE application_event DROP CONSTRAINT application_event_action_check;
+-- (013 added auto_approved: kept.)
 ALTER TABLE application_event ADD CONSTRAINT application_event_action_check
-  CHECK (action IN ('submitted', 'resubmitted', 'approved', 'rejected', 'cancelled'));
+  CHECK (action IN ('submitted', 'resubmitted', 'approved', 'rejected', 'auto_approved', 'cancelled'));
 
 ALTER TABLE contact_book_post DROP CONSTRAINT contact_book_post_status_check;
 ALTER TABLE contact_book_post ADD CONSTRAINT contact_book_post_status_check

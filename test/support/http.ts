@@ -151,6 +151,8 @@ export function csrfFrom(html: string): string {
 export function textOf(html: string): string {
   return html
     .replace(/<script[\s\S]*?<\/script>/g, '')
+    // A first visit's stylesheet is inline (issue 14): not text anyone reads.
+    .replace(/<style[\s\S]*?<\/style>/g, '')
     .replace(/<[^>]+>/g, ' ')
     .replace(/&#39;/g, "'")
     .replace(/&quot;/g, '"')
