@@ -4,7 +4,7 @@ import type { MessageKey } from '../i18n/i18n.ts';
 
 export type Service = 'contact_book' | 'visit' | 'lawyer_visit';
 export type VisitKind = 'onsite' | 'remote' | 'mobile';
-export type ApplicationStatus = 'pending' | 'approved' | 'rejected' | 'auto_approved';
+export type ApplicationStatus = 'pending' | 'approved' | 'rejected' | 'auto_approved' | 'cancelled';
 export type DocumentKind = 'identity' | 'relationship' | 'mandate' | 'photo';
 export const SERVICES: readonly Service[] = ['contact_book', 'visit', 'lawyer_visit'];
 export const VISIT_KINDS: readonly VisitKind[] = ['onsite', 'remote', 'mobile'];
@@ -58,7 +58,7 @@ export type ApplicationField =
   'form' | 'institution' | 'callNumber' | 'relationship' | 'visitKinds' | `${DocumentKind}Files` | 'files';
 
 export type FieldProblem = { key: MessageKey; params?: Record<string, string | number> };
-export const STATUSES: readonly ApplicationStatus[] = ['pending', 'approved', 'rejected', 'auto_approved'];
+export const STATUSES: readonly ApplicationStatus[] = ['pending', 'approved', 'rejected', 'auto_approved', 'cancelled'];
 
 /** Common reasons offered to a reviewer; the text stored is what the applicant reads. */
 export const REJECTION_REASONS = [

@@ -39,5 +39,5 @@ export type PostDecision = StaffDecision<PostRejectionReason>;
 /** Common reasons for a post; the text stored is what the family reads, in their language. */
 export const POST_REJECTION_REASONS = ['notFamily', 'unsafeContent', 'photoUnclear', 'codedMessage'] as const;
 export type PostRejectionReason = (typeof POST_REJECTION_REASONS)[number];
-export type PostStatus = 'pending' | 'approved' | 'rejected';
-export const POST_STATUSES: readonly PostStatus[] = ['pending', 'approved', 'rejected'];
+export type PostStatus = 'pending' | 'approved' | 'rejected' | 'cancelled';
+export const POST_STATUSES: readonly PostStatus[] = ['pending', 'approved', 'rejected', 'cancelled'];
