@@ -48,6 +48,14 @@ process.on('exit', () => {
   }
 });
 
+/** The database's own count of its work: ms spent executing statements, and transactions committed. */
+export async function databaseWork(pool: pg.Pool): Promise<{ activeMs: number; commits: number }> {
+  const { rows } = await pool.query<{ active: number; commits: number }>(
+    `SELECT active_time AS active, xact_commit::int AS commits FROM pg_stat_database WHERE datname = current_database()`,
+  );
+  return { activeMs: Number(rows[0]!.active), commits: rows[0]!.commits };
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Asks again every `everyMs` until `fn` answers something truthy; throws after `timeoutMs`. */
@@ -149,6 +157,12 @@ export class Instance {
     return this.child && this.child.exitCode === null && this.child.signalCode === null
       ? (this.child.pid ?? null)
       : null;
+  }
+  /** CPU time the process has used (user and system), in ms; 0 once it has exited. */
+  cpuMs(): number {
+    if (!this.pid) return 0;
+    const fields = readFileSync(`/proc/${this.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in ticks of 1/100 s
   }
   get logFile(): string {
     return path.join(this.dir, `${this.name}.log`);

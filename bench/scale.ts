@@ -24,6 +24,7 @@ import { defaultLimits } from '../routes/middleware/rate-limits.ts';
 import { Client } from '../test/support/http.ts';
 import {
   Instance,
+  databaseWork,
   MailSink,
   Postgres,
   ensureNginx,
@@ -48,6 +49,8 @@ const MAILS = 200;
 const OUTAGE_MS = 10_000;
 /** Check 3's SMTP server takes 100 ms per mail, so a worker is nearly always mid-delivery when killed. */
 const SMTP_DELAY_MS = 100;
+/** sign-in page and post, then the wizard's eleven requests up to its confirmation page (scale-families.ts) */
+const REQUESTS_TO_PREPARE = 12;
 
 /** 1: 500 families at once, each confirming its prepared booking through nginx. */
 async function bookingsAtOnce(c: Cluster, families: Family[]) {
@@ -80,6 +83,28 @@ async function bookingsAtOnce(c: Cluster, families: Family[]) {
   );
   console.log(`   one attempt: median ${figures.medianMs} ms, p95 ${figures.p95Ms} ms; all in ${wall} s`);
   return figures;
+}
+
+/**
+ * What one request costs, over the families' sign-in, wizard and confirmation (the figure the README's
+ * estimate for the whole agency starts from): statement time in PostgreSQL and commits (its statistics
+ * reach pg_stat_database once a backend has been idle for up to 10 s, hence the wait), and the CPU time
+ * of both portal processes.
+ */
+async function costPerRequest(
+  c: Cluster,
+  before: { db: { activeMs: number; commits: number }; cpu: number[] },
+  requests: number,
+) {
+  await sleep(11_000);
+  const after = await databaseWork(c.pool);
+  const cpu = c.instances.reduce((t, i, n) => t + i.cpuMs() - before.cpu[n]!, 0);
+  const dbMs = (after.activeMs - before.db.activeMs) / requests;
+  const commits = (after.commits - before.db.commits) / requests;
+  console.log(
+    `   per request over ${requests} requests (sign-in, the wizard's pages, the confirmation): PostgreSQL executing ` +
+      `${dbMs.toFixed(2)} ms, ${commits.toFixed(1)} commits; portal CPU ${(cpu / requests).toFixed(1)} ms`,
+  );
 }
 
 /** 2: wrong passwords for one account from one address, through nginx's round robin over both. */
@@ -320,9 +345,11 @@ async function main(): Promise<void> {
 
     progress(`setting up ${ATTEMPTS + OUTAGE_FAMILIES} families; signing them in and walking the wizard through nginx`);
     const all = await setUpFamilies(pool, ATTEMPTS + OUTAGE_FAMILIES, BATCHES, CAPACITY);
+    const before = { db: await databaseWork(pool), cpu: instances.map((i) => i.cpuMs()) };
     const main = await inParallel(all.slice(0, ATTEMPTS), 16, (f, i) => prepareBooking(c.lb, f, 0, i % BATCHES));
     const later = await inParallel(all.slice(ATTEMPTS), 16, (f, i) => prepareBooking(c.lb, f, 1, i % BATCHES));
     const one = await bookingsAtOnce(c, main);
+    await costPerRequest(c, before, all.length * REQUESTS_TO_PREPARE + ATTEMPTS);
     const two = await guessing(c, all[0]!.email);
     const three = await mailsThroughAKill(c);
     const four = await databaseOutage(c, later);

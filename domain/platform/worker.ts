@@ -9,6 +9,7 @@ import {
 } from 'graphile-worker';
 import type pg from 'pg';
 import type { Logger } from './logger.ts';
+import { withMigrationLock } from './migrate.ts';
 
 function workerLogger(logger: Logger): WorkerLogger {
   return new WorkerLogger((scope) => (level, message) => {
@@ -18,9 +19,13 @@ function workerLogger(logger: Logger): WorkerLogger {
   });
 }
 
-/** Creates graphile-worker's own schema (its jobs table and add_job function). */
+/**
+ * Creates graphile-worker's own schema (its jobs table and add_job function), under the migration lock:
+ * two instances starting at once on an empty database would otherwise both run `CREATE SCHEMA`, and one
+ * would fail to start (npm run bench:scale found it).
+ */
 export async function migrateWorkerSchema(pool: pg.Pool, logger: Logger): Promise<void> {
-  await runMigrations({ pgPool: pool, logger: workerLogger(logger) });
+  await withMigrationLock(pool, () => runMigrations({ pgPool: pool, logger: workerLogger(logger) }));
 }
 
 /**
