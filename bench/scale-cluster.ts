@@ -92,6 +92,25 @@ export class Postgres {
     await this.db?.stop();
     this.db = null;
   }
+  /**
+   * CPU time of the server and every backend, in ms: the postmaster's own and its reaped children's
+   * (cutime, cstime), and each live backend's (its pool connections).
+   */
+  async cpuMs(): Promise<number> {
+    const stat = (pid: string) =>
+      readFile(`/proc/${pid}/stat`, 'utf8').then(
+        (t) => t.split(') ')[1]!.split(' ').map(Number),
+        () => null,
+      );
+    const postmaster = readFileSync(path.join(this.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]!;
+    const own = (await stat(postmaster))!;
+    let ticks = own[11]! + own[12]! + own[13]! + own[14]!;
+    for (const pid of (await readdir('/proc')).filter((d) => /^\d+$/.test(d))) {
+      const f = await stat(pid);
+      if (f && String(f[1]) === postmaster) ticks += f[11]! + f[12]!;
+    }
+    return ticks * 10; // ticks of 1/100 s
+  }
   get running(): boolean {
     return this.db !== null;
   }
