@@ -212,7 +212,7 @@ async function mailsThroughAKill(c: Cluster) {
 
 /** 4: PostgreSQL stopped for 10 s while families confirm bookings and probes ask /healthz. */
 async function databaseOutage(c: Cluster, families: Family[]) {
-  const health: { t: number; instance: string; status: number }[] = [];
+  const health: { sent: number; t: number; instance: string; status: number }[] = [];
   const requests: { t: number; outcome: string }[] = [];
   let stopAt = Infinity;
   let startAt = Infinity;
@@ -220,10 +220,11 @@ async function databaseOutage(c: Cluster, families: Family[]) {
   const pids = c.instances.map((i) => i.pid);
   const probes = c.instances.map(async (i) => {
     while (probing) {
+      const sent = Date.now();
       const status = await fetch(`${i.url}/healthz`, { signal: AbortSignal.timeout(5000) })
         .then((r) => r.status)
         .catch(() => 0);
-      health.push({ t: Date.now(), instance: i.name, status });
+      health.push({ sent, t: Date.now(), instance: i.name, status });
       await sleep(200);
     }
   });
@@ -244,12 +245,12 @@ async function databaseOutage(c: Cluster, families: Family[]) {
   })();
   await sleep(2000);
   progress('   stopping PostgreSQL');
-  stopAt = Date.now();
   await c.pg.stop();
+  stopAt = Date.now(); // stopped: every probe sent from now until the start must fail
   await sleep(OUTAGE_MS);
   progress('   starting PostgreSQL again');
-  await c.pg.start();
   startAt = Date.now();
+  await c.pg.start();
   await load;
   await until('every confirmation to answer', async () => outcomes.size === families.length, 60_000);
   // Both instances healthy again, with the same processes.
@@ -271,7 +272,7 @@ async function databaseOutage(c: Cluster, families: Family[]) {
     10,
     async (f) => confirm(f),
   );
-  const during = health.filter((h) => h.t > stopAt + 500 && h.t < startAt);
+  const during = health.filter((h) => h.sent >= stopAt && h.t <= startAt);
   const duringStatuses = tally(during.map((h) => `${h.instance} ${h.status}`));
   const ids = families.map((f) => f.applicant);
   const { rows } = await c.pool.query<{ bookings: number; notices: number; families: number }>(
