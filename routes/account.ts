@@ -44,7 +44,7 @@ const EMAIL_RE = /^[^@\s]+@[^@\s]+$/;
 
 export function accountRoutes(d: RouteDeps, passport: InstanceType<typeof Passport>): Router {
   const r = Router();
-  const limit = limiters(d.limits);
+  const limit = limiters(d.pool, d.limits);
   const counters = applicantSignInCounters(d.pool, d.limits);
 
   // ---- sign in / out ----

@@ -43,8 +43,8 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   // /BACKOFFICE must not reach the back-office router with the portal's session: paths match exactly.
   app.set('case sensitive routing', true);
-  // Behind one TLS-terminating proxy in production, so rate limits see the real client address.
-  app.set('trust proxy', d.config.env === 'production' ? 1 : false);
+  // TRUST_PROXY: which X-Forwarded-For entries name the client, for limits and the audit log.
+  app.set('trust proxy', d.config.trustProxy);
 
   app.use(healthRoutes(d));
   setUpRequestLogging(app, d);

@@ -68,7 +68,9 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
 
   // Walking the register one number at a time is what this stops.
   // Every path that answers "who has this call number" counts: the htmx lookup and the form's posts.
-  const lookupLimit = limiter(d.limits.lookupPerAccount, (req) => `lookup|${req.user!.applicant.id}`);
+  const lookupLimit = limiter(d.pool, 'lookup-account', d.limits.lookupPerAccount, (req) =>
+    String(req.user!.applicant.id),
+  );
 
   const serviceOf = (req: Request): Service | null => SLUGS[String(req.params.service)] ?? null;
 

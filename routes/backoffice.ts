@@ -1,6 +1,5 @@
 import { setTimeout } from 'node:timers/promises';
 import { Router, type Request, type Response, type NextFunction, type RequestHandler } from 'express';
-import { ipKeyGenerator } from 'express-rate-limit';
 import type { RouteDeps } from './deps.ts';
 import { decisionRoute, errorView, formFields, queryString, readQueueQuery, safeReturn } from './forms.ts';
 import type { DecisionPageExtra, FieldMessage } from './forms.ts';
@@ -23,7 +22,7 @@ import { sendDocument } from './middleware/files.ts';
 import { requireStaff } from './middleware/authentication.ts';
 import { captchaWords, drawCaptcha } from './middleware/captcha.ts';
 import { issueCaptcha, readCaptcha, takeCaptcha, type CaptchaMode } from '../domain/staff-captcha.ts';
-import { STAFF_SLOW_DELAY_MS, limiter, staffSignInCounters } from './middleware/rate-limits.ts';
+import { STAFF_SLOW_DELAY_MS, clientAddress, limiter, staffSignInCounters } from './middleware/rate-limits.ts';
 import { clearSessionCookie } from './middleware/session-cookies.ts';
 import { authenticateStaff, scopeOf } from '../domain/staff.ts';
 import { decideApplication } from '../domain/applications/review.ts';
@@ -57,7 +56,7 @@ const REASON_MAX = 500;
 export function backofficeRoutes(d: RouteDeps, csrfCheck: RequestHandler): Router {
   const r = Router();
   // Showing the sign-in page stores a captcha code, so it is limited per address like signing in.
-  const pageLimit = limiter(d.limits.signInPerAddress, (req) => `staff|${ipKeyGenerator(req.ip ?? 'unknown')}`);
+  const pageLimit = limiter(d.pool, 'staff-signin-page', d.limits.signInPerAddress, clientAddress);
   // Tries per address and per address+account refuse that address past their limits; wrong passwords per
   // account across addresses only slow every try down (STAFF_SLOW_DELAY_MS): no stranger locks staff out.
   const counters = staffSignInCounters(d.pool, d.limits);

@@ -64,7 +64,9 @@ function readValues(req: Request): PostValues {
 
 export function contactBookRoutes(d: RouteDeps, csrfCheck: RequestHandler): Router {
   const r = Router();
-  const photoLimit = limiter(d.limits.photoPerAccount, (req) => `photo|${req.user!.applicant.id}`);
+  const photoLimit = limiter(d.pool, 'photo-account', d.limits.photoPerAccount, (req) =>
+    String(req.user!.applicant.id),
+  );
   // One photo of at most 10 MB; the text fields come first in the form, so they are kept even when the
   // photo is refused for its size. Every bound is counted on the bytes read, chunked or not.
   const parseUpload = multipartForm({

@@ -1,6 +1,6 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { RouteDeps } from './deps.ts';
+import { clientAddress, limiter } from './middleware/rate-limits.ts';
 import { translator } from '../domain/i18n/i18n.ts';
 import { checkRegisterRows, REGISTER_MAX_ROWS, type RegisterProblem } from '../domain/inmates/register-file.ts';
 import { applyRegister, diffRegister } from '../domain/inmates/register.ts';
@@ -20,14 +20,14 @@ const fail = (res: Response, status: number, error: string, extra: object = {}) 
 
 export function inmateRegisterApiRoutes(d: RouteDeps): Router {
   const r = Router();
-  const limit = rateLimit({
-    windowMs: 15 * 60_000,
-    limit: REGISTER_API_LIMIT,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    keyGenerator: (req) => `register-api|${ipKeyGenerator(req.ip ?? 'unknown')}`,
-    handler: (_req, res) => fail(res, 429, 'rate_limited'),
-  });
+  // Counted in PostgreSQL like every other limit, so several instances share it.
+  const limit = limiter(
+    d.pool,
+    'register-api',
+    [REGISTER_API_LIMIT, 15],
+    (req) => clientAddress(req),
+    (_req, res) => fail(res, 429, 'rate_limited'),
+  );
   r.all(REGISTER_API_PATH, limit, (req, res, next) => {
     res.set('Cache-Control', 'no-store');
     if (req.method !== 'POST') return res.set('Allow', 'POST') && fail(res, 405, 'method_not_allowed');

@@ -1,8 +1,7 @@
 import { Router } from 'express';
 import type { RouteDeps } from './deps.ts';
 import { errorView, formFields } from './forms.ts';
-import { ipKeyGenerator } from 'express-rate-limit';
-import { limiter } from './middleware/rate-limits.ts';
+import { clientAddress, limiter } from './middleware/rate-limits.ts';
 import { checkBirthday } from '../domain/applicants/registration.ts';
 import { type FieldErrors } from '../domain/applicants/vocabulary.ts';
 import { publicProgress } from '../domain/applications/status.ts';
@@ -14,7 +13,7 @@ type Field = 'number' | 'birthday';
 export function progressRoutes(d: RouteDeps): Router {
   const r = Router();
   // Number and birthday together are hard to guess; the limit keeps it so.
-  const limit = limiter(d.limits.progressPerAddress, (req) => `progress|${ipKeyGenerator(req.ip ?? 'unknown')}`);
+  const limit = limiter(d.pool, 'progress-address', d.limits.progressPerAddress, clientAddress);
   const FIELDS = ['number', 'birthYear', 'birthMonth', 'birthDay'] as const;
 
   r.get('/progress', (_req, res) =>

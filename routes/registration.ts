@@ -45,7 +45,7 @@ const ERROR_ORDER: readonly RegistrationField[] = [
 
 export function registrationRoutes(d: RouteDeps): Router {
   const r = Router();
-  const limit = limiters(d.limits);
+  const limit = limiters(d.pool, d.limits);
 
   const signedInGoesToAccount = (req: Request, res: Response, next: () => void) =>
     req.user ? res.redirect(303, '/account') : next();

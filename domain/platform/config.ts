@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /** Everything the portal reads from its environment, validated once at start. */
@@ -25,6 +26,12 @@ export type Config = {
    * short-lived signed links; none: documents are only downloaded (attachments).
    */
   documentsOrigin: string | undefined;
+  /**
+   * Express's 'trust proxy' (TRUST_PROXY): which X-Forwarded-For entries to believe. false (unset): none,
+   * the connection's own address is the client's; a number: that many proxies in front; a list: the
+   * addresses or networks of the proxies.
+   */
+  trustProxy: false | number | string[];
 };
 
 export class ConfigError extends Error {
@@ -86,7 +93,35 @@ const schema = z.object({
       error: 'DOCUMENTS_ORIGIN must be an http(s) origin such as https://docs.portal.example.gov.tw',
     })
     .optional(),
+  TRUST_PROXY: z.string().optional(),
 });
+
+const TRUST_PROXY_HELP =
+  'TRUST_PROXY must be the number of proxies in front of the portal (such as 1), or a comma-separated list of ' +
+  'their addresses or networks (such as 10.0.0.5, 10.0.1.0/24, or loopback)';
+
+/** TRUST_PROXY as Express takes it, or a problem to report. */
+export function parseTrustProxy(value: string | undefined): { value: false | number | string[] } | { problem: string } {
+  if (value === undefined) return { value: false };
+  const v = value.trim();
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    return hops >= 1 && hops <= 10 ? { value: hops } : { problem: `${TRUST_PROXY_HELP}; a hop count is 1–10` };
+  }
+  // true would trust any X-Forwarded-For a client sends, so anyone could pick the address limits count.
+  if (/^(true|false|yes|no)$/i.test(v)) return { problem: TRUST_PROXY_HELP };
+  const entries = v.split(',').map((e) => e.trim());
+  const named = ['loopback', 'linklocal', 'uniquelocal'];
+  const bad = entries.filter((e) => {
+    if (named.includes(e)) return false;
+    const [ip = '', bits, ...rest] = e.split('/');
+    const family = isIP(ip);
+    if (!family || rest.length) return true;
+    if (bits === undefined) return false;
+    return !/^\d+$/.test(bits) || Number(bits) > (family === 4 ? 32 : 128);
+  });
+  return bad.length ? { problem: `${TRUST_PROXY_HELP}; not understood: ${bad.join(', ')}` } : { value: entries };
+}
 
 /** Reads the environment; throws ConfigError listing every bad value at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -123,6 +158,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (documentsOrigin.pathname !== '/' || documentsOrigin.search || documentsOrigin.hash)
       problems.push('DOCUMENTS_ORIGIN must be an origin only (scheme, host and port), without a path');
   }
+  const trustProxy = parseTrustProxy(v.TRUST_PROXY);
+  if ('problem' in trustProxy) problems.push(trustProxy.problem);
   if (problems.length) throw new ConfigError(problems);
   return {
     env: v.NODE_ENV,
@@ -140,5 +177,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsToken: v.SMS_TOKEN,
     videoServiceUrl: (v.VIDEO_SERVICE_URL ?? DEFAULT_VIDEO_SERVICE_URL).replace(/\/+$/, ''),
     documentsOrigin: documentsOrigin?.origin,
+    trustProxy: 'value' in trustProxy ? trustProxy.value : false,
   };
 }

