@@ -28,6 +28,7 @@ import { accountRoutes } from './account.ts';
 import { devRoutes } from './dev.ts';
 import { applicationRoutes } from './applications.ts';
 import { contactBookRoutes } from './contact-book.ts';
+import { institutionPostFamilyRoutes } from './institution-posts.ts';
 import { bookingRoutes } from './bookings.ts';
 import { progressRoutes } from './progress.ts';
 import { backofficeRoutes } from './backoffice.ts';
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(registrationRoutes(d));
   app.use(accountRoutes(d, passport));
   app.use(applicationRoutes(d, csrfCheck));
+  app.use(institutionPostFamilyRoutes(d));
   app.use(contactBookRoutes(d, csrfCheck));
   app.use(bookingRoutes(d));
   app.use(progressRoutes(d));

@@ -15,6 +15,7 @@ import { announcementRoutes } from './backoffice-announcements.ts';
 import { familyRoutes } from './backoffice-families.ts';
 import { staffAccountRoutes, staffLinkRoutes } from './backoffice-staff.ts';
 import { inmateRegisterRoutes } from './backoffice-inmates.ts';
+import { institutionPostRoutes } from './backoffice-institution-posts.ts';
 import { BACKOFFICE } from './middleware/area.ts';
 import { allowTask, staffActor, staffOf } from './middleware/staff-context.ts';
 import { takeNotice } from './middleware/notices.ts';
@@ -154,6 +155,7 @@ export function backofficeRoutes(d: RouteDeps, csrfCheck: RequestHandler): Route
 
   r.use(staffLinkRoutes(d));
   r.use(requireStaff);
+  r.use(institutionPostRoutes(d, csrfCheck));
   r.use(statisticsRoutes(d));
   r.use(auditRoutes(d));
   r.use(institutionRoutes(d));

@@ -21,6 +21,11 @@ import backofficeAnnouncements from './catalogs/backoffice-announcements.json' w
 import backofficeFamilies from './catalogs/backoffice-families.json' with { type: 'json' };
 import backofficeAudit from './catalogs/backoffice-audit.json' with { type: 'json' };
 import backofficeStatistics from './catalogs/backoffice-statistics.json' with { type: 'json' };
+import kiosk from './catalogs/kiosk.json' with { type: 'json' };
+import institutionPosts from './catalogs/institution-posts.json' with { type: 'json' };
+import help from './catalogs/help.json' with { type: 'json' };
+import ratings from './catalogs/ratings.json' with { type: 'json' };
+import privacyRights from './catalogs/privacy-rights.json' with { type: 'json' };
 
 /**
  * Every visible string of the portal, one JSON file per area with both languages beside each other
@@ -74,6 +79,16 @@ const areas = [
   backofficeAudit,
   /** The back-office home's statistics (issue 12): charts, their tables and CSV downloads. */
   backofficeStatistics,
+  /** Kiosk mode (issue 13): enrolling a waiting-room terminal, its home page, 結束使用 and the idle warning. */
+  kiosk,
+  /** 查看機關聯絡簿 (issue 13): the institution's posts to a family, both sides. */
+  institutionPosts,
+  /** 常見問題集, 操作教學 and 意見信箱 (issue 13): the public pages and their back office. */
+  help,
+  /** 即時評價 (issue 13): the one-question rating, its mail link and the staff chart. */
+  ratings,
+  /** Privacy rights as actions (issue 13): the data download, deletion and objection, and retention. */
+  privacyRights,
 ] as const satisfies readonly Area[];
 
 type KeysOf<T> = T extends unknown ? keyof T : never;

@@ -21,7 +21,9 @@ export type StaffActor = {
  * phone bookings, rosters, the delivery sheet and the notification log of their institution. 機關管理者
  * institution administrators: all that, plus their institution's staff accounts, parameters, timetable,
  * announcements, inmate register, family data and audit log. 矯正署管理者 agency administrators: all of
- * it for every institution, plus the institutions themselves. Every role edits their own profile
+ * it for every institution, plus the institutions themselves and the FAQ and guide (issue 13). Issue
+ * 13 adds for every role: the institution's own contact book posts to families (查看機關聯絡簿), the
+ * opinion mailbox (意見信箱) and the ratings (即時評價); for administrators: the kiosks. Every role edits their own profile
  * (基本資料修改) and sees the statistics of their scope on the home page.
  */
 export type StaffTask =
@@ -39,7 +41,12 @@ export type StaffTask =
   | 'inmate_register'
   | 'family_data'
   | 'audit_log'
-  | 'institutions';
+  | 'institutions'
+  | 'institution_posts'
+  | 'feedback'
+  | 'ratings'
+  | 'kiosks'
+  | 'faq';
 
 const REVIEWER_TASKS: readonly StaffTask[] = [
   'review',
@@ -49,6 +56,9 @@ const REVIEWER_TASKS: readonly StaffTask[] = [
   'notifications',
   'statistics',
   'own_profile',
+  'institution_posts',
+  'feedback',
+  'ratings',
 ];
 const INSTITUTION_ADMIN_TASKS: readonly StaffTask[] = [
   ...REVIEWER_TASKS,
@@ -59,8 +69,9 @@ const INSTITUTION_ADMIN_TASKS: readonly StaffTask[] = [
   'inmate_register',
   'family_data',
   'audit_log',
+  'kiosks',
 ];
-const AGENCY_ADMIN_TASKS: readonly StaffTask[] = [...INSTITUTION_ADMIN_TASKS, 'institutions'];
+const AGENCY_ADMIN_TASKS: readonly StaffTask[] = [...INSTITUTION_ADMIN_TASKS, 'institutions', 'faq'];
 
 const TASKS: Record<StaffRole, ReadonlySet<StaffTask>> = {
   reviewer: new Set(REVIEWER_TASKS),

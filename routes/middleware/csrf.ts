@@ -17,6 +17,7 @@ export const UPLOAD_PATHS: readonly RegExp[] = [
   /^\/contact-book\/new$/,
   /^\/contact-book\/\d+\/resend$/,
   /^\/backoffice\/inmates\/upload$/,
+  /^\/backoffice\/institution-posts\/new$/,
 ];
 
 /**
