@@ -25,7 +25,11 @@ export type Config = {
    * short-lived signed links; none: documents are only downloaded (attachments).
    */
   documentsOrigin: string | undefined;
+  /** Documents and photos of decided cases are deleted after this many years (RETENTION_YEARS, default 2). */
+  retentionYears: number;
 };
+
+export const DEFAULT_RETENTION_YEARS = 2;
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
@@ -86,6 +90,12 @@ const schema = z.object({
       error: 'DOCUMENTS_ORIGIN must be an http(s) origin such as https://docs.portal.example.gov.tw',
     })
     .optional(),
+  RETENTION_YEARS: z.coerce
+    .number({ error: 'RETENTION_YEARS must be a number' })
+    .int('RETENTION_YEARS must be a whole number of years')
+    .min(1, 'RETENTION_YEARS must be 1–50')
+    .max(50, 'RETENTION_YEARS must be 1–50')
+    .default(DEFAULT_RETENTION_YEARS),
 });
 
 /** Reads the environment; throws ConfigError listing every bad value at once. */
@@ -140,5 +150,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsToken: v.SMS_TOKEN,
     videoServiceUrl: (v.VIDEO_SERVICE_URL ?? DEFAULT_VIDEO_SERVICE_URL).replace(/\/+$/, ''),
     documentsOrigin: documentsOrigin?.origin,
+    retentionYears: v.RETENTION_YEARS,
   };
 }

@@ -45,6 +45,8 @@ type Objects = {
   announcement: number;
   /** a fresh announcement of 2477, for a request that withdraws or deletes it */
   freshAnnouncement: () => Promise<number>;
+  /** a fresh deletion request of a new family of 2477 (its account closed), waiting for staff */
+  deletionRequest: () => Promise<number>;
 };
 type Row = {
   method: 'GET' | 'POST';
@@ -162,6 +164,9 @@ const ROUTES: Row[] = [
   row('POST', `${B}/families/:id/unlock`,                          [403, A, A], 404, (o) => `${B}/families/${o.applicant}/unlock`),
   row('POST', `${B}/families/:id/disable`,                         [403, A, A], 404, (o) => `${B}/families/${o.applicant}/disable`),
   row('POST', `${B}/families/:id/enable`,                          [403, A, A], 404, (o) => `${B}/families/${o.applicant}/enable`),
+  row('GET',  `${B}/families/deletions`,                           [403, A, A]),
+  row('GET',  `${B}/families/deletions/:id`,                       [403, A, A], 404, async (o) => `${B}/families/deletions/${await o.deletionRequest()}`),
+  row('POST', `${B}/families/deletions/:id`,                       [403, A, A], 404, async (o) => `${B}/families/deletions/${await o.deletionRequest()}`),
 ];
 
 /**
@@ -354,7 +359,27 @@ test.before(async (ctx) => {
       },
       NOW,
     ))!;
+  let deletionsMade = 0;
+  const deletionRequest = async () => {
+    const n = ++deletionsMade;
+    const id = await fixture.applicant(pool, {
+      name: '刪除測試',
+      nationalId: `Q1${String(n).padStart(8, '0')}`,
+      email: `deleting-${n}@example.com`,
+    });
+    await pool.query(
+      `INSERT INTO service_application (number, applicant_id, inmate_id, institution_code, service, visit_kinds, relationship, submission_key, submitted_at, status, decided_at)
+       SELECT $2, $1, inmate_id, institution_code, 'visit', '{onsite}', 'mother', gen_random_uuid(), $3, 'approved', $3 FROM service_application WHERE id = $4`,
+      [id, `20261127-DEL${String(n).padStart(3, '0')}`, NOW, book],
+    );
+    const { rows } = await pool.query(
+      `INSERT INTO applicant_deletion_request (applicant_id, requested_at) VALUES ($1, $2) RETURNING id`,
+      [id, NOW],
+    );
+    return Number(rows[0].id);
+  };
   ctx.objects = {
+    deletionRequest,
     registerUpload,
     freshStaff,
     correctionRequest,
