@@ -4,7 +4,6 @@ import type { RouteDeps } from './deps.ts';
 import { errorView, formFields } from './forms.ts';
 import { requireApplicant } from './middleware/authentication.ts';
 import { setNotice, takeNotice } from './middleware/notices.ts';
-import { clearSessionCookie } from './middleware/session-cookies.ts';
 import { optionalMailStoppedAt, requestDeletion, setOptionalMail } from '../domain/applicants/deletion.ts';
 import { collectMyData, recordDownload, writeMyDataZip, zipFileName } from '../domain/applicants/my-data.ts';
 
@@ -79,13 +78,8 @@ export function myDataRoutes(d: RouteDeps): Router {
     if (outcome === 'wrong_password') return renderDelete(res, 'error.deletion.password', 422);
     if (outcome === 'already_requested') return renderDelete(res, 'error.deletion.already', 409);
     d.logger.info({ applicantId: req.user!.applicant.id }, 'account closed at the family’s deletion request');
-    req.logout((err) => {
-      if (err) return next(err);
-      req.session.destroy(() => {
-        clearSessionCookie(res, d.config.secureCookies, 'portal');
-        res.render('account/data-deleted');
-      });
-    });
+    // Signed out into a fresh, empty session (passport regenerates it), so the page can still be shown.
+    req.logout((err) => (err ? next(err) : res.render('account/data-deleted')));
   });
   return r;
 }
