@@ -51,7 +51,14 @@ async function main(): Promise<void> {
     : smtpTransport(config.smtpUrl!, config.mailFrom);
   const sms = config.smsUrl ? httpSmsSender(config.smsUrl, config.smsToken) : null;
   if (!sms) logger.info('no SMS_URL: text messages are recorded in the notification log, not sent');
-  const worker = await startWorker({ pool, logger, transport, sms, clock: systemClock });
+  const worker = await startWorker({
+    pool,
+    logger,
+    transport,
+    sms,
+    clock: systemClock,
+    retentionYears: config.retentionYears,
+  });
 
   let demoLogins: { who: string; account: string; password: string }[] = [];
   if (config.loadDemoData) {

@@ -11,6 +11,10 @@ import { DRAFT_LIFETIME_HOURS, purgeOldUploads } from './applications/drafts.ts'
 import { purgeOldPhotoDrafts } from './contact-book/photos.ts';
 import { purgeExpiredRegistrations } from './applicants/registration.ts';
 import { LINK_REQUEST_TASK, mailQueuedLink, type LinkRequest } from './applicants/links.ts';
+import { applyRetention } from './retention.ts';
+import { DEFAULT_RETENTION_YEARS } from './platform/config.ts';
+
+export const RETENTION_TASK = 'apply_retention';
 
 /**
  * A delivery that has not ended after this long counts as failed and is retried with back-off. It keeps
@@ -40,6 +44,8 @@ export async function startWorker(opts: {
   clock: Clock;
   pollInterval?: number;
   recovery?: Recovery;
+  /** documents and photos of decided cases are deleted after this many years */
+  retentionYears?: number;
 }): Promise<Runner> {
   const { pool, logger, transport, clock } = opts;
   const sms = opts.sms ?? null;
@@ -50,8 +56,14 @@ export async function startWorker(opts: {
     recovery: opts.recovery,
     // Unsent forms' files (ID documents) are not kept beyond a day.
     // Unconfirmed accounts expire a day after registration, freeing their ID number and address.
-    crontab: '15 * * * * purge_upload_drafts\n20 * * * * purge_expired_registrations',
+    // Retention runs hourly, so an erased family's outcome mail keeps its address an hour at most.
+    crontab: `15 * * * * purge_upload_drafts\n20 * * * * purge_expired_registrations\n40 * * * * ${RETENTION_TASK}`,
     taskList: {
+      [RETENTION_TASK]: async () => {
+        const years = opts.retentionYears ?? DEFAULT_RETENTION_YEARS;
+        const run = await applyRetention(pool, clock(), years);
+        logger.info({ ...run, years }, 'retention: old documents and photos of decided cases deleted');
+      },
       purge_expired_registrations: async () => {
         const purged = await purgeExpiredRegistrations(pool, clock());
         if (purged) logger.info({ purged }, 'expired unconfirmed registrations purged');

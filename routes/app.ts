@@ -25,6 +25,7 @@ import { healthRoutes } from './health.ts';
 import { publicRoutes } from './public.ts';
 import { registrationRoutes } from './registration.ts';
 import { accountRoutes } from './account.ts';
+import { myDataRoutes } from './my-data.ts';
 import { devRoutes } from './dev.ts';
 import { applicationRoutes } from './applications.ts';
 import { contactBookRoutes } from './contact-book.ts';
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(publicRoutes(d));
   app.use(registrationRoutes(d));
   app.use(accountRoutes(d, passport));
+  app.use(myDataRoutes(d));
   app.use(applicationRoutes(d, csrfCheck));
   app.use(institutionPostFamilyRoutes(d));
   app.use(contactBookRoutes(d, csrfCheck));

@@ -13,6 +13,7 @@ import { statisticsRoutes } from './backoffice-statistics.ts';
 import { institutionRoutes } from './backoffice-institutions.ts';
 import { announcementRoutes } from './backoffice-announcements.ts';
 import { familyRoutes } from './backoffice-families.ts';
+import { deletionRoutes } from './backoffice-deletions.ts';
 import { staffAccountRoutes, staffLinkRoutes } from './backoffice-staff.ts';
 import { inmateRegisterRoutes } from './backoffice-inmates.ts';
 import { institutionPostRoutes } from './backoffice-institution-posts.ts';
@@ -272,6 +273,7 @@ export function backofficeRoutes(d: RouteDeps, csrfCheck: RequestHandler): Route
   r.use(phoneBookingRoutes(d));
   r.use(bookingReviewRoutes(d));
   r.use(timetableRoutes(d));
+  r.use(deletionRoutes(d));
   r.use(familyRoutes(d));
   r.use(inmateRegisterRoutes(d, csrfCheck));
 

@@ -32,7 +32,11 @@ export type Config = {
    * addresses or networks of the proxies.
    */
   trustProxy: false | number | string[];
+  /** Documents and photos of decided cases are deleted after this many years (RETENTION_YEARS, default 2). */
+  retentionYears: number;
 };
+
+export const DEFAULT_RETENTION_YEARS = 2;
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
@@ -94,6 +98,12 @@ const schema = z.object({
     })
     .optional(),
   TRUST_PROXY: z.string().optional(),
+  RETENTION_YEARS: z.coerce
+    .number({ error: 'RETENTION_YEARS must be a number' })
+    .int('RETENTION_YEARS must be a whole number of years')
+    .min(1, 'RETENTION_YEARS must be 1–50')
+    .max(50, 'RETENTION_YEARS must be 1–50')
+    .default(DEFAULT_RETENTION_YEARS),
 });
 
 const TRUST_PROXY_HELP =
@@ -178,5 +188,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     videoServiceUrl: (v.VIDEO_SERVICE_URL ?? DEFAULT_VIDEO_SERVICE_URL).replace(/\/+$/, ''),
     documentsOrigin: documentsOrigin?.origin,
     trustProxy: 'value' in trustProxy ? trustProxy.value : false,
+    retentionYears: v.RETENTION_YEARS,
   };
 }

@@ -47,6 +47,8 @@ type Objects = {
   freshAnnouncement: () => Promise<number>;
   /** an institution post of 2477 (查看機關聯絡簿), with a photo */
   institutionPost: number;
+  /** a fresh deletion request of a new family of 2477 (its account closed), waiting for staff */
+  deletionRequest: () => Promise<number>;
 };
 type Row = {
   method: 'GET' | 'POST';
@@ -169,6 +171,9 @@ const ROUTES: Row[] = [
   row('POST', `${B}/institution-posts/new`,                        [A, A, A]),
   row('GET',  `${B}/institution-posts/:id`,                        [A, A, A], 404, (o) => `${B}/institution-posts/${o.institutionPost}`),
   row('GET',  `${B}/institution-posts/:id/photo`,                  [A, A, A], 404, (o) => `${B}/institution-posts/${o.institutionPost}/photo`),
+  row('GET',  `${B}/families/deletions`,                           [403, A, A]),
+  row('GET',  `${B}/families/deletions/:id`,                       [403, A, A], 404, async (o) => `${B}/families/deletions/${await o.deletionRequest()}`),
+  row('POST', `${B}/families/deletions/:id`,                       [403, A, A], 404, async (o) => `${B}/families/deletions/${await o.deletionRequest()}`),
 ];
 
 /**
@@ -364,8 +369,28 @@ test.before(async (ctx) => {
       )
     ).rows[0].id,
   );
+  let deletionsMade = 0;
+  const deletionRequest = async () => {
+    const n = ++deletionsMade;
+    const id = await fixture.applicant(pool, {
+      name: '刪除測試',
+      nationalId: `Q1${String(n).padStart(8, '0')}`,
+      email: `deleting-${n}@example.com`,
+    });
+    await pool.query(
+      `INSERT INTO service_application (number, applicant_id, inmate_id, institution_code, service, visit_kinds, relationship, submission_key, submitted_at, status, decided_at)
+       SELECT $2, $1, inmate_id, institution_code, 'visit', '{onsite}', 'mother', gen_random_uuid(), $3, 'approved', $3 FROM service_application WHERE id = $4`,
+      [id, `20261127-DEL${String(n).padStart(3, '0')}`, NOW, book],
+    );
+    const { rows } = await pool.query(
+      `INSERT INTO applicant_deletion_request (applicant_id, requested_at) VALUES ($1, $2) RETURNING id`,
+      [id, NOW],
+    );
+    return Number(rows[0].id);
+  };
   ctx.objects = {
     institutionPost,
+    deletionRequest,
     registerUpload,
     freshStaff,
     correctionRequest,
