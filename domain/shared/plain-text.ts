@@ -57,8 +57,8 @@ export function plainTextToHtml(text: string): string {
     .join('\n');
 }
 
-// A numbered step: "1." (or 1、, full-width １．) at the start of a line, then the step's words.
-const STEP = /^[ \t\u3000]*[0-9０-９]{1,3}[.．、][ \t\u3000]*(?=\S)/;
+// A numbered step: "1." (or 1、, full-width １．) at the start of a line, then the step's words (not "1.5").
+const STEP = /^[ \t\u3000]*[0-9０-９]{1,3}[.．、][ \t\u3000]*(?=[^\s0-9０-９])/;
 
 /**
  * The same, with numbered steps (lines starting "1.", "2." …) as an ordered list: the FAQ's answers and
