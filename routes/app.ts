@@ -32,6 +32,7 @@ import { contactBookRoutes } from './contact-book.ts';
 import { institutionPostFamilyRoutes } from './institution-posts.ts';
 import { bookingRoutes } from './bookings.ts';
 import { progressRoutes } from './progress.ts';
+import { helpRoutes } from './help.ts';
 import { backofficeRoutes } from './backoffice.ts';
 import { inmateRegisterApiRoutes } from './inmate-register-api.ts';
 
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(contactBookRoutes(d, csrfCheck));
   app.use(bookingRoutes(d));
   app.use(progressRoutes(d));
+  app.use(helpRoutes(d));
   if (d.config.devMailbox) app.use(devRoutes(d));
 
   app.use((req: Request, res: Response) => {

@@ -36,6 +36,7 @@ import { searchNotifications, type NotificationFilter } from '../domain/notifica
 import { listInstitutions } from '../domain/institutions.ts';
 import { isIsoDate } from '../domain/shared/dates.ts';
 import { parseId } from '../domain/shared/ids.ts';
+import { helpAdminRoutes } from './backoffice-help.ts';
 
 // Mounted under /backoffice (便民服務後臺管理系統), with its own session cookie and Passport instance.
 // GET  /                                   home: what waits, and the statistics (routes/backoffice-statistics.ts)
@@ -157,6 +158,7 @@ export function backofficeRoutes(d: RouteDeps, csrfCheck: RequestHandler): Route
   r.use(staffLinkRoutes(d));
   r.use(requireStaff);
   r.use(institutionPostRoutes(d, csrfCheck));
+  r.use(helpAdminRoutes(d));
   r.use(statisticsRoutes(d));
   r.use(auditRoutes(d));
   r.use(institutionRoutes(d));

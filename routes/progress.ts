@@ -5,9 +5,11 @@ import { clientAddress, limiter } from './middleware/rate-limits.ts';
 import { checkBirthday } from '../domain/applicants/registration.ts';
 import { type FieldErrors } from '../domain/applicants/vocabulary.ts';
 import { publicProgress } from '../domain/applications/status.ts';
+import { FEEDBACK_NUMBER_RE, lookupFeedback } from '../domain/feedback.ts';
 
 // GET  /progress   申辦進度查詢: application number + the applicant's birthday (seed 004)
 // POST /progress   shows the status and dates only
+// POST /progress/feedback   意見信箱: case number + the secret shown with it or the reply address
 type Field = 'number' | 'birthday';
 
 export function progressRoutes(d: RouteDeps): Router {
@@ -35,6 +37,23 @@ export function progressRoutes(d: RouteDeps): Router {
     }
     const result = await publicProgress(d.pool, values.number, birthday.value!);
     res.render('public/progress', { values, result, errorList: [], fieldErrors: {} });
+  });
+
+  r.post('/progress/feedback', limit, async (req, res) => {
+    const values = formFields(req, ['feedbackNumber', 'feedbackKey'] as const);
+    const errors: FieldErrors<'feedbackNumber' | 'feedbackKey'> = {};
+    if (!FEEDBACK_NUMBER_RE.test(values.feedbackNumber.normalize('NFKC').trim().toUpperCase()))
+      errors.feedbackNumber = 'feedback.error.lookupNumber';
+    if (!values.feedbackKey.trim()) errors.feedbackKey = 'feedback.error.lookupKey';
+    if (Object.keys(errors).length)
+      return res.status(422).render('public/progress', {
+        values,
+        result: undefined,
+        ...errorView(res.locals.t, errors, ['feedbackNumber', 'feedbackKey']),
+      });
+    const feedback = await lookupFeedback(d.pool, values.feedbackNumber, values.feedbackKey, req.locale);
+    res.set('Cache-Control', 'no-store');
+    res.render('public/progress', { values, result: undefined, feedback, errorList: [], fieldErrors: {} });
   });
   return r;
 }

@@ -56,3 +56,39 @@ export function plainTextToHtml(text: string): string {
     .map((p) => `<p>${p.split('\n').map(lineHtml).join('<br>\n')}</p>`)
     .join('\n');
 }
+
+// A numbered step: "1." (or 1、, full-width １．) at the start of a line, then the step's words (not "1.5").
+const STEP = /^[ \t\u3000]*[0-9０-９]{1,3}[.．、][ \t\u3000]*(?=[^\s0-9０-９])/;
+
+/**
+ * The same, with numbered steps (lines starting "1.", "2." …) as an ordered list: the FAQ's answers and
+ * the guide's steps. Lines between steps that are not numbered stay paragraphs of their own.
+ */
+export function plainTextWithStepsToHtml(text: string): string {
+  const out: string[] = [];
+  for (const p of paragraphsOf(text)) {
+    let lines: string[] = [];
+    let steps: string[] = [];
+    const flushLines = () => {
+      if (lines.length) out.push(`<p>${lines.map(lineHtml).join('<br>\n')}</p>`);
+      lines = [];
+    };
+    const flushSteps = () => {
+      if (steps.length) out.push(`<ol>\n${steps.map((s) => `<li>${lineHtml(s)}</li>`).join('\n')}\n</ol>`);
+      steps = [];
+    };
+    for (const line of p.split('\n')) {
+      const m = STEP.exec(line);
+      if (m) {
+        flushLines();
+        steps.push(line.slice(m[0].length));
+      } else {
+        flushSteps();
+        lines.push(line);
+      }
+    }
+    flushLines();
+    flushSteps();
+  }
+  return out.join('\n');
+}

@@ -13,6 +13,7 @@ import { DEMO_AGENCY_ADMIN, demoStaffAccount, loadDemoData } from '../../domain/
 import { submitPost } from '../../domain/contact-book/posts.ts';
 import { saveRegisterUpload } from '../../domain/inmates/register-store.ts';
 import { bookVisit } from '../../domain/bookings/booking.ts';
+import { submitFeedback } from '../../domain/feedback.ts';
 
 /**
  * Issue 12: every back-office URL tried as each role and as staff of another institution, from one
@@ -49,6 +50,10 @@ type Objects = {
   institutionPost: number;
   /** a fresh deletion request of a new family of 2477 (its account closed), waiting for staff */
   deletionRequest: () => Promise<number>;
+  /** a fresh 意見信箱 message to 2477, for a request that opens or answers it */
+  feedback: () => Promise<number>;
+  /** an FAQ question (agency-wide) */
+  faqEntry: number;
 };
 type Row = {
   method: 'GET' | 'POST';
@@ -174,13 +179,25 @@ const ROUTES: Row[] = [
   row('GET',  `${B}/families/deletions`,                           [403, A, A]),
   row('GET',  `${B}/families/deletions/:id`,                       [403, A, A], 404, async (o) => `${B}/families/deletions/${await o.deletionRequest()}`),
   row('POST', `${B}/families/deletions/:id`,                       [403, A, A], 404, async (o) => `${B}/families/deletions/${await o.deletionRequest()}`),
+  row('GET',  `${B}/faq`,                                          [403, 403, A]),
+  row('GET',  `${B}/faq/questions/new`,                            [403, 403, A]),
+  row('POST', `${B}/faq/questions`,                                [403, 403, A]),
+  row('GET',  `${B}/faq/questions/:id`,                            [403, 403, A], 403, (o) => `${B}/faq/questions/${o.faqEntry}`),
+  row('POST', `${B}/faq/questions/:id`,                            [403, 403, A], 403, (o) => `${B}/faq/questions/${o.faqEntry}`),
+  row('GET',  `${B}/faq/guide/new`,                                [403, 403, A]),
+  row('POST', `${B}/faq/guide`,                                    [403, 403, A]),
+  row('GET',  `${B}/faq/guide/:id`,                                [403, 403, A], 403, () => `${B}/faq/guide/1`),
+  row('POST', `${B}/faq/guide/:id`,                                [403, 403, A], 403, () => `${B}/faq/guide/1`),
+  row('GET',  `${B}/feedback`,                                     [A, A, A]),
+  row('GET',  `${B}/feedback/:id`,                                 [A, A, A], 404, async (o) => `${B}/feedback/${await o.feedback()}`),
+  row('POST', `${B}/feedback/:id/reply`,                           [A, A, A], 404, async (o) => `${B}/feedback/${await o.feedback()}/reply`, { reply: '謝謝' }),
 ];
 
 /**
  * Pages of issue 12 the menu links to that other helpers are building; until their routes are in the
  * router, the menu test only checks these are shown to the right roles. Empty it once they are merged.
  */
-const NOT_YET_BUILT = new Set<string>([`${B}/feedback`, `${B}/ratings`, `${B}/kiosks`, `${B}/faq`]);
+const NOT_YET_BUILT = new Set<string>([`${B}/ratings`, `${B}/kiosks`]);
 /** What the menu offers each role (views/partials/_menu.eta, from the role's tasks). */
 const REVIEWER_MENU = [
   B,
@@ -396,6 +413,16 @@ test.before(async (ctx) => {
     correctionRequest,
     announcement,
     freshAnnouncement: newAnnouncement,
+    feedback: async () => {
+      const sent = await submitFeedback(
+        pool,
+        { topic: 'question', institutionCode: '2477', message: '表格的意見', name: '', email: '', locale: 'zh-TW' },
+        NOW,
+      );
+      if (sent.kind !== 'sent') throw new Error('the message was not stored');
+      return Number((await pool.query('SELECT id FROM feedback WHERE number = $1', [sent.number])).rows[0].id);
+    },
+    faqEntry: Number((await pool.query('SELECT min(id) AS id FROM faq_entry')).rows[0].id),
     // The case and its document: the contact book application's.
     application: book,
     document,
