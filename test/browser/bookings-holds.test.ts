@@ -5,6 +5,7 @@ import { startTestApp, type TestApp } from '../support/app.ts';
 import { launchBrowser, newContext, withScreenshotOnFailure } from '../support/browser.ts';
 import { person, type Person } from '../support/journeys.ts';
 import * as make from '../support/fixtures.ts';
+import { loggingSetupErrors } from '../support/scenarios.ts';
 import { INSTITUTION, NOW, RUNS, dayOf, journeySteps, t } from '../support/booking-journey.ts';
 
 /**
@@ -19,50 +20,52 @@ const test = suite<Ctx>('browser: two people race for the last place with holds 
 const LAST = { ordinal: 2, start: '15:00', end: '15:30' };
 const OTHER = { ordinal: 1, start: '09:00', end: '09:30' };
 
-test.before(async (ctx) => {
-  [ctx.app, ctx.browser] = await Promise.all([startTestApp({ clock: () => new Date(NOW) }), launchBrowser()]);
-  const db = ctx.app.db.pool;
-  await make.institution(db, { code: '2477', nameZh: INSTITUTION });
-  for (let weekday = 1; weekday <= 5; weekday++)
-    for (const [startsAt, capacity] of [
-      [OTHER.start, 5],
-      [LAST.start, 1],
-    ] as const)
-      await make.visitBatch(db, {
-        institutionCode: '2477',
-        kind: 'onsite',
-        weekday,
-        startsAt,
-        lengthMinutes: 30,
-        capacity,
-      });
-  ctx.pairs = [];
-  for (const [index, run] of RUNS.entries()) {
-    const pair: Person[] = [];
-    for (const [n, name] of ['陳美玲', '林秀英'].entries()) {
-      const callNumber = `${run.callNumber}${n}`;
-      await make.inmate(db, { institutionCode: '2477', callNumber, name: n ? '張大明' : run.inmate });
-      const p = person({ name });
-      const id = await make.applicant(db, {
-        name,
-        nationalId: p.nationalId,
-        email: p.email,
-        mobile: p.mobile.replace(/-/g, ''),
-        password: p.password,
-      });
-      await make.approvedService(db, {
-        applicant: id,
-        inmate: { institutionCode: '2477', callNumber },
-        service: 'visit',
-        visitKinds: ['onsite'],
-        relationship: 'mother',
-        number: `20261101-HD${index}${n}000`,
-      });
-      pair.push(p);
+test.before(
+  loggingSetupErrors(async (ctx) => {
+    [ctx.app, ctx.browser] = await Promise.all([startTestApp({ clock: () => new Date(NOW) }), launchBrowser()]);
+    const db = ctx.app.db.pool;
+    await make.institution(db, { code: '2477', nameZh: INSTITUTION });
+    for (let weekday = 1; weekday <= 5; weekday++)
+      for (const [startsAt, capacity] of [
+        [OTHER.start, 5],
+        [LAST.start, 1],
+      ] as const)
+        await make.visitBatch(db, {
+          institutionCode: '2477',
+          kind: 'onsite',
+          weekday,
+          startsAt,
+          lengthMinutes: 30,
+          capacity,
+        });
+    ctx.pairs = [];
+    for (const [index, run] of RUNS.entries()) {
+      const pair: Person[] = [];
+      for (const [n, name] of ['陳美玲', '林秀英'].entries()) {
+        const callNumber = `${run.callNumber}${n}0`;
+        await make.inmate(db, { institutionCode: '2477', callNumber, name: n ? '張大明' : run.inmate });
+        const p = person({ name });
+        const id = await make.applicant(db, {
+          name,
+          nationalId: p.nationalId,
+          email: p.email,
+          mobile: p.mobile.replace(/-/g, ''),
+          password: p.password,
+        });
+        await make.approvedService(db, {
+          applicant: id,
+          inmate: { institutionCode: '2477', callNumber },
+          service: 'visit',
+          visitKinds: ['onsite'],
+          relationship: 'mother',
+          number: `20261101-HD${index}${n}00`,
+        });
+        pair.push(p);
+      }
+      ctx.pairs.push(pair as [Person, Person]);
     }
-    ctx.pairs.push(pair as [Person, Person]);
-  }
-});
+  }),
+);
 test.after(async (ctx) => {
   await ctx.browser?.close();
   await ctx.app?.close();
