@@ -10,6 +10,7 @@ import { DELIVER_TASK, fillSecrets } from './shared/outbox.ts';
 import { DRAFT_LIFETIME_HOURS, purgeOldUploads } from './applications/drafts.ts';
 import { purgeOldPhotoDrafts } from './contact-book/photos.ts';
 import { purgeExpiredRegistrations } from './applicants/registration.ts';
+import { purgeExpiredHolds } from './bookings/holds.ts';
 import { LINK_REQUEST_TASK, mailQueuedLink, type LinkRequest } from './applicants/links.ts';
 import { applyRetention } from './retention.ts';
 import { DEFAULT_RETENTION_YEARS } from './platform/config.ts';
@@ -73,6 +74,9 @@ export async function startWorker(opts: {
         const purged =
           (await purgeOldUploads(pool, clock())) + (await purgeOldPhotoDrafts(pool, clock(), DRAFT_LIFETIME_HOURS));
         if (purged) logger.info({ purged }, 'old upload drafts purged');
+        // Places held while booking count for nobody once expired; their rows go with the drafts.
+        const holds = await purgeExpiredHolds(pool, clock());
+        if (holds) logger.info({ holds }, 'expired booking holds purged');
       },
       [DELIVER_TASK]: async (payload, helpers) => {
         const { id, secrets } = payload as { id: number; secrets: Record<string, string> };

@@ -13,6 +13,7 @@ import {
   type WizardStep,
 } from '../domain/bookings/vocabulary.ts';
 import {
+  abandonWizard,
   chooseCompanions,
   chooseInmate,
   chooseKind,
@@ -20,9 +21,12 @@ import {
   companionChoices,
   confirmWizard,
   giveReason,
+  holdChosenSlot,
+  holdState,
   inmateChoices,
   newWizard,
   optionValue,
+  releaseStaleHold,
   slotValue,
   stepAfterSlot,
   takeProblem,
@@ -47,6 +51,7 @@ import type { MessageKey } from '../domain/i18n/i18n.ts';
 // GET|POST /bookings/new/slot           4 預約時段挑選 (a week grid of batches; lawyers on site: date and arrival time)
 // GET|POST /bookings/new/reason         5 相當理由 (only when the relationship needs one)
 // GET|POST /bookings/new/confirm        6 確認預約接見資訊
+// POST /bookings/new/cancel             gives the wizard up, releasing the place held for it
 // GET  /bookings/:id                    one booking (its visitors only)
 // GET|POST /bookings/:id/cancel         the booker cancels, until the day before
 // GET|POST /bookings/:id/leave          another visitor withdraws, until the day before
@@ -110,9 +115,18 @@ export function bookingRoutes(d: RouteDeps): Router {
     });
   });
 
-  r.get('/bookings/new', requireApplicant, (req, res) => {
+  r.get('/bookings/new', requireApplicant, async (req, res) => {
+    await abandonWizard(d.pool, req.session.bookingWizard);
     req.session.bookingWizard = newWizard();
     res.redirect(303, '/bookings/new/kind');
+  });
+
+  // 取消: the place chosen (held for 10 minutes) is given back at once.
+  r.post('/bookings/new/cancel', requireApplicant, async (req, res) => {
+    await abandonWizard(d.pool, req.session.bookingWizard);
+    delete req.session.bookingWizard;
+    req.session.bookingNotice = { key: 'booking.notice.wizardCancelled' };
+    res.redirect(303, '/bookings');
   });
 
   // ---- 1 接見類型 ----
@@ -129,6 +143,7 @@ export function bookingRoutes(d: RouteDeps): Router {
     const s = await stateOf(req);
     const problem = chooseKind(s, String(req.body?.kind ?? ''));
     if (problem) return render(req, res, 'kind', kindData(s, ''), { kind: errorKey(problem) });
+    await releaseStaleHold(d.pool, s.w);
     res.redirect(303, '/bookings/new/inmate');
   });
 
@@ -145,7 +160,7 @@ export function bookingRoutes(d: RouteDeps): Router {
   r.post(
     '/bookings/new/inmate',
     requireApplicant,
-    step('inmate', (req, res, s) => {
+    step('inmate', async (req, res, s) => {
       const problem = chooseInmate(s, String(req.body?.option ?? ''));
       if (problem)
         return render(
@@ -155,6 +170,7 @@ export function bookingRoutes(d: RouteDeps): Router {
           { choices: inmateChoices(s), kind: s.w.kind, value: '' },
           { option: errorKey(problem) },
         );
+      await releaseStaleHold(d.pool, s.w);
       res.redirect(303, '/bookings/new/companions');
     }),
   );
@@ -188,6 +204,7 @@ export function bookingRoutes(d: RouteDeps): Router {
           { companions, chosen, max: MAX_COMPANIONS, option: s.option },
           { companions: { key: errorKey(problem), params: { max: MAX_COMPANIONS } } },
         );
+      await releaseStaleHold(d.pool, s.w);
       res.redirect(303, '/bookings/new/slot');
     }),
   );
@@ -216,6 +233,18 @@ export function bookingRoutes(d: RouteDeps): Router {
         slot: String(req.body?.slot ?? ''),
       };
       const problems = chooseSlot(s, page, form);
+      if (!Object.keys(problems).length) {
+        // The place chosen is held for 10 minutes; the last one may have just gone to someone else.
+        const taken = await holdChosenSlot(d.pool, me(req).id, s, d.clock());
+        if (taken)
+          return render(
+            req,
+            res,
+            'slot',
+            { ...(await slotPage(req, s)), value: { slot: '' } },
+            { slot: errorKey(taken) },
+          );
+      }
       if (Object.keys(problems).length) {
         const errors = Object.fromEntries(Object.entries(problems).map(([k, code]) => [k, errorKey(code)]));
         const value = page.lawyer ? { date: form.date, arrival: form.arrival } : { slot: '' };
@@ -273,6 +302,7 @@ export function bookingRoutes(d: RouteDeps): Router {
         endsAt: batch?.endsAt ?? '',
       }),
       ordinal: batch?.ordinal ?? null,
+      hold: holdState(s.w, d.clock()),
     };
   };
   r.get(

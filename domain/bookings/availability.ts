@@ -158,16 +158,26 @@ export type BookableGrid = {
   rows: { ordinal: number; startsAt: string; cells: (GridCell | null)[] }[];
   /** how many cells are offered: none means every bookable batch is full */
   open: number;
+  /** the cells (`date|batchId`) that would be offered but have no place left, booked or held by others */
+  full: string[];
 };
 
 /**
  * Step 4: the dates 2 to 7 days ahead × the batches, offering only those with room, not on a blocked
  * date, and when neither the inmate nor any of the visitors is already in a visit at that time.
+ * Places held by others' wizards at `now` count as taken; the hold of wizard `holdKey` does not.
  * Null when the applicant holds no approved service for this kind of visit to this inmate.
  */
 export async function bookableGrid(
   db: Db,
-  q: { applicantId: number; inmateId: number; kind: VisitKind; service?: BookingService; companionIds?: number[] },
+  q: {
+    applicantId: number;
+    inmateId: number;
+    kind: VisitKind;
+    service?: BookingService;
+    companionIds?: number[];
+    holdKey?: string;
+  },
   now: Date,
 ): Promise<BookableGrid | null> {
   const service = q.service ?? 'visit';
@@ -188,13 +198,15 @@ export async function bookableGrid(
              WHERE b.institution_code = $1 AND b.visit_kind = $2 AND b.retired_at IS NULL
                AND NOT EXISTS (SELECT 1 FROM visit_blocked_date x WHERE x.institution_code = $1 AND x.blocked_on = days.day))
      SELECT to_char(s.day, 'YYYY-MM-DD') AS day, s.id, to_char(s.starts_at, 'HH24:MI') AS starts_at, s.minutes,
-            s.capacity - (SELECT count(*) FROM visit_booking v WHERE v.batch_id = s.id AND v.visit_date = s.day AND v.status IN ('pending', 'approved'))::int AS remaining
+            s.capacity - (SELECT count(*) FROM visit_booking v WHERE v.batch_id = s.id AND v.visit_date = s.day AND v.status IN ('pending', 'approved'))::int
+              - (SELECT count(*) FROM visit_hold h WHERE h.batch_id = s.id AND h.visit_date = s.day AND h.held_until > $8
+                    AND h.submission_key IS DISTINCT FROM $9::uuid)::int AS remaining
        FROM slots s
       WHERE NOT EXISTS (SELECT 1 FROM visit_booking_visitor p WHERE p.active AND p.applicant_id = ANY ($4::bigint[]) AND p.during && s.during)
         AND NOT EXISTS (SELECT 1 FROM visit_booking v WHERE v.inmate_id = $5 AND v.status IN ('pending', 'approved') AND v.during && s.during)
         AND ($7::text <> 'visit' OR NOT EXISTS (SELECT 1 FROM visit_booking_visitor p JOIN visit_booking v ON v.id = p.booking_id
                                                  WHERE p.applicant_id = $6 AND p.active AND v.inmate_id = $5 AND v.visit_date = s.day AND v.service = 'visit'))`,
-    [ent.institutionCode, q.kind, dates, people, q.inmateId, q.applicantId, service],
+    [ent.institutionCode, q.kind, dates, people, q.inmateId, q.applicantId, service, now, q.holdKey ?? null],
   );
   const blocked = new Set((await listBlockedDates(db, ent.institutionCode, bookableDates(now)[0]!)).map((b) => b.date));
   const starts = await db.query<{ starts_at: string }>(
@@ -202,6 +214,7 @@ export async function bookableGrid(
     [ent.institutionCode, q.kind],
   );
   let open = 0;
+  const full = rows.filter((x) => x.remaining <= 0).map((x) => `${x.day}|${Number(x.id)}`);
   const grid = starts.rows.map((s, i) => ({
     ordinal: i + 1,
     startsAt: s.starts_at,
@@ -219,6 +232,7 @@ export async function bookableGrid(
     dates: dates.map((date) => ({ date, weekday: isoWeekday(date), blocked: blocked.has(date) })),
     rows: grid,
     open,
+    full,
   };
 }
 
@@ -324,7 +338,14 @@ export type SlotChoices =
  */
 export async function slotChoices(
   db: Db,
-  q: { applicantId: number; inmateId: number; kind: VisitKind; service: BookingService; companionIds?: number[] },
+  q: {
+    applicantId: number;
+    inmateId: number;
+    kind: VisitKind;
+    service: BookingService;
+    companionIds?: number[];
+    holdKey?: string;
+  },
   now: Date,
 ): Promise<SlotChoices> {
   if (q.service === 'lawyer_visit' && q.kind === 'onsite') {

@@ -134,7 +134,8 @@ type PreCheckRow = {
 
 /**
  * Everything the booking depends on, read at once: the form's earlier booking, the booker's approved
- * service for this visit (ENTITLEMENT_SQL: $1–$4), the date's closure, the batch's remaining places,
+ * service for this visit (ENTITLEMENT_SQL: $1–$4), the date's closure, the batch's remaining places
+ * (bookings and others' live holds at $9; this form's own hold is its place),
  * whether the booker already visits the inmate that day, the open weekdays and the lawyer windows.
  */
 const PRE_CHECK_SQL = `
@@ -144,6 +145,7 @@ SELECT (SELECT json_build_object('id', k.id, 'number', k.number, 'bookerId', k.b
        EXISTS (SELECT 1 FROM visit_blocked_date d WHERE d.institution_code = e.institution_code AND d.blocked_on = $5::date) AS blocked,
        (SELECT b.capacity - (SELECT count(*) FROM visit_booking v
                               WHERE v.batch_id = b.id AND v.visit_date = $5::date AND v.status IN ('pending', 'approved'))::int
+                          - visit_holds_of_others(b.id, $5::date, $9, $7)
           FROM visit_batch b
          WHERE b.id = $6 AND b.institution_code = e.institution_code AND b.visit_kind = $4::text AND b.weekday = $8
            AND b.retired_at IS NULL) AS remaining,
@@ -172,6 +174,7 @@ async function preCheck(pool: pg.Pool, input: BookingInput, now: Date): Promise<
     Number.isSafeInteger(input.batchId) ? input.batchId : 0,
     input.submissionKey,
     inWindow ? isoWeekday(input.date) : 0,
+    now,
   ]);
   const r = rows[0]!;
   if (r.previous) return refused(earlierBooking(input, r.previous));

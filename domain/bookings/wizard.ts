@@ -12,6 +12,7 @@ import {
   type SlotChoices,
 } from './availability.ts';
 import { bookVisit } from './booking.ts';
+import { heldUntilTime, holdPlace, releaseHold } from './holds.ts';
 import { listTimetable } from './timetable.ts';
 import {
   BOOKING_ERRORS,
@@ -39,6 +40,8 @@ export type Wizard = {
   batchId?: number;
   arrival?: string;
   reason?: string;
+  /** the place held for this wizard (its key) while booking: the batch and date, until (ISO) */
+  held?: { batchId: number; date: string; until: string };
   /** a problem found at confirmation, shown on the step it belongs to */
   problem?: { step: WizardStep; code: BookingErrorCode };
 };
@@ -145,6 +148,7 @@ export function wizardSlots(db: Db, applicantId: number, s: WizardState, now: Da
       kind: s.w.kind!,
       service: s.option!.service,
       companionIds: s.w.companions,
+      holdKey: s.w.key,
     },
     now,
   );
@@ -160,7 +164,7 @@ export function slotValue(s: WizardState): Record<string, string> {
 export type SlotProblems = Partial<
   Record<'date' | 'arrival', 'dateRequired' | 'closedDay' | 'blockedDate' | 'arrivalRequired'>
 > & {
-  slot?: 'slotRequired';
+  slot?: 'slotRequired' | 'slotTaken';
 };
 
 /** A time among those offered: a lawyer's date and arrival time, or a cell of the grid (`date|batchId`). */
@@ -187,9 +191,54 @@ export function chooseSlot(
   const ok = grid?.rows.some((row) =>
     row.cells.some((c, i) => c && c.batchId === Number(batch) && grid.dates[i]!.date === date),
   );
-  if (!ok) return { slot: 'slotRequired' };
+  if (!ok) return { slot: grid?.full.includes(form.slot) ? 'slotTaken' : 'slotRequired' };
   Object.assign(s.w, { date, batchId: Number(batch), arrival: undefined });
   return {};
+}
+
+/**
+ * The cell chosen is held for this wizard (one hold per wizard: an earlier one moves here). When the
+ * last place went to someone else in the meantime, the choice is undone and 'slotTaken' said.
+ */
+export async function holdChosenSlot(
+  pool: pg.Pool,
+  applicantId: number,
+  s: WizardState,
+  now: Date,
+): Promise<'slotTaken' | null> {
+  // No hold for a lawyer's arrival time: only an earlier hold (another kind chosen before) is given back.
+  if (s.lawyerOnsite || !s.w.batchId || !s.w.date) {
+    await releaseStaleHold(pool, s.w);
+    return null;
+  }
+  const outcome = await holdPlace(pool, { key: s.w.key, applicantId, batchId: s.w.batchId, date: s.w.date }, now);
+  if (outcome.kind === 'taken') {
+    clearSlot(s.w);
+    await releaseStaleHold(pool, s.w);
+    return 'slotTaken';
+  }
+  s.w.held = { batchId: s.w.batchId, date: s.w.date, until: outcome.until.toISOString() };
+  return null;
+}
+
+/** Gives back the wizard's hold when its time is no longer the one chosen (another step reset it). */
+export async function releaseStaleHold(db: Db, w: Wizard): Promise<void> {
+  if (w.held && (w.held.batchId !== w.batchId || w.held.date !== w.date)) {
+    await releaseHold(db, w.key);
+    delete w.held;
+  }
+}
+
+/** 取消: the wizard is given up and its hold released. */
+export async function abandonWizard(db: Db, w: Wizard | undefined): Promise<void> {
+  if (w?.held) await releaseHold(db, w.key);
+}
+
+/** Until when the place is held (HH:MM, Taipei), or 'expired'; null when nothing is held. */
+export function holdState(w: Wizard, now: Date): { until: string; live: boolean } | null {
+  if (!w.held || w.held.batchId !== w.batchId || w.held.date !== w.date) return null;
+  const until = new Date(w.held.until);
+  return { until: heldUntilTime(until), live: until > now };
 }
 
 /** After the time: the reason when the relationship needs one, else the confirmation. */
@@ -252,6 +301,7 @@ export async function confirmWizard(
     },
     now,
   );
+  // The booking replaced the hold (migrations/021_visit_holds.sql).
   if (outcome.kind === 'booked') return { kind: 'booked', bookingId: outcome.bookingId };
   const code = Object.values(outcome.errors)[0]!;
   if (code === 'formUsed') {
@@ -260,6 +310,9 @@ export async function confirmWizard(
   }
   const { step } = BOOKING_ERRORS[code];
   s.w.problem = { step, code };
-  if (step === 'slot') clearSlot(s.w);
+  if (step === 'slot') {
+    clearSlot(s.w);
+    await releaseStaleHold(pool, s.w);
+  }
   return { kind: 'fix', step };
 }

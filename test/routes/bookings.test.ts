@@ -8,6 +8,8 @@ import { twoInstitutions } from '../support/scenarios.ts';
 
 /** Monday 2026-11-23 10:00 in Taipei: bookable dates are Wednesday 11-25 to Monday 11-30. */
 const NOW = new Date('2026-11-23T10:00:00+08:00');
+/** The app's clock: NOW, moved on by a test that needs a hold to end and put back after. */
+let clockNow = NOW;
 
 type Who = { c: Client; p: Person; id: number };
 type Ctx = {
@@ -40,7 +42,7 @@ async function signedIn(app: TestApp, over: Partial<Person> = {}): Promise<Who> 
 }
 
 test.before(async (ctx) => {
-  ctx.app = await startTestApp({ clock: () => new Date(NOW) });
+  ctx.app = await startTestApp({ clock: () => new Date(clockNow) });
   const db = ctx.app.db.pool;
   await twoInstitutions(db);
   ctx.inmate = await make.inmate(db, { institutionCode: '2477', callNumber: '1024', name: '王小明' });
@@ -214,7 +216,7 @@ test('another applicant sees nothing of it; the companion sees it but cannot can
   );
 });
 
-test('two people confirm the last place at once: one is booked, the other is sent back to the grid with 這個時段已經額滿 and the rest kept', async ({
+test('two people choose the last place: the first holds it, the other is told it was just taken; once the hold ended, two confirming at once: the one holding it is booked, the other sent back to the grid with 這個時段已經額滿 and the rest kept', async ({
   app,
   alice,
   erin,
@@ -232,34 +234,45 @@ test('two people confirm the last place at once: one is booked, the other is sen
     (await erin.c.post('/bookings/new/reason', { reason: '社工訪視，討論出監後安置。' })).location,
     '/bookings/new/confirm',
   );
+  assert.match(textOf((await erin.c.get('/bookings/new/confirm')).text), '已為您保留此時段的名額至 10:10（台灣時間）');
+  // Alice chose the same place a moment later: it is held for Erin.
   await through(alice.c, 'onsite');
-  assert.is(
-    (await alice.c.post('/bookings/new/slot', { slot: `${wednesday}|${lastPlaceBatch}` })).location,
-    '/bookings/new/confirm',
-  );
-  await Promise.all([erin.c.get('/bookings/new/confirm'), alice.c.get('/bookings/new/confirm')]);
-  const [a, b] = await Promise.all([
-    alice.c.post('/bookings/new/confirm', {}),
-    erin.c.post('/bookings/new/confirm', {}),
-  ]);
-  const winner = a.location!.startsWith('/bookings/new/') ? erin : alice;
-  const loser = winner === alice ? erin : alice;
-  const lost = winner === alice ? b : a;
-  assert.is(lost.location, '/bookings/new/slot', 'the other is sent back to the grid');
-  const grid = await loser.c.get('/bookings/new/slot');
-  assert.is(grid.status, 422);
-  assert.match(textOf(grid.text), '這個時段已經額滿');
-  assert.not.match(grid.text, `value="${wednesday}|${lastPlaceBatch}"`, 'the full batch is no longer offered');
-  const other = /value="(2026-11-2\d\|\d+)"/.exec(grid.text)![1]!;
-  await loser.c.post('/bookings/new/slot', { slot: other });
-  const confirm = await loser.c.get('/bookings/new/confirm');
-  assert.is(confirm.status, 200, 'everything else is still answered');
-  if (loser === erin) assert.match(textOf(confirm.text), '社工訪視，討論出監後安置。');
-  const { rows } = await app.db.pool.query(
-    `SELECT count(*)::int AS n FROM visit_booking WHERE batch_id = $1 AND visit_date = $2 AND status IN ('pending', 'approved')`,
-    [lastPlaceBatch, wednesday],
-  );
-  assert.is(rows[0].n, 1, 'never more than the capacity');
+  const taken = await alice.c.post('/bookings/new/slot', { slot: `${wednesday}|${lastPlaceBatch}` });
+  assert.is(taken.status, 422);
+  assert.match(textOf(taken.text), '您選的時段最後的名額剛被其他人選走');
+  assert.not.match(taken.text, `value="${wednesday}|${lastPlaceBatch}"`, 'the held place is not offered');
+  try {
+    // Erin's hold ends unused; Alice chooses the place again and it is hers for 10 minutes.
+    clockNow = new Date(NOW.getTime() + 11 * 60_000);
+    assert.is(
+      (await alice.c.post('/bookings/new/slot', { slot: `${wednesday}|${lastPlaceBatch}` })).location,
+      '/bookings/new/confirm',
+    );
+    assert.match(textOf((await alice.c.get('/bookings/new/confirm')).text), '已為您保留此時段的名額至 10:21');
+    assert.match(textOf((await erin.c.get('/bookings/new/confirm')).text), '名額保留時間已於 10:10 結束');
+    const [a, b] = await Promise.all([
+      alice.c.post('/bookings/new/confirm', {}),
+      erin.c.post('/bookings/new/confirm', {}),
+    ]);
+    assert.match(a.location!, /^\/bookings\/\d+\?booked=1$/, 'a confirmation inside the hold keeps the place');
+    assert.is(b.location, '/bookings/new/slot', 'the other is sent back to the grid');
+    const grid = await erin.c.get('/bookings/new/slot');
+    assert.is(grid.status, 422);
+    assert.match(textOf(grid.text), '這個時段已經額滿');
+    assert.not.match(grid.text, `value="${wednesday}|${lastPlaceBatch}"`, 'the full batch is no longer offered');
+    const other = /value="(2026-11-2\d\|\d+)"/.exec(grid.text)![1]!;
+    await erin.c.post('/bookings/new/slot', { slot: other });
+    const confirm = await erin.c.get('/bookings/new/confirm');
+    assert.is(confirm.status, 200, 'everything else is still answered');
+    assert.match(textOf(confirm.text), '社工訪視，討論出監後安置。');
+    const { rows } = await app.db.pool.query(
+      `SELECT count(*)::int AS n FROM visit_booking WHERE batch_id = $1 AND visit_date = $2 AND status IN ('pending', 'approved')`,
+      [lastPlaceBatch, wednesday],
+    );
+    assert.is(rows[0].n, 1, 'never more than the capacity');
+  } finally {
+    clockNow = NOW;
+  }
 });
 
 test('a lawyer books an on-site visit by arrival time, seeing how many are booked per hour; outside the window is refused', async ({
