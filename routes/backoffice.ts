@@ -16,6 +16,7 @@ import { announcementRoutes } from './backoffice-announcements.ts';
 import { familyRoutes } from './backoffice-families.ts';
 import { staffAccountRoutes, staffLinkRoutes } from './backoffice-staff.ts';
 import { inmateRegisterRoutes } from './backoffice-inmates.ts';
+import { kioskAdminRoutes } from './backoffice-kiosks.ts';
 import { BACKOFFICE } from './middleware/area.ts';
 import { allowTask, staffActor, staffOf } from './middleware/staff-context.ts';
 import { takeNotice } from './middleware/notices.ts';
@@ -155,6 +156,7 @@ export function backofficeRoutes(d: RouteDeps, csrfCheck: RequestHandler): Route
 
   r.use(staffLinkRoutes(d));
   r.use(requireStaff);
+  r.use(kioskAdminRoutes(d));
   r.use(statisticsRoutes(d));
   r.use(auditRoutes(d));
   r.use(institutionRoutes(d));

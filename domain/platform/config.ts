@@ -25,6 +25,12 @@ export type Config = {
    * short-lived signed links; none: documents are only downloaded (attachments).
    */
   documentsOrigin: string | undefined;
+  /**
+   * 服務機 (kiosk) idle limit in seconds (KIOSK_IDLE_SECONDS, default 180): the session ends this long
+   * after the last request, and with JavaScript a warning shows a minute before (two thirds of it when
+   * shorter than two minutes). Tests shorten it.
+   */
+  kioskIdleSeconds: number;
 };
 
 export class ConfigError extends Error {
@@ -86,6 +92,12 @@ const schema = z.object({
       error: 'DOCUMENTS_ORIGIN must be an http(s) origin such as https://docs.portal.example.gov.tw',
     })
     .optional(),
+  KIOSK_IDLE_SECONDS: z.coerce
+    .number({ error: 'KIOSK_IDLE_SECONDS must be a number' })
+    .int('KIOSK_IDLE_SECONDS must be a whole number')
+    .min(6, 'KIOSK_IDLE_SECONDS must be 6–3600')
+    .max(3600, 'KIOSK_IDLE_SECONDS must be 6–3600')
+    .default(180),
 });
 
 /** Reads the environment; throws ConfigError listing every bad value at once. */
@@ -140,5 +152,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsToken: v.SMS_TOKEN,
     videoServiceUrl: (v.VIDEO_SERVICE_URL ?? DEFAULT_VIDEO_SERVICE_URL).replace(/\/+$/, ''),
     documentsOrigin: documentsOrigin?.origin,
+    kioskIdleSeconds: v.KIOSK_IDLE_SECONDS,
   };
 }
