@@ -43,8 +43,10 @@ export async function createKioskLink(
 ): Promise<CreateKioskResult> {
   assertMay(actor, 'kiosks');
   const name = input.name.trim().replace(/\s+/g, ' ');
-  const code = actor.institutionCode ?? input.institutionCode.trim();
-  if (code && !inScope(actor, code)) return { kind: 'not_found' };
+  // An institution named outside the actor's scope is not found; an administrator's own is the default.
+  const named = input.institutionCode.trim();
+  if (named && !inScope(actor, named)) return { kind: 'not_found' };
+  const code = actor.institutionCode ?? named;
   const problems: Extract<CreateKioskResult, { kind: 'invalid' }>['problems'] = {};
   if (!name) problems.name = 'required';
   else if ([...name].length > KIOSK_NAME_MAX) problems.name = 'too_long';

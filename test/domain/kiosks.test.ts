@@ -101,8 +101,11 @@ test('a revoked kiosk: its cookie does nothing and its unused link neither; audi
 });
 
 test('scope: administrators make and see their own institution’s kiosks, the agency chooses; reviewers may not', async (ctx) => {
-  // An institution administrator's kiosk is their institution's, whatever the form named.
-  const own = await link(ctx, ctx.admin2411, '2477');
+  // An institution administrator's kiosk is their institution's; another institution is not found.
+  const own = await link(ctx, ctx.admin2411);
+  assert.equal(await createKioskLink(ctx.db.pool, ctx.admin2411, { name: '一號機', institutionCode: '2477' }, NOW), {
+    kind: 'not_found',
+  });
   const ofAgency = await link(ctx, ctx.agency, '2477');
   assert.equal(await createKioskLink(ctx.db.pool, ctx.agency, { name: '一號機', institutionCode: '' }, NOW), {
     kind: 'invalid',

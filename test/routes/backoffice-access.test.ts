@@ -45,6 +45,8 @@ type Objects = {
   announcement: number;
   /** a fresh announcement of 2477, for a request that withdraws or deletes it */
   freshAnnouncement: () => Promise<number>;
+  /** a fresh kiosk of 2477, for a request that revokes it */
+  freshKiosk: () => Promise<number>;
 };
 type Row = {
   method: 'GET' | 'POST';
@@ -162,19 +164,16 @@ const ROUTES: Row[] = [
   row('POST', `${B}/families/:id/unlock`,                          [403, A, A], 404, (o) => `${B}/families/${o.applicant}/unlock`),
   row('POST', `${B}/families/:id/disable`,                         [403, A, A], 404, (o) => `${B}/families/${o.applicant}/disable`),
   row('POST', `${B}/families/:id/enable`,                          [403, A, A], 404, (o) => `${B}/families/${o.applicant}/enable`),
+  row('GET',  `${B}/kiosks`,                                       [403, A, A]),
+  row('POST', `${B}/kiosks`,                                       [403, A, A], 404, undefined, in2477),
+  row('POST', `${B}/kiosks/:id/revoke`,                            [403, A, A], 404, async (o) => `${B}/kiosks/${await o.freshKiosk()}/revoke`),
 ];
 
 /**
  * Pages of issue 12 the menu links to that other helpers are building; until their routes are in the
  * router, the menu test only checks these are shown to the right roles. Empty it once they are merged.
  */
-const NOT_YET_BUILT = new Set<string>([
-  `${B}/institution-posts`,
-  `${B}/feedback`,
-  `${B}/ratings`,
-  `${B}/kiosks`,
-  `${B}/faq`,
-]);
+const NOT_YET_BUILT = new Set<string>([`${B}/institution-posts`, `${B}/feedback`, `${B}/ratings`, `${B}/faq`]);
 /** What the menu offers each role (views/partials/_menu.eta, from the role's tasks). */
 const REVIEWER_MENU = [
   B,
@@ -354,7 +353,17 @@ test.before(async (ctx) => {
       },
       NOW,
     ))!;
+  const freshKiosk = async () =>
+    Number(
+      (
+        await pool.query(
+          `INSERT INTO kiosk (institution_code, name, enrol_expires_at, created_at) VALUES ('2477', '候客室', $1, $1) RETURNING id`,
+          [NOW],
+        )
+      ).rows[0].id,
+    );
   ctx.objects = {
+    freshKiosk,
     registerUpload,
     freshStaff,
     correctionRequest,
