@@ -79,7 +79,10 @@ async function enrolAndSignIn(page: Page, link: string, family: (typeof FAMILIES
   await page.waitForURL((url) => url.pathname === '/kiosk');
   assert.is(await page.locator('html').getAttribute('class'), 'kiosk');
   await check('the kiosk home');
-  await page.getByRole('main').getByRole('link', { name: new RegExp(t('kiosk.task.signIn')) }).click();
+  await page
+    .getByRole('main')
+    .getByRole('link', { name: new RegExp(t('kiosk.task.signIn')) })
+    .click();
   await page.waitForURL((url) => url.pathname === '/signin');
   await check('sign-in on a kiosk');
   assert.is(await page.locator('#password').getAttribute('autocomplete'), 'new-password');
