@@ -255,3 +255,82 @@ document.addEventListener('submit', function (event) {
   else init();
   document.addEventListener('htmx:afterSwap', init);
 })();
+
+// ---- 服務機 (kiosk mode, issue 13) ----
+// On a kiosk (the bar with data-kiosk-idle): after data-kiosk-warn seconds without input a dialog asks
+// whether the person is still there (focus moves to its 繼續使用 button; the seconds left are announced
+// politely every 15 s), and at data-kiosk-idle seconds 結束使用 is sent for them. Input tells the server
+// (at most twice a minute) so the server's own idle end (the same limit, without JavaScript) agrees.
+(function () {
+  var bar = document.querySelector('[data-kiosk-idle]');
+  var dialog = document.getElementById('kiosk-idle');
+  var form = document.getElementById('kiosk-end');
+  if (!bar || !dialog || !form) return;
+  var idle = Number(bar.getAttribute('data-kiosk-idle')) * 1000;
+  var warn = Number(bar.getAttribute('data-kiosk-warn')) * 1000;
+  var count = document.getElementById('kiosk-idle-count');
+  var live = document.getElementById('kiosk-idle-live');
+  var template = count.getAttribute('data-template');
+  var last = Date.now();
+  var pinged = last;
+  var shown = false;
+  var announced = 0;
+  var ending = false;
+  var ping = function () {
+    pinged = Date.now();
+    if (window.fetch) window.fetch('/kiosk/still-here', { credentials: 'same-origin', cache: 'no-store' });
+  };
+  var activity = function () {
+    if (shown || ending) return;
+    last = Date.now();
+    if (last - pinged > Math.min(30000, idle / 3)) ping();
+  };
+  ['pointerdown', 'keydown', 'input', 'wheel', 'touchstart'].forEach(function (type) {
+    document.addEventListener(type, activity, { capture: true, passive: true });
+  });
+  var hide = function () {
+    shown = false;
+    if (dialog.open) dialog.close();
+    last = Date.now();
+    ping();
+  };
+  var show = function () {
+    shown = true;
+    announced = 0;
+    if (typeof dialog.showModal === 'function') dialog.showModal();
+    else dialog.setAttribute('open', '');
+    document.getElementById('kiosk-idle-continue').focus();
+  };
+  document.getElementById('kiosk-idle-continue').addEventListener('click', hide);
+  dialog.addEventListener('cancel', function (event) {
+    event.preventDefault();
+    hide();
+  });
+  form.addEventListener('submit', function () {
+    ending = true;
+  });
+  var tick = function () {
+    if (ending) return;
+    var now = Date.now();
+    var gone = now - last;
+    if (gone >= idle) {
+      ending = true;
+      document.getElementById('kiosk-end-reason').value = 'idle';
+      form.submit();
+      return;
+    }
+    if (gone >= warn && !shown) show();
+    if (!shown) return;
+    var text = template.replace('{seconds}', String(Math.ceil((idle - gone) / 1000)));
+    count.textContent = text;
+    if (now - announced >= 15000) {
+      announced = now;
+      live.textContent = text;
+    }
+  };
+  window.setInterval(tick, 1000);
+  // A page shown again from the back/forward cache starts its time afresh (or was ended: reload).
+  window.addEventListener('pageshow', function (event) {
+    if (event.persisted) window.location.reload();
+  });
+})();

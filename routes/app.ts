@@ -35,6 +35,8 @@ import { progressRoutes } from './progress.ts';
 import { helpRoutes } from './help.ts';
 import { backofficeRoutes } from './backoffice.ts';
 import { inmateRegisterApiRoutes } from './inmate-register-api.ts';
+import { kioskRoutes } from './kiosk.ts';
+import { setUpKiosk } from './middleware/kiosk.ts';
 
 /** A staff session ends after this long without a request. */
 export const STAFF_IDLE_MINUTES = 30;
@@ -61,6 +63,7 @@ export function createApp(deps: AppDeps): Express {
   setUpViews(app, d);
   app.use(cookieParser());
   setUpSessions(app, d);
+  setUpKiosk(app, d);
   setUpLocale(app);
   // After the language: a body refused as too large gets its page in the person's language.
   setUpFormInput(app);
@@ -71,6 +74,7 @@ export function createApp(deps: AppDeps): Express {
   refuseOddPaths(app);
 
   app.use(BACKOFFICE, backofficeRoutes(d, csrfCheck));
+  app.use(kioskRoutes(d));
   app.use(publicRoutes(d));
   app.use(registrationRoutes(d));
   app.use(accountRoutes(d, passport));

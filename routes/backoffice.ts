@@ -17,6 +17,7 @@ import { deletionRoutes } from './backoffice-deletions.ts';
 import { staffAccountRoutes, staffLinkRoutes } from './backoffice-staff.ts';
 import { inmateRegisterRoutes } from './backoffice-inmates.ts';
 import { institutionPostRoutes } from './backoffice-institution-posts.ts';
+import { kioskAdminRoutes } from './backoffice-kiosks.ts';
 import { BACKOFFICE } from './middleware/area.ts';
 import { allowTask, staffActor, staffOf } from './middleware/staff-context.ts';
 import { takeNotice } from './middleware/notices.ts';
@@ -159,6 +160,7 @@ export function backofficeRoutes(d: RouteDeps, csrfCheck: RequestHandler): Route
   r.use(requireStaff);
   r.use(institutionPostRoutes(d, csrfCheck));
   r.use(helpAdminRoutes(d));
+  r.use(kioskAdminRoutes(d));
   r.use(statisticsRoutes(d));
   r.use(auditRoutes(d));
   r.use(institutionRoutes(d));

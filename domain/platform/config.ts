@@ -34,6 +34,12 @@ export type Config = {
   trustProxy: false | number | string[];
   /** Documents and photos of decided cases are deleted after this many years (RETENTION_YEARS, default 2). */
   retentionYears: number;
+  /**
+   * 服務機 (kiosk) idle limit in seconds (KIOSK_IDLE_SECONDS, default 180): the session ends this long
+   * after the last request, and with JavaScript a warning shows a minute before (two thirds of it when
+   * shorter than two minutes). Tests shorten it.
+   */
+  kioskIdleSeconds: number;
 };
 
 export const DEFAULT_RETENTION_YEARS = 2;
@@ -104,6 +110,12 @@ const schema = z.object({
     .min(1, 'RETENTION_YEARS must be 1–50')
     .max(50, 'RETENTION_YEARS must be 1–50')
     .default(DEFAULT_RETENTION_YEARS),
+  KIOSK_IDLE_SECONDS: z.coerce
+    .number({ error: 'KIOSK_IDLE_SECONDS must be a number' })
+    .int('KIOSK_IDLE_SECONDS must be a whole number')
+    .min(6, 'KIOSK_IDLE_SECONDS must be 6–3600')
+    .max(3600, 'KIOSK_IDLE_SECONDS must be 6–3600')
+    .default(180),
 });
 
 const TRUST_PROXY_HELP =
@@ -189,5 +201,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     documentsOrigin: documentsOrigin?.origin,
     trustProxy: 'value' in trustProxy ? trustProxy.value : false,
     retentionYears: v.RETENTION_YEARS,
+    kioskIdleSeconds: v.KIOSK_IDLE_SECONDS,
   };
 }

@@ -54,6 +54,8 @@ type Objects = {
   feedback: () => Promise<number>;
   /** an FAQ question (agency-wide) */
   faqEntry: number;
+  /** a fresh kiosk of 2477, for a request that revokes it */
+  freshKiosk: () => Promise<number>;
 };
 type Row = {
   method: 'GET' | 'POST';
@@ -191,13 +193,16 @@ const ROUTES: Row[] = [
   row('GET',  `${B}/feedback`,                                     [A, A, A]),
   row('GET',  `${B}/feedback/:id`,                                 [A, A, A], 404, async (o) => `${B}/feedback/${await o.feedback()}`),
   row('POST', `${B}/feedback/:id/reply`,                           [A, A, A], 404, async (o) => `${B}/feedback/${await o.feedback()}/reply`, { reply: '謝謝' }),
+  row('GET',  `${B}/kiosks`,                                       [403, A, A]),
+  row('POST', `${B}/kiosks`,                                       [403, A, A], 404, undefined, in2477),
+  row('POST', `${B}/kiosks/:id/revoke`,                            [403, A, A], 404, async (o) => `${B}/kiosks/${await o.freshKiosk()}/revoke`),
 ];
 
 /**
  * Pages of issue 12 the menu links to that other helpers are building; until their routes are in the
  * router, the menu test only checks these are shown to the right roles. Empty it once they are merged.
  */
-const NOT_YET_BUILT = new Set<string>([`${B}/ratings`, `${B}/kiosks`]);
+const NOT_YET_BUILT = new Set<string>([`${B}/ratings`]);
 /** What the menu offers each role (views/partials/_menu.eta, from the role's tasks). */
 const REVIEWER_MENU = [
   B,
@@ -405,9 +410,19 @@ test.before(async (ctx) => {
     );
     return Number(rows[0].id);
   };
+  const freshKiosk = async () =>
+    Number(
+      (
+        await pool.query(
+          `INSERT INTO kiosk (institution_code, name, enrol_expires_at, created_at) VALUES ('2477', '候客室', $1, $1) RETURNING id`,
+          [NOW],
+        )
+      ).rows[0].id,
+    );
   ctx.objects = {
     institutionPost,
     deletionRequest,
+    freshKiosk,
     registerUpload,
     freshStaff,
     correctionRequest,

@@ -1,0 +1,77 @@
+import { Router, type Request, type Response } from 'express';
+import type { RouteDeps } from './deps.ts';
+import { errorView, formFields, type FieldMessage } from './forms.ts';
+import { BACKOFFICE } from './middleware/area.ts';
+import { allowTask, institutionsFor, staffActor } from './middleware/staff-context.ts';
+import { setNotice, takeNotice } from './middleware/notices.ts';
+import { KIOSK_NAME_MAX, createKioskLink, listKiosks, revokeKiosk } from '../domain/kiosks.ts';
+import { parseId } from '../domain/shared/ids.ts';
+
+// Mounted under /backoffice; 服務機管理 for the task 'kiosks' (機關管理者 their institution's, 矯正署管理者
+// any institution's). Another institution's kiosk is not found.
+// GET  /kiosks              the kiosks with their last use, and the form for a new one's link
+// POST /kiosks              a new kiosk: shows its one-time enrolment link (once)
+// POST /kiosks/:id/revoke   撤銷: the terminal's cookie does nothing from now on
+const BASE = `${BACKOFFICE}/kiosks`;
+
+export function kioskAdminRoutes(d: RouteDeps): Router {
+  const r = Router();
+  r.use('/kiosks', allowTask('kiosks'));
+
+  const renderList = async (
+    req: Request,
+    res: Response,
+    opts: {
+      values?: { name: string; institution: string };
+      errors?: Record<string, FieldMessage>;
+      status?: number;
+    } = {},
+  ) => {
+    const actor = staffActor(req);
+    res.status(opts.status ?? 200).render('backoffice/kiosks', {
+      kiosks: await listKiosks(d.pool, actor, req.locale, d.clock()),
+      institutions: await institutionsFor(d.pool, req),
+      chooseInstitution: actor.institutionCode === null,
+      values: opts.values ?? { name: '', institution: '' },
+      nameMax: KIOSK_NAME_MAX,
+      notice: takeNotice(req),
+      ...errorView(res.locals.t, opts.errors ?? {}, ['name', 'institution']),
+    });
+  };
+
+  r.get('/kiosks', (req, res) => renderList(req, res));
+
+  r.post('/kiosks', async (req, res) => {
+    const values = formFields(req, ['name', 'institution']);
+    const result = await createKioskLink(
+      d.pool,
+      staffActor(req),
+      { name: values.name, institutionCode: values.institution },
+      d.clock(),
+    );
+    if (result.kind === 'not_found') return res.status(404).render('errors/not-found');
+    if (result.kind === 'invalid') {
+      const errors: Record<string, FieldMessage> = {};
+      if (result.problems.name === 'required') errors.name = 'kiosk.admin.error.name';
+      if (result.problems.name === 'too_long')
+        errors.name = { key: 'kiosk.admin.error.nameTooLong', params: { max: KIOSK_NAME_MAX } };
+      if (result.problems.institutionCode) errors.institution = 'kiosk.admin.error.institution';
+      return renderList(req, res, { values, errors, status: 422 });
+    }
+    res.set('Cache-Control', 'no-store').render('backoffice/kiosks-link', {
+      name: values.name.trim(),
+      link: `${d.config.publicUrl}/kiosk/enrol?token=${result.token}`,
+      expiresAt: result.expiresAt,
+    });
+  });
+
+  r.post('/kiosks/:id/revoke', async (req, res) => {
+    const id = parseId(req.params.id);
+    if (id === null || !(await revokeKiosk(d.pool, staffActor(req), id, d.clock())))
+      return res.status(404).render('errors/not-found');
+    setNotice(req, 'kiosk.admin.revoked');
+    res.redirect(303, BASE);
+  });
+
+  return r;
+}

@@ -1,0 +1,186 @@
+import * as assert from 'uvu/assert';
+import { appSuite } from '../support/app.ts';
+import { Client, textOf } from '../support/http.ts';
+import { familyWithContactBook, signedInStaff, staffAccounts, twoInstitutions } from '../support/scenarios.ts';
+import { kioskCookieName } from '../../routes/middleware/kiosk.ts';
+
+// 服務機 over HTTP: the enrolment link opened on a terminal, the kiosk cookie, what a kiosk page sends
+// (no-store, no autocomplete), the idle end without JavaScript (a test clock), 結束使用 and revoking.
+let now = new Date();
+const tick = (seconds: number) => {
+  now = new Date(now.getTime() + seconds * 1000);
+};
+const test = appSuite('routes: kiosk mode', { clock: () => now });
+const FAMILY = { email: 'kiosk-family@example.com', password: 'family password 1' };
+const COOKIE = kioskCookieName(false);
+
+let admin: Client;
+test.before(async (ctx) => {
+  const db = ctx.app.db.pool;
+  await twoInstitutions(db);
+  await db.query(`UPDATE institution SET visiting_notes_zh = '請攜帶身分證明文件' WHERE code = '2477'`);
+  await staffAccounts(db, [['kioskadmin', '桃園管理者', '2477', 'institution_admin']]);
+  await familyWithContactBook(db, { name: '王美麗', nationalId: 'A223456781', ...FAMILY });
+  admin = await signedInStaff(ctx.app.url, 'kioskadmin');
+});
+
+/** A new kiosk of 2477 made in the back office and enrolled on a fresh terminal. */
+async function enrolledTerminal(url: string, name = '候客室一號機'): Promise<{ terminal: Client; token: string }> {
+  await admin.get('/backoffice/kiosks');
+  const made = await admin.post('/backoffice/kiosks', { name });
+  assert.is(made.status, 200);
+  assert.is(made.headers.get('cache-control'), 'no-store');
+  const token = /\/kiosk\/enrol\?token=([\w-]+)/.exec(made.text)![1]!;
+  const terminal = new Client(url);
+  const page = await terminal.get(`/kiosk/enrol?token=${token}`);
+  assert.is(page.status, 200);
+  assert.match(textOf(page.text), name);
+  const enrolled = await terminal.post('/kiosk/enrol', { token });
+  assert.is(enrolled.status, 303);
+  assert.is(enrolled.location, '/kiosk');
+  return { terminal, token };
+}
+
+const signIn = async (c: Client) => {
+  await c.get('/signin');
+  const res = await c.post('/signin', FAMILY);
+  assert.is(res.status, 303, 'signed in');
+};
+
+test('the link sets a long-lived, httpOnly, strict kiosk cookie once; the kiosk home comes first', async (ctx) => {
+  await admin.get('/backoffice/kiosks');
+  const made = await admin.post('/backoffice/kiosks', { name: '候客室一號機' });
+  const token = /\/kiosk\/enrol\?token=([\w-]+)/.exec(made.text)![1]!;
+  const terminal = new Client(ctx.app.url);
+  await terminal.get(`/kiosk/enrol?token=${token}`);
+  const enrolled = await terminal.post('/kiosk/enrol', { token });
+  const cookie = enrolled.headers.getSetCookie().find((c) => c.startsWith(`${COOKIE}=`))!;
+  assert.ok(cookie, 'the kiosk cookie is set');
+  assert.match(cookie, /; HttpOnly/i);
+  assert.match(cookie, /; SameSite=Strict/i);
+  assert.match(cookie, /; Path=\//i);
+  assert.ok(Number(/Max-Age=(\d+)/i.exec(cookie)![1]) >= 365 * 24 * 3600, 'long-lived');
+  const value = cookie.split(';')[0]!.split('=')[1]!;
+  const stored = await ctx.app.db.pool.query(
+    `SELECT token_hash, enrol_token_hash FROM kiosk WHERE name = '候客室一號機'`,
+  );
+  assert.is(stored.rows[0].enrol_token_hash, null, 'the link is spent');
+  assert.not.ok(stored.rows[0].token_hash.toString('latin1').includes(value), 'only a hash of the cookie is kept');
+
+  // A second use of the link on another browser does nothing.
+  const other = new Client(ctx.app.url);
+  assert.is((await other.get(`/kiosk/enrol?token=${token}`)).status, 410);
+  await other.get('/signin');
+  assert.is((await other.post('/kiosk/enrol', { token })).status, 410);
+  assert.is((await other.get('/kiosk')).status, 404, 'not a kiosk');
+
+  assert.is((await terminal.get('/')).location, '/kiosk');
+  const home = await terminal.get('/kiosk');
+  assert.is(home.status, 200);
+  assert.is(home.headers.get('cache-control'), 'no-store');
+  assert.match(home.text, /<html lang="[^"]+" class="kiosk">/);
+  const text = textOf(/<main[\s\S]*<\/main>/.exec(home.text)![0]);
+  assert.ok(text.indexOf('請攜帶身分證明文件') >= 0, text);
+  assert.ok(text.indexOf('請攜帶身分證明文件') < text.indexOf('預約接見'), 'visiting information first');
+  for (const href of ['/signin', '/bookings/new', '/contact-book/new', '/progress'])
+    assert.match(home.text, `class="kiosk-task" href="${href}"`);
+  assert.match(home.text, /<form method="post" action="\/kiosk\/end"/);
+});
+
+test('on a kiosk every page is no-store and no field remembers anything', async (ctx) => {
+  const { terminal } = await enrolledTerminal(ctx.app.url, '候客室二號機');
+  for (const path of ['/signin', '/progress', '/register', '/account/forgot']) {
+    const page = await terminal.get(path);
+    assert.is(page.status, 200, path);
+    assert.is(page.headers.get('cache-control'), 'no-store', path);
+    const forms = [...page.text.matchAll(/<form\b[^>]*>/g)].map((m) => m[0]);
+    assert.ok(forms.length > 0);
+    for (const f of forms) assert.match(f, /autocomplete="off"/, `${path}: ${f}`);
+    const inputs = [...page.text.matchAll(/<(input|textarea|select)\b[^>]*>/g)]
+      .map((m) => m[0])
+      .filter((t) => !/type="hidden"/.test(t));
+    assert.ok(inputs.length > 0);
+    for (const i of inputs) {
+      const values = [...i.matchAll(/autocomplete="([^"]*)"/g)].map((m) => m[1]);
+      assert.equal(values, [/type="password"/.test(i) ? 'new-password' : 'off'], `${path}: ${i}`);
+    }
+  }
+  // Not a kiosk: the sign-in page keeps its autocomplete hints.
+  const plain = await new Client(ctx.app.url).get('/signin');
+  assert.match(plain.text, /autocomplete="current-password"/);
+});
+
+test('without JavaScript the kiosk session ends 3 minutes after the last request', async (ctx) => {
+  assert.is(ctx.app.config.kioskIdleSeconds, 180);
+  const { terminal } = await enrolledTerminal(ctx.app.url, '候客室三號機');
+  await signIn(terminal);
+  const list = await terminal.get('/applications');
+  assert.is(list.status, 200);
+  assert.is(list.headers.get('cache-control'), 'no-store');
+  tick(180);
+  assert.is((await terminal.get('/applications')).status, 200, 'exactly 3 minutes: still on');
+  tick(181);
+  const ended = await terminal.get('/applications');
+  assert.is(ended.status, 303);
+  assert.is(ended.location, '/kiosk?ended=idle');
+  const home = await terminal.get(ended.location!);
+  assert.match(textOf(home.text), '已自動結束使用');
+  const after = await terminal.get('/applications');
+  assert.is(after.status, 303, 'signed out');
+  assert.match(after.location ?? '', /^\/signin/);
+  // Idle at the kiosk home with nobody signed in: the next person simply starts.
+  tick(200);
+  assert.is((await terminal.get('/signin')).status, 200);
+});
+
+test('結束使用 signs out, ends the session and clears the browser; the ended page', async (ctx) => {
+  const { terminal } = await enrolledTerminal(ctx.app.url, '候客室四號機');
+  await signIn(terminal);
+  const account = await terminal.get('/account');
+  assert.is(account.status, 200);
+  const end = await terminal.post('/kiosk/end', {});
+  assert.is(end.status, 303);
+  assert.is(end.location, '/kiosk/ended');
+  assert.is(end.headers.get('clear-site-data'), '"cache", "storage"');
+  const page = await terminal.get('/kiosk/ended');
+  assert.is(page.status, 200);
+  assert.is(page.headers.get('cache-control'), 'no-store');
+  assert.not.match(textOf(page.text), '王美麗');
+  assert.match((await terminal.get('/account')).location ?? '', /^\/signin/);
+  // The JavaScript idle end says why on the kiosk home.
+  await signIn(terminal);
+  await terminal.get('/account');
+  const idle = await terminal.post('/kiosk/end', { reason: 'idle' });
+  assert.is(idle.location, '/kiosk?ended=idle');
+  assert.is((await terminal.get('/kiosk/still-here')).status, 204);
+  assert.is((await new Client(ctx.app.url).get('/kiosk/still-here')).status, 404);
+});
+
+test('the back office lists the kiosks with their last use and revokes them; the cookie then does nothing', async (ctx) => {
+  const { terminal } = await enrolledTerminal(ctx.app.url, '候客室五號機');
+  const list = await admin.get('/backoffice/kiosks');
+  assert.match(textOf(list.text), '候客室五號機');
+  const id = (await ctx.app.db.pool.query(`SELECT id FROM kiosk WHERE name = '候客室五號機'`)).rows[0].id;
+  const revoked = await admin.post(`/backoffice/kiosks/${id}/revoke`, {});
+  assert.is(revoked.status, 303);
+  assert.match(textOf((await admin.get('/backoffice/kiosks')).text), '服務機已撤銷');
+  assert.is((await terminal.get('/kiosk')).status, 404);
+  const home = await terminal.get('/');
+  assert.is(home.status, 200);
+  assert.not.match(home.text, 'class="kiosk"');
+  assert.not.match(home.headers.get('cache-control') ?? '', 'no-store');
+  const audit = await ctx.app.db.pool.query(
+    `SELECT action FROM audit_log WHERE object_type = 'kiosk' AND object_id = $1 ORDER BY id`,
+    [id],
+  );
+  assert.equal(
+    audit.rows.map((r) => r.action),
+    ['kiosk.link_created', 'kiosk.revoked'],
+  );
+  // An empty name is refused with the form kept.
+  const empty = await admin.post('/backoffice/kiosks', { name: '' });
+  assert.is(empty.status, 422);
+  assert.match(textOf(empty.text), '請輸入服務機名稱');
+});
+
+test.run();
