@@ -3,7 +3,7 @@ import type { RouteDeps } from './deps.ts';
 import { requireApplicant } from './middleware/authentication.ts';
 import { errorView, type FieldMessage } from './forms.ts';
 import { parseId } from '../domain/shared/ids.ts';
-import { cancelBooking, leaveBooking } from '../domain/bookings/booking.ts';
+import { cancelBooking, leaveBooking } from '../domain/bookings/changes.ts';
 import { listApplicantBookings } from '../domain/bookings/records.ts';
 import {
   LAWYER_BANDS,

@@ -7,7 +7,7 @@ import type { Locale } from '../shared/locale.ts';
 import { assertMay, type StaffActor } from '../shared/staff-actor.ts';
 import { VISIT_KINDS, type VisitKind } from '../applications/vocabulary.ts';
 import { recordStaffAction } from '../shared/audit.ts';
-import { changeBooking, lockBooking } from './booking.ts';
+import { changeBooking, lockBooking } from './changes.ts';
 import { notifyBooking } from './notices.ts';
 import {
   BOOKING_ROWS,

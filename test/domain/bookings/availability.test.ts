@@ -1,5 +1,6 @@
 import * as assert from 'uvu/assert';
-import { bookVisit, cancelBooking } from '../../../domain/bookings/booking.ts';
+import { bookVisit } from '../../../domain/bookings/booking.ts';
+import { cancelBooking } from '../../../domain/bookings/changes.ts';
 import { listApplicantBookings } from '../../../domain/bookings/records.ts';
 import { addBatch, listTimetable, retireBatch } from '../../../domain/bookings/timetable.ts';
 import { bookableDates, bookableGrid, eligibleCompanions } from '../../../domain/bookings/availability.ts';

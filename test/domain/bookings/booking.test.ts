@@ -1,5 +1,6 @@
 import * as assert from 'uvu/assert';
-import { bookVisit, cancelBooking } from '../../../domain/bookings/booking.ts';
+import { bookVisit } from '../../../domain/bookings/booking.ts';
+import { cancelBooking } from '../../../domain/bookings/changes.ts';
 import { getBooking, listApplicantBookings } from '../../../domain/bookings/records.ts';
 import { staffCancelBooking } from '../../../domain/bookings/decisions.ts';
 import { setBatchCapacity } from '../../../domain/bookings/timetable.ts';
