@@ -30,6 +30,7 @@ import { applicationRoutes } from './applications.ts';
 import { contactBookRoutes } from './contact-book.ts';
 import { bookingRoutes } from './bookings.ts';
 import { progressRoutes } from './progress.ts';
+import { ratingRoutes } from './ratings.ts';
 import { backofficeRoutes } from './backoffice.ts';
 import { inmateRegisterApiRoutes } from './inmate-register-api.ts';
 
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(contactBookRoutes(d, csrfCheck));
   app.use(bookingRoutes(d));
   app.use(progressRoutes(d));
+  app.use(ratingRoutes(d));
   if (d.config.devMailbox) app.use(devRoutes(d));
 
   app.use((req: Request, res: Response) => {

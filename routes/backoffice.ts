@@ -208,7 +208,7 @@ export function backofficeRoutes(d: RouteDeps, csrfCheck: RequestHandler): Route
       reasonMax: REASON_MAX,
       render: renderCase,
       decide: (req, id, version, decision) =>
-        decideApplication(d.pool, id, version, decision, staffActor(req), d.clock()),
+        decideApplication(d.pool, id, version, decision, staffActor(req), d.clock(), d.config.publicUrl),
       done: async (req, id, decision) => {
         const found = await getReviewCase(d.pool, staffActor(req), id, req.locale);
         return {
