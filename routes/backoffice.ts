@@ -16,6 +16,7 @@ import { announcementRoutes } from './backoffice-announcements.ts';
 import { familyRoutes } from './backoffice-families.ts';
 import { staffAccountRoutes, staffLinkRoutes } from './backoffice-staff.ts';
 import { inmateRegisterRoutes } from './backoffice-inmates.ts';
+import { backofficeRatingRoutes } from './backoffice-ratings.ts';
 import { BACKOFFICE } from './middleware/area.ts';
 import { allowTask, staffActor, staffOf } from './middleware/staff-context.ts';
 import { takeNotice } from './middleware/notices.ts';
@@ -160,6 +161,7 @@ export function backofficeRoutes(d: RouteDeps, csrfCheck: RequestHandler): Route
   r.use(institutionRoutes(d));
   r.use(announcementRoutes(d));
   r.use(staffAccountRoutes(d));
+  r.use(backofficeRatingRoutes(d));
 
   // ---- review queue ----
   r.get('/applications', allowTask('review'), async (req, res) => {

@@ -162,6 +162,7 @@ const ROUTES: Row[] = [
   row('POST', `${B}/families/:id/unlock`,                          [403, A, A], 404, (o) => `${B}/families/${o.applicant}/unlock`),
   row('POST', `${B}/families/:id/disable`,                         [403, A, A], 404, (o) => `${B}/families/${o.applicant}/disable`),
   row('POST', `${B}/families/:id/enable`,                          [403, A, A], 404, (o) => `${B}/families/${o.applicant}/enable`),
+  row('GET',  `${B}/ratings`,                                      [A, A, A]),
 ];
 
 /**
@@ -171,7 +172,6 @@ const ROUTES: Row[] = [
 const NOT_YET_BUILT = new Set<string>([
   `${B}/institution-posts`,
   `${B}/feedback`,
-  `${B}/ratings`,
   `${B}/kiosks`,
   `${B}/faq`,
 ]);
