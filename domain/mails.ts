@@ -269,7 +269,13 @@ function bookingDetails(v: BookingMailView): string {
  * Seed 003's booking notices, to every visitor in their own language: received (待審核), approved
  * (with the video link for remote and mobile visits), rejected with the reason, cancelled.
  */
-export function bookingMail(v: BookingMailView, event: BookingNoticeEvent, withVideoLink: boolean): MailToSend {
+export function bookingMail(
+  v: BookingMailView,
+  event: BookingNoticeEvent,
+  withVideoLink: boolean,
+  /** 即時評價: the approval asks for a rating after the visit (RATING_PLACEHOLDER, in the delivery job's secrets) */
+  withRatingLink = false,
+): MailToSend {
   const t = translator(v.locale);
   const intro =
     event === 'booked'
@@ -291,6 +297,7 @@ export function bookingMail(v: BookingMailView, event: BookingNoticeEvent, withV
     else paragraphs.push(t(v.service === 'lawyer_visit' ? 'mail.booking.lawyerNote' : 'mail.booking.onsiteNote'));
   }
   if (event === 'booked') paragraphs.push(t('mail.booking.bookedNext'));
+  if (event === 'approved' && withRatingLink) paragraphs.push(t('mail.rating.afterVisit'), RATING_PLACEHOLDER);
   paragraphs.push(t('mail.signature'));
   return caseMail(v, t(`mail.booking.subject.${event}`), paragraphs);
 }

@@ -2,6 +2,7 @@ import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
 import { bookingSuite, family, input, NOW, person, q, staff, taipei } from './bookings/setup.ts';
 import { bookVisit } from '../../domain/bookings/booking.ts';
+import { decideBooking } from '../../domain/bookings/decisions.ts';
 import {
   applicationRating,
   decisionToken,
@@ -190,6 +191,47 @@ test('masking: ID numbers, phones and e-mail addresses, half- or full-width; ord
     assert.is(maskPersonalData(text), masked, text);
   assert.is(maskPersonalData('2026/11/20 接見等了 30 分鐘，服務很好'), '2026/11/20 接見等了 30 分鐘，服務很好');
   assert.is(maskPersonalData('第2號窗口'), '第2號窗口');
+});
+
+test('a booking approval mails each visitor their own link to rate the visit afterwards; the log keeps only a placeholder', async (ctx) => {
+  const f = await family(ctx);
+  const booked = await bookVisit(
+    ctx.db.pool,
+    await input(ctx, { bookerId: f.who, inmateId: f.inmateId, date: '2026-12-01' }),
+    NOW,
+  );
+  const id = (booked as { bookingId: number }).bookingId;
+  const version = (await q(ctx, 'SELECT version FROM visit_booking WHERE id = $1', [id])).rows[0].version;
+  const decided = await decideBooking(
+    ctx.db.pool,
+    id,
+    version,
+    { decision: 'approve' },
+    staff(ctx),
+    NOW,
+    undefined,
+    'https://portal.test',
+  );
+  assert.is(decided, 'decided');
+  const jobs = (
+    await q(ctx, `SELECT payload FROM graphile_worker._private_jobs WHERE (payload->'secrets')::jsonb ? '[[rating]]'`)
+  ).rows.map((r) => r.payload.secrets['[[rating]]'] as string);
+  assert.is(jobs.length, 1, 'one visitor, one link');
+  const token = /^https:\/\/portal\.test\/ratings\/answer\?token=([A-Za-z0-9_-]{43})$/.exec(jobs[0]!)?.[1];
+  assert.ok(token, jobs[0]);
+  const mail = (
+    await q(
+      ctx,
+      `SELECT body_text FROM notification WHERE applicant_id = $1 AND channel <> 'sms' ORDER BY id DESC LIMIT 1`,
+      [f.who],
+    )
+  ).rows[0];
+  assert.match(mail.body_text, '接見結束後，歡迎以下列連結為本次服務評分');
+  assert.match(mail.body_text, '[[rating]]');
+  assert.not.match(mail.body_text, token!);
+  assert.is(await rateByToken(ctx.db.pool, token!, good, taipei('2026-12-01T08:00:00')), 'not_yet');
+  assert.is(await rateByToken(ctx.db.pool, token!, good, taipei('2026-12-01T10:00:00')), 'saved');
+  assert.is(await rateVisit(ctx.db.pool, f.who, id, good, taipei('2026-12-01T10:00:00')), 'already');
 });
 
 test.run();
