@@ -148,6 +148,49 @@ test('a decided application’s page offers the rating in one tap, to its applic
   assert.is(refused.status, 303, 'signing in first');
 });
 
+test('a visit that is over offers its visitor the rating on the booking’s page, once', async (ctx) => {
+  const { pool } = ctx.app.db;
+  // Two days ago in Taipei, booked five days ago, approved: straight into the table.
+  const day = (await pool.query(`SELECT ((now() AT TIME ZONE 'Asia/Taipei')::date - 2)::text AS d`)).rows[0]
+    .d as string;
+  const weekday = new Date(`${day}T12:00:00Z`).getUTCDay() || 7;
+  const batch = await fixture.visitBatch(pool, {
+    institutionCode: '2477',
+    kind: 'onsite',
+    weekday,
+    startsAt: '09:00',
+    lengthMinutes: 30,
+    capacity: 5,
+  });
+  const app = (
+    await pool.query(`SELECT id, applicant_id, inmate_id FROM service_application WHERE number = $1`, [
+      ctx.approvedNumber,
+    ])
+  ).rows[0];
+  const staffId = (await pool.query(`SELECT id FROM staff WHERE account = 'reviewer2477'`)).rows[0].id;
+  const { rows } = await pool.query(
+    `INSERT INTO visit_booking (number, submission_key, booker_id, application_id, inmate_id, institution_code, service, visit_kind, visit_date, batch_id, relationship, booked_at)
+     VALUES ('V20260101-RATE01', gen_random_uuid(), $1, $2, $3, '2477', 'visit', 'onsite', $4, $5, 'mother', $4::date - 5 + time '10:00') RETURNING id`,
+    [app.applicant_id, app.id, app.inmate_id, day, batch],
+  );
+  const id = Number(rows[0].id);
+  await pool.query(`UPDATE visit_booking SET status = 'approved', decided_at = now(), decided_by = $2 WHERE id = $1`, [
+    id,
+    staffId,
+  ]);
+  const page = await ctx.family.get(`/bookings/${id}`);
+  assert.is(page.status, 200);
+  assert.match(page.text, `action="/ratings/bookings/${id}"`);
+  assert.is((await ctx.stranger.post(`/ratings/bookings/${id}`, { choice: '5' })).status, 404);
+  await ctx.family.get(`/bookings/${id}`);
+  const saved = await ctx.family.post(`/ratings/bookings/${id}`, { choice: '5', comment: '' });
+  assert.is(saved.status, 200);
+  assert.match(saved.text, `href="/bookings/${id}"`);
+  assert.is((await ctx.family.post(`/ratings/bookings/${id}`, { choice: '1' })).status, 409);
+  assert.match(textOf((await ctx.family.get(`/bookings/${id}`)).text), '您已為本次服務評價');
+  await pool.query(`DELETE FROM rating WHERE booking_id = $1`, [id]);
+});
+
 test('a kiosk session’s rating needs no token and is limited per address', async (ctx) => {
   const kiosk = new Client(ctx.app.url);
   await kiosk.get('/progress');
