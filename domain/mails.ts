@@ -7,6 +7,8 @@ import type { ApplicationMailView } from './applications/status.ts';
 
 /** Where a one-time link goes in a stored mail body; the worker fills it in when sending. */
 export const LINK_PLACEHOLDER = '[[link]]';
+/** Where a rating link (即時評價, its one-time token) goes; filled in by the worker like LINK_PLACEHOLDER. */
+export const RATING_PLACEHOLDER = '[[rating]]';
 
 /** Paragraphs of plain text → the text body and a simple, accessible HTML body. Lines equal to a URL become links. */
 export function compose(locale: Locale, paragraphs: string[]): { text: string; html: string } {
@@ -14,7 +16,7 @@ export function compose(locale: Locale, paragraphs: string[]): { text: string; h
   const body = paragraphs
     .map((p) => {
       const trimmed = p.trim();
-      if (trimmed === LINK_PLACEHOLDER || /^https?:\/\/\S+$/.test(trimmed)) {
+      if (trimmed === LINK_PLACEHOLDER || trimmed === RATING_PLACEHOLDER || /^https?:\/\/\S+$/.test(trimmed)) {
         return `<p><a href="${escapeHtml(trimmed)}">${escapeHtml(trimmed)}</a></p>`;
       }
       return `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`;
@@ -136,8 +138,11 @@ export function applicationPendingMail(v: ApplicationMailView): MailToSend {
   ]);
 }
 
-/** Seed 002: "…申請服務項目審核結果為審核通過。" (or 自動審核通過, or 審核未通過 with the staff's reason as written). */
-export function applicationDecisionMail(v: ApplicationMailView): MailToSend {
+/**
+ * Seed 002: "…申請服務項目審核結果為審核通過。" (or 自動審核通過, or 審核未通過 with the staff's reason as
+ * written). With a rating link (即時評價), it asks for a rating; the link travels only in the delivery job.
+ */
+export function applicationDecisionMail(v: ApplicationMailView, ratingUrl?: string): MailToSend {
   const t = translator(v.locale);
   const paragraphs = [
     t('mail.greetingPlain'),
@@ -151,8 +156,10 @@ export function applicationDecisionMail(v: ApplicationMailView): MailToSend {
     applicationDetails(v),
   ];
   if (v.status === 'rejected') paragraphs.push(t('mail.application.reason', { reason: v.rejectionReason ?? '' }));
+  if (ratingUrl) paragraphs.push(t('mail.rating.ask'), RATING_PLACEHOLDER);
   paragraphs.push(t('mail.signature'));
-  return caseMail(v, t('mail.application.decisionSubject'), paragraphs);
+  const mail = caseMail(v, t('mail.application.decisionSubject'), paragraphs);
+  return ratingUrl ? { ...mail, secrets: { [RATING_PLACEHOLDER]: ratingUrl } } : mail;
 }
 
 export type PostMailView = {
@@ -262,7 +269,13 @@ function bookingDetails(v: BookingMailView): string {
  * Seed 003's booking notices, to every visitor in their own language: received (待審核), approved
  * (with the video link for remote and mobile visits), rejected with the reason, cancelled.
  */
-export function bookingMail(v: BookingMailView, event: BookingNoticeEvent, withVideoLink: boolean): MailToSend {
+export function bookingMail(
+  v: BookingMailView,
+  event: BookingNoticeEvent,
+  withVideoLink: boolean,
+  /** 即時評價: the approval asks for a rating after the visit (RATING_PLACEHOLDER, in the delivery job's secrets) */
+  withRatingLink = false,
+): MailToSend {
   const t = translator(v.locale);
   const intro =
     event === 'booked'
@@ -284,6 +297,7 @@ export function bookingMail(v: BookingMailView, event: BookingNoticeEvent, withV
     else paragraphs.push(t(v.service === 'lawyer_visit' ? 'mail.booking.lawyerNote' : 'mail.booking.onsiteNote'));
   }
   if (event === 'booked') paragraphs.push(t('mail.booking.bookedNext'));
+  if (event === 'approved' && withRatingLink) paragraphs.push(t('mail.rating.afterVisit'), RATING_PLACEHOLDER);
   paragraphs.push(t('mail.signature'));
   return caseMail(v, t(`mail.booking.subject.${event}`), paragraphs);
 }

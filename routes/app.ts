@@ -33,6 +33,7 @@ import { institutionPostFamilyRoutes } from './institution-posts.ts';
 import { bookingRoutes } from './bookings.ts';
 import { progressRoutes } from './progress.ts';
 import { helpRoutes } from './help.ts';
+import { ratingRoutes } from './ratings.ts';
 import { backofficeRoutes } from './backoffice.ts';
 import { inmateRegisterApiRoutes } from './inmate-register-api.ts';
 import { kioskRoutes } from './kiosk.ts';
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(bookingRoutes(d));
   app.use(progressRoutes(d));
   app.use(helpRoutes(d));
+  app.use(ratingRoutes(d));
   if (d.config.devMailbox) app.use(devRoutes(d));
 
   app.use((req: Request, res: Response) => {

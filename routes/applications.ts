@@ -35,6 +35,7 @@ import { requireApplicant } from './middleware/authentication.ts';
 import { sendDocument } from './middleware/files.ts';
 import { closeAfterAnswer } from './middleware/uploads.ts';
 import { errorView } from './forms.ts';
+import { applicationRating } from '../domain/ratings/answers.ts';
 import { limiter } from './middleware/rate-limits.ts';
 
 // GET  /applications                      服務項目狀態查詢: the applicant's applications
@@ -205,6 +206,8 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
     res.render('applications/show', {
       application,
       documents: await listOwnDocuments(d.pool, req.user!.applicant.id, number),
+      // 即時評價: a decided application's page offers the rating (once)
+      rating: await applicationRating(d.pool, req.user!.applicant.id, number),
     });
   });
 

@@ -187,6 +187,7 @@ export function bookingReviewRoutes(d: RouteDeps): Router {
       staffActor(req),
       d.clock(),
       d.config.videoServiceUrl,
+      d.config.publicUrl,
     );
     const { noneFound, decided, closed, skipped } = bulkTally(outcomes);
     // Every id outside the staff member's scope (or unknown): nothing of theirs was asked for.
@@ -269,6 +270,7 @@ export function bookingReviewRoutes(d: RouteDeps): Router {
       who,
       d.clock(),
       d.config.videoServiceUrl,
+      d.config.publicUrl,
     );
     if (outcome === 'not_found') return next();
     if (outcome === 'reason_required') {

@@ -18,6 +18,7 @@ import { staffAccountRoutes, staffLinkRoutes } from './backoffice-staff.ts';
 import { inmateRegisterRoutes } from './backoffice-inmates.ts';
 import { institutionPostRoutes } from './backoffice-institution-posts.ts';
 import { kioskAdminRoutes } from './backoffice-kiosks.ts';
+import { backofficeRatingRoutes } from './backoffice-ratings.ts';
 import { BACKOFFICE } from './middleware/area.ts';
 import { allowTask, staffActor, staffOf } from './middleware/staff-context.ts';
 import { takeNotice } from './middleware/notices.ts';
@@ -166,6 +167,7 @@ export function backofficeRoutes(d: RouteDeps, csrfCheck: RequestHandler): Route
   r.use(institutionRoutes(d));
   r.use(announcementRoutes(d));
   r.use(staffAccountRoutes(d));
+  r.use(backofficeRatingRoutes(d));
 
   // ---- review queue ----
   r.get('/applications', allowTask('review'), async (req, res) => {
@@ -214,7 +216,7 @@ export function backofficeRoutes(d: RouteDeps, csrfCheck: RequestHandler): Route
       reasonMax: REASON_MAX,
       render: renderCase,
       decide: (req, id, version, decision) =>
-        decideApplication(d.pool, id, version, decision, staffActor(req), d.clock()),
+        decideApplication(d.pool, id, version, decision, staffActor(req), d.clock(), d.config.publicUrl),
       done: async (req, id, decision) => {
         const found = await getReviewCase(d.pool, staffActor(req), id, req.locale);
         return {

@@ -38,6 +38,7 @@ import {
   type WizardState,
 } from '../domain/bookings/wizard.ts';
 import { visitWhen } from '../domain/mails.ts';
+import { visitRating } from '../domain/ratings/answers.ts';
 import type { MessageKey } from '../domain/i18n/i18n.ts';
 
 // The booking wizard (線上預約接見, seed 003): one page per step, each a plain form that works without
@@ -339,6 +340,8 @@ export function bookingRoutes(d: RouteDeps): Router {
       justBooked: req.query.booked === '1',
       when: whenOf(req),
       videoUrl: d.config.videoServiceUrl,
+      // 即時評價: once the visit is over, each visitor may rate it (once)
+      rating: await visitRating(d.pool, me(req).id, booking.id, d.clock()),
     });
   });
 

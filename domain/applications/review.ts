@@ -9,6 +9,7 @@ import {
   type VisitKind,
 } from './vocabulary.ts';
 import { applicationDecisionMail } from '../mails.ts';
+import { decisionToken, ratingLink } from '../ratings/answers.ts';
 import type { Db } from '../platform/db.ts';
 import { type Decider, type DecisionOutcome, type StaffDecision, decideWithReason } from '../shared/decisions.ts';
 import { isId } from '../shared/ids.ts';
@@ -220,9 +221,13 @@ export async function decideApplication(
   d: Decision,
   who: Decider,
   now: Date,
+  /** the portal's address (config PUBLIC_URL): the result mail then carries a rating link (即時評價) */
+  publicUrl?: string,
 ): Promise<DecideOutcome> {
   assertMay(who, 'review');
   return decideWithReason(pool, APPLICATIONS, applicationId, seenVersion, d, who, now, async (tx) => {
-    await enqueueMail(tx, applicationDecisionMail(await applicationMailView(tx, applicationId)));
+    const token = publicUrl ? await decisionToken(tx, applicationId, now) : null;
+    const ratingUrl = token ? ratingLink(publicUrl!, token) : undefined;
+    await enqueueMail(tx, applicationDecisionMail(await applicationMailView(tx, applicationId), ratingUrl));
   });
 }

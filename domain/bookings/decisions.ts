@@ -127,6 +127,8 @@ export async function decideBooking(
   now: Date,
   /** the video service's join address (config VIDEO_SERVICE_URL), for the approval's link */
   videoServiceUrl = DEFAULT_VIDEO_SERVICE_URL,
+  /** the portal's address (config PUBLIC_URL): the approval mail then carries a rating link (即時評價) */
+  publicUrl?: string,
 ): Promise<DecideBookingOutcome> {
   assertMay(who, 'review');
   const reason = d.decision === 'reject' ? d.reason.trim() : null;
@@ -145,7 +147,8 @@ export async function decideBooking(
       if (d.decision === 'approve' && b.closed) return 'closed';
       return { status: d.decision === 'approve' ? 'approved' : 'rejected', reason };
     },
-    then: (tx, decided) => notifyBooking(tx, bookingId, decided.status, videoServiceUrl),
+    then: (tx, decided) =>
+      notifyBooking(tx, bookingId, decided.status, videoServiceUrl, publicUrl ? { publicUrl, now } : undefined),
   });
 }
 
@@ -157,11 +160,12 @@ export async function decideBookings(
   who: StaffActor,
   now: Date,
   videoServiceUrl = DEFAULT_VIDEO_SERVICE_URL,
+  publicUrl?: string,
 ): Promise<Map<number, DecideBookingOutcome>> {
   assertMay(who, 'review');
   const out = new Map<number, DecideBookingOutcome>();
   for (const item of items)
-    out.set(item.id, await decideBooking(pool, item.id, item.version, d, who, now, videoServiceUrl));
+    out.set(item.id, await decideBooking(pool, item.id, item.version, d, who, now, videoServiceUrl, publicUrl));
   return out;
 }
 

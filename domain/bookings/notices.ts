@@ -6,10 +6,15 @@ import {
   bookingApprovedSms,
   bookingMail,
   companionLeftMail,
+  RATING_PLACEHOLDER,
   VIDEO_PLACEHOLDER,
   type BookingNoticeEvent,
 } from '../mails.ts';
 import { getBooking, type BookingDetail, type BookingVisitor } from './records.ts';
+import { ratingLink, visitToken } from '../ratings/answers.ts';
+
+/** 即時評價: an approval mail then carries each visitor's own link to rate the visit afterwards. */
+export type RatingLinks = { publicUrl: string; now: Date };
 
 /** What a mail about the booking says to one of its visitors, in their language. */
 function noticeView(b: BookingDetail, visitor: BookingVisitor, booker: BookingVisitor | undefined) {
@@ -45,6 +50,7 @@ export async function notifyVisitors(
   b: BookingDetail,
   event: BookingNoticeEvent,
   videoServiceUrl: string,
+  rating?: RatingLinks,
 ): Promise<void> {
   const booker = b.visitors.find((v) => v.position === 1);
   const video =
@@ -56,7 +62,9 @@ export async function notifyVisitors(
       reason: event === 'rejected' ? b.rejectionReason : event === 'cancelled' ? b.cancelReason : null,
       cancelledByStaff: event === 'cancelled' && b.cancelReason !== null,
     };
-    await enqueueMail(tx, { ...bookingMail(view, event, video !== null), secrets });
+    const token = event === 'approved' && rating ? await visitToken(tx, b.id, visitor.applicantId, rating.now) : null;
+    const mailSecrets = token ? { ...secrets, [RATING_PLACEHOLDER]: ratingLink(rating!.publicUrl, token) } : secrets;
+    await enqueueMail(tx, { ...bookingMail(view, event, video !== null, token !== null), secrets: mailSecrets });
     // Approval also goes by text message (seed 002: 以簡訊及電子郵件通知), with the video link for video visits.
     if (event === 'approved' && visitor.mobile) {
       const sms = bookingApprovedSms(view, video !== null);
@@ -78,9 +86,10 @@ export async function notifyBooking(
   bookingId: number,
   event: BookingNoticeEvent,
   videoServiceUrl = DEFAULT_VIDEO_SERVICE_URL,
+  rating?: RatingLinks,
 ): Promise<void> {
   const detail = await getBooking(tx, null, bookingId, 'zh-TW', false);
-  if (detail) await notifyVisitors(tx, detail, event, videoServiceUrl);
+  if (detail) await notifyVisitors(tx, detail, event, videoServiceUrl, rating);
 }
 
 /** The booker is told that another visitor withdrew (the booking stays). */

@@ -22,6 +22,8 @@ export type RateLimits = {
   lookupPerAccount: Limit;
   progressPerAddress: Limit;
   photoPerAccount: Limit;
+  /** answers to the kiosk's end-of-session rating (no account, no token) from one address */
+  kioskRatingsPerAddress: Limit;
 };
 
 // A waiting-room kiosk puts many families behind one address, so per-address limits are generous and
@@ -41,6 +43,8 @@ export const defaultLimits: RateLimits = {
   progressPerAddress: [20, 15],
   // Each contact book photo costs a decode and re-encode; a family sends one every few days.
   photoPerAccount: [30, 60],
+  // A kiosk serves a family every few minutes; a script answering in a loop is stopped.
+  kioskRatingsPerAddress: [30, 15],
 };
 
 /** How long each staff sign-in try waits while its account is over its failure limit across addresses. */

@@ -196,13 +196,14 @@ const ROUTES: Row[] = [
   row('GET',  `${B}/kiosks`,                                       [403, A, A]),
   row('POST', `${B}/kiosks`,                                       [403, A, A], 404, undefined, in2477),
   row('POST', `${B}/kiosks/:id/revoke`,                            [403, A, A], 404, async (o) => `${B}/kiosks/${await o.freshKiosk()}/revoke`),
+  row('GET',  `${B}/ratings`,                                      [A, A, A]),
 ];
 
 /**
  * Pages of issue 12 the menu links to that other helpers are building; until their routes are in the
  * router, the menu test only checks these are shown to the right roles. Empty it once they are merged.
  */
-const NOT_YET_BUILT = new Set<string>([`${B}/ratings`]);
+const NOT_YET_BUILT = new Set<string>([]);
 /** What the menu offers each role (views/partials/_menu.eta, from the role's tasks). */
 const REVIEWER_MENU = [
   B,
