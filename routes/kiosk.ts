@@ -11,7 +11,7 @@ import { enrolKiosk, enrolLinkValid, kioskInstitution } from '../domain/kiosks.t
 // GET  /kiosk               the kiosk home: the institution's visiting information, four big tasks
 // GET  /kiosk/enrol?token=  the one-time link opened on the terminal: asks to confirm   POST /kiosk/enrol
 // POST /kiosk/end           結束使用: signs out, ends the session, clears the browser's storage and cache
-// GET  /kiosk/ended         thanks the person (the rating of the kiosk session will be asked here)
+// GET  /kiosk/ended         thanks the person and asks the rating of the session (即時評價)
 // GET  /kiosk/still-here    the idle warning's 繼續使用 (and any input, at most twice a minute): 204
 export function kioskRoutes(d: RouteDeps): Router {
   const r = Router();
@@ -61,7 +61,8 @@ export function kioskRoutes(d: RouteDeps): Router {
 
   r.get('/kiosk/ended', (req, res, next) => {
     if (!req.kiosk) return next();
-    res.render('kiosk/ended');
+    // The session's end is where seed 004's rating is asked (即時評價, routes/ratings.ts).
+    res.render('kiosk/ended', { kioskInstitution: req.kiosk.institutionCode });
   });
 
   r.get('/kiosk/still-here', (req, res, next) => {

@@ -146,6 +146,14 @@ test('結束使用 signs out, ends the session and clears the browser; the ended
   assert.is(page.status, 200);
   assert.is(page.headers.get('cache-control'), 'no-store');
   assert.not.match(textOf(page.text), '王美麗');
+  // The end of the session asks seed 004's rating, answered in one tap without an account.
+  assert.match(page.text, 'action="/ratings/kiosk"');
+  const rated = await terminal.post('/ratings/kiosk', { institutionCode: '2477', choice: '5', comment: '' });
+  assert.is(rated.status, 200);
+  const kept = await ctx.app.db.pool.query(
+    `SELECT service, institution_code, answer FROM rating WHERE service = 'kiosk'`,
+  );
+  assert.equal(kept.rows, [{ service: 'kiosk', institution_code: '2477', answer: 5 }]);
   assert.match((await terminal.get('/account')).location ?? '', /^\/signin/);
   // The JavaScript idle end says why on the kiosk home.
   await signIn(terminal);
