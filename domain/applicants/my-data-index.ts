@@ -63,6 +63,8 @@ export type MyData = {
     photo: string | null;
   }[];
   correctionRequests: { submittedAt: Date; reason: string; status: string; decidedAt: Date | null }[];
+  /** 即時評價 they gave (issue 13): answer 5 (非常滿意) to 1 */
+  ratings: { service: string; answer: number; comment: string | null; answeredAt: Date }[];
   mails: {
     channel: string;
     to: string;
@@ -169,6 +171,17 @@ export function renderIndexHtml(d: MyData): string {
         t('myData.zip.corrections'),
         [t('myData.zip.submittedAt'), t('myData.zip.reason'), t('myData.zip.status')],
         d.correctionRequests.map((c) => [e(when(c.submittedAt)), e(c.reason), e(k(`correction.status.${c.status}`))]),
+      ),
+    `<h2>${e(t('myData.zip.ratings'))}</h2>` +
+      table(
+        t('myData.zip.ratings'),
+        [t('myData.zip.at'), t('myData.zip.service'), t('myData.zip.answer'), t('myData.zip.comment')],
+        d.ratings.map((r) => [
+          e(when(r.answeredAt)),
+          e(r.service === 'kiosk' ? k('ratings.service.kiosk') : k(`service.${r.service}`)),
+          e(k(`ratings.choice.${r.answer}`)),
+          e(r.comment ?? '—'),
+        ]),
       ),
     `<h2>${e(t('myData.zip.mails'))}</h2>` +
       table(

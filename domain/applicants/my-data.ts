@@ -56,6 +56,11 @@ export async function collectMyData(db: Db, applicantId: number, now: Date): Pro
     `SELECT submitted_at, reason, status, decided_at FROM applicant_correction_request WHERE applicant_id = $1 ORDER BY submitted_at`,
     [applicantId],
   );
+  const ratings = await db.query(
+    `SELECT service, answer, comment, answered_at FROM rating
+      WHERE applicant_id = $1 AND answer IS NOT NULL ORDER BY answered_at, id`,
+    [applicantId],
+  );
   const mails = await db.query(
     `SELECT channel, recipient, subject, body_text, status, created_at, sent_at FROM notification
       WHERE applicant_id = $1 ORDER BY created_at, id`,
@@ -129,6 +134,12 @@ export async function collectMyData(db: Db, applicantId: number, now: Date): Pro
       reason: c.reason,
       status: c.status,
       decidedAt: c.decided_at,
+    })),
+    ratings: ratings.rows.map((r) => ({
+      service: r.service,
+      answer: Number(r.answer),
+      comment: r.comment,
+      answeredAt: r.answered_at,
     })),
     mails: mails.rows.map((m) => ({
       channel: m.channel,

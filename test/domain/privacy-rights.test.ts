@@ -139,6 +139,16 @@ test.after(async (ctx) => {
 });
 
 test('the ZIP holds index.html, data.json and the files, all of the applicant and only theirs', async (ctx) => {
+  // A rating she gave (即時評價) is hers too; one of Bob's is not.
+  for (const [who, comment] of [
+    [ctx.alice, '服務親切'],
+    [ctx.bob, '小剛的評價'],
+  ] as const)
+    await ctx.db.pool.query(
+      `INSERT INTO rating (event, service, institution_code, applicant_id, answer, comment, offered_at, answered_at)
+       VALUES ('kiosk_session', 'kiosk', '2477', $1, 5, $2, $3, $3)`,
+      [who, comment, NOW],
+    );
   const file = await zipOf(ctx, ctx.alice);
   assert.match(unzip(file, '-t'), /No errors detected/);
   const names = unzip(file, '-Z1').trim().split('\n');
@@ -160,10 +170,14 @@ test('the ZIP holds index.html, data.json and the files, all of the applicant an
     data.mails.map((m: { subject: string }) => m.subject),
     ['給小美的信'],
   );
+  assert.equal(
+    data.ratings.map((r: { answer: number; comment: string }) => [r.answer, r.comment]),
+    [[5, '服務親切']],
+  );
   const html = unzipFile(file, 'index.html').toString('utf8');
-  for (const s of ['王小美', 'A259083012', 'alice@example.com', '身分證.png', '給小美的信', '王大明'])
+  for (const s of ['王小美', 'A259083012', 'alice@example.com', '身分證.png', '給小美的信', '王大明', '服務親切'])
     assert.ok(html.includes(s), s);
-  for (const other of ['林小剛', 'bob@example.com', '給小剛的信', '近況']) {
+  for (const other of ['林小剛', 'bob@example.com', '給小剛的信', '近況', '小剛的評價']) {
     assert.not.ok(html.includes(other), `index.html holds ${other}`);
     assert.not.ok(JSON.stringify(data).includes(other), `data.json holds ${other}`);
   }
