@@ -106,8 +106,3 @@ export function assertMay(actor: Pick<StaffActor, 'role'>, task: StaffTask): voi
 export function inScope(actor: Pick<StaffActor, 'institutionCode'>, institutionCode: string): boolean {
   return actor.institutionCode === null || actor.institutionCode === institutionCode;
 }
-
-/** 機關管理者 and 矯正署管理者: they run the timetable, parameters and accounts; reviewers do not. */
-export function isAdministrator(actor: Pick<StaffActor, 'role'>): boolean {
-  return actor.role === 'institution_admin' || actor.role === 'agency_admin';
-}

@@ -54,8 +54,6 @@ function tooMany(req: Request, res: Response): void {
   res.status(429).render('errors/too-many', { minutes: res.locals.retryMinutes ?? 15 });
 }
 
-const hashed = hashedKey;
-
 // One limiter per pool sweeps expired rows (every 5 minutes, rate-limiter-flexible's own timer).
 const swept = new WeakSet<pg.Pool>();
 
@@ -89,7 +87,7 @@ export function limiter(
   const policy = `"${name}"; q=${limit}; w=${minutes * 60}`;
   return (req: Request, res: Response, next: NextFunction) => {
     // Hashed: the table holds no address and no account name.
-    counter.consume(hashed(key(req)), 1).then(
+    counter.consume(hashedKey(key(req)), 1).then(
       (state) => {
         res.append('RateLimit-Policy', policy);
         res.append('RateLimit', `"${name}"; r=${state.remainingPoints}; t=${Math.ceil(state.msBeforeNext / 1000)}`);
