@@ -23,13 +23,49 @@ import type pg from 'pg';
 
 export const VOLUME = { applications: 100_000, bookings: 200_000, posts: 50_000, notifications: 1_000_000 };
 
-export async function seedVolume(pool: pg.Pool, progress: (msg: string) => void): Promise<void> {
-  const c = await pool.connect();
-  const step = async (what: string, sql: string, params: unknown[] = []) => {
+type Step = (what: string, sql: string, params?: unknown[]) => Promise<void>;
+
+function stepper(c: pg.PoolClient, progress: (msg: string) => void): Step {
+  return async (what, sql, params = []) => {
     const start = Date.now();
     const r = await c.query(sql, params);
     progress(`  ${what}: ${r.rowCount ?? ''} rows, ${((Date.now() - start) / 1000).toFixed(1)} s`);
   };
+}
+
+/** The notifications (which need only the institutions) go in on a second connection beside the rest: two cores, two backends. */
+export async function seedVolume(pool: pg.Pool, progress: (msg: string) => void): Promise<void> {
+  await Promise.all([seedPeopleAndCases(pool, progress), seedNotifications(pool, progress)]);
+  await pool.query('ANALYZE');
+  progress('  ANALYZE done');
+}
+
+async function seedNotifications(pool: pg.Pool, progress: (msg: string) => void): Promise<void> {
+  const c = await pool.connect();
+  const step = stepper(c, progress);
+  try {
+    await step(
+      'notifications',
+      `INSERT INTO notification (channel, institution_code, recipient, subject, body_text, status, attempts, created_at, sent_at)
+       SELECT CASE WHEN g % 5 = 0 THEN 'sms' ELSE 'email' END,
+              CASE WHEN g % 20 = 0 THEN NULL ELSE codes[1 + g % 10] END,
+              CASE WHEN g % 5 = 0 THEN '09' || lpad((g % 100000000)::text, 8, '0') ELSE 'volume' || (g % 60000) || '@example.com' END,
+              '申請案件審核結果通知', '您的申請案件已審核完成，請至便民服務入口網查詢。',
+              CASE WHEN g % 5 = 0 THEN 'recorded' WHEN g % 97 = 0 THEN 'failed' ELSE 'sent' END, 1,
+              t.at, t.at + interval '3 seconds'
+         FROM generate_series(1, $1) g,
+              LATERAL (SELECT date_trunc('second', now()) - ((($1 - g) / 100) * interval '90 minutes') AS at) t,
+              (SELECT array_agg(code ORDER BY code) AS codes FROM institution) i`,
+      [VOLUME.notifications],
+    );
+  } finally {
+    c.release();
+  }
+}
+
+async function seedPeopleAndCases(pool: pg.Pool, progress: (msg: string) => void): Promise<void> {
+  const c = await pool.connect();
+  const step = stepper(c, progress);
   try {
     await c.query(`SET TIME ZONE 'UTC'`);
     await step(
@@ -109,27 +145,12 @@ export async function seedVolume(pool: pg.Pool, progress: (msg: string) => void)
       [VOLUME.posts],
     );
     await seedBookings(c, step);
-    await step(
-      'notifications',
-      `INSERT INTO notification (channel, institution_code, recipient, subject, body_text, status, attempts, created_at, sent_at)
-       SELECT CASE WHEN g % 5 = 0 THEN 'sms' ELSE 'email' END,
-              CASE WHEN g % 20 = 0 THEN NULL ELSE codes[1 + g % 10] END,
-              CASE WHEN g % 5 = 0 THEN '09' || lpad((g % 100000000)::text, 8, '0') ELSE 'volume' || (g % 60000) || '@example.com' END,
-              '申請案件審核結果通知', '您的申請案件已審核完成，請至便民服務入口網查詢。',
-              CASE WHEN g % 5 = 0 THEN 'recorded' WHEN g % 97 = 0 THEN 'failed' ELSE 'sent' END, 1,
-              t.at, t.at + interval '3 seconds'
-         FROM generate_series(1, $1) g,
-              LATERAL (SELECT date_trunc('second', now()) - ((($1 - g) / 100) * interval '90 minutes') AS at) t,
-              (SELECT array_agg(code ORDER BY code) AS codes FROM institution) i`,
-      [VOLUME.notifications],
-    );
-    await step('ANALYZE', 'ANALYZE');
   } finally {
     c.release(true);
   }
 }
 
-async function seedBookings(c: pg.PoolClient, step: (what: string, sql: string, params?: unknown[]) => Promise<void>) {
+async function seedBookings(c: pg.PoolClient, step: Step) {
   await step(
     'visit services',
     `CREATE TEMP TABLE vb AS

@@ -52,7 +52,7 @@ test('older links walk the whole log once, in order, though many rows share a ti
   assert.ok(expected.length > LOG_COUNT_CAP, `${expected.length} rows of 2477`);
   const first = await staff.get('/backoffice/notifications');
   assert.is(first.status, 200);
-  assert.match(textOf(first.text), `超過 ${LOG_COUNT_CAP} 件`);
+  assert.match(textOf(first.text), `超過 ${LOG_COUNT_CAP.toLocaleString('en')} 件`);
   assert.is(link(first.text, 'prev'), undefined, 'the newest page has no newer link');
   const pages: string[][] = [recipients(first.text)];
   let html = first.text;
@@ -87,7 +87,7 @@ test('the cursor keeps the filters and the scope; a narrower search gives its ex
   const theirs = await staff.get('/backoffice/notifications?institution=2411');
   assert.match(textOf(theirs.text), '沒有符合條件的通知', 'asking for another institution shows none of it');
   const page = await staff.get('/backoffice/notifications?channel=email&status=sent');
-  assert.match(textOf(page.text), `超過 ${LOG_COUNT_CAP} 件`);
+  assert.match(textOf(page.text), `超過 ${LOG_COUNT_CAP.toLocaleString('en')} 件`);
   assert.equal(recipients(page.text), expected.slice(0, LOG_PAGE_SIZE), 'only 2477’s rows');
   const next = link(page.text, 'next')!;
   assert.match(next, 'channel=email');
@@ -95,8 +95,13 @@ test('the cursor keeps the filters and the scope; a narrower search gives its ex
   const older = await staff.get(next);
   assert.equal(recipients(older.text), expected.slice(LOG_PAGE_SIZE, 2 * LOG_PAGE_SIZE));
   assert.match(textOf((await staff.get(`/backoffice/notifications?q=${expected[5]}`)).text), '共 1 件');
+  await agency.get('/language/en');
+  const english = textOf((await agency.get('/backoffice/notifications')).text);
+  assert.match(english, `More than ${LOG_COUNT_CAP.toLocaleString('en')} found`);
+  assert.match(english, 'Older notifications');
+  await agency.get('/language/zh-TW');
   const all = await agency.get('/backoffice/notifications');
-  assert.match(textOf(all.text), `超過 ${LOG_COUNT_CAP} 件`);
+  assert.match(textOf(all.text), `超過 ${LOG_COUNT_CAP.toLocaleString('en')} 件`);
   assert.ok(
     recipients(all.text).some((r) => !expected.includes(r)),
     'the agency sees every institution',
@@ -133,16 +138,44 @@ test('the review queue counts up to its cap and says so; its pages still go on',
        FROM p, m`,
     [QUEUE_COUNT_CAP + 21],
   );
+  const cap = QUEUE_COUNT_CAP.toLocaleString('en');
   const first = await staff.get('/backoffice/applications');
   assert.is(first.status, 200);
-  assert.match(textOf(first.text), `超過 ${QUEUE_COUNT_CAP} 件（只計到 ${QUEUE_COUNT_CAP} 件為止），第 1 頁`);
+  assert.match(textOf(first.text), `超過 ${cap} 件（只計到 ${cap} 件為止），第 1 頁`);
   const deep = await staff.get(`/backoffice/applications?page=${QUEUE_COUNT_CAP / 20 + 2}`);
   assert.is(deep.status, 200);
   assert.match(textOf(deep.text), `第 ${QUEUE_COUNT_CAP / 20 + 2} 頁`);
   assert.is(link(deep.text, 'next'), undefined, 'the last page has no next page');
   assert.ok(link(deep.text, 'prev'));
+  await staff.get('/language/en');
+  assert.match(
+    textOf((await staff.get('/backoffice/applications')).text),
+    `More than ${cap} found (counted up to ${cap}), page 1`,
+  );
+  await staff.get('/language/zh-TW');
   const narrowed = await staff.get('/backoffice/applications?callNumber=000007');
   assert.match(textOf(narrowed.text), '共 1 件，第 1 / 1 頁', 'under the cap, the exact count and pages');
+});
+
+test('the contact book queue counts up to the same cap and says so', async ({ app, staff }) => {
+  const { pool } = app.db;
+  await pool.query(
+    `WITH a AS (
+       INSERT INTO service_application (number, applicant_id, inmate_id, institution_code, service, relationship,
+                                        submission_key, submitted_at, status, decided_at)
+       SELECT '20261102-' || upper(lpad(to_hex(m.id::int), 6, '0')), p.id, m.id, '2477', 'contact_book', 'mother',
+              gen_random_uuid(), now(), 'approved', now()
+         FROM inmate m, applicant p WHERE p.email = 'queue@example.com' AND m.institution_code = '2477' RETURNING *)
+     INSERT INTO contact_book_post (application_id, applicant_id, inmate_id, institution_code, title, body, posted_on, submitted_at, submission_key)
+     SELECT id, applicant_id, inmate_id, institution_code, '近況', '家裡一切都好', current_date, now(), gen_random_uuid() FROM a`,
+  );
+  const cap = QUEUE_COUNT_CAP.toLocaleString('en');
+  const page = await staff.get('/backoffice/contact-book');
+  assert.is(page.status, 200);
+  assert.match(textOf(page.text), `超過 ${cap} 則（只計到 ${cap} 則為止），第 1 頁`);
+  assert.ok(link(page.text, 'next'));
+  const one = await staff.get('/backoffice/contact-book?callNumber=000007');
+  assert.match(textOf(one.text), '共 1 則，第 1 / 1 頁');
 });
 
 test.run();
