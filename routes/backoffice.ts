@@ -34,7 +34,7 @@ import { SERVICES, type ApplicationStatus, type Service } from '../domain/applic
 import { getReviewCase, listReviewQueue, type QueueFilter } from '../domain/applications/review.ts';
 import { readDocument } from '../domain/applications/documents.ts';
 import { REJECTION_REASONS, STATUSES } from '../domain/applications/vocabulary.ts';
-import { searchNotifications, type NotificationFilter } from '../domain/notifications.ts';
+import { readLogCursor, searchNotifications, type NotificationFilter } from '../domain/notifications.ts';
 import { listInstitutions } from '../domain/institutions.ts';
 import { isIsoDate } from '../domain/shared/dates.ts';
 import { parseId } from '../domain/shared/ids.ts';
@@ -259,7 +259,7 @@ export function backofficeRoutes(d: RouteDeps, csrfCheck: RequestHandler): Route
       channel: ['email', 'sms'].includes(channel) ? (channel as NotificationFilter['channel']) : null,
       from: errors.from ? null : from || null,
       to: errors.to ? null : to || null,
-      page: Math.max(1, Number.parseInt(str(q.page), 10) || 1),
+      cursor: readLogCursor('before', q.before) ?? readLogCursor('after', q.after),
     };
     const log = await searchNotifications(d.pool, staffActor(req), filter, req.locale);
     const institutions = await listInstitutions(d.pool, req.locale);
@@ -268,8 +268,11 @@ export function backofficeRoutes(d: RouteDeps, csrfCheck: RequestHandler): Route
       filter,
       values: { q: str(q.q), from, to, status, channel, institution: filter.institutionCode ?? '' },
       institutions: scopeOf(staff) ? institutions.filter((i) => i.code === staff.institutionCode) : institutions,
-      pageUrl: (page: number) =>
-        `${BACKOFFICE}/notifications?${queryString({ ...req.query, page: String(page) }, true)}`,
+      // The filters as they are, and the place in the log: older or newer than a row's (created_at, id).
+      logUrl: (dir: 'before' | 'after', cursor: string) => {
+        const { page: _page, before: _before, after: _after, ...filters } = q;
+        return `${BACKOFFICE}/notifications?${queryString({ ...filters, [dir]: cursor }, true)}`;
+      },
       ...errorView(res.locals.t, errors, ['from', 'to']),
     });
   });

@@ -52,13 +52,15 @@ export async function listReviewQueue(db: Db, who: Viewer, f: QueueFilter, local
   assertMay(who, 'review');
   const c = queueConditions(who.institutionCode, f);
   if (f.service && SERVICES.includes(f.service)) c.add('q.service = ?', f.service);
-  const { total, page, pages, rows } = await readQueuePage(
+  const { total, capped, page, pages, rows } = await readQueuePage(
     db,
     {
       select: `q.id, q.number, i.name_zh, i.name_en, m.name AS inmate_name, m.call_number, p.name AS applicant_name, q.relationship,
                q.service, q.status, q.submitted_at, q.decided_at`,
       from: `FROM service_application q JOIN inmate m ON m.id = q.inmate_id JOIN applicant p ON p.id = q.applicant_id
              JOIN institution i ON i.code = q.institution_code ${c.sql()}`,
+      // Every application has its inmate, applicant and institution: only the call number filter needs a join to count.
+      countFrom: `FROM service_application q ${f.callNumber ? 'JOIN inmate m ON m.id = q.inmate_id' : ''} ${c.sql()}`,
       order: `(q.status = 'pending') DESC, q.submitted_at ASC, q.id ASC`,
     },
     c.params,
@@ -67,6 +69,7 @@ export async function listReviewQueue(db: Db, who: Viewer, f: QueueFilter, local
   );
   return {
     total,
+    capped,
     page,
     pages,
     rows: rows.map((r) => ({

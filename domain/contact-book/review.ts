@@ -49,13 +49,15 @@ export async function listPostQueue(
 ): Promise<QueuePageOf<PostQueueRow>> {
   assertMay(who, 'review');
   const c = queueConditions(who.institutionCode, f);
-  const { total, page, pages, rows } = await readQueuePage(
+  const { total, capped, page, pages, rows } = await readQueuePage(
     db,
     {
       select: `q.id, i.name_zh, i.name_en, m.name AS inmate_name, m.call_number, x.name AS applicant_name, a.relationship, q.title,
                q.photo IS NOT NULL AS has_photo, q.status, q.submitted_at, q.decided_at, q.delivered_at`,
       from: `FROM contact_book_post q JOIN inmate m ON m.id = q.inmate_id JOIN applicant x ON x.id = q.applicant_id
              JOIN service_application a ON a.id = q.application_id JOIN institution i ON i.code = q.institution_code ${c.sql()}`,
+      // Every post has its inmate, sender, service and institution: only the call number filter needs a join to count.
+      countFrom: `FROM contact_book_post q ${f.callNumber ? 'JOIN inmate m ON m.id = q.inmate_id' : ''} ${c.sql()}`,
       order: `(q.status = 'pending') DESC, q.submitted_at ASC, q.id ASC`,
     },
     c.params,
@@ -64,6 +66,7 @@ export async function listPostQueue(
   );
   return {
     total,
+    capped,
     page,
     pages,
     rows: rows.map((r): PostQueueRow => ({

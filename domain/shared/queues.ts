@@ -14,7 +14,11 @@ export type QueueFilterBase = {
   page: number;
 };
 
-export type QueuePageOf<Row> = { rows: Row[]; total: number; page: number; pages: number };
+/** `capped`: there are more than QUEUE_COUNT_CAP rows; `total` is then the cap and `pages` only says whether a next page exists. */
+export type QueuePageOf<Row> = { rows: Row[]; total: number; capped: boolean; page: number; pages: number };
+
+/** Queues count matching rows up to this many, then say "more than" (an exact count of 100,000 rows costs more than the page). */
+export const QUEUE_COUNT_CAP = 1000;
 
 /**
  * The shared conditions on a queued table (alias `q`, with institution_code, status and submitted_at)
@@ -31,16 +35,39 @@ export function queueConditions(scope: string | null, f: QueueFilterBase & { sta
   return c;
 }
 
-/** One page of a queue: how many rows `from` holds, and the requested page of them (a page past the end shows the last). */
+/**
+ * One page of a queue: how many rows `from` holds, up to QUEUE_COUNT_CAP, counted on `countFrom` (the
+ * same rows without the joins that only name things) when given; and the requested page of them. Under
+ * the cap a page past the end shows the last; over it, pages are not counted: the page asked for is
+ * shown, with a next page when one more row exists.
+ */
 export async function readQueuePage(
   db: Db,
-  sql: { select: string; from: string; order: string },
+  sql: { select: string; from: string; countFrom?: string; order: string },
   params: unknown[],
   requested: number,
   size: number,
 ) {
-  const total = Number((await db.query<{ n: string }>(`SELECT count(*) AS n ${sql.from}`, params)).rows[0]!.n);
-  const { page, pages, limitSql } = pageOf(total, requested, size);
-  const { rows } = await db.query(`SELECT ${sql.select} ${sql.from} ORDER BY ${sql.order} ${limitSql}`, params);
-  return { total, page, pages, rows };
+  const counted = (
+    await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (SELECT 1 ${sql.countFrom ?? sql.from} LIMIT ${QUEUE_COUNT_CAP + 1}) x`,
+      params,
+    )
+  ).rows[0]!.n;
+  const capped = counted > QUEUE_COUNT_CAP;
+  const pageRows = (limitSql: string) =>
+    db.query(`SELECT ${sql.select} ${sql.from} ORDER BY ${sql.order} ${limitSql}`, params).then((r) => r.rows);
+  if (!capped) {
+    const { page, pages, limitSql } = pageOf(counted, requested, size);
+    return { total: counted, capped, page, pages, rows: await pageRows(limitSql) };
+  }
+  const page = Math.max(1, Math.trunc(requested) || 1);
+  const rows = await pageRows(`LIMIT ${size + 1} OFFSET ${(page - 1) * size}`);
+  return {
+    total: QUEUE_COUNT_CAP,
+    capped,
+    page,
+    pages: rows.length > size ? page + 1 : page,
+    rows: rows.slice(0, size),
+  };
 }

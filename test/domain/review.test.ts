@@ -332,7 +332,7 @@ test('the notification log: the scope holds, words match literally (no wildcards
   const scoped = await searchNotifications(
     ctx.db.pool,
     viewer('2411'),
-    { institutionCode: null, text: null, status: null, channel: null, from: null, to: null, page: 1 },
+    { institutionCode: null, text: null, status: null, channel: null, from: null, to: null, cursor: null },
     'zh-TW',
   );
   assert.ok(scoped.rows.every((r) => r.institution_code === '2411'));
@@ -340,28 +340,28 @@ test('the notification log: the scope holds, words match literally (no wildcards
   const asked = await searchNotifications(
     ctx.db.pool,
     viewer('2411'),
-    { institutionCode: '2477', text: null, status: null, channel: null, from: null, to: null, page: 1 },
+    { institutionCode: '2477', text: null, status: null, channel: null, from: null, to: null, cursor: null },
     'zh-TW',
   );
   assert.is(asked.total, 0);
   const literal = await searchNotifications(
     ctx.db.pool,
     viewer(null),
-    { institutionCode: null, text: 'family1_x%', status: null, channel: null, from: null, to: null, page: 1 },
+    { institutionCode: null, text: 'family1_x%', status: null, channel: null, from: null, to: null, cursor: null },
     'zh-TW',
   );
   assert.ok(literal.total > 0 && literal.rows.every((r) => r.recipient.startsWith('family1_x%')));
   const wildcard = await searchNotifications(
     ctx.db.pool,
     viewer(null),
-    { institutionCode: null, text: 'family_', status: null, channel: null, from: null, to: null, page: 1 },
+    { institutionCode: null, text: 'family_', status: null, channel: null, from: null, to: null, cursor: null },
     'zh-TW',
   );
   assert.is(wildcard.total, 0, '_ is a character, not a wildcard');
   const all = await searchNotifications(
     ctx.db.pool,
     viewer(null),
-    { institutionCode: null, text: null, status: null, channel: null, from: null, to: null, page: 1 },
+    { institutionCode: null, text: null, status: null, channel: null, from: null, to: null, cursor: null },
     'zh-TW',
   );
   for (let i = 1; i < all.rows.length; i++) assert.ok(all.rows[i - 1]!.created_at >= all.rows[i]!.created_at);

@@ -149,7 +149,7 @@ const CALLS: [name: string, task: StaffTask, call: (ctx: Ctx, who: StaffActor) =
       searchNotifications(
         c.db.pool,
         w,
-        { institutionCode: null, text: null, status: null, channel: null, from: null, to: null, page: 1 },
+        { institutionCode: null, text: null, status: null, channel: null, from: null, to: null, cursor: null },
         'zh-TW',
       ),
   ],
