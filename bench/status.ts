@@ -38,7 +38,7 @@ const ACCEPT_ENCODING = 'gzip, deflate, br';
 const ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 const PASSWORD = 'bench family password';
 const EMAIL = 'status-bench@example.com';
-const TOP = 5;
+const TOP = Number(process.env.STATUS_TOP ?? 5);
 
 const progress = (msg: string) => process.stderr.write(`${msg}\n`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -123,6 +123,7 @@ async function profiler(m: ToChild): Promise<void> {
 type ProfileNode = {
   id: number;
   hitCount?: number;
+  children?: number[];
   callFrame: { functionName: string; url: string; lineNumber: number };
 };
 
@@ -131,14 +132,21 @@ function topBySelfTime(profile: { nodes: ProfileNode[] }): { top: Top; samples: 
   const root = path.resolve(import.meta.dirname, '..');
   const by = new Map<string, { fn: string; file: string; hits: number }>();
   let samples = 0;
+  const parent = new Map<number, ProfileNode>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n);
   for (const n of profile.nodes) {
     const hits = n.hitCount ?? 0;
     if (!hits || n.callFrame.functionName === '(idle)') continue;
     samples += hits;
-    const url = n.callFrame.url.replace(/^file:\/\//, '');
-    const file = url
-      ? `${path.relative(root, url).replace(/^node_modules\//, '')}:${n.callFrame.lineNumber + 1}`
-      : '(native)';
+    // A native function (a socket write, say) is named by the JavaScript that called it.
+    let from = n;
+    while (!from.callFrame.url && parent.has(from.id)) from = parent.get(from.id)!;
+    const url = from.callFrame.url.replace(/^file:\/\//, '');
+    const place = url
+      ? `${path.relative(root, url).replace(/^node_modules\//, '')}:${from.callFrame.lineNumber + 1}`
+      : '';
+    const file =
+      from === n ? place || '(native)' : `(native, from ${from.callFrame.functionName || '(anonymous)'} ${place})`;
     const fn = n.callFrame.functionName || '(anonymous)';
     const key = `${fn} ${file}`;
     const entry = by.get(key) ?? { fn, file, hits: 0 };
@@ -300,6 +308,26 @@ function printTop(label: string, top: Top): void {
   top.forEach((t, i) => console.log(`    ${i + 1}. ${t.pct.toFixed(1).padStart(5)}%  ${t.fn}  ${t.file}`));
 }
 
+type Before = {
+  measuredOn: string;
+  commit: string;
+  note: string;
+  portal_rps: number[];
+  bare_rps: number[];
+  ratio: number;
+  round_trips_per_view: number;
+  top: Top;
+};
+
+/** The figures measured on the code before the work (bench/status-before.json), if the file is there. */
+function readBefore(): Before | null {
+  try {
+    return JSON.parse(readFileSync(path.join(import.meta.dirname, 'status-before.json'), 'utf8')) as Before;
+  } catch {
+    return null;
+  }
+}
+
 async function main(): Promise<void> {
   const cleanUp: CleanUp = [];
   let failed = false;
@@ -370,6 +398,12 @@ async function main(): Promise<void> {
     console.log(`portal median ${portalMedian} req/s, bare Express median ${bareMedian} req/s`);
     console.log(`ratio ${ratio.toFixed(3)} (goal >= ${GOAL_RATIO}): ${met ? 'met' : 'not met'}`);
     console.log(`PostgreSQL round trips per signed-in view: ${trips}`);
+    const before = readBefore();
+    if (before)
+      console.log(
+        `  before (${before.commit}, ${before.measuredOn}): portal ${before.portal_rps.join(' / ')} req/s, bare ` +
+          `${before.bare_rps.join(' / ')} req/s, ratio ${before.ratio}, ${before.round_trips_per_view} round trips per view`,
+      );
 
     progress(`profiling the portal over one more round (${ROUND_SECONDS} s)`);
     await portal.ask({ cmd: 'memory' }).catch(() => undefined);
@@ -380,13 +414,6 @@ async function main(): Promise<void> {
     console.log(
       `portal CPU profile under load (${profiled.rps} req/s while profiled; ${samples} samples; self time, idle left out):`,
     );
-    const beforeFile = path.join(import.meta.dirname, 'status-before.json');
-    let before: { measuredOn: string; commit: string; note: string; top: Top } | null = null;
-    try {
-      before = JSON.parse(readFileSync(beforeFile, 'utf8'));
-    } catch {
-      before = null;
-    }
     if (before) printTop(`before (${before.commit}, ${before.measuredOn}; ${before.note}):`, before.top);
     printTop('now:', top);
     console.log(`portal memory after the rounds: rss ${memory.rssMB} MB, heap used ${memory.heapMB} MB`);

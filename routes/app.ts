@@ -115,6 +115,11 @@ function setUpApplicantMenu(app: Express, d: RouteDeps): void {
   app.use((req: Request, res: Response, next: NextFunction) => {
     // An htmx fragment has no menu: no query for it.
     if (!req.user || inBackoffice(req) || req.get('HX-Request')) return next();
+    // Read with the applicant when the session was loaded (middleware/authentication.ts): no query here.
+    if (req.user.usable) {
+      res.locals.usable = req.user.usable;
+      return next();
+    }
     usableServicesOf(d.pool, req.user.applicant.id).then((usable) => {
       res.locals.usable = usable;
       next();

@@ -2,7 +2,8 @@ import type { Express, Request, Response, NextFunction, RequestHandler } from 'e
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { RouteDeps } from '../deps.ts';
-import { type Applicant, authenticate, getApplicant } from '../../domain/applicants/accounts.ts';
+import { type Applicant, authenticate } from '../../domain/applicants/accounts.ts';
+import { signedInApplicant, type UsableServices } from '../../domain/applications/status.ts';
 import { getStaffMember, type StaffMember } from '../../domain/staff.ts';
 import { BACKOFFICE, byArea } from './area.ts';
 import { tasksOf } from '../../domain/shared/staff-actor.ts';
@@ -14,6 +15,8 @@ declare global {
     interface User {
       kind: 'applicant';
       applicant: Applicant;
+      /** Read with the applicant on each request (one statement); absent on the sign-in request itself. */
+      usable?: UsableServices;
     }
   }
 }
@@ -49,8 +52,8 @@ export function setUpAuthentication(
   passport.serializeUser((user, done) => done(null, { kind: user.kind, id: user.applicant.id } satisfies SessionUser));
   passport.deserializeUser((stored: SessionUser, done) => {
     if (stored?.kind !== 'applicant') return done(null, false);
-    getApplicant(d.pool, stored.id).then(
-      (applicant) => done(null, applicant ? { kind: 'applicant', applicant } : false),
+    signedInApplicant(d.pool, stored.id).then(
+      (found) => done(null, found ? { kind: 'applicant', ...found } : false),
       done,
     );
   });
