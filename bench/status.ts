@@ -361,6 +361,8 @@ async function main(): Promise<void> {
     cleanUp.unshift(() => rm(tmp, { recursive: true, force: true }));
     const htmlFile = path.join(tmp, 'status.html');
     await writeFile(htmlFile, html);
+    // STATUS_HTML_OUT: keep a copy, to try compression settings on the real page.
+    if (process.env.STATUS_HTML_OUT) await writeFile(process.env.STATUS_HTML_OUT, html);
     progress(`captured the status table: ${Buffer.byteLength(html)} bytes of HTML`);
     const bare = await start('bare', { STATUS_HTML_FILE: htmlFile, NODE_ENV: 'production' }, cleanUp);
 
