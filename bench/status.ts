@@ -44,10 +44,12 @@ const progress = (msg: string) => process.stderr.write(`${msg}\n`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 type Top = { fn: string; file: string; pct: number }[];
-type ToChild = { cmd: 'queries' } | { cmd: 'profile-start' } | { cmd: 'profile-stop' } | { cmd: 'memory' };
+type ToChild =
+  { cmd: 'queries' } | { cmd: 'cpu' } | { cmd: 'profile-start' } | { cmd: 'profile-stop' } | { cmd: 'memory' };
 type FromChild =
   | { ready: number }
   | { queries: number }
+  | { cpuMicros: number }
   | { profiled: true; top: Top; samples: number }
   | { memory: { rssMB: number; heapMB: number } };
 
@@ -104,7 +106,10 @@ function driven(handle: (m: ToChild) => Promise<void> | void): void {
 
 let inspector: Session | undefined;
 async function profiler(m: ToChild): Promise<void> {
-  if (m.cmd === 'memory') {
+  if (m.cmd === 'cpu') {
+    const u = process.cpuUsage();
+    send({ cpuMicros: u.user + u.system });
+  } else if (m.cmd === 'memory') {
     const u = process.memoryUsage();
     send({ memory: { rssMB: Math.round(u.rss / 1e5) / 10, heapMB: Math.round(u.heapUsed / 1e5) / 10 } });
   } else if (m.cmd === 'profile-start') {
@@ -373,23 +378,34 @@ async function main(): Promise<void> {
     const portalRounds: Round[] = [];
     const bareRounds: Round[] = [];
     const tripsPerView: number[] = [];
+    const portalCpuPerRequest: number[] = [];
+    const bareCpuPerRequest: number[] = [];
     console.log(`status table vs bare Express: ${CONNECTIONS} connections, ${ROUND_SECONDS} s per round, alternating`);
     for (let i = 1; i <= ROUNDS; i++) {
-      const before = (await portal.ask({ cmd: 'queries' })) as { queries: number };
+      const q0 = (await portal.ask({ cmd: 'queries' })) as { queries: number };
+      const cpu0 = (await portal.ask({ cmd: 'cpu' })) as { cpuMicros: number };
       const p = await load(portal.port, cookie, ROUND_SECONDS);
-      const after = (await portal.ask({ cmd: 'queries' })) as { queries: number };
+      const cpu1 = (await portal.ask({ cmd: 'cpu' })) as { cpuMicros: number };
+      const q1 = (await portal.ask({ cmd: 'queries' })) as { queries: number };
       if (p.non2xx || p.errors)
         throw new Error(`round ${i}: ${p.non2xx} portal answers were not 200, ${p.errors} failed`);
       await statusPage(portalBase, cookie);
-      const trips = Math.round(((after.queries - before.queries) / p.requests) * 100) / 100;
+      const trips = Math.round(((q1.queries - q0.queries) / p.requests) * 100) / 100;
       tripsPerView.push(trips);
       portalRounds.push(p);
+      // CPU time per request: steadier than req/s on a shared machine (other work slows both, not this).
+      const portalCpu = Math.round((cpu1.cpuMicros - cpu0.cpuMicros) / p.requests);
+      portalCpuPerRequest.push(portalCpu);
+      const bareCpu0 = (await bare.ask({ cmd: 'cpu' })) as { cpuMicros: number };
       const b = await load(bare.port, '', ROUND_SECONDS);
+      const bareCpu1 = (await bare.ask({ cmd: 'cpu' })) as { cpuMicros: number };
+      const bareCpu = Math.round((bareCpu1.cpuMicros - bareCpu0.cpuMicros) / b.requests);
+      bareCpuPerRequest.push(bareCpu);
       if (b.non2xx || b.errors) throw new Error(`round ${i}: the bare app failed ${b.non2xx + b.errors} requests`);
       bareRounds.push(b);
       console.log(
-        `  round ${i}: portal ${p.rps} req/s (p50 ${p.p50} ms, p99 ${p.p99} ms, ${p.bytes} B/response, ${trips} statements/view)` +
-          ` | bare ${b.rps} req/s (p50 ${b.p50} ms, ${b.bytes} B/response) | ratio ${(p.rps / b.rps).toFixed(3)}`,
+        `  round ${i}: portal ${p.rps} req/s (p50 ${p.p50} ms, p99 ${p.p99} ms, ${p.bytes} B/response, ${trips} statements/view, CPU ${portalCpu} µs/request)` +
+          ` | bare ${b.rps} req/s (p50 ${b.p50} ms, ${b.bytes} B/response, CPU ${bareCpu} µs/request) | ratio ${(p.rps / b.rps).toFixed(3)}`,
       );
     }
     const portalMedian = median(portalRounds.map((r) => r.rps));
@@ -400,6 +416,12 @@ async function main(): Promise<void> {
     console.log(`portal median ${portalMedian} req/s, bare Express median ${bareMedian} req/s`);
     console.log(`ratio ${ratio.toFixed(3)} (goal >= ${GOAL_RATIO}): ${met ? 'met' : 'not met'}`);
     console.log(`PostgreSQL round trips per signed-in view: ${trips}`);
+    const cpuPortal = median(portalCpuPerRequest);
+    const cpuBare = median(bareCpuPerRequest);
+    console.log(
+      `CPU per request (median): portal ${cpuPortal} µs, bare ${cpuBare} µs: bare/portal ${(cpuBare / cpuPortal).toFixed(3)}` +
+        ' (the ratio the CPU alone allows, less disturbed by other work on the machine)',
+    );
     const before = readBefore();
     if (before)
       console.log(
@@ -430,6 +452,8 @@ async function main(): Promise<void> {
         portal_median_rps: portalMedian,
         bare_median_rps: bareMedian,
         round_trips_per_view: trips,
+        portal_cpu_us_per_request: cpuPortal,
+        bare_cpu_us_per_request: cpuBare,
         connections: CONNECTIONS,
         round_seconds: ROUND_SECONDS,
         profile_top: top,
