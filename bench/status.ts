@@ -50,7 +50,7 @@ type FromChild =
   | { ready: number }
   | { queries: number }
   | { cpuMicros: number }
-  | { profiled: true; top: Top; samples: number }
+  | { profiled: true; top: Top; samples: number; byPackage: string }
   | { memory: { rssMB: number; heapMB: number } };
 
 // ---------------------------------------------------------------- child processes
@@ -133,11 +133,12 @@ type ProfileNode = {
 };
 
 /** The functions with the most self time, as shares of all samples except idle ones. */
-function topBySelfTime(profile: { nodes: ProfileNode[] }): { top: Top; samples: number } {
+function topBySelfTime(profile: { nodes: ProfileNode[] }): { top: Top; samples: number; byPackage: string } {
   const root = path.resolve(import.meta.dirname, '..');
   const by = new Map<string, { fn: string; file: string; hits: number }>();
   let samples = 0;
   const parent = new Map<number, ProfileNode>();
+  const packages = new Map<string, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n);
   for (const n of profile.nodes) {
     const hits = n.hitCount ?? 0;
@@ -147,9 +148,21 @@ function topBySelfTime(profile: { nodes: ProfileNode[] }): { top: Top; samples: 
     let from = n;
     while (!from.callFrame.url && parent.has(from.id)) from = parent.get(from.id)!;
     const url = from.callFrame.url.replace(/^file:\/\//, '');
-    const place = url
-      ? `${path.relative(root, url).replace(/^node_modules\//, '')}:${from.callFrame.lineNumber + 1}`
-      : '';
+    const relative = url.includes('node_modules/')
+      ? url.slice(url.lastIndexOf('node_modules/') + 13)
+      : path.relative(root, url);
+    const place = url ? `${relative}:${from.callFrame.lineNumber + 1}` : '';
+    const pkg = !url
+      ? n.callFrame.functionName || '(native)'
+      : url.startsWith('node:')
+        ? 'node'
+        : url.includes('node_modules/')
+          ? relative
+              .split('/')
+              .slice(0, relative.startsWith('@') ? 2 : 1)
+              .join('/')
+          : relative.split('/').slice(0, 2).join('/');
+    packages.set(pkg, (packages.get(pkg) ?? 0) + hits);
     const file =
       from === n ? place || '(native)' : `(native, from ${from.callFrame.functionName || '(anonymous)'} ${place})`;
     const fn = n.callFrame.functionName || '(anonymous)';
@@ -162,7 +175,12 @@ function topBySelfTime(profile: { nodes: ProfileNode[] }): { top: Top; samples: 
     .sort((a, b) => b.hits - a.hits)
     .slice(0, TOP)
     .map((e) => ({ fn: e.fn, file: e.file, pct: Math.round((e.hits / samples) * 1000) / 10 }));
-  return { top, samples };
+  const byPackage = [...packages]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 12)
+    .map(([k, v]) => `${k} ${((v / samples) * 100).toFixed(1)}%`)
+    .join(', ');
+  return { top, samples, byPackage };
 }
 
 // ---------------------------------------------------------------- the parent
@@ -433,13 +451,18 @@ async function main(): Promise<void> {
     await portal.ask({ cmd: 'memory' }).catch(() => undefined);
     portal.process.send({ cmd: 'profile-start' });
     const profiled = await load(portal.port, cookie, ROUND_SECONDS);
-    const { top, samples } = (await portal.ask({ cmd: 'profile-stop' })) as { top: Top; samples: number };
+    const { top, samples, byPackage } = (await portal.ask({ cmd: 'profile-stop' })) as {
+      top: Top;
+      samples: number;
+      byPackage: string;
+    };
     const memory = ((await portal.ask({ cmd: 'memory' })) as { memory: { rssMB: number; heapMB: number } }).memory;
     console.log(
       `portal CPU profile under load (${profiled.rps} req/s while profiled; ${samples} samples; self time, idle left out):`,
     );
     if (before) printTop(`before (${before.commit}, ${before.measuredOn}; ${before.note}):`, before.top);
     printTop('now:', top);
+    console.log(`  self time by package (native code counted where the JavaScript calling it is): ${byPackage}`);
     console.log(`portal memory after the rounds: rss ${memory.rssMB} MB, heap used ${memory.heapMB} MB`);
 
     console.log(

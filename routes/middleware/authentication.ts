@@ -23,6 +23,14 @@ declare global {
 
 export const APPLICANT_STRATEGY = 'applicant-local';
 
+type SignedIn = { applicant: Applicant; usable: UsableServices };
+
+/**
+ * The applicant read with the session itself (routes/app.ts, one statement), keyed by the session's
+ * stored user object, which passport hands to deserializeUser: that request needs no query of its own.
+ */
+export const preloadedApplicants = new WeakMap<object, SignedIn>();
+
 /**
  * Sessions carry { kind, id }; the applicant is read afresh on each request. Each app has its own
  * Passport instance (not the module's shared one), so its strategies and pool are its own.
@@ -52,6 +60,11 @@ export function setUpAuthentication(
   passport.serializeUser((user, done) => done(null, { kind: user.kind, id: user.applicant.id } satisfies SessionUser));
   passport.deserializeUser((stored: SessionUser, done) => {
     if (stored?.kind !== 'applicant') return done(null, false);
+    const preloaded = preloadedApplicants.get(stored);
+    if (preloaded) {
+      preloadedApplicants.delete(stored);
+      return done(null, { kind: 'applicant', ...preloaded });
+    }
     signedInApplicant(d.pool, stored.id).then(
       (found) => done(null, found ? { kind: 'applicant', ...found } : false),
       done,
