@@ -339,6 +339,8 @@ type Before = {
   bare_rps: number[];
   ratio: number;
   round_trips_per_view: number;
+  portal_cpu_us_per_request?: number;
+  bare_cpu_us_per_request?: number;
   top: Top;
 };
 
@@ -444,7 +446,10 @@ async function main(): Promise<void> {
     if (before)
       console.log(
         `  before (${before.commit}, ${before.measuredOn}): portal ${before.portal_rps.join(' / ')} req/s, bare ` +
-          `${before.bare_rps.join(' / ')} req/s, ratio ${before.ratio}, ${before.round_trips_per_view} round trips per view`,
+          `${before.bare_rps.join(' / ')} req/s, ratio ${before.ratio}, ${before.round_trips_per_view} round trips per view` +
+          (before.portal_cpu_us_per_request
+            ? `, CPU per request portal ${before.portal_cpu_us_per_request} µs, bare ${before.bare_cpu_us_per_request} µs`
+            : ''),
       );
 
     progress(`profiling the portal over one more round (${ROUND_SECONDS} s)`);
@@ -481,6 +486,9 @@ async function main(): Promise<void> {
         round_seconds: ROUND_SECONDS,
         profile_top: top,
         profile_top_before: before?.top ?? null,
+        before: before
+          ? { commit: before.commit, ratio: before.ratio, round_trips_per_view: before.round_trips_per_view }
+          : null,
         portal_rss_mb: memory.rssMB,
       }),
     );
