@@ -40,7 +40,7 @@ export type ApplicantRow = {
   disabled_at: Date | null;
 };
 
-const COLUMNS =
+export const APPLICANT_COLUMNS =
   'id, name, national_id, email, birthday, mobile, phone, locale, email_verified_at, created_at, password_hash, disabled_at';
 
 export function toApplicant(r: ApplicantRow): Applicant {
@@ -59,9 +59,10 @@ export function toApplicant(r: ApplicantRow): Applicant {
 }
 
 export async function findByEmail(db: Db, email: string): Promise<ApplicantRow | null> {
-  const { rows } = await db.query<ApplicantRow>(`SELECT ${COLUMNS} FROM applicant WHERE lower(email) = lower($1)`, [
-    normalizeEmail(email),
-  ]);
+  const { rows } = await db.query<ApplicantRow>(
+    `SELECT ${APPLICANT_COLUMNS} FROM applicant WHERE lower(email) = lower($1)`,
+    [normalizeEmail(email)],
+  );
   return rows[0] ?? null;
 }
 
@@ -87,7 +88,7 @@ export async function authenticate(db: Db, email: string, password: string): Pro
 }
 
 export async function getApplicantRow(db: Db, id: number): Promise<ApplicantRow | null> {
-  const { rows } = await db.query<ApplicantRow>(`SELECT ${COLUMNS} FROM applicant WHERE id = $1`, [id]);
+  const { rows } = await db.query<ApplicantRow>(`SELECT ${APPLICANT_COLUMNS} FROM applicant WHERE id = $1`, [id]);
   return rows[0] ?? null;
 }
 

@@ -2,7 +2,8 @@ import type { Express, Request, Response, NextFunction, RequestHandler } from 'e
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { RouteDeps } from '../deps.ts';
-import { type Applicant, authenticate, getApplicant } from '../../domain/applicants/accounts.ts';
+import { type Applicant, authenticate } from '../../domain/applicants/accounts.ts';
+import { signedInApplicant, type UsableServices } from '../../domain/applications/status.ts';
 import { getStaffMember, type StaffMember } from '../../domain/staff.ts';
 import { BACKOFFICE, byArea } from './area.ts';
 import { tasksOf } from '../../domain/shared/staff-actor.ts';
@@ -14,11 +15,21 @@ declare global {
     interface User {
       kind: 'applicant';
       applicant: Applicant;
+      /** Read with the applicant on each request (one statement); absent on the sign-in request itself. */
+      usable?: UsableServices;
     }
   }
 }
 
 export const APPLICANT_STRATEGY = 'applicant-local';
+
+type SignedIn = { applicant: Applicant; usable: UsableServices };
+
+/**
+ * The applicant read with the session itself (routes/app.ts, one statement), keyed by the session's
+ * stored user object, which passport hands to deserializeUser: that request needs no query of its own.
+ */
+export const preloadedApplicants = new WeakMap<object, SignedIn>();
 
 /**
  * Sessions carry { kind, id }; the applicant is read afresh on each request. Each app has its own
@@ -49,8 +60,13 @@ export function setUpAuthentication(
   passport.serializeUser((user, done) => done(null, { kind: user.kind, id: user.applicant.id } satisfies SessionUser));
   passport.deserializeUser((stored: SessionUser, done) => {
     if (stored?.kind !== 'applicant') return done(null, false);
-    getApplicant(d.pool, stored.id).then(
-      (applicant) => done(null, applicant ? { kind: 'applicant', applicant } : false),
+    const preloaded = preloadedApplicants.get(stored);
+    if (preloaded) {
+      preloadedApplicants.delete(stored);
+      return done(null, { kind: 'applicant', ...preloaded });
+    }
+    signedInApplicant(d.pool, stored.id).then(
+      (found) => done(null, found ? { kind: 'applicant', ...found } : false),
       done,
     );
   });
