@@ -357,8 +357,13 @@ async function main(): Promise<void> {
       pgCpu: await postgres.cpuMs(),
     });
     const before = await work();
-    const main = await inParallel(all.slice(0, ATTEMPTS), 16, (f, i) => prepareBooking(c.lb, f, 0, i % BATCHES));
-    const later = await inParallel(all.slice(ATTEMPTS), 16, (f, i) => prepareBooking(c.lb, f, 1, i % BATCHES));
+    const letHoldGo = (applicant: number) => pool.query('DELETE FROM visit_hold WHERE applicant_id = $1', [applicant]);
+    const main = await inParallel(all.slice(0, ATTEMPTS), 16, (f, i) =>
+      prepareBooking(c.lb, f, 0, i % BATCHES, letHoldGo),
+    );
+    const later = await inParallel(all.slice(ATTEMPTS), 16, (f, i) =>
+      prepareBooking(c.lb, f, 1, i % BATCHES, letHoldGo),
+    );
     const prepared = await costPerRequest(c, before, all.length * REQUESTS_TO_PREPARE);
     const one = await bookingsAtOnce(c, main);
     console.log(
