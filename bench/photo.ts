@@ -135,11 +135,12 @@ async function main(): Promise<void> {
     const photo = await bigPhoneJpeg();
 
     const child: ChildProcess = fork(import.meta.filename, [], {
-      // As `npm start` runs it: production, and glibc's malloc limited to 2 arenas (domain/platform/images.ts says why).
+      // As `npm start` runs it: production, and glibc's malloc settings (domain/platform/images.ts says why).
       env: {
         ...process.env,
         NODE_ENV: 'production',
         MALLOC_ARENA_MAX: '2',
+        MALLOC_MMAP_THRESHOLD_: '131072',
         BENCH_ROLE: 'server',
         BENCH_DATABASE_URL: databaseUrl,
       },

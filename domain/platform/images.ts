@@ -13,10 +13,13 @@ import sharp, { type JpegOptions, type Sharp } from 'sharp';
  *   request meanwhile, and each libvips thread gets its own malloc arena, memory the process then keeps
  *   (with 2 threads resident memory stayed about 65 MB up after 10 uploads; with 1, the upload request
  *   already meets its 400 ms goal).
- * - MALLOC_ARENA_MAX=2 (set by `npm start`, and to be set by whatever else starts the portal): glibc
- *   gives each thread that allocates (libvips's and libuv's) an arena of its own, up to 8 per core, and
- *   freed 10 MB upload buffers stay in them: resident memory went 178 → 313 MB over 10 uploads and
- *   stayed after a full GC; with 2 arenas it came back to within 14 MB (npm run bench:photo).
+ * - glibc's malloc, set by `npm start` (and to be set by whatever else starts the portal):
+ *   MALLOC_ARENA_MAX=2, as glibc gives each thread that allocates (libvips's, libuv's) an arena of its
+ *   own, up to 8 per core, and freed memory stays in them; MALLOC_MMAP_THRESHOLD_=131072, as glibc
+ *   otherwise raises that threshold to the size of the first large block freed (a 10 MB upload
+ *   buffer), after which such buffers come from the heap and stay there. Without them resident memory
+ *   went 178 → 313 MB over 10 uploads and stayed after a full GC; with them it came back to within
+ *   9–13 MB, the requests no slower (npm run bench:photo).
  * - Sequential reading (sharp's default, said here because it matters): the JPEG is decoded in strips,
  *   shrunk while loading, never held whole in memory. At most 120 megapixels (the largest phone cameras
  *   take 108 MP; sharp's default allows 268): a small file cannot ask for gigabytes once decoded.
