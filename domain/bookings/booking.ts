@@ -1,27 +1,12 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type pg from 'pg';
-import { isCheckViolation, isUniqueViolation, withTransaction, type Db } from '../platform/db.ts';
-import { isoWeekday, isTime, taipeiToday } from '../shared/dates.ts';
-import { inScope, type StaffActor } from '../shared/staff-actor.ts';
-import type { VisitKind } from '../applications/vocabulary.ts';
+import { isCheckViolation, isUniqueViolation, type Db } from '../platform/db.ts';
+import { taipeiToday } from '../shared/dates.ts';
 import { recordStaffAction } from '../shared/audit.ts';
-import {
-  ENTITLEMENT_SQL,
-  eligibleCompanions,
-  inBookingWindow,
-  insideLawyerWindows,
-  type Entitlement,
-} from './availability.ts';
-import { notifyBooking } from './notices.ts';
-import {
-  bookingErrors,
-  MAX_COMPANIONS,
-  REASON_MAX,
-  reasonRequired,
-  type BookingErrorCode,
-  type BookingOutcome,
-  type BookingService,
-} from './vocabulary.ts';
+import { mailsCte } from '../shared/outbox.ts';
+import { earlierBooking, preCheck, type BookingInput, type PreChecked } from './booking-checks.ts';
+import { bookedMails } from './notices.ts';
+import { bookingErrors, type BookingErrorCode, type BookingOutcome } from './vocabulary.ts';
 
 /**
  * Visit booking (預約接見, seed 003; lawyers and staff, seed 002): booking (cancelling and withdrawing are
@@ -31,24 +16,7 @@ import {
  * here come first only to name the problem, and a refusal by the database is turned into the same codes.
  */
 
-export type BookingInput = {
-  /** the wizard's one-time key: the same key books once */
-  submissionKey: string;
-  bookerId: number;
-  inmateId: number;
-  service: BookingService;
-  kind: VisitKind;
-  /** YYYY-MM-DD */
-  date: string;
-  /** the batch, except for a lawyer's on-site visit */
-  batchId: number | null;
-  /** HH:MM, a lawyer's on-site visit only */
-  arrivalTime: string | null;
-  companionIds: number[];
-  reason: string;
-  /** set when staff enter the booking for a caller (電話預約) */
-  phone?: StaffActor;
-};
+export type { BookingInput } from './booking-checks.ts';
 
 const NUMBER_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 
@@ -62,38 +30,55 @@ type Stage = 'booking' | 'companions';
 
 /**
  * 確認: books a visit as 待審核. Everything is checked first to name the problem, in one statement
- * outside any transaction (a refusal costs one round trip and holds no connection); the database
- * checks it again while booking, which is what settles two people confirming the last place at once:
- * one is booked, the other gets { slot: 'full' } and goes back to the grid with the rest of the wizard kept.
+ * outside any transaction (a refusal costs one round trip, answered on the connection it already
+ * holds); the database checks it again while booking, which is what settles two people confirming the
+ * last place at once: one is booked, the other gets { slot: 'full' } and goes back to the grid with the
+ * rest of the wizard kept.
+ *
+ * Speed (issue 14): the batch and date's row lock (visit_batch_day, taken by the booking's triggers) is
+ * what serialises bookings of one batch, so it is taken as late as possible and held for no round trip
+ * to Node: the mails are built before, and a booking without other visitors or staff is ONE statement
+ * (booking, history line, mails and their delivery jobs) committed on its own. With other visitors
+ * (their rows need the booking's, which one statement cannot see) or by phone (the audit line), the
+ * same statement starts a transaction that one or two more statements finish.
  */
 export async function bookVisit(pool: pg.Pool, input: BookingInput, now: Date): Promise<BookingOutcome> {
-  for (let attempt = 1; ; attempt++) {
-    const stage: { at: Stage } = { at: 'booking' };
-    try {
-      const checked = await preCheck(pool, input, now);
-      if (checked.kind !== 'ok') return checked.outcome;
-      return await withTransaction(pool, (tx) => bookIn(tx, input, checked, now, stage));
-    } catch (err) {
-      const refused = refusedByDatabase(err, stage.at);
-      if (refused) return { kind: 'errors', errors: bookingErrors(refused) };
-      if (
-        isUniqueViolation(err, 'visit_booking_submission_key_key') ||
-        isUniqueViolation(err, 'visit_booking_one_per_day')
-      ) {
-        // The same form sent twice at once meets either index first: the booking it made is the answer.
-        const previous = await bookingBySubmissionKey(pool, input);
-        if (previous) return previous;
-        return {
-          kind: 'errors',
-          errors: bookingErrors(isUniqueViolation(err, 'visit_booking_one_per_day') ? 'sameDay' : 'formUsed'),
-        };
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const stage: { at: Stage } = { at: 'booking' };
+      try {
+        const checked = await preCheck(client, input, now);
+        if (checked.kind !== 'ok') return checked.outcome;
+        return await bookIn(client, input, checked, now, stage);
+      } catch (err) {
+        if ((err as { broken?: Error }).broken) broken = (err as { broken: Error }).broken;
+        if (broken) throw err;
+        const refused = refusedByDatabase(err, stage.at);
+        if (refused) return { kind: 'errors', errors: bookingErrors(refused) };
+        if (
+          isUniqueViolation(err, 'visit_booking_submission_key_key') ||
+          isUniqueViolation(err, 'visit_booking_one_per_day')
+        ) {
+          // The same form sent twice at once meets either index first: the booking it made is the answer.
+          const previous = await bookingBySubmissionKey(client, input);
+          if (previous) return previous;
+          return {
+            kind: 'errors',
+            errors: bookingErrors(isUniqueViolation(err, 'visit_booking_one_per_day') ? 'sameDay' : 'formUsed'),
+          };
+        }
+        // A number drawn twice, or two bookings sharing visitors waiting on each other: try again.
+        const code = (err as { code?: string }).code;
+        if (attempt < 4 && (isUniqueViolation(err, 'visit_booking_number_key') || code === '40P01' || code === '40001'))
+          continue;
+        throw err;
       }
-      // A number drawn twice, or two bookings sharing visitors waiting on each other: try again.
-      const code = (err as { code?: string }).code;
-      if (attempt < 4 && (isUniqueViolation(err, 'visit_booking_number_key') || code === '40P01' || code === '40001'))
-        continue;
-      throw err;
     }
+  } finally {
+    // A connection that could not even roll back is closed rather than given to the next request.
+    client.release(broken);
   }
 }
 
@@ -107,141 +92,9 @@ async function bookingBySubmissionKey(db: Db, input: BookingInput): Promise<Book
     : null;
 }
 
-/** A form already used: its own booking for the same booker, refused for anyone else. */
-function earlierBooking(input: BookingInput, r: { id: number; number: string; bookerId: number }): BookingOutcome {
-  return Number(r.bookerId) === input.bookerId
-    ? { kind: 'booked', bookingId: Number(r.id), number: r.number }
-    : { kind: 'errors', errors: bookingErrors('formUsed') };
-}
-
-type PreCheckRow = {
-  previous: { id: number; number: string; bookerId: number } | null;
-  id: string | null;
-  relationship: Entitlement['relationship'] | null;
-  institution_code: string | null;
-  restricted: boolean | null;
-  blocked: boolean;
-  remaining: number | null;
-  booker_same_day: boolean;
-  open_weekdays: number[];
-  ms: string | null;
-  me: string | null;
-  fs: string | null;
-  fe: string | null;
-};
-
-/**
- * Everything the booking depends on, read at once: the form's earlier booking, the booker's approved
- * service for this visit (ENTITLEMENT_SQL: $1–$4), the date's closure, the batch's remaining places
- * (bookings and others' live holds at $9; this form's own hold is its place),
- * whether the booker already visits the inmate that day, the open weekdays and the lawyer windows.
- */
-const PRE_CHECK_SQL = `
-SELECT (SELECT json_build_object('id', k.id, 'number', k.number, 'bookerId', k.booker_id)
-          FROM visit_booking k WHERE k.submission_key = $7) AS previous,
-       e.id, e.relationship, e.institution_code, e.restricted,
-       EXISTS (SELECT 1 FROM visit_blocked_date d WHERE d.institution_code = e.institution_code AND d.blocked_on = $5::date) AS blocked,
-       (SELECT b.capacity - (SELECT count(*) FROM visit_booking v
-                              WHERE v.batch_id = b.id AND v.visit_date = $5::date AND v.status IN ('pending', 'approved'))::int
-                          - visit_holds_of_others(b.id, $5::date, $9, $7)
-          FROM visit_batch b
-         WHERE b.id = $6 AND b.institution_code = e.institution_code AND b.visit_kind = $4::text AND b.weekday = $8
-           AND b.retired_at IS NULL) AS remaining,
-       EXISTS (SELECT 1 FROM visit_booking_visitor v JOIN visit_booking b ON b.id = v.booking_id
-                WHERE v.applicant_id = $1 AND v.active AND b.inmate_id = $2 AND b.visit_date = $5::date AND b.service = 'visit') AS booker_same_day,
-       ARRAY(SELECT DISTINCT weekday FROM visit_batch WHERE institution_code = e.institution_code AND retired_at IS NULL) AS open_weekdays,
-       to_char(i.lawyer_morning_start, 'HH24:MI') AS ms, to_char(i.lawyer_morning_end, 'HH24:MI') AS me,
-       to_char(i.lawyer_afternoon_start, 'HH24:MI') AS fs, to_char(i.lawyer_afternoon_end, 'HH24:MI') AS fe
-  FROM (SELECT 1) AS one
-  LEFT JOIN LATERAL (${ENTITLEMENT_SQL}) e ON true
-  LEFT JOIN institution i ON i.code = e.institution_code`;
-
-type PreChecked =
-  | { kind: 'refused'; outcome: BookingOutcome }
-  | { kind: 'ok'; ent: Entitlement; reason: string; companionIds: number[]; lawyerOnsite: boolean };
-
-async function preCheck(pool: pg.Pool, input: BookingInput, now: Date): Promise<PreChecked> {
-  const refused = (outcome: BookingOutcome): PreChecked => ({ kind: 'refused', outcome });
-  const inWindow = inBookingWindow(input.date, now);
-  const { rows } = await pool.query<PreCheckRow>(PRE_CHECK_SQL, [
-    input.bookerId,
-    input.inmateId,
-    input.service,
-    input.kind,
-    inWindow ? input.date : null,
-    Number.isSafeInteger(input.batchId) ? input.batchId : 0,
-    input.submissionKey,
-    inWindow ? isoWeekday(input.date) : 0,
-    now,
-  ]);
-  const r = rows[0]!;
-  if (r.previous) return refused(earlierBooking(input, r.previous));
-  if (r.id === null) return refused({ kind: 'errors', errors: bookingErrors('notEligible') });
-  const ent: Entitlement = {
-    applicationId: Number(r.id),
-    relationship: r.relationship!,
-    institutionCode: r.institution_code!,
-    restricted: r.restricted!,
-  };
-  if (ent.restricted) return refused({ kind: 'errors', errors: bookingErrors('inmateRestricted') });
-  if (input.phone && !inScope(input.phone, ent.institutionCode))
-    return refused({ kind: 'errors', errors: bookingErrors('outsideScope') });
-
-  const lawyerOnsite = input.service === 'lawyer_visit' && input.kind === 'onsite';
-  let slot: BookingErrorCode | null = null;
-  if (!inWindow) slot = 'outsideWindow';
-  else if (r.blocked) slot = 'blockedDate';
-  else if (lawyerOnsite) {
-    const windows = { morning: { start: r.ms!, end: r.me! }, afternoon: { start: r.fs!, end: r.fe! } };
-    if (!r.open_weekdays.includes(isoWeekday(input.date))) slot = 'closedDay';
-    else if (!input.arrivalTime || !isTime(input.arrivalTime)) slot = 'arrivalRequired';
-    else if (!insideLawyerWindows(windows, input.arrivalTime)) slot = 'outsideLawyerWindow';
-  } else if (r.remaining === null) slot = 'noSuchBatch';
-  else if (r.remaining <= 0) slot = 'full';
-  if (!slot && input.service === 'visit' && r.booker_same_day) slot = 'sameDay';
-
-  let companions: BookingErrorCode | null = null;
-  const companionIds = [...new Set(input.companionIds)];
-  if (companionIds.length > MAX_COMPANIONS) companions = 'tooManyCompanions';
-  else if (companionIds.length) {
-    const allowed = new Set(
-      (await eligibleCompanions(pool, input.bookerId, input.inmateId, input.kind, input.service)).map(
-        (c) => c.applicantId,
-      ),
-    );
-    if (companionIds.some((id) => !allowed.has(id))) companions = 'companionNotEligible';
-    else if (
-      input.service === 'visit' &&
-      (await visitingThatDay(pool, companionIds, input.inmateId, input.date)).length
-    )
-      companions = 'companionSameDay';
-  }
-
-  const reason = input.reason.replace(/\r\n?/g, '\n').normalize('NFC').trim();
-  const reasonProblem: BookingErrorCode | null =
-    !reason && reasonRequired(ent.relationship)
-      ? 'reasonRequired'
-      : [...reason].length > REASON_MAX
-        ? 'reasonTooLong'
-        : null;
-  const problems = [slot, companions, reasonProblem].filter((c) => c !== null);
-  if (problems.length) return refused({ kind: 'errors', errors: bookingErrors(...problems) });
-  return { kind: 'ok', ent, reason, companionIds, lawyerOnsite };
-}
-
-/** Of these people, those already visitors (booker or other) of an active family visit to the inmate that day. */
-async function visitingThatDay(db: Db, people: number[], inmateId: number, date: string): Promise<number[]> {
-  const { rows } = await db.query<{ applicant_id: string }>(
-    `SELECT DISTINCT v.applicant_id FROM visit_booking_visitor v JOIN visit_booking b ON b.id = v.booking_id
-      WHERE v.applicant_id = ANY ($1::bigint[]) AND v.active AND b.inmate_id = $2 AND b.visit_date = $3 AND b.service = 'visit'`,
-    [people, inmateId, date],
-  );
-  return rows.map((r) => Number(r.applicant_id));
-}
-
 /** The booking itself, once the pre-check passed: the database's rules decide from here. */
 async function bookIn(
-  tx: pg.PoolClient,
+  client: pg.PoolClient,
   input: BookingInput,
   checked: Extract<PreChecked, { kind: 'ok' }>,
   now: Date,
@@ -250,54 +103,84 @@ async function bookIn(
   const { ent, reason, companionIds, lawyerOnsite } = checked;
   const number = newBookingNumber(now);
   const videoToken = input.kind === 'onsite' ? null : randomBytes(32).toString('base64url');
-  const { rows } = await tx.query<{ id: number }>(
-    `INSERT INTO visit_booking (number, submission_key, booker_id, application_id, inmate_id, institution_code, service, visit_kind, visit_date,
-                                batch_id, arrival_time, relationship, reason, by_phone, created_by_staff, video_token, booked_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
-    [
-      number,
-      input.submissionKey,
-      input.bookerId,
-      ent.applicationId,
-      input.inmateId,
-      ent.institutionCode,
-      input.service,
-      input.kind,
-      input.date,
-      lawyerOnsite ? null : input.batchId,
-      lawyerOnsite ? input.arrivalTime : null,
-      ent.relationship,
-      reason || null,
-      Boolean(input.phone),
-      input.phone?.staffId ?? null,
-      videoToken,
-      now,
-    ],
-  );
-  const bookingId = rows[0]!.id;
-  stage.at = 'companions';
-  // The other visitors (positions 2, 3, …; the booker is 1) and the history's first line, in one statement.
-  await tx.query(
-    `WITH companions AS (
-       INSERT INTO visit_booking_visitor (booking_id, applicant_id, position)
-       SELECT $1, c.id, (c.n + 1)::int FROM unnest($2::bigint[]) WITH ORDINALITY AS c(id, n))
-     INSERT INTO visit_booking_event (booking_id, action, staff_id, applicant_id, at) VALUES ($1, 'booked', $3, $4, $5)`,
-    [bookingId, companionIds, input.phone?.staffId ?? null, input.phone ? null : input.bookerId, now],
-  );
-  if (input.phone) {
-    await recordStaffAction(tx, {
-      staffId: input.phone.staffId,
-      action: 'visit_booking.phone_booked',
-      objectType: 'visit_booking',
-      objectId: bookingId,
-      institutionCode: ent.institutionCode,
-      ip: input.phone.ip,
-      details: { number, bookerId: input.bookerId },
-      at: now,
+  const params: unknown[] = [
+    number,
+    input.submissionKey,
+    input.bookerId,
+    ent.applicationId,
+    input.inmateId,
+    ent.institutionCode,
+    input.service,
+    input.kind,
+    input.date,
+    lawyerOnsite ? null : input.batchId,
+    lawyerOnsite ? input.arrivalTime : null,
+    ent.relationship,
+    reason || null,
+    Boolean(input.phone),
+    input.phone?.staffId ?? null,
+    videoToken,
+    now,
+    input.phone ? null : input.bookerId,
+  ];
+  // The mails come first in the statement's text, the booking (whose triggers take the row lock) last;
+  // the history's first line needs the booking's id. Every part is refused together.
+  const statement = `WITH ${mailsCte(params, bookedMails({ ...checked.notice, number }))},
+     booking AS (
+       INSERT INTO visit_booking (number, submission_key, booker_id, application_id, inmate_id, institution_code, service, visit_kind,
+                                  visit_date, batch_id, arrival_time, relationship, reason, by_phone, created_by_staff, video_token, booked_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id),
+     event AS (
+       INSERT INTO visit_booking_event (booking_id, action, staff_id, applicant_id, at) SELECT id, 'booked', $15, $18, $17 FROM booking)
+     SELECT (SELECT id FROM booking) AS id, (SELECT count(*) FROM notice_jobs) AS jobs`;
+  if (!companionIds.length && !input.phone) {
+    // Committed on its own: the row lock is held from the statement's end to its commit, no longer.
+    const { rows } = await client.query<{ id: number }>({
+      name: 'visit_booking_insert',
+      text: statement,
+      values: params,
     });
+    return { kind: 'booked', bookingId: Number(rows[0]!.id), number };
   }
-  await notifyBooking(tx, bookingId, 'booked');
-  return { kind: 'booked', bookingId, number };
+  await client.query('BEGIN');
+  try {
+    const { rows } = await client.query<{ id: number }>({
+      name: 'visit_booking_insert',
+      text: statement,
+      values: params,
+    });
+    const bookingId = Number(rows[0]!.id);
+    stage.at = 'companions';
+    if (companionIds.length) {
+      // The other visitors, positions 2, 3, … (the booker is 1, added by the booking's trigger).
+      await client.query(
+        `INSERT INTO visit_booking_visitor (booking_id, applicant_id, position)
+         SELECT $1, c.id, (c.n + 1)::int FROM unnest($2::bigint[]) WITH ORDINALITY AS c(id, n)`,
+        [bookingId, companionIds],
+      );
+    }
+    if (input.phone) {
+      await recordStaffAction(client, {
+        staffId: input.phone.staffId,
+        action: 'visit_booking.phone_booked',
+        objectType: 'visit_booking',
+        objectId: bookingId,
+        institutionCode: ent.institutionCode,
+        ip: input.phone.ip,
+        details: { number, bookerId: input.bookerId },
+        at: now,
+      });
+    }
+    await client.query('COMMIT');
+    return { kind: 'booked', bookingId, number };
+  } catch (err) {
+    try {
+      await client.query('ROLLBACK');
+    } catch (rollbackFailed) {
+      throw Object.assign(err as object, { broken: rollbackFailed });
+    }
+    throw err;
+  }
 }
 
 /** The database's own rules, when a booking got past the checks above in a race (or skipped them). */

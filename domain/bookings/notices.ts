@@ -1,7 +1,7 @@
 import type { Db } from '../platform/db.ts';
 import { DEFAULT_VIDEO_SERVICE_URL } from '../platform/config.ts';
 import { maskName } from '../shared/masking.ts';
-import { enqueueMail, enqueueSms } from '../shared/outbox.ts';
+import { enqueueMail, enqueueSms, type MailToSend } from '../shared/outbox.ts';
 import {
   bookingApprovedSms,
   bookingMail,
@@ -16,8 +16,28 @@ import { ratingLink, visitToken } from '../ratings/answers.ts';
 /** 即時評價: an approval mail then carries each visitor's own link to rate the visit afterwards. */
 export type RatingLinks = { publicUrl: string; now: Date };
 
+/** What a notice needs of a booking: known before it is written, for the mail that says it was booked. */
+export type NoticeBooking = Pick<
+  BookingDetail,
+  | 'institutionCode'
+  | 'institutionNameEn'
+  | 'institutionNameZh'
+  | 'number'
+  | 'kind'
+  | 'service'
+  | 'date'
+  | 'startsAt'
+  | 'endsAt'
+  | 'lawyerArrival'
+  | 'inmateName'
+> & { visitors: Pick<BookingVisitor, 'applicantId' | 'position' | 'name' | 'email' | 'locale'>[] };
+
 /** What a mail about the booking says to one of its visitors, in their language. */
-function noticeView(b: BookingDetail, visitor: BookingVisitor, booker: BookingVisitor | undefined) {
+function noticeView(
+  b: NoticeBooking,
+  visitor: NoticeBooking['visitors'][number],
+  booker: { name: string } | undefined,
+) {
   return {
     to: visitor.email,
     applicantId: visitor.applicantId,
@@ -78,6 +98,17 @@ export async function notifyVisitors(
       });
     }
   }
+}
+
+/**
+ * 已預約: the mail each visitor gets when a booking is made, built before it is written so that the
+ * booking and its mails go to the database in one statement (booking.ts, outbox.ts mailsCte).
+ */
+export function bookedMails(b: NoticeBooking): MailToSend[] {
+  const booker = b.visitors.find((v) => v.position === 1);
+  return b.visitors.map((visitor) =>
+    bookingMail({ ...noticeView(b, visitor, booker), reason: null, cancelledByStaff: false }, 'booked', false, false),
+  );
 }
 
 /** Every visitor of the booking is told, in the same transaction as the change. */

@@ -78,6 +78,32 @@ export function enqueueSms(db: Db, sms: SmsToSend): Promise<number> {
   return enqueue(db, 'sms', { ...sms, html: null });
 }
 
+/**
+ * Mails logged with their delivery jobs as common table expressions of the caller's statement
+ * (`notices`, then `notice_jobs`, which the statement must read: a CTE nobody reads never runs), so an
+ * action and the mails it causes are one round trip: one INSERT … SELECT over arrays, whatever the
+ * number of mails. Its parameters are appended to `params`. The ids are drawn first so that each job
+ * carries its own mail's id and secrets.
+ */
+export function mailsCte(params: unknown[], mails: MailToSend[]): string {
+  const p = (v: unknown) => `$${params.push(v)}`;
+  const col = <T>(f: (m: MailToSend) => T) => p(mails.map(f));
+  return `notice_rows AS (
+       SELECT nextval(pg_get_serial_sequence('notification', 'id')) AS id, r.*
+         FROM unnest(${col((m) => m.institutionCode ?? null)}::char(4)[], ${col((m) => m.applicantId ?? null)}::bigint[],
+                     ${col((m) => m.to)}::text[], ${col((m) => m.subject)}::text[], ${col((m) => m.text)}::text[],
+                     ${col((m) => m.html)}::text[], ${col((m) => JSON.stringify(m.secrets ?? {}))}::json[])
+              AS r(institution_code, applicant_id, recipient, subject, body_text, body_html, secrets)),
+     notices AS (
+       INSERT INTO notification (id, channel, institution_code, applicant_id, recipient, subject, body_text, body_html)
+       OVERRIDING SYSTEM VALUE
+       SELECT id, 'email', institution_code, applicant_id, recipient, subject, body_text, body_html FROM notice_rows RETURNING id),
+     notice_jobs AS (
+       SELECT graphile_worker.add_job(${p(DELIVER_TASK)}, json_build_object('id', r.id, 'secrets', r.secrets),
+                                      max_attempts => ${p(MAX_DELIVERY_ATTEMPTS)}::int) AS job
+         FROM notice_rows r)`;
+}
+
 export function fillSecrets(body: string, secrets: Record<string, string>): string {
   let out = body;
   for (const [placeholder, value] of Object.entries(secrets)) out = out.split(placeholder).join(value);
