@@ -14,6 +14,7 @@ import pg from 'pg';
 import { bookVisit } from '../domain/bookings/booking.ts';
 import { type BookingOutcome } from '../domain/bookings/vocabulary.ts';
 import { scratchDatabase, type CleanUp } from './scratch-db.ts';
+import { benchNationalId } from './support.ts';
 
 const ATTEMPTS = 500;
 const BATCHES = 20;
@@ -31,15 +32,6 @@ const BEFORE = { roundTripsAccepted: 8, roundTripsRefused: 1, p95Ms: 1114, media
 const progress = (msg: string) => process.stderr.write(`${msg}\n`);
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.max(0, Math.ceil(xs.length * p) - 1))]!;
-
-/** A valid national ID for the n-th bench family: area A, gender 1, seven digits of n, check digit. */
-function nationalId(n: number): string {
-  const body = `A1${String(n).padStart(7, '0')}`;
-  const digits = [1, 0, ...body.slice(1).split('').map(Number)];
-  const weights = [1, 9, 8, 7, 6, 5, 4, 3, 2, 1];
-  const sum = digits.reduce((s, d, i) => s + d * weights[i]!, 0);
-  return `${body}${(10 - (sum % 10)) % 10}`;
-}
 
 async function main(): Promise<void> {
   const cleanUp: CleanUp = [];
@@ -73,7 +65,7 @@ async function main(): Promise<void> {
          SELECT '20261101-' || upper(lpad(to_hex(row_number() OVER ()::int), 6, '0')), applicant, inmate, '2477', 'visit', ARRAY['onsite'], 'mother', gen_random_uuid(), now(), 'approved', now()
            FROM pairs RETURNING applicant_id, inmate_id)
        SELECT applicant_id AS applicant, inmate_id AS inmate FROM s`,
-        [Array.from({ length: ATTEMPTS }, (_, i) => nationalId(i + 1)), ATTEMPTS],
+        [Array.from({ length: ATTEMPTS }, (_, i) => benchNationalId(i + 1)), ATTEMPTS],
       )
     ).rows.map((r) => ({ applicant: Number(r.applicant), inmate: Number(r.inmate) }));
     if (families.length !== ATTEMPTS) throw new Error(`set-up made ${families.length} families`);

@@ -23,6 +23,7 @@ import { scratchDatabase, type CleanUp } from './scratch-db.ts';
 import { DEMO_APPLICANT, loadDemoData } from '../domain/demo-data.ts';
 import { browserLaunchOptions } from '../test/support/browser.ts';
 import { until } from '../test/support/wait.ts';
+import { runBenchmark } from './support.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -268,7 +269,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+runBenchmark(main);

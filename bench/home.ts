@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { scratchDatabase, type CleanUp } from './scratch-db.ts';
 import { HOME_QUERIES, homeFigures, periodOf } from '../domain/statistics/figures.ts';
 import type { StaffActor } from '../domain/shared/staff-actor.ts';
+import { runBenchmark } from './support.ts';
 
 const APPLICATIONS = 100_000;
 const BOOKINGS = 20_000;
@@ -171,7 +172,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+runBenchmark(main);

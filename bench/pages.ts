@@ -24,6 +24,7 @@ import { migrateWorkerSchema } from '../domain/platform/worker.ts';
 import { loadDemoData } from '../domain/demo-data.ts';
 import { createApp } from '../routes/app.ts';
 import { defaultLimits, type Limit, type RateLimits } from '../routes/middleware/rate-limits.ts';
+import { runBenchmark } from './support.ts';
 
 const WARM_UP = 10;
 const SAMPLES = 200;
@@ -351,10 +352,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error('The benchmark failed:', err);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

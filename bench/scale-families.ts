@@ -6,18 +6,10 @@
 import argon2 from 'argon2';
 import type pg from 'pg';
 import { Client, csrfFrom } from '../test/support/http.ts';
+import { benchNationalId } from './support.ts';
 
 export const PASSWORD = 'bench family password';
 const INSTITUTION = '2477';
-
-/** A valid national ID for the n-th bench family: area A, gender 1, seven digits of n, check digit. */
-function nationalId(n: number): string {
-  const body = `A1${String(n).padStart(7, '0')}`;
-  const digits = [1, 0, ...body.slice(1).split('').map(Number)];
-  const weights = [1, 9, 8, 7, 6, 5, 4, 3, 2, 1];
-  const sum = digits.reduce((s, d, i) => s + d * weights[i]!, 0);
-  return `${body}${(10 - (sum % 10)) % 10}`;
-}
 
 export type Family = { n: number; email: string; applicant: number; client: Client; slot?: string };
 
@@ -61,7 +53,7 @@ export async function setUpFamilies(
          FROM pairs RETURNING applicant_id)
      SELECT p.applicant, p.email, substring(p.email FROM 'scale([0-9]+)@')::int AS n
        FROM pairs p JOIN s ON s.applicant_id = p.applicant ORDER BY n`,
-    [Array.from({ length: count }, (_, i) => nationalId(i + 1)), hash, INSTITUTION, count],
+    [Array.from({ length: count }, (_, i) => benchNationalId(i + 1)), hash, INSTITUTION, count],
   );
   if (rows.length !== count) throw new Error(`set-up made ${rows.length} families of ${count}`);
   return rows.map((r) => ({ n: r.n, email: r.email, applicant: Number(r.applicant) }));

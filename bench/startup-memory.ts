@@ -11,6 +11,7 @@ import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { scratchDatabase, type CleanUp } from './scratch-db.ts';
+import { runBenchmark } from './support.ts';
 
 const RISE_GOAL_MB = 100;
 const progress = (msg: string) => process.stderr.write(`${msg}\n`);
@@ -92,8 +93,5 @@ if (process.env.BENCH_ROLE === 'child') {
     process.exit(1);
   });
 } else {
-  main().catch((err) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
+  runBenchmark(main);
 }

@@ -28,6 +28,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { scratchDatabase, type CleanUp } from './scratch-db.ts';
 import { Client, csrfFrom } from '../test/support/http.ts';
+import { benchNationalId } from './support.ts';
 
 const CONNECTIONS = 50;
 const ROUNDS = Number(process.env.STATUS_ROUNDS ?? 3);
@@ -216,15 +217,6 @@ function start(mode: 'portal' | 'bare', env: NodeJS.ProcessEnv, cleanUp: CleanUp
   });
 }
 
-/** A valid national ID (area A, gender 1, seven digits of n, check digit). */
-function nationalId(n: number): string {
-  const body = `A1${String(n).padStart(7, '0')}`;
-  const digits = [1, 0, ...body.slice(1).split('').map(Number)];
-  const weights = [1, 9, 8, 7, 6, 5, 4, 3, 2, 1];
-  const sum = digits.reduce((s, d, i) => s + d * weights[i]!, 0);
-  return `${body}${(10 - (sum % 10)) % 10}`;
-}
-
 /** One family with 16 applications: visits, contact books and a lawyer visit, approved, rejected and pending. */
 async function seed(pool: pg.Pool): Promise<void> {
   await pool.query(
@@ -241,7 +233,7 @@ async function seed(pool: pg.Pool): Promise<void> {
   await pool.query(
     `INSERT INTO applicant (name, national_id, email, birthday, password_hash, privacy_consent_at, email_verified_at)
      VALUES ('測試家屬', $1, $2, '1980-01-01', $3, now(), now())`,
-    [nationalId(1), EMAIL, hash],
+    [benchNationalId(1), EMAIL, hash],
   );
   // [inmate, service, status]: one contact book per inmate at most, one pending per inmate and service.
   const rows: [number, string, string][] = [

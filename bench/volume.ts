@@ -20,6 +20,7 @@ import { createApp } from '../routes/app.ts';
 import { defaultLimits, type Limit, type RateLimits } from '../routes/middleware/rate-limits.ts';
 import { Client } from '../test/support/http.ts';
 import { staffSignIn } from '../test/support/journeys.ts';
+import { runBenchmark } from './support.ts';
 
 const WARM_UP = 5;
 const SAMPLES = 40;
@@ -205,10 +206,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error('The benchmark could not measure:', err);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

