@@ -23,7 +23,7 @@ import { scratchDatabase, type CleanUp } from './scratch-db.ts';
 import { DEMO_APPLICANT, loadDemoData } from '../domain/demo-data.ts';
 import { browserLaunchOptions } from '../test/support/browser.ts';
 import { until } from '../test/support/wait.ts';
-import { runBenchmark } from './support.ts';
+import { npmStartEnv, runBenchmark } from './support.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -67,6 +67,7 @@ async function startPortal(databaseUrl: string, cleanUp: CleanUp): Promise<strin
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',
+      ...npmStartEnv(),
       NODE_ENV: 'production',
       DATABASE_URL: databaseUrl,
       PORT: String(port),

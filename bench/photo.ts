@@ -29,6 +29,7 @@ import { defaultLimits, type Limit, type RateLimits } from '../routes/middleware
 import { isUploadProblem, MB } from '../domain/shared/uploads.ts';
 import { POST_PHOTO_MAX_MB, preparePostPhoto } from '../domain/contact-book/photos.ts';
 import { Client } from '../test/support/http.ts';
+import { npmStartEnv } from './support.ts';
 
 const RUNS = 10;
 const MEDIAN_GOAL_MS = 400;
@@ -138,9 +139,8 @@ async function main(): Promise<void> {
       // As `npm start` runs it: production, and glibc's malloc settings (domain/platform/images.ts says why).
       env: {
         ...process.env,
+        ...npmStartEnv(),
         NODE_ENV: 'production',
-        MALLOC_ARENA_MAX: '2',
-        MALLOC_MMAP_THRESHOLD_: '131072',
         BENCH_ROLE: 'server',
         BENCH_DATABASE_URL: databaseUrl,
       },

@@ -17,6 +17,7 @@ import type pg from 'pg';
 import { createPool } from '../domain/platform/db.ts';
 import { MIGRATIONS_DIR } from '../domain/platform/migrate.ts';
 import { freePort, startEmbeddedDb, type EmbeddedDb } from '../domain/platform/embedded-db.ts';
+import { npmStartEnv } from './support.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export const progress = (msg: string) => process.stderr.write(`${msg}\n`);
@@ -190,7 +191,13 @@ export class Instance {
     const log = createWriteStream(this.logFile, { flags: 'a' });
     const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...this.env, PORT: String(this.port) },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        ...npmStartEnv(),
+        ...this.env,
+        PORT: String(this.port),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.pipe(log, { end: false });

@@ -1,4 +1,5 @@
 /** What the benchmarks share that is not the portal's own code. */
+import { readFileSync } from 'node:fs';
 
 /**
  * A valid national ID for the n-th bench person (area A, gender 1, seven digits of n, check digit), so a
@@ -26,4 +27,22 @@ export function runBenchmark(main: () => Promise<void>): void {
       process.exit(1);
     },
   );
+}
+
+/**
+ * The environment variables `npm start` sets before node (package.json's start script: glibc's malloc
+ * settings, domain/platform/images.ts says why), read from the script itself so that a benchmark starting
+ * server.ts directly runs the portal exactly as `npm start` does.
+ */
+export function npmStartEnv(): Record<string, string> {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const env: Record<string, string> = {};
+  for (const word of pkg.scripts.start.split(/\s+/)) {
+    const m = /^([A-Z_][A-Z0-9_]*)=(\S*)$/.exec(word);
+    if (!m) break;
+    env[m[1]!] = m[2]!;
+  }
+  return env;
 }
