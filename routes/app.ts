@@ -142,15 +142,23 @@ declare global {
  */
 function setUpRequestLogging(app: Express, d: RouteDeps): void {
   const logger = d.logger;
+  const ID = Symbol('request id');
+  const CHILD = Symbol('request logger');
+  type Logged = Request & { [ID]: string; [CHILD]?: Logger };
+  // A getter on the app's request prototype: a page view that logs nothing makes no child logger.
+  Object.defineProperty(app.request, 'log', {
+    configurable: true,
+    get(this: Logged) {
+      return (this[CHILD] ??= logger.child({
+        req: { id: this[ID], method: this.method, url: redactUrl(this.originalUrl) },
+      }));
+    },
+  });
   app.use((req: Request, res: Response, next: NextFunction) => {
     const id = randomUUID();
+    (req as Logged)[ID] = id;
     res.setHeader('X-Request-Id', id);
     const start = Date.now();
-    let child: Logger | undefined;
-    Object.defineProperty(req, 'log', {
-      configurable: true,
-      get: () => (child ??= logger.child({ req: { id, method: req.method, url: redactUrl(req.originalUrl) } })),
-    });
     let logged = false;
     const finished = () => {
       if (logged) return;
