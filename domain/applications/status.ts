@@ -117,13 +117,15 @@ export async function listApplicationsOf(
   locale: Locale,
   number?: string,
 ): Promise<ApplicationRow[]> {
-  const { rows } = await db.query(
-    `SELECT a.id, a.number, i.name_zh, i.name_en, m.name AS inmate_name, a.relationship, a.service, a.visit_kinds, a.status,
+  // Named: each pooled connection parses and plans it once, not on every view of the status table (issue 14).
+  const { rows } = await db.query({
+    name: 'list-applications-of',
+    text: `SELECT a.id, a.number, i.name_zh, i.name_en, m.name AS inmate_name, a.relationship, a.service, a.visit_kinds, a.status,
             a.submitted_at, a.decided_at, a.rejection_reason
        FROM service_application a JOIN institution i ON i.code = a.institution_code JOIN inmate m ON m.id = a.inmate_id
       WHERE a.applicant_id = $1 AND ($2::text IS NULL OR a.number = $2) ORDER BY a.submitted_at DESC, a.id DESC`,
-    [applicantId, number ?? null],
-  );
+    values: [applicantId, number ?? null],
+  });
   return rows.map((r) => ({
     id: r.id,
     number: r.number,
@@ -216,10 +218,12 @@ export async function sessionWithApplicant(
   sid: string,
   nowSeconds: number,
 ): Promise<{ sess: unknown; signedIn: { applicant: Applicant; usable: UsableServices } | null } | null> {
-  const { rows } = await db.query<ApplicantRow & { sess: unknown; contact_book: boolean; visits: boolean }>(
-    SESSION_WITH_APPLICANT,
-    [sid, nowSeconds],
-  );
+  // Named, as every page view sends it: PostgreSQL parses and plans it once per pooled connection.
+  const { rows } = await db.query<ApplicantRow & { sess: unknown; contact_book: boolean; visits: boolean }>({
+    name: 'session-with-applicant',
+    text: SESSION_WITH_APPLICANT,
+    values: [sid, nowSeconds],
+  });
   const r = rows[0];
   if (!r) return null;
   const signedIn =

@@ -135,12 +135,16 @@ export function translator(locale: Locale): Translate {
   return (key, params) => {
     const text = catalog[key];
     if (text === undefined) throw new Error(`Missing message "${String(key)}" in ${locale}`);
-    if (!params) return text;
-    return text
-      .replace(PLURAL, (m, name: string, forms: string) =>
-        name in params && Number.isFinite(Number(params[name])) ? choosePlural(locale, forms, Number(params[name])) : m,
-      )
-      .replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+    // Most messages have no placeholder: the page's hundreds of look-ups then skip both replaces.
+    if (!params || !text.includes('{')) return text;
+    const filled = text.includes(', plural,')
+      ? text.replace(PLURAL, (m, name: string, forms: string) =>
+          name in params && Number.isFinite(Number(params[name]))
+            ? choosePlural(locale, forms, Number(params[name]))
+            : m,
+        )
+      : text;
+    return filled.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
   };
 }
 

@@ -37,16 +37,25 @@ export function setUpCsrf(app: Express, d: RouteDeps): RequestHandler {
     });
   // The back office has its own cookie: one shared cookie would be replaced by whichever area showed a
   // form last, and the other area's open form would then be refused.
-  const portal = make(secure ? '__Host-portal.csrf' : 'portal.csrf', '/');
-  const backoffice = make(secure ? '__Secure-portal.staff.csrf' : 'portal.staff.csrf', BACKOFFICE);
+  const portalCookie = secure ? '__Host-portal.csrf' : 'portal.csrf';
+  const backofficeCookie = secure ? '__Secure-portal.staff.csrf' : 'portal.staff.csrf';
+  const portal = make(portalCookie, '/');
+  const backoffice = make(backofficeCookie, BACKOFFICE);
   const tokens = (req: Request) => (inBackoffice(req) ? backoffice : portal);
+  const cookieNameOf = (req: Request) => (inBackoffice(req) ? backofficeCookie : portalCookie);
   app.use((req: Request, res: Response, next: NextFunction) => {
     let token: string | undefined;
     // Called by a view only when it renders a form, so pages without one create no session.
     res.locals.csrfToken = () => {
       if (!token) {
         req.session.formShown = true;
-        token = tokens(req).generateCsrfToken(req, res);
+        // A valid token already in the cookie is reused by csrf-csrf; setting the same session cookie
+        // again on every page changes nothing, so only a new token is sent (one Set-Cookie less per page).
+        const sent = req.cookies?.[cookieNameOf(req)];
+        const only = {
+          cookie: (name: string, value: string, options: object) => value !== sent && res.cookie(name, value, options),
+        };
+        token = tokens(req).generateCsrfToken(req, only as unknown as Response);
       }
       return token;
     };

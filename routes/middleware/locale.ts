@@ -21,6 +21,9 @@ declare module 'express-session' {
   }
 }
 
+/** One translator per language, built once: a page view only picks it. */
+const translators = { 'zh-TW': translator('zh-TW'), en: translator('en') } satisfies Record<Locale, unknown>;
+
 /** The language comes from the visitor's choice (a cookie), Traditional Chinese otherwise. */
 export function setUpLocale(app: Express): void {
   app.use((req: Request, res: Response, next: NextFunction) => {
@@ -28,7 +31,7 @@ export function setUpLocale(app: Express): void {
     req.locale = isLocale(chosen) ? chosen : DEFAULT_LOCALE;
     res.locals.locale = req.locale;
     res.locals.htmlLang = htmlLang(req.locale);
-    res.locals.t = translator(req.locale);
+    res.locals.t = translators[req.locale];
     next();
   });
 }

@@ -3,6 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import { appSuite } from '../support/app.ts';
 import { Client, textOf } from '../support/http.ts';
 import { person, registerVerifyAndSignIn } from '../support/journeys.ts';
+import { until } from '../support/wait.ts';
 
 const test = appSuite('security and operations');
 
@@ -101,6 +102,23 @@ test('request logs hold no passwords, tokens, ID numbers or cookies', async ({ a
   const mail = app.smtp.to(p.email)[0]!;
   const token = /token=([A-Za-z0-9_-]+)/.exec(mail.text)![1]!;
   assert.not.ok(logs.includes(token), 'the token itself is not logged');
+});
+
+test('each request is logged once with its id, method, path without query values and status', async ({ app }) => {
+  const res = await new Client(app.url).get('/no-such-page?token=secret-value');
+  const id = res.headers.get('x-request-id')!;
+  assert.match(id, /^[0-9a-f-]{36}$/);
+  type Line = { msg: string; req: unknown; res: { statusCode: number }; responseTime: unknown };
+  const lines = await until('the request log line', async () => {
+    const found = app.logs.filter((l) => l.includes(id)).map((l) => JSON.parse(l) as Line);
+    return found.length ? found : undefined;
+  });
+  assert.is(lines.length, 1);
+  assert.is(lines[0]!.msg, 'request completed');
+  assert.equal(lines[0]!.req, { id, method: 'GET', url: '/no-such-page?token=…' });
+  assert.is(lines[0]!.res.statusCode, 404);
+  assert.type(lines[0]!.responseTime, 'number');
+  assert.not.ok(app.logs.some((l) => l.includes('secret-value')));
 });
 
 test('unknown pages get a helpful 404 in the visitor language', async ({ app }) => {
