@@ -4,8 +4,9 @@ import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
+import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
-import { redactUrl, type Logger } from '../domain/platform/logger.ts';
+import { redactUrl } from '../domain/platform/logger.ts';
 import { systemClock } from '../domain/platform/clock.ts';
 import type { AppDeps, RouteDeps } from './deps.ts';
 
@@ -126,55 +127,28 @@ function setUpApplicantMenu(app: Express, d: RouteDeps): void {
   });
 }
 
-declare global {
-  namespace Express {
-    interface Request {
-      /** This request's logger: its lines carry the request's id, method and path (query values redacted). */
-      log: Logger;
-    }
-  }
-}
-
-/**
- * One line per finished request: method, path and status only, no bodies (passwords, ID numbers) and no
- * query values (tokens); 5xx at error, 4xx at info, the rest at debug. The same lines pino-http wrote,
- * without its two child loggers per request: the child is made only when something is logged (issue 14).
- */
 function setUpRequestLogging(app: Express, d: RouteDeps): void {
-  const logger = d.logger;
-  const ID = Symbol('request id');
-  const CHILD = Symbol('request logger');
-  type Logged = Request & { [ID]: string; [CHILD]?: Logger };
-  // A getter on the app's request prototype: a page view that logs nothing makes no child logger.
-  Object.defineProperty(app.request, 'log', {
-    configurable: true,
-    get(this: Logged) {
-      return (this[CHILD] ??= logger.child({
-        req: { id: this[ID], method: this.method, url: redactUrl(this.originalUrl) },
-      }));
-    },
-  });
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    const id = randomUUID();
-    (req as Logged)[ID] = id;
-    res.setHeader('X-Request-Id', id);
-    const start = Date.now();
-    let logged = false;
-    const finished = () => {
-      if (logged) return;
-      logged = true;
-      const failed = res.statusCode >= 500;
-      const level = failed ? 'error' : res.statusCode >= 400 ? 'info' : 'debug';
-      if (!logger.isLevelEnabled(level)) return;
-      const fields = { res: { statusCode: res.statusCode }, responseTime: Date.now() - start };
-      if (failed)
-        req.log.error({ ...fields, err: new Error(`failed with status code ${res.statusCode}`) }, 'request errored');
-      else req.log[level](fields, 'request completed');
-    };
-    res.once('finish', finished);
-    res.once('close', finished);
-    next();
-  });
+  app.use(
+    pinoHttp({
+      logger: d.logger,
+      genReqId: (req, res) => {
+        const id = randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // Method, path and status only: no bodies (passwords, ID numbers) and no query values (tokens).
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: redactUrl(req.url),
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
+    }),
+  );
 }
 
 function setUpSecurityHeaders(app: Express): void {
