@@ -5,9 +5,11 @@ import { startTestApp, type TestApp } from '../support/app.ts';
 import * as fixture from '../support/fixtures.ts';
 import {
   checkPage,
+  DESKTOP,
   followMenu,
   launchBrowser,
   newContext,
+  PHONE,
   staffSignInPage,
   withScreenshotOnFailure,
 } from '../support/browser.ts';
@@ -24,8 +26,6 @@ type Ctx = { app: TestApp; browser: Browser };
 const test = suite<Ctx>('browser: an administrator writes an announcement; the public list and home page show it');
 const t = translator('zh-TW');
 const PASSWORD = 'staff password 1';
-const PHONE = { width: 360, height: 640 };
-const DESKTOP = { width: 1280, height: 900 };
 const RUNS = [
   { name: 'announcement-js-off-phone', javaScriptEnabled: false, viewport: PHONE },
   { name: 'announcement-js-on-phone', javaScriptEnabled: true, viewport: PHONE },

@@ -5,9 +5,11 @@ import { startTestApp, type TestApp } from '../support/app.ts';
 import * as fixture from '../support/fixtures.ts';
 import {
   checkPage,
+  DESKTOP,
   followMenu,
   launchBrowser,
   newContext,
+  PHONE,
   staffSignInPage,
   withScreenshotOnFailure,
 } from '../support/browser.ts';
@@ -24,8 +26,6 @@ import { translator } from '../../domain/i18n/i18n.ts';
 type Ctx = { app: TestApp; browser: Browser };
 const test = suite<Ctx>('browser: the home statistics and the audit log (issue 12)');
 const t = translator('zh-TW');
-const PHONE = { width: 360, height: 640 };
-const DESKTOP = { width: 1280, height: 900 };
 const RUNS = [
   { name: 'audit-js-off-phone', javaScriptEnabled: false, viewport: PHONE },
   { name: 'audit-js-on-phone', javaScriptEnabled: true, viewport: PHONE },

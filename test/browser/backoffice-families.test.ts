@@ -7,9 +7,11 @@ import { VALID_IDS } from '../support/journeys.ts';
 import { STAFF_PASSWORD, staffAccounts, twoInstitutions } from '../support/scenarios.ts';
 import {
   checkPage,
+  DESKTOP,
   followMenu,
   launchBrowser,
   newContext,
+  PHONE,
   staffSignInPage,
   withScreenshotOnFailure,
 } from '../support/browser.ts';
@@ -24,8 +26,6 @@ type Ctx = { app: TestApp; browser: Browser };
 const test = suite<Ctx>('browser: staff correct a family’s name; the family asks for a correction (issue 12)');
 const t = translator('zh-TW');
 const PASSWORD = 'family password 1';
-const PHONE = { width: 360, height: 640 };
-const DESKTOP = { width: 1280, height: 900 };
 const RUNS = [
   { name: 'families-js-off-phone', javaScriptEnabled: false, viewport: PHONE },
   { name: 'families-js-on-phone', javaScriptEnabled: true, viewport: PHONE },

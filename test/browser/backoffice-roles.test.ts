@@ -3,7 +3,14 @@ import * as assert from 'uvu/assert';
 import type { Browser } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import * as fixture from '../support/fixtures.ts';
-import { checkPage, launchBrowser, newContext, staffSignInPage, withScreenshotOnFailure } from '../support/browser.ts';
+import {
+  checkPage,
+  launchBrowser,
+  newContext,
+  PHONE,
+  staffSignInPage,
+  withScreenshotOnFailure,
+} from '../support/browser.ts';
 import { translator } from '../../domain/i18n/i18n.ts';
 
 /**
@@ -17,7 +24,6 @@ const test = suite<Ctx>('browser: a reviewer’s menu and the page refused to th
 const zh = translator('zh-TW');
 const en = translator('en');
 const PASSWORD = 'reviewer password 1';
-const PHONE = { width: 360, height: 640 };
 const DESKTOP = { width: 1280, height: 800 };
 const RUNS = [
   { name: 'roles-js-off-phone', javaScriptEnabled: false, viewport: PHONE },

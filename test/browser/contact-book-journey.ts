@@ -9,17 +9,20 @@ import { until } from '../support/wait.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import * as fixture from '../support/fixtures.ts';
 import {
-  launchBrowser,
-  newContext,
-  withScreenshotOnFailure,
   checkPage,
   followMenu,
+  KIOSK,
+  launchBrowser,
+  newContext,
+  PHONE,
   staffSignInPage,
+  withScreenshotOnFailure,
 } from '../support/browser.ts';
 import { Client } from '../support/http.ts';
 import { person, registerVerifyAndSignIn, type Person } from '../support/journeys.ts';
 import { translator } from '../../domain/i18n/i18n.ts';
 import { formatDate, taipeiToday } from '../../domain/shared/dates.ts';
+export { KIOSK, PHONE };
 
 /**
  * The family contact book between the family and the back office (issue 4), as journeys in a real
@@ -30,9 +33,6 @@ import { formatDate, taipeiToday } from '../../domain/shared/dates.ts';
 type Ctx = { app: TestApp; browser: Browser; dir: string; photo: string; families: Person[] };
 const t = translator('zh-TW');
 const STAFF_PASSWORD = 'staff password 1';
-
-export const PHONE = { width: 360, height: 640 };
-export const KIOSK = { width: 1080, height: 1920 };
 
 /** One journey: with or without JavaScript, at phone or kiosk size, for an inmate of its own. */
 export type Run = {

@@ -5,9 +5,12 @@ import { startTestApp, type TestApp } from '../support/app.ts';
 import * as fixture from '../support/fixtures.ts';
 import {
   checkPage,
+  DESKTOP,
   followMenu,
+  KIOSK,
   launchBrowser,
   newContext,
+  PHONE,
   staffSignInPage,
   withScreenshotOnFailure,
 } from '../support/browser.ts';
@@ -24,9 +27,6 @@ type Ctx = { app: TestApp; browser: Browser };
 const test = suite<Ctx>('browser: an FAQ edit shows on /faq; the opinion mailbox round trip');
 const t = translator('zh-TW');
 const PASSWORD = 'staff password 1';
-const PHONE = { width: 360, height: 640 };
-const KIOSK = { width: 1080, height: 1920 };
-const DESKTOP = { width: 1280, height: 900 };
 const RUNS = [
   { name: 'help-js-off-phone', javaScriptEnabled: false, viewport: PHONE },
   { name: 'help-js-on-kiosk', javaScriptEnabled: true, viewport: KIOSK },

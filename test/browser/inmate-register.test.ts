@@ -9,6 +9,7 @@ import {
   checkPage,
   launchBrowser,
   newContext,
+  PHONE,
   staffSignInPage,
   withScreenshotOnFailure,
 } from '../support/browser.ts';
@@ -27,7 +28,6 @@ const t = translator('zh-TW');
 const PASSWORD = 'browser test password';
 const STAFF_PASSWORD = 'staff password 1';
 
-const PHONE = { width: 360, height: 640 };
 const DESKTOP = { width: 1280, height: 800 };
 const RUNS = [
   {

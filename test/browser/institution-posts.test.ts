@@ -8,9 +8,11 @@ import { VALID_IDS } from '../support/journeys.ts';
 import { linkIn } from '../support/smtp-sink.ts';
 import {
   checkPage,
+  DESKTOP,
   followMenu,
   launchBrowser,
   newContext,
+  PHONE,
   staffSignInPage,
   withScreenshotOnFailure,
 } from '../support/browser.ts';
@@ -27,8 +29,6 @@ const test = suite<Ctx>('browser: staff write to a family with a photo; the fami
 const t = translator('zh-TW');
 const PASSWORD = 'staff password 1';
 const FAMILY_PASSWORD = 'family password 1';
-const PHONE = { width: 360, height: 640 };
-const DESKTOP = { width: 1280, height: 900 };
 const RUNS = [
   { name: 'ipost-js-off-phone', javaScriptEnabled: false, viewport: PHONE },
   { name: 'ipost-js-on-phone', javaScriptEnabled: true, viewport: PHONE },

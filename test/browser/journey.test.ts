@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Browser } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { checkA11y, launchBrowser, newContext, withScreenshotOnFailure } from '../support/browser.ts';
+import { checkA11y, KIOSK, launchBrowser, newContext, PHONE, withScreenshotOnFailure } from '../support/browser.ts';
 import { person } from '../support/journeys.ts';
 import { linkIn } from '../support/smtp-sink.ts';
 import { translator } from '../../domain/i18n/i18n.ts';
@@ -10,8 +10,6 @@ import { type Locale } from '../../domain/shared/locale.ts';
 
 type Run = { name: string; javaScriptEnabled: boolean; viewport: { width: number; height: number }; locale: Locale };
 
-const PHONE = { width: 360, height: 640 };
-const KIOSK = { width: 1080, height: 1920 };
 const RUNS: Run[] = [
   { name: 'js-off-phone-en', javaScriptEnabled: false, viewport: PHONE, locale: 'en' },
   { name: 'js-off-kiosk', javaScriptEnabled: false, viewport: KIOSK, locale: 'zh-TW' },

@@ -3,7 +3,14 @@ import * as assert from 'uvu/assert';
 import type { Browser, Page } from 'playwright-core';
 import { until } from '../support/wait.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { checkPage, launchBrowser, newContext, staffSignInPage, withScreenshotOnFailure } from '../support/browser.ts';
+import {
+  checkPage,
+  KIOSK,
+  launchBrowser,
+  newContext,
+  staffSignInPage,
+  withScreenshotOnFailure,
+} from '../support/browser.ts';
 import { familyWithContactBook, staffAccounts, STAFF_PASSWORD, twoInstitutions } from '../support/scenarios.ts';
 import { translator } from '../../domain/i18n/i18n.ts';
 
@@ -14,7 +21,6 @@ import { translator } from '../../domain/i18n/i18n.ts';
  * with it), and the next person sees nothing of them, the back button included. The idle limit is
  * shortened to 20 s for the test (KIOSK_IDLE_SECONDS): the warning at 13 s.
  */
-const KIOSK = { width: 1080, height: 1920 };
 const IDLE_SECONDS = 20;
 const t = translator('zh-TW');
 type Ctx = { app: TestApp; browser: Browser };

@@ -2,7 +2,15 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { launchBrowser, newContext, withScreenshotOnFailure, checkPage, staffSignInPage } from '../support/browser.ts';
+import {
+  checkPage,
+  DESKTOP,
+  launchBrowser,
+  newContext,
+  PHONE,
+  staffSignInPage,
+  withScreenshotOnFailure,
+} from '../support/browser.ts';
 import { familyWithContactBook, staffAccounts, STAFF_PASSWORD } from '../support/scenarios.ts';
 import { translator } from '../../domain/i18n/i18n.ts';
 
@@ -17,8 +25,6 @@ const t = translator('zh-TW');
 /** Monday 2026-11-23 10:00 in Taipei; each family last posted on 2026-11-22. */
 const NOW = new Date('2026-11-23T10:00:00+08:00');
 const FAMILY_PASSWORD = 'family password 1';
-const PHONE = { width: 360, height: 640 };
-const DESKTOP = { width: 1280, height: 900 };
 const RUNS = [
   { name: 'parameters-js-off-phone', javaScriptEnabled: false, viewport: PHONE, c: 3, next: '2026/11/25' },
   { name: 'parameters-js-on-phone', javaScriptEnabled: true, viewport: PHONE, c: 4, next: '2026/11/26' },

@@ -11,9 +11,11 @@ import { VALID_IDS } from '../support/journeys.ts';
 import { STAFF_PASSWORD, staffAccounts, twoInstitutions } from '../support/scenarios.ts';
 import {
   checkPage,
+  DESKTOP,
   followMenu,
   launchBrowser,
   newContext,
+  PHONE,
   staffSignInPage,
   withScreenshotOnFailure,
 } from '../support/browser.ts';
@@ -28,8 +30,6 @@ type Ctx = { app: TestApp; browser: Browser; dir: string; numbers: string[] };
 const test = suite<Ctx>('browser: 我的資料與隱私, the data download and a deletion carried out (issue 13)');
 const t = translator('zh-TW');
 const PASSWORD = 'family password 1';
-const PHONE = { width: 360, height: 640 };
-const DESKTOP = { width: 1280, height: 900 };
 const RUNS = [
   { name: 'privacy-js-off-phone', javaScriptEnabled: false, viewport: PHONE },
   { name: 'privacy-js-on-phone', javaScriptEnabled: true, viewport: PHONE },

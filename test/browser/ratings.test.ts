@@ -6,8 +6,10 @@ import * as fixture from '../support/fixtures.ts';
 import {
   checkPage,
   followMenu,
+  KIOSK,
   launchBrowser,
   newContext,
+  PHONE,
   staffSignInPage,
   withScreenshotOnFailure,
 } from '../support/browser.ts';
@@ -26,8 +28,6 @@ import { translator } from '../../domain/i18n/i18n.ts';
 type Ctx = { app: TestApp; browser: Browser; reviewerId: number };
 const test = suite<Ctx>('browser: a rating from the mail link, then staff see it (issue 13)');
 const t = translator('zh-TW');
-const PHONE = { width: 360, height: 640 };
-const KIOSK = { width: 1080, height: 1920 };
 const RUNS = [
   { name: 'rating-js-off-phone', javaScriptEnabled: false, viewport: PHONE, choice: 5 },
   { name: 'rating-js-on-phone', javaScriptEnabled: true, viewport: PHONE, choice: 4 },

@@ -8,7 +8,15 @@ import type { Browser, Page } from 'playwright-core';
 import { until } from '../support/wait.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import * as fixture from '../support/fixtures.ts';
-import { launchBrowser, newContext, withScreenshotOnFailure, checkPage, staffSignInPage } from '../support/browser.ts';
+import {
+  checkPage,
+  KIOSK,
+  launchBrowser,
+  newContext,
+  PHONE,
+  staffSignInPage,
+  withScreenshotOnFailure,
+} from '../support/browser.ts';
 import { Client } from '../support/http.ts';
 import { person, registerVerifyAndSignIn, type Person } from '../support/journeys.ts';
 import { translator } from '../../domain/i18n/i18n.ts';
@@ -19,8 +27,6 @@ const test = suite<Ctx>('browser: a contact book application between the applica
 const t = translator('zh-TW');
 const STAFF_PASSWORD = 'staff password 1';
 
-const PHONE = { width: 360, height: 640 };
-const KIOSK = { width: 1080, height: 1920 };
 // One inmate per run: an approved contact book takes the inmate's only household place.
 const RUNS = [
   { name: 'review-js-off-phone', javaScriptEnabled: false, viewport: PHONE, callNumber: '1024' },

@@ -9,9 +9,11 @@ import * as fixture from '../support/fixtures.ts';
 import { linkIn } from '../support/smtp-sink.ts';
 import {
   checkPage,
+  DESKTOP,
   followMenu,
   launchBrowser,
   newContext,
+  PHONE,
   staffSignInPage,
   withScreenshotOnFailure,
 } from '../support/browser.ts';
@@ -23,8 +25,6 @@ const test = suite<Ctx>(
 );
 const t = translator('zh-TW');
 const root = path.resolve(import.meta.dirname, '../..');
-const PHONE = { width: 360, height: 640 };
-const DESKTOP = { width: 1280, height: 900 };
 const RUNS = [
   { name: 'staff-js-off-phone', javaScriptEnabled: false, viewport: PHONE },
   { name: 'staff-js-on-phone', javaScriptEnabled: true, viewport: PHONE },

@@ -7,11 +7,12 @@ import * as assert from 'uvu/assert';
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from './app.ts';
-import { launchBrowser, checkPage, followMenu } from './browser.ts';
+import { checkPage, followMenu, KIOSK, launchBrowser, PHONE } from './browser.ts';
 import { person, type Person } from './journeys.ts';
 import * as make from './fixtures.ts';
 import { translator } from '../../domain/i18n/i18n.ts';
 import { bookVisit } from '../../domain/bookings/booking.ts';
+export { KIOSK, PHONE };
 
 /** Monday 2026-11-23 10:00 in Taipei: bookable dates are Wednesday 11-25 to Monday 11-30. */
 export const NOW = new Date('2026-11-23T10:00:00+08:00');
@@ -19,8 +20,6 @@ export const t = translator('zh-TW');
 export const STAFF_PASSWORD = 'staff password 1';
 export const INSTITUTION = '桃園女子監獄';
 
-export const PHONE = { width: 360, height: 640 };
-export const KIOSK = { width: 1080, height: 1920 };
 // One inmate per run (an inmate has one visit at a time) and one visit date per run, so each run's
 // batch has all its places, and each run's rosters hold only its own bookings.
 export const RUNS = [

@@ -12,6 +12,11 @@ const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
 // WCAG 2.2 AA as axe-core knows it: the 2.0 and 2.1 A/AA rules plus the 2.2 AA ones.
 const A11Y_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
+/** The sizes every page is tried at (STYLE.md): a small phone, a desktop, and the kiosk's portrait screen. */
+export const PHONE = { width: 360, height: 640 };
+export const DESKTOP = { width: 1280, height: 900 };
+export const KIOSK = { width: 1080, height: 1920 };
+
 /** CHROMIUM_PATH, else Debian's chromium, else the Chromium shipped inside @sparticuz/chromium. */
 export async function chromiumPath(): Promise<string> {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
