@@ -192,15 +192,22 @@ export async function usableServicesOf(db: Db, applicantId: number): Promise<Usa
   return { contactBook: rows[0]!.contact_book, visits: rows[0]!.visits };
 }
 
-const SIGNED_IN_APPLICANT = `SELECT ${APPLICANT_COLUMNS.split(', ')
+/** The applicant `p` and the menu's services `u`, as toSignedIn reads them. */
+const SIGNED_IN_COLUMNS = `${APPLICANT_COLUMNS.split(', ')
   .map((c) => `p.${c}`)
-  .join(', ')}, u.contact_book, u.visits
+  .join(', ')}, u.contact_book, u.visits`;
+type SignedInRow = ApplicantRow & { contact_book: boolean; visits: boolean };
+export type SignedIn = { applicant: Applicant; usable: UsableServices };
+const toSignedIn = (r: SignedInRow): SignedIn => ({
+  applicant: toApplicant(r),
+  usable: { contactBook: r.contact_book, visits: r.visits },
+});
+
+const SIGNED_IN_APPLICANT = `SELECT ${SIGNED_IN_COLUMNS}
    FROM applicant p CROSS JOIN LATERAL (${USABLE_SERVICES}) u
   WHERE p.id = $1 AND p.disabled_at IS NULL`;
 
-const SESSION_WITH_APPLICANT = `SELECT s.sess, ${APPLICANT_COLUMNS.split(', ')
-  .map((c) => `p.${c}`)
-  .join(', ')}, u.contact_book, u.visits
+const SESSION_WITH_APPLICANT = `SELECT s.sess, ${SIGNED_IN_COLUMNS}
    FROM session s
    LEFT JOIN applicant p ON p.id = CASE WHEN s.sess #>> '{passport,user,kind}' = 'applicant'
                                         THEN (s.sess #>> '{passport,user,id}')::bigint END
@@ -217,31 +224,23 @@ export async function sessionWithApplicant(
   db: Db,
   sid: string,
   nowSeconds: number,
-): Promise<{ sess: unknown; signedIn: { applicant: Applicant; usable: UsableServices } | null } | null> {
+): Promise<{ sess: unknown; signedIn: SignedIn | null } | null> {
   // Named, as every page view sends it: PostgreSQL parses and plans it once per pooled connection.
-  const { rows } = await db.query<ApplicantRow & { sess: unknown; contact_book: boolean; visits: boolean }>({
+  const { rows } = await db.query<SignedInRow & { sess: unknown }>({
     name: 'session-with-applicant',
     text: SESSION_WITH_APPLICANT,
     values: [sid, nowSeconds],
   });
   const r = rows[0];
   if (!r) return null;
-  const signedIn =
-    r.id == null ? null : { applicant: toApplicant(r), usable: { contactBook: r.contact_book, visits: r.visits } };
-  return { sess: r.sess, signedIn };
+  return { sess: r.sess, signedIn: r.id == null ? null : toSignedIn(r) };
 }
 
 /**
  * The signed-in applicant of a session (null when gone or disabled) with the services their menu offers:
  * one statement for what every signed-in page needs (issue 14: one round trip fewer per page view).
  */
-export async function signedInApplicant(
-  db: Db,
-  applicantId: number,
-): Promise<{ applicant: Applicant; usable: UsableServices } | null> {
-  const { rows } = await db.query<ApplicantRow & { contact_book: boolean; visits: boolean }>(SIGNED_IN_APPLICANT, [
-    applicantId,
-  ]);
-  const r = rows[0];
-  return r ? { applicant: toApplicant(r), usable: { contactBook: r.contact_book, visits: r.visits } } : null;
+export async function signedInApplicant(db: Db, applicantId: number): Promise<SignedIn | null> {
+  const { rows } = await db.query<SignedInRow>(SIGNED_IN_APPLICANT, [applicantId]);
+  return rows[0] ? toSignedIn(rows[0]) : null;
 }

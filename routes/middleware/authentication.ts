@@ -3,7 +3,7 @@ import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { RouteDeps } from '../deps.ts';
 import { type Applicant, authenticate } from '../../domain/applicants/accounts.ts';
-import { signedInApplicant, type UsableServices } from '../../domain/applications/status.ts';
+import { signedInApplicant, type SignedIn, type UsableServices } from '../../domain/applications/status.ts';
 import { getStaffMember, type StaffMember } from '../../domain/staff.ts';
 import { BACKOFFICE, byArea } from './area.ts';
 import { tasksOf } from '../../domain/shared/staff-actor.ts';
@@ -22,8 +22,6 @@ declare global {
 }
 
 export const APPLICANT_STRATEGY = 'applicant-local';
-
-type SignedIn = { applicant: Applicant; usable: UsableServices };
 
 /**
  * The applicant read with the session itself (routes/app.ts, one statement), keyed by the session's
