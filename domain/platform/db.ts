@@ -9,7 +9,14 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
 export function createPool(connectionString: string, onError: (err: Error) => void): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max: 10, idleTimeoutMillis: 30_000 });
+  // The pool keeps the connections it has opened (min = max) rather than closing them after 30 s idle:
+  // a rush after a quiet spell (booking opening in the morning) then meets connections that are already
+  // signed in (SCRAM costs both sides a few ms) and whose PostgreSQL backends have their catalogs,
+  // functions and statement plans cached (measured by npm run bench:bookings: a rush on fresh
+  // connections costs each one 15–20 ms more in its first bookings). Ten idle connections cost the
+  // server little. allowExitOnIdle: idle connections never keep a process alive on their own (a script
+  // that is done exits; the server is kept alive by its listening socket).
+  const pool = new pg.Pool({ connectionString, max: 10, min: 10, idleTimeoutMillis: 30_000, allowExitOnIdle: true });
   // An idle client losing its connection must not crash the process.
   pool.on('error', onError);
   // Nor may a checked-out one: pg-pool listens for errors only while a client is idle, and a client
