@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type LaunchOptions, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
-import axeCore from 'axe-core';
 import * as assert from 'uvu/assert';
 import type { Translate } from '../../domain/i18n/i18n.ts';
 
@@ -11,6 +11,12 @@ const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
 
 // WCAG 2.2 AA as axe-core knows it: the 2.0 and 2.1 A/AA rules plus the 2.2 AA ones.
 const A11Y_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/**
+ * axe-core's own minified build (0.58 MB; `axeCore.source` is the 1.3 MB readable one): the same
+ * rules, sent to the browser and parsed in about half the time, once per page checked.
+ */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** The sizes every page is tried at (STYLE.md): a small phone, a desktop, and the kiosk's portrait screen. */
 export const PHONE = { width: 360, height: 640 };
@@ -99,10 +105,10 @@ async function axe(page: Page): Promise<Violations> {
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`axe did not finish on ${page.url()} within 15 s`)), 15_000);
   });
-  // AxeBuilder sends axe-core's 1.3 MB source to the page twice per check; it is sent once here, only
-  // when this document does not have it yet, and AxeBuilder's own injections are left empty.
+  // AxeBuilder sends axe-core's source to the page twice per check; it is sent once here, only when
+  // this document does not have it yet, and AxeBuilder's own injections are left empty.
   const loaded = await page.evaluate(() => typeof (window as { axe?: unknown }).axe === 'object');
-  if (!loaded) await page.evaluate(axeCore.source);
+  if (!loaded) await page.evaluate(AXE_SOURCE);
   // Legacy mode runs axe.run() in the page itself; the default opens a blank page per check to
   // merge results across iframes, which costs about twice the time and our pages have no iframes.
   const run = new AxeBuilder({ page, axeSource: ';' }).withTags(A11Y_TAGS).setLegacyMode(true).analyze();
@@ -127,6 +133,9 @@ class Inspector {
 
   static async open(browser: Browser, viewport: ContextOptions['viewport']): Promise<Inspector> {
     const context = await browser.newContext({ javaScriptEnabled: true, viewport });
+    // Every page this context loads is a copy to check: axe comes with each one from the browser
+    // itself instead of over the wire per check.
+    await context.addInitScript(AXE_SOURCE);
     const inspector = new Inspector(context, await context.newPage());
     await context.route('**/*', (route) => {
       const request = route.request();
