@@ -186,7 +186,7 @@ async function main(): Promise<number> {
   let adminUrl = process.env.DATABASE_URL;
   try {
     const startBrowser = jobs.some((j) => j.browser)
-      ? browserLaunchOptions().then((opts) => chromium.launchServer(opts))
+      ? browserLaunchOptions({ headlessShell: true }).then((opts) => chromium.launchServer(opts))
       : undefined;
     if (!adminUrl) {
       tmp = await mkdtemp(path.join(os.tmpdir(), 'portal-test-'));
