@@ -9,6 +9,11 @@
  * each browser file runs in a process of its own, and TEST_JOBS processes (default 4) run at a time:
  * a browser file keeps about half a core busy (it mostly waits for pages), so four fill two cores.
  * The browser files share one Chromium, started here. A process's output is printed whole when it ends.
+ *
+ * Longest first: each file's seconds from this checkout's last run (test-artifacts/test-timings.json,
+ * kept out of git), else from test/timings.json (committed, so a fresh clone such as CI's schedules as
+ * well; refresh it with `npm run -s test:timings` after a full run when files were added or changed
+ * much), else a guess from the file's size.
  */
 import { spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -29,6 +34,8 @@ const LANES = Math.max(1, Number(process.env.TEST_LANES) || 2);
 const SLOTS = Math.max(1, Number(process.env.TEST_JOBS) || 4);
 /** How long each file took last time (seconds), to share the files out evenly; kept out of git. */
 const TIMINGS = path.join(root, 'test-artifacts', 'test-timings.json');
+/** The same from a full run, committed: what a fresh clone goes by (test/save-timings.ts writes it). */
+const COMMITTED_TIMINGS = path.join(root, 'test', 'timings.json');
 
 async function prepareTemplate(adminUrl: string): Promise<void> {
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -94,18 +101,22 @@ function planJobs(files: string[], weightOf: (file: string) => number, lanes: nu
   return [...shared, ...own].sort((a, b) => b.weight - a.weight);
 }
 
-async function weights(dir: string, files: string[]): Promise<(file: string) => number> {
-  let last: Record<string, number> = {};
+async function readTimings(file: string): Promise<Record<string, number>> {
   try {
-    last = JSON.parse(await readFile(TIMINGS, 'utf8')) as Record<string, number>;
+    return JSON.parse(await readFile(file, 'utf8')) as Record<string, number>;
   } catch {
-    // no earlier run here: guess from sizes
+    return {}; // no such run yet
   }
+}
+
+async function weights(dir: string, files: string[]): Promise<(file: string) => number> {
+  const [last, committed] = await Promise.all([readTimings(TIMINGS), readTimings(COMMITTED_TIMINGS)]);
   const guess = new Map<string, number>();
   for (const f of files) {
-    // Measured here: about a second per kB of a domain or HTTP file, eleven per kB of a browser file.
+    // Measured here: about a second per kB of a domain or HTTP file, eleven per kB of a browser file
+    // (a poor guess for a file whose steps live in another one, such as contact-book-kiosk.test.ts).
     const size = (await stat(path.join(dir, f))).size / 1000;
-    guess.set(f, last[f] ?? (f.startsWith(`browser${path.sep}`) ? size * 11 : size));
+    guess.set(f, last[f] ?? committed[f] ?? (f.startsWith(`browser${path.sep}`) ? size * 11 : size));
   }
   return (f) => guess.get(f) ?? 1;
 }
@@ -175,7 +186,7 @@ async function main(): Promise<number> {
   let adminUrl = process.env.DATABASE_URL;
   try {
     const startBrowser = jobs.some((j) => j.browser)
-      ? browserLaunchOptions().then((opts) => chromium.launchServer(opts))
+      ? browserLaunchOptions({ headlessShell: true }).then((opts) => chromium.launchServer(opts))
       : undefined;
     if (!adminUrl) {
       tmp = await mkdtemp(path.join(os.tmpdir(), 'portal-test-'));

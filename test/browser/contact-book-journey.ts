@@ -154,8 +154,10 @@ export function contactBookJourneys(title: string, runs: readonly Run[]): Test<C
           await checked(home, 'sign-in');
           await home.getByLabel(t('signin.email')).fill(family.email);
           await home.getByLabel(t('field.password'), { exact: true }).fill(family.password);
-          await home.getByRole('button', { name: t('signin.submit') }).click();
-          await home.waitForURL('**/account');
+          // argon2 checks the password on purpose slowly: on a busy machine (the first steps of four test
+          // files at once) this takes longer than a page usually does.
+          await home.getByRole('button', { name: t('signin.submit') }).click({ timeout: 30_000 });
+          await home.waitForURL('**/account', { timeout: 30_000 });
           await checked(home, 'account');
 
           await menu(home, t('nav.contactBookNew'));
