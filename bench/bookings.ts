@@ -84,6 +84,24 @@ async function main(): Promise<void> {
     await Promise.all(warm.map((c) => c.query('SELECT 1')));
     for (const c of warm) c.release();
 
+    /** One family's on-site visit in one batch, through the wizard's own booking call. */
+    const book = (f: { applicant: number; inmate: number }, batchId: number) =>
+      bookVisit(
+        pool,
+        {
+          submissionKey: randomUUID(),
+          bookerId: f.applicant,
+          inmateId: f.inmate,
+          service: 'visit',
+          kind: 'onsite',
+          date: DATE,
+          batchId,
+          arrivalTime: null,
+          companionIds: [],
+          reason: '',
+        },
+        NOW,
+      );
     const rush = async (label: string, fams: typeof families, batchIds: number[]) => {
       progress(`${ATTEMPTS} attempts at once (${label})`);
       const times: number[] = [];
@@ -91,22 +109,7 @@ async function main(): Promise<void> {
       const outcomes: BookingOutcome[] = await Promise.all(
         fams.map(async (f, i) => {
           const t0 = performance.now();
-          const outcome = await bookVisit(
-            pool,
-            {
-              submissionKey: randomUUID(),
-              bookerId: f.applicant,
-              inmateId: f.inmate,
-              service: 'visit',
-              kind: 'onsite',
-              date: DATE,
-              batchId: batchIds[i % BATCHES]!,
-              arrivalTime: null,
-              companionIds: [],
-              reason: '',
-            },
-            NOW,
-          );
+          const outcome = await book(f, batchIds[i % BATCHES]!);
           times.push(performance.now() - t0);
           return outcome;
         }),
@@ -151,22 +154,7 @@ async function main(): Promise<void> {
         return (original as (...a: unknown[]) => unknown).apply(this, args);
       } as typeof original;
       try {
-        const outcome = await bookVisit(
-          pool,
-          {
-            submissionKey: randomUUID(),
-            bookerId: f.applicant,
-            inmateId: f.inmate,
-            service: 'visit',
-            kind: 'onsite',
-            date: DATE,
-            batchId: Number(lastBatch),
-            arrivalTime: null,
-            companionIds: [],
-            reason: '',
-          },
-          NOW,
-        );
+        const outcome = await book(f, Number(lastBatch));
         return { outcome: outcome.kind, roundTrips: n };
       } finally {
         pg.Client.prototype.query = original;

@@ -16,7 +16,14 @@ export function createPool(connectionString: string, onError: (err: Error) => vo
   // connections costs each one 15–20 ms more in its first bookings). Ten idle connections cost the
   // server little. allowExitOnIdle: idle connections never keep a process alive on their own (a script
   // that is done exits; the server is kept alive by its listening socket).
-  const pool = new pg.Pool({ connectionString, max: 10, min: 10, idleTimeoutMillis: 30_000, allowExitOnIdle: true });
+  const size = 10;
+  const pool = new pg.Pool({
+    connectionString,
+    max: size,
+    min: size,
+    idleTimeoutMillis: 30_000,
+    allowExitOnIdle: true,
+  });
   // An idle client losing its connection must not crash the process.
   pool.on('error', onError);
   // Nor may a checked-out one: pg-pool listens for errors only while a client is idle, and a client
