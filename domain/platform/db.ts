@@ -8,6 +8,9 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 // bigint ids fit comfortably in a JS number for this portal's volumes.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
+/** The connections each portal process keeps open (see createPool). */
+export const POOL_SIZE = 10;
+
 export function createPool(connectionString: string, onError: (err: Error) => void): pg.Pool {
   // The pool keeps the connections it has opened (min = max) rather than closing them after 30 s idle:
   // a rush after a quiet spell (booking opening in the morning) then meets connections that are already
@@ -16,11 +19,10 @@ export function createPool(connectionString: string, onError: (err: Error) => vo
   // connections costs each one 15–20 ms more in its first bookings). Ten idle connections cost the
   // server little. allowExitOnIdle: idle connections never keep a process alive on their own (a script
   // that is done exits; the server is kept alive by its listening socket).
-  const size = 10;
   const pool = new pg.Pool({
     connectionString,
-    max: size,
-    min: size,
+    max: POOL_SIZE,
+    min: POOL_SIZE,
     idleTimeoutMillis: 30_000,
     allowExitOnIdle: true,
   });
