@@ -19,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { bookVisit } from '../domain/bookings/booking.ts';
 import { createPool, POOL_SIZE } from '../domain/platform/db.ts';
+import { startMailDispatcher } from '../domain/shared/outbox.ts';
 import { type BookingOutcome } from '../domain/bookings/vocabulary.ts';
 import { scratchDatabase, type CleanUp } from './scratch-db.ts';
 import { benchNationalId } from './support.ts';
@@ -131,6 +132,7 @@ async function main(): Promise<void> {
     };
     type Rush = Awaited<ReturnType<typeof rush>>;
     const pairs: { fresh: Rush; warm: Rush }[] = [];
+    const dispatchErrors: Error[] = [];
     for (const [r, { families, batches }] of repeats.entries()) {
       // Each pair on a new pool with the portal's settings, its 10 connections opened before the timed
       // rushes (as the portal's pool keeps them: domain/platform/db.ts, min = max), so no sign-in
@@ -138,6 +140,9 @@ async function main(): Promise<void> {
       // the booking's functions and plans its statements during its first bookings. The second rush
       // (other families, other batches) meets them as a portal that has been taking bookings does.
       const rushPool = createPool(url, () => undefined);
+      // As the portal's worker does (domain/jobs.ts): the booked mails move into their delivery jobs
+      // during the rush, on the same pool and database.
+      const dispatcher = startMailDispatcher(rushPool, (err) => dispatchErrors.push(err));
       try {
         const open = await Promise.all(Array.from({ length: POOL_SIZE }, () => rushPool.connect()));
         await Promise.all(open.map((c) => c.query('SELECT 1')));
@@ -156,6 +161,7 @@ async function main(): Promise<void> {
         );
         pairs.push({ fresh, warm });
       } finally {
+        await dispatcher.stop();
         await rushPool.end();
       }
     }
@@ -177,6 +183,18 @@ async function main(): Promise<void> {
     const p95Ms = medianOf(runs.map((r) => r.warm.p95Ms));
     const freshP95Ms = medianOf(runs.map((r) => r.fresh.p95Ms));
     const acceptedInRushes = runs.reduce((n, r) => n + r.fresh.accepted + r.warm.accepted, 0);
+    if (dispatchErrors.length) throw dispatchErrors[0];
+    // Every booked mail has exactly one delivery job once the dispatchers have stopped (their last run
+    // is awaited): none waiting, none twice.
+    const mails = (
+      await pool.query<{ mails: number; with_one_job: number; waiting: number }>(
+        `SELECT count(*)::int AS mails, count(*) FILTER (WHERE j.jobs = 1)::int AS with_one_job,
+                (SELECT count(*)::int FROM notification_outbox) AS waiting
+           FROM notification n
+           LEFT JOIN (SELECT (payload->>'id')::bigint AS id, count(*) AS jobs FROM graphile_worker._private_jobs GROUP BY 1) j
+             ON j.id = n.id`,
+      )
+    ).rows[0]!;
     const { rows } = await pool.query<{ over: number; booked: number }>(
       `SELECT coalesce(sum(greatest(n - b.capacity, 0)), 0)::int AS over, coalesce(sum(n), 0)::int AS booked
          FROM (SELECT batch_id, count(*)::int AS n FROM visit_booking WHERE visit_date = $1 AND status IN ('pending', 'approved') GROUP BY batch_id) c
@@ -234,6 +252,8 @@ async function main(): Promise<void> {
       /** all rushes (the round-trip count's booking comes after) */
       bookedInDatabase: rows[0]!.booked,
       overbookings: rows[0]!.over,
+      /** every mail of the rushes, those with exactly one delivery job, those still waiting for one */
+      mails,
       poolSize: POOL_SIZE,
       roundTripsAccepted: acceptedAlone.roundTrips,
       roundTripsRefused: refusedAlone.roundTrips,
@@ -284,6 +304,13 @@ async function main(): Promise<void> {
     );
     console.log(JSON.stringify(figures));
     // A booking counted as accepted that is not in the database is a broken measurement, not a figure.
+    console.log(
+      `  booked mails: ${mails.mails}, each with exactly one delivery job: ${mails.with_one_job}, still waiting: ${mails.waiting}`,
+    );
+    if (mails.with_one_job !== mails.mails || mails.waiting !== 0 || mails.mails < acceptedInRushes) {
+      progress('could not measure: a booked mail has no delivery job, or two');
+      process.exitCode = 1;
+    }
     if (acceptedInRushes !== figures.bookedInDatabase) {
       progress(`could not measure: ${acceptedInRushes} accepted but ${figures.bookedInDatabase} in the database`);
       process.exitCode = 1;

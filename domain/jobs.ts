@@ -4,9 +4,9 @@ import type { Logger } from './platform/logger.ts';
 import type { MailTransport } from './platform/mailer.ts';
 import type { Clock } from './platform/clock.ts';
 import { SmsRefused, type SmsSender } from './platform/sms.ts';
-import { runWorker, type Recovery } from './platform/worker.ts';
+import { DEFAULT_RECOVERY, runWorker, type Recovery } from './platform/worker.ts';
 import { getNotification, markAttemptFailed, markRecorded, markSent } from './notifications.ts';
-import { DELIVER_TASK, fillSecrets } from './shared/outbox.ts';
+import { DELIVER_TASK, fillSecrets, startMailDispatcher } from './shared/outbox.ts';
 import { DRAFT_LIFETIME_HOURS, purgeOldUploads } from './applications/drafts.ts';
 import { purgeOldPhotoDrafts } from './contact-book/photos.ts';
 import { purgeExpiredRegistrations } from './applicants/registration.ts';
@@ -50,7 +50,7 @@ export async function startWorker(opts: {
 }): Promise<Runner> {
   const { pool, logger, transport, clock } = opts;
   const sms = opts.sms ?? null;
-  return runWorker({
+  const runner = await runWorker({
     pool,
     logger,
     pollInterval: opts.pollInterval,
@@ -110,4 +110,16 @@ export async function startWorker(opts: {
       },
     },
   });
+  // Mails written with a booking wait in notification_outbox for their jobs (shared/outbox.ts).
+  const dispatcher = startMailDispatcher(
+    pool,
+    (err) => logger.error({ message: err.message }, 'could not move waiting mails into delivery jobs; retrying'),
+    (opts.recovery?.sweepEverySeconds ?? DEFAULT_RECOVERY.sweepEverySeconds) * 1000,
+  );
+  const stop = runner.stop.bind(runner);
+  runner.stop = async () => {
+    await dispatcher.stop();
+    await stop();
+  };
+  return runner;
 }

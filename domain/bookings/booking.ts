@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { isCheckViolation, isUniqueViolation, type Db } from '../platform/db.ts';
 import { taipeiToday } from '../shared/dates.ts';
 import { recordStaffAction } from '../shared/audit.ts';
-import { mailsCte } from '../shared/outbox.ts';
+import { mailsCte, mailsWritten } from '../shared/outbox.ts';
 import { earlierBooking, preCheck, type BookingInput, type PreChecked } from './booking-checks.ts';
 import { bookedMails } from './notices.ts';
 import { bookingErrors, type BookingErrorCode, type BookingOutcome } from './vocabulary.ts';
@@ -38,7 +38,7 @@ type Stage = 'booking' | 'companions';
  * Speed (issue 14): the batch and date's row lock (visit_batch_day, taken by the booking's triggers) is
  * what serialises bookings of one batch, so it is taken as late as possible and held for no round trip
  * to Node: the mails are built before, and a booking without other visitors or staff is ONE statement
- * (booking, history line, mails and their delivery jobs) committed on its own. With other visitors
+ * (booking, history line, mails waiting for their delivery jobs) committed on its own. With other visitors
  * (their rows need the booking's, which one statement cannot see) or by phone (the audit line), the
  * same statement starts a transaction that one or two more statements finish.
  */
@@ -51,7 +51,10 @@ export async function bookVisit(pool: pg.Pool, input: BookingInput, now: Date): 
       try {
         const checked = await preCheck(client, input, now);
         if (checked.kind !== 'ok') return checked.outcome;
-        return await bookIn(client, input, checked, now, stage);
+        const booked = await bookIn(client, input, checked, now, stage);
+        // Committed: the mails written with it get their delivery jobs from the dispatcher.
+        mailsWritten();
+        return booked;
       } catch (err) {
         if ((err as { broken?: Error }).broken) broken = (err as { broken: Error }).broken;
         if (broken) throw err;

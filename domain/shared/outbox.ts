@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import type { Db } from '../platform/db.ts';
 
 /**
@@ -79,11 +80,12 @@ export function enqueueSms(db: Db, sms: SmsToSend): Promise<number> {
 }
 
 /**
- * Mails logged with their delivery jobs as common table expressions of the caller's statement
- * (`notices`, then `notice_jobs`, which the statement must read: a CTE nobody reads never runs), so an
- * action and the mails it causes are one round trip: one INSERT … SELECT over arrays, whatever the
- * number of mails. Its parameters are appended to `params`. The ids are drawn first so that each job
- * carries its own mail's id and secrets.
+ * Mails logged as common table expressions of the caller's statement (`notices`, then `notice_jobs`,
+ * which the statement must read), so an action and the mails it causes are one round trip: one INSERT …
+ * SELECT over arrays, whatever the number of mails. Its parameters are appended to `params`. The mails
+ * wait in notification_outbox with their secrets for their delivery jobs, which the dispatcher adds in
+ * batches (migrations/027): after the statement commits, call mailsWritten(). The ids are drawn first
+ * so that each waiting row carries its own mail's id and secrets.
  */
 export function mailsCte(params: unknown[], mails: MailToSend[]): string {
   const p = (v: unknown) => `$${params.push(v)}`;
@@ -99,10 +101,106 @@ export function mailsCte(params: unknown[], mails: MailToSend[]): string {
        OVERRIDING SYSTEM VALUE
        SELECT id, 'email', institution_code, applicant_id, recipient, subject, body_text, body_html FROM notice_rows RETURNING id),
      notice_jobs AS (
-       SELECT graphile_worker.add_job(${p(DELIVER_TASK)}, json_build_object('id', r.id, 'secrets', r.secrets),
-                                      max_attempts => ${p(MAX_DELIVERY_ATTEMPTS)}::int) AS job
-         FROM notice_rows r)`;
+       INSERT INTO notification_outbox (notification_id, secrets) SELECT id, secrets FROM notice_rows RETURNING notification_id)`;
 }
+
+/** The most mails one dispatching statement moves into jobs. */
+export const DISPATCH_BATCH = 500;
+
+/**
+ * Moves up to DISPATCH_BATCH mails waiting in notification_outbox into their delivery jobs, oldest
+ * first, in one statement: the waiting rows are deleted and the jobs added together (graphile-worker's
+ * add_jobs, one call for the batch), or neither. Rows another dispatcher holds are skipped, so
+ * instances dispatching at once never give a mail two jobs. Returns how many it moved.
+ */
+export async function dispatchWaitingMails(db: Db): Promise<number> {
+  const { rows } = await db.query<{ moved: number }>({
+    name: 'notification_outbox_dispatch',
+    text: `WITH taken AS (
+             DELETE FROM notification_outbox o
+              WHERE o.notification_id IN (SELECT notification_id FROM notification_outbox ORDER BY notification_id
+                                           LIMIT $3 FOR UPDATE SKIP LOCKED)
+              RETURNING o.notification_id, o.secrets),
+           specs AS (
+             SELECT array_agg(ROW($1::text, json_build_object('id', t.notification_id, 'secrets', t.secrets), NULL, NULL,
+                                  $2::smallint, NULL, NULL, NULL)::graphile_worker.job_spec ORDER BY t.notification_id) AS list
+               FROM taken t)
+           SELECT (SELECT count(*) FROM specs CROSS JOIN LATERAL graphile_worker.add_jobs(specs.list) WHERE specs.list IS NOT NULL)::int AS moved`,
+    values: [DELIVER_TASK, MAX_DELIVERY_ATTEMPTS, DISPATCH_BATCH],
+  });
+  return rows[0]!.moved;
+}
+
+const dispatchers = new Set<() => void>();
+
+/**
+ * To call once a statement built with mailsCte has committed: this process's dispatcher (started with
+ * the worker) moves the waiting mails into jobs shortly. Without one nothing happens here, and the mails
+ * wait for any instance's dispatcher, which also looks every few seconds.
+ */
+export function mailsWritten(): void {
+  for (const kick of dispatchers) kick();
+}
+
+/**
+ * The dispatcher of one process: it runs DISPATCH_DELAY_MS after mailsWritten() (so a rush of bookings
+ * is moved in a few batches, not one statement each), every `everyMs` in any case (mails written by an
+ * instance that stopped before dispatching), once at start, and once more when stopped. One run at a
+ * time; a kick during a run runs it again after.
+ */
+export function startMailDispatcher(
+  pool: pg.Pool,
+  onError: (err: Error) => void,
+  everyMs = 10_000,
+): { stop: () => Promise<void> } {
+  let timer: NodeJS.Timeout | undefined;
+  let current: Promise<void> | undefined;
+  let again = false;
+  let stopped = false;
+  const work = async () => {
+    try {
+      do {
+        again = false;
+        while ((await dispatchWaitingMails(pool)) === DISPATCH_BATCH && !stopped);
+      } while (again && !stopped);
+    } catch (err) {
+      onError(err as Error);
+    } finally {
+      // In the same turn as the last look at `again`: a kick from now on starts a new run.
+      current = undefined;
+    }
+  };
+  const run = () => {
+    timer = undefined;
+    if (current) again = true;
+    else if (!stopped) current = work();
+  };
+  const kick = () => {
+    if (!timer && !stopped) timer = setTimeout(run, DISPATCH_DELAY_MS);
+  };
+  dispatchers.add(kick);
+  const sweep = setInterval(run, everyMs);
+  sweep.unref();
+  run();
+  return {
+    // Stopping moves what is still waiting first, so a graceful stop leaves no mail for the sweep.
+    stop: async () => {
+      stopped = true;
+      dispatchers.delete(kick);
+      clearInterval(sweep);
+      clearTimeout(timer);
+      await current;
+      try {
+        while ((await dispatchWaitingMails(pool)) === DISPATCH_BATCH);
+      } catch (err) {
+        onError(err as Error);
+      }
+    },
+  };
+}
+
+/** How long the dispatcher waits after a kick, gathering the mails of other bookings made meanwhile. */
+export const DISPATCH_DELAY_MS = 100;
 
 export function fillSecrets(body: string, secrets: Record<string, string>): string {
   let out = body;

@@ -1,27 +1,52 @@
 import * as assert from 'uvu/assert';
 import { bookVisit } from '../../../domain/bookings/booking.ts';
 import { bookedMails } from '../../../domain/bookings/notices.ts';
+import { dispatchWaitingMails } from '../../../domain/shared/outbox.ts';
 import { getBooking } from '../../../domain/bookings/records.ts';
 import { bookingSuite, NOW, q, family, grant, input, person } from './setup.ts';
 
 /**
  * Issue 14: the 已預約 mails are built before the booking and written with it in one statement. They
  * must say what the booking, read back once written, says (times, names, number), reach every visitor
- * in their own language with one delivery job each, and never be written for a booking refused.
+ * in their own language, wait for the dispatcher and get one delivery job each from it, and never be
+ * written for a booking refused.
  */
 const test = bookingSuite('visit bookings, the booked mails written with the booking');
 
-/** The mails of the booking's visitors, in the order written, as the outbox holds them. */
+/**
+ * The mails of the booking's visitors, in the order written, as the outbox holds them: each waits in
+ * notification_outbox with its secrets (`waiting`), then the dispatcher gives it its delivery job.
+ */
 async function mailsOf(ctx: Parameters<Parameters<typeof test>[1]>[0], people: number[]) {
+  const waiting = new Map(
+    (
+      await q(
+        ctx,
+        `SELECT o.notification_id AS id, o.secrets::text AS secrets FROM notification_outbox o
+           JOIN notification n ON n.id = o.notification_id WHERE n.applicant_id = ANY ($1::bigint[])`,
+        [people],
+      )
+    ).rows.map((r: { id: number; secrets: string }) => [Number(r.id), r.secrets]),
+  );
+  while ((await dispatchWaitingMails(ctx.db.pool)) > 0);
   const { rows } = await q(
     ctx,
-    `SELECT n.recipient AS to, n.subject, n.body_text AS text, n.body_html AS html, n.applicant_id, n.institution_code,
+    `SELECT n.id, n.recipient AS to, n.subject, n.body_text AS text, n.body_html AS html, n.applicant_id, n.institution_code,
             (SELECT count(*)::int FROM graphile_worker._private_jobs j WHERE (j.payload->>'id')::bigint = n.id) AS jobs,
             (SELECT (j.payload->'secrets')::text FROM graphile_worker._private_jobs j WHERE (j.payload->>'id')::bigint = n.id) AS secrets
        FROM notification n WHERE n.applicant_id = ANY ($1::bigint[]) ORDER BY n.id`,
     [people],
   );
-  return rows;
+  type Mail = {
+    id: number;
+    to: string;
+    subject: string;
+    text: string;
+    html: string;
+    applicant_id: number;
+    jobs: number;
+  };
+  return rows.map(({ id, ...m }: Mail) => ({ ...m, waiting: waiting.get(Number(id)) ?? null }));
 }
 
 /** What the mails must say: built from the booking as the database holds it once written. */
@@ -36,6 +61,7 @@ async function expected(ctx: Parameters<Parameters<typeof test>[1]>[0], bookingI
     institution_code: m.institutionCode,
     jobs: 1,
     secrets: '{}',
+    waiting: '{}',
   }));
 }
 
