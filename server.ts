@@ -2,10 +2,11 @@ import http from 'node:http';
 import path from 'node:path';
 import { ConfigError, loadConfig } from './domain/platform/config.ts';
 import { createLogger } from './domain/platform/logger.ts';
-import { createPool } from './domain/platform/db.ts';
+import { createPool, openPool } from './domain/platform/db.ts';
 import { EmbeddedDbError, ensureDatabase, startEmbeddedDb, type EmbeddedDb } from './domain/platform/embedded-db.ts';
 import { migrate, MigrationError } from './domain/platform/migrate.ts';
 import { migrateWorkerSchema } from './domain/platform/worker.ts';
+import { warmUpPreCheck } from './domain/bookings/booking-checks.ts';
 import { startWorker } from './domain/jobs.ts';
 import { storeDevMail } from './domain/notifications.ts';
 import { httpSmsSender } from './domain/platform/sms.ts';
@@ -45,6 +46,10 @@ async function main(): Promise<void> {
   const applied = await migrate(pool);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   await migrateWorkerSchema(pool, logger);
+  // The pool's connections, opened and readied for a booking rush before the first request (db.ts).
+  await openPool(pool, (client) => warmUpPreCheck(client, systemClock())).catch((err: Error) =>
+    logger.warn({ message: err.message }, 'could not ready the database connections in advance; they open on demand'),
+  );
 
   const transport = config.devMailbox
     ? devMailboxTransport((mail) => storeDevMail(pool, mail), logger)

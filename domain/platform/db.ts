@@ -36,6 +36,20 @@ export function createPool(connectionString: string, onError: (err: Error) => vo
   return pool;
 }
 
+/**
+ * Opens every connection of the pool at once and readies each with `warmUp`, before the portal takes
+ * requests: the pool keeps them (min = max), so the first rush after a start meets connections that
+ * are signed in and warmed rather than opening and warming them while families wait.
+ */
+export async function openPool(pool: pg.Pool, warmUp: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+  const clients = await Promise.all(Array.from({ length: POOL_SIZE }, () => pool.connect()));
+  try {
+    await Promise.all(clients.map((c) => warmUp(c)));
+  } finally {
+    for (const c of clients) c.release();
+  }
+}
+
 /** Runs `work` in one transaction on one client; rolls back on any error. */
 export async function withTransaction<T>(pool: pg.Pool, work: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
