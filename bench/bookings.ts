@@ -301,13 +301,15 @@ async function main(): Promise<void> {
       `  overbooked in all ${2 * REPEATS} rushes: ${figures.overbookings} (goal = 0): ${met(figures.overbookings === 0)}`,
     );
     console.log(
-      `  round trips to PostgreSQL: ${figures.roundTripsAccepted} for an accepted booking, ${figures.roundTripsRefused} for a refused one (before: ${BEFORE.roundTripsAccepted} and ${BEFORE.roundTripsRefused})\n`,
+      `  round trips to PostgreSQL: ${figures.roundTripsAccepted} for an accepted booking, ${figures.roundTripsRefused} for a refused one (before: ${BEFORE.roundTripsAccepted} and ${BEFORE.roundTripsRefused})`,
     );
-    console.log(JSON.stringify(figures));
-    // A booking counted as accepted that is not in the database is a broken measurement, not a figure.
     console.log(
-      `  booked mails: ${mails.mails}, each with exactly one delivery job: ${mails.with_one_job}, still waiting: ${mails.waiting}`,
+      `  booked mails: ${mails.mails}, each with exactly one delivery job: ${mails.with_one_job}, still waiting: ${mails.waiting}\n`,
     );
+    // The JSON line last: npm run bench reads the figures from the last line.
+    console.log(JSON.stringify(figures));
+    // A mail without its job, or a booking counted as accepted that is not in the database, is a broken
+    // measurement, not a figure.
     if (mails.with_one_job !== mails.mails || mails.waiting !== 0 || mails.mails < acceptedInRushes) {
       progress('could not measure: a booked mail has no delivery job, or two');
       process.exitCode = 1;

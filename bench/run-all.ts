@@ -4,7 +4,7 @@
  * that has a goal. Each benchmark prints its own figures as it goes and ends with one JSON line whose
  * `checks` array is what the table is made of (see bench/README.md for what each one measures).
  *
- * A benchmark that crashes or cannot measure makes this exit non-zero; a goal that is not met does not
+ * A benchmark that crashes, cannot measure or prints no figures makes this exit non-zero; a goal that is not met does not
  * (it is a figure to report, not a failure to hide). The last stdout line is all the figures as JSON.
  *
  * `npm run bench -- status photo` runs only the named ones.
@@ -88,6 +88,8 @@ async function main(): Promise<void> {
   const rows: string[][] = [['benchmark', 'figure', 'measured', 'goal', '']];
   for (const r of results) {
     if (r.exitCode !== 0) rows.push([r.name, `did not finish (exit code ${r.exitCode})`, '', '', 'FAILED']);
+    else if (r.checks.length === 0)
+      rows.push([r.name, 'printed no figures (its last line is not the JSON)', '', '', 'FAILED']);
     for (const c of r.checks) rows.push([r.name, c.figure, formatValue(c), c.goal, c.met ? 'met' : 'NOT MET']);
   }
   const cpus = os.cpus();
@@ -102,7 +104,7 @@ async function main(): Promise<void> {
       results.map((r) => `${r.name} ${r.seconds.toFixed(0)} s`).join(', ') +
       '\n',
   );
-  const failed = results.filter((r) => r.exitCode !== 0);
+  const failed = results.filter((r) => r.exitCode !== 0 || r.checks.length === 0);
   process.stdout.write(
     `${JSON.stringify({
       startedAt: startedAt.toISOString(),
