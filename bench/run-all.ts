@@ -29,6 +29,8 @@ const BENCHMARKS: { name: string; script: string; about: string }[] = [
 ];
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+/** Seconds of rest between two benchmarks (BENCH_SETTLE_SECONDS). */
+const SETTLE_SECONDS = Number(process.env.BENCH_SETTLE_SECONDS ?? 5);
 
 function run(script: string): Promise<{ exitCode: number; lastLine: string }> {
   return new Promise((resolve) => {
@@ -77,7 +79,10 @@ async function main(): Promise<void> {
   const chosen = wanted.length > 0 ? BENCHMARKS.filter((b) => wanted.includes(b.name)) : BENCHMARKS;
   const startedAt = new Date();
   const results: Result[] = [];
-  for (const b of chosen) {
+  for (const [i, b] of chosen.entries()) {
+    // A pause between benchmarks, so that what the one before leaves finishing in the background (its
+    // PostgreSQL's shutdown checkpoint, its scratch files being deleted) is not timed in the next.
+    if (i > 0) await new Promise((resolve) => setTimeout(resolve, SETTLE_SECONDS * 1000));
     process.stdout.write(`\n=== ${b.name}: ${b.about} (bench/${b.script}) ===\n`);
     const t0 = Date.now();
     const { exitCode, lastLine } = await run(b.script);
