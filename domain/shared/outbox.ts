@@ -110,8 +110,10 @@ export const DISPATCH_BATCH = 500;
 /**
  * Moves up to DISPATCH_BATCH mails waiting in notification_outbox into their delivery jobs, oldest
  * first, in one statement: the waiting rows are deleted and the jobs added together (graphile-worker's
- * add_jobs, one call for the batch), or neither. Rows another dispatcher holds are skipped, so
- * instances dispatching at once never give a mail two jobs. Returns how many it moved.
+ * add_jobs, one call for the batch; its documentation still calls it experimental, so
+ * test/domain/outbox-dispatch.test.ts runs it against the installed version), or neither. Rows another
+ * dispatcher holds are skipped, so instances dispatching at once never give a mail two jobs. Returns
+ * how many it moved.
  */
 export async function dispatchWaitingMails(db: Db): Promise<number> {
   const { rows } = await db.query<{ moved: number }>({
