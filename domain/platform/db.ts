@@ -42,8 +42,12 @@ export function createPool(connectionString: string, onError: (err: Error) => vo
  * are signed in and warmed rather than opening and warming them while families wait.
  */
 export async function openPool(pool: pg.Pool, warmUp: (client: pg.PoolClient) => Promise<void>): Promise<void> {
-  const clients = await Promise.all(Array.from({ length: POOL_SIZE }, () => pool.connect()));
+  // Every connection that opened goes back to the pool, even when another could not open or warm up.
+  const opened = await Promise.allSettled(Array.from({ length: POOL_SIZE }, () => pool.connect()));
+  const clients = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
   try {
+    const failed = opened.find((o) => o.status === 'rejected');
+    if (failed) throw failed.reason;
     await Promise.all(clients.map((c) => warmUp(c)));
   } finally {
     for (const c of clients) c.release();

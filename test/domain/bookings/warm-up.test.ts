@@ -1,4 +1,5 @@
 import * as assert from 'uvu/assert';
+import type { PoolClient } from 'pg';
 import { bookVisit } from '../../../domain/bookings/booking.ts';
 import { warmUpPreCheck } from '../../../domain/bookings/booking-checks.ts';
 import { createPool, openPool, POOL_SIZE } from '../../../domain/platform/db.ts';
@@ -54,6 +55,33 @@ test('openPool opens every connection and settles the pre-check on each; nothing
     assert.is(outcome.kind, 'booked');
   } finally {
     await pool.end();
+  }
+});
+
+test('a connection that cannot open fails openPool, and every connection that did open is back in the pool', async (ctx) => {
+  const pool = createPool(ctx.db.url, () => undefined);
+  try {
+    // The fourth connection is refused, as PostgreSQL refuses one past max_connections.
+    const connect = pool.connect.bind(pool) as () => Promise<PoolClient>;
+    let calls = 0;
+    pool.connect = (() =>
+      ++calls === 4
+        ? Promise.reject(new Error('sorry, too many clients already'))
+        : connect()) as unknown as typeof pool.connect;
+    const warmed: number[] = [];
+    await openPool(pool, async () => {
+      warmed.push(1);
+    }).then(
+      () => assert.unreachable('openPool should fail'),
+      (err: Error) => assert.match(err.message, 'too many clients'),
+    );
+    assert.is(calls, POOL_SIZE);
+    assert.equal(warmed, [], 'no warm-up once a connection failed');
+    assert.is(pool.totalCount, POOL_SIZE - 1, 'the others opened');
+    assert.is(pool.idleCount, POOL_SIZE - 1, 'and are all back in the pool, none left checked out');
+  } finally {
+    // A client left checked out would keep pool.end() waiting for ever: the assertions above report it.
+    await Promise.race([pool.end(), new Promise((resolve) => setTimeout(resolve, 2000))]);
   }
 });
 
