@@ -106,6 +106,8 @@ export function mailsCte(params: unknown[], mails: MailToSend[]): string {
 
 /** The most mails one dispatching statement moves into jobs. */
 export const DISPATCH_BATCH = 500;
+/** How long the dispatcher waits after a kick, gathering the mails of other bookings made meanwhile. */
+export const DISPATCH_DELAY_MS = 100;
 
 /**
  * Moves up to DISPATCH_BATCH mails waiting in notification_outbox into their delivery jobs, oldest
@@ -159,11 +161,15 @@ export function startMailDispatcher(
   let current: Promise<void> | undefined;
   let again = false;
   let stopped = false;
+  /** Batch after batch until one is not full (or, while running, until stopped). */
+  const moveAll = async (untilStopped: boolean) => {
+    while ((await dispatchWaitingMails(pool)) === DISPATCH_BATCH && !(untilStopped && stopped));
+  };
   const work = async () => {
     try {
       do {
         again = false;
-        while ((await dispatchWaitingMails(pool)) === DISPATCH_BATCH && !stopped);
+        await moveAll(true);
       } while (again && !stopped);
     } catch (err) {
       onError(err as Error);
@@ -173,12 +179,15 @@ export function startMailDispatcher(
     }
   };
   const run = () => {
-    timer = undefined;
     if (current) again = true;
     else if (!stopped) current = work();
   };
   const kick = () => {
-    if (!timer && !stopped) timer = setTimeout(run, DISPATCH_DELAY_MS);
+    if (timer || stopped) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      run();
+    }, DISPATCH_DELAY_MS);
   };
   dispatchers.add(kick);
   const sweep = setInterval(run, everyMs);
@@ -193,16 +202,13 @@ export function startMailDispatcher(
       clearTimeout(timer);
       await current;
       try {
-        while ((await dispatchWaitingMails(pool)) === DISPATCH_BATCH);
+        await moveAll(false);
       } catch (err) {
         onError(err as Error);
       }
     },
   };
 }
-
-/** How long the dispatcher waits after a kick, gathering the mails of other bookings made meanwhile. */
-export const DISPATCH_DELAY_MS = 100;
 
 export function fillSecrets(body: string, secrets: Record<string, string>): string {
   let out = body;
