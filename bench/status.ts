@@ -18,7 +18,7 @@
  * printed beside the ones measured on the code before issue 14's work (bench/status-before.json).
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -122,6 +122,8 @@ async function profiler(m: ToChild): Promise<void> {
   } else if (m.cmd === 'profile-stop' && inspector) {
     const { profile } = await inspector.post('Profiler.stop');
     inspector.disconnect();
+    // STATUS_PROFILE_FILE keeps the whole profile (open it in Chrome's DevTools) for a closer look.
+    if (process.env.STATUS_PROFILE_FILE) writeFileSync(process.env.STATUS_PROFILE_FILE, JSON.stringify(profile));
     send({ profiled: true, ...topBySelfTime(profile) });
   }
 }
