@@ -1,6 +1,8 @@
 import type { Db } from '../platform/db.ts';
 import { DEFAULT_VIDEO_SERVICE_URL } from '../platform/config.ts';
 import { maskName } from '../shared/masking.ts';
+import { translator } from '../i18n/i18n.ts';
+import { LEFT_REASON_KEY } from '../inmates/left-reason.ts';
 import { enqueueMail, enqueueSms, type MailToSend } from '../shared/outbox.ts';
 import {
   bookingApprovedSms,
@@ -79,7 +81,14 @@ export async function notifyVisitors(
   for (const visitor of b.visitors) {
     const view = {
       ...noticeView(b, visitor, booker),
-      reason: event === 'rejected' ? b.rejectionReason : event === 'cancelled' ? b.cancelReason : null,
+      reason:
+        event === 'rejected'
+          ? b.rejectionReason
+          : event !== 'cancelled'
+            ? null
+            : b.cancelledByRegister
+              ? translator(visitor.locale)(LEFT_REASON_KEY)
+              : b.cancelReason,
       cancelledByStaff: event === 'cancelled' && b.cancelReason !== null,
     };
     const token = event === 'approved' && rating ? await visitToken(tx, b.id, visitor.applicantId, rating.now) : null;

@@ -6,12 +6,10 @@ import { formatDate, taipeiToday } from '../shared/dates.ts';
 import { maskName } from '../shared/masking.ts';
 import { enqueueMail, type MailToSend } from '../shared/outbox.ts';
 import { notifyBooking } from '../bookings/notices.ts';
+import { LEFT_REASON_KEY } from './left-reason.ts';
 
 /** How many open items of the inmates who left were cancelled. */
 export type Cancelled = { cancelledApplications: number; cancelledPosts: number; cancelledBookings: number };
-
-/** The reason every cancelled item carries (what the applicant reads in their list and in the mail). */
-export const LEFT_REASON_KEY: MessageKey = 'inmates.leftReason';
 
 type AppRow = { id: string; applicant_id: string; number: string; service: string; inmate_id: string };
 type PostRow = { id: string; applicant_id: string; title: string; posted_on: string; inmate_id: string };

@@ -27,6 +27,7 @@ import { lookUpInmate } from '../../domain/inmates.ts';
 import { submitPost } from '../../domain/contact-book/posts.ts';
 import { listRecipients } from '../../domain/contact-book/recipients.ts';
 import { bookingOptions } from '../../domain/bookings/availability.ts';
+import { listApplicantBookings } from '../../domain/bookings/records.ts';
 import { usableServicesOf } from '../../domain/applications/status.ts';
 import { StaffNotAllowed, type StaffActor } from '../../domain/shared/staff-actor.ts';
 import type { RegisterRow } from '../../domain/inmates/register-file.ts';
@@ -152,6 +153,8 @@ test('a removed inmate: pending applications and posts, coming bookings cancelle
   await grant(ctx, other, staying);
   const kept = await bookNow(ctx, { bookerId: other, inmateId: staying, date: '2026-12-01', at: '09:30' });
   assert.is(kept.kind, 'booked');
+  // The companion reads the portal in English: the reason reaches him in English, in the mail and on the page.
+  await q(ctx, `UPDATE applicant SET locale = 'en' WHERE id = $1`, [brother]);
   await q(ctx, 'DELETE FROM notification');
   const optionsOf = async (who: number) => (await bookingOptions(db, who, 'zh-TW')).map((o) => o.inmateId);
   assert.ok((await optionsOf(mother)).includes(leaving));
@@ -214,7 +217,14 @@ test('a removed inmate: pending applications and posts, coming bookings cancelle
   ).rows;
   const to = (id: number) => mails.filter((x) => Number(x.applicant_id) === id);
   assert.is(to(brother).length, 1);
-  assert.match(to(brother)[0].body_text, '收容人已出監或移監');
+  assert.match(to(brother)[0].body_text, 'The inmate has been released or transferred');
+  assert.not.match(to(brother)[0].body_text, '收容人已出監或移監');
+  const cancelledFor = async (who: number, locale: 'zh-TW' | 'en') =>
+    (await listApplicantBookings(db, who, NOW, locale)).find(
+      (x) => x.id === (booked as { bookingId: number }).bookingId,
+    )?.cancelReason;
+  assert.is(await cancelledFor(brother, 'en'), 'The inmate has been released or transferred');
+  assert.is(await cancelledFor(mother, 'zh-TW'), '收容人已出監或移監');
   assert.is(to(mother).length, 2, 'the booking, and the post');
   assert.ok(
     to(mother).some(
