@@ -2,6 +2,7 @@ import type { ApplicationStatus, DocumentKind, Relationship, Service, VisitKind 
 import type { Db } from '../platform/db.ts';
 import type { Locale } from '../shared/locale.ts';
 import { maskName } from '../shared/masking.ts';
+import { cancelReasonIn } from '../inmates/left-reason.ts';
 import { APPLICANT_COLUMNS, type Applicant, type ApplicantRow, toApplicant } from '../applicants/accounts.ts';
 
 /** What the applicant (and, for progress, anyone with the number and birthday) reads of their applications. */
@@ -108,7 +109,13 @@ export async function applicationMailView(db: Db, applicationId: number): Promis
   };
 }
 
-export type ApplicationRow = ApplicationFacts & { id: number; submittedAt: Date; decidedAt: Date | null };
+export type ApplicationRow = ApplicationFacts & {
+  id: number;
+  submittedAt: Date;
+  decidedAt: Date | null;
+  /** why it was cancelled (the inmate left), in the reader's language */
+  cancelReason: string | null;
+};
 
 /** The applicant's own applications, newest first (服務項目狀態查詢). */
 export async function listApplicationsOf(
@@ -121,7 +128,7 @@ export async function listApplicationsOf(
   const { rows } = await db.query({
     name: 'list-applications-of',
     text: `SELECT a.id, a.number, i.name_zh, i.name_en, m.name AS inmate_name, a.relationship, a.service, a.visit_kinds, a.status,
-            a.submitted_at, a.decided_at, a.rejection_reason
+            a.submitted_at, a.decided_at, a.rejection_reason, a.cancel_reason
        FROM service_application a JOIN institution i ON i.code = a.institution_code JOIN inmate m ON m.id = a.inmate_id
       WHERE a.applicant_id = $1 AND ($2::text IS NULL OR a.number = $2) ORDER BY a.submitted_at DESC, a.id DESC`,
     values: [applicantId, number ?? null],
@@ -138,6 +145,7 @@ export async function listApplicationsOf(
     submittedAt: r.submitted_at,
     decidedAt: r.decided_at,
     rejectionReason: r.rejection_reason,
+    cancelReason: r.status === 'cancelled' ? cancelReasonIn(r.cancel_reason, locale) : null,
   }));
 }
 

@@ -5,6 +5,7 @@ import { startTestApp, type TestApp } from '../support/app.ts';
 import * as fixture from '../support/fixtures.ts';
 import { Client, textOf } from '../support/http.ts';
 import { aliceAndBob, twoInstitutions, type AliceAndBob } from '../support/scenarios.ts';
+import { cancelForInmatesWhoLeft } from '../../domain/inmates/removals.ts';
 
 type Ctx = AliceAndBob & { app: TestApp; jpegWithGps: Buffer; pdf: Buffer };
 const test = suite<Ctx>('service applications over HTTP');
@@ -298,6 +299,38 @@ test('applying again for one’s own pending or approved contact book says so, w
   await app.db.pool.query(`UPDATE service_application SET status = 'pending', decided_at = NULL WHERE number = $1`, [
     number,
   ]);
+});
+
+test('an application cancelled because the inmate left says why on its page, in the reader’s language', async ({
+  app,
+  alice,
+  alicePerson,
+}) => {
+  const { pool } = app.db;
+  const leaving = await fixture.inmate(pool, { institutionCode: '2411', callNumber: '7001', name: '周大為' });
+  const id = await fixture.approvedService(pool, {
+    applicant: { email: alicePerson.email },
+    inmate: leaving,
+    service: 'visit',
+    visitKinds: ['onsite'],
+    relationship: 'sibling',
+    status: 'pending',
+  });
+  const number = (await pool.query('SELECT number FROM service_application WHERE id = $1', [id])).rows[0].number;
+  const before = textOf((await alice.get(`/applications/${number}`)).text);
+  assert.not.match(before, '取消的原因', 'a pending application has no cancellation reason');
+  await cancelForInmatesWhoLeft(pool, [leaving], null, new Date());
+  const zh = textOf((await alice.get(`/applications/${number}`)).text);
+  assert.match(zh, '已取消');
+  assert.match(zh, '取消的原因 收容人已出監或移監');
+  await alice.get('/language/en');
+  try {
+    const en = textOf((await alice.get(`/applications/${number}`)).text);
+    assert.match(en, 'Why it was cancelled The inmate has been released or transferred');
+    assert.not.match(en, '收容人已出監或移監');
+  } finally {
+    await alice.get('/language/zh-TW');
+  }
 });
 
 test.run();
