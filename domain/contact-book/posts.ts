@@ -15,6 +15,7 @@ import { formatDate, taipeiToday } from '../shared/dates.ts';
 import { isId } from '../shared/ids.ts';
 import type { Locale } from '../shared/locale.ts';
 import { maskName } from '../shared/masking.ts';
+import { cancelReasonIn } from '../inmates/left-reason.ts';
 
 export type PostInput = {
   applicantId: number;
@@ -211,6 +212,8 @@ export type OwnPost = {
   submittedAt: Date;
   decidedAt: Date | null;
   rejectionReason: string | null;
+  /** why it was cancelled (the inmate left), in the reader's language */
+  cancelReason: string | null;
   deliveredAt: Date | null;
 };
 
@@ -219,7 +222,7 @@ export async function listOwnPosts(db: Db, applicantId: number, locale: Locale, 
   if (postId !== undefined && !isId(postId)) return [];
   const { rows } = await db.query(
     `SELECT p.id, p.version, p.institution_code, i.name_zh, i.name_en, p.inmate_id, m.name, a.relationship, p.title, p.body, p.photo IS NOT NULL AS has_photo,
-            p.status, p.submitted_at, p.decided_at, p.rejection_reason, p.delivered_at
+            p.status, p.submitted_at, p.decided_at, p.rejection_reason, p.cancel_reason, p.delivered_at
        FROM contact_book_post p JOIN service_application a ON a.id = p.application_id JOIN institution i ON i.code = p.institution_code
        JOIN inmate m ON m.id = p.inmate_id
       WHERE p.applicant_id = $1 AND ($2::bigint IS NULL OR p.id = $2) ORDER BY p.submitted_at DESC, p.id DESC LIMIT 200`,
@@ -240,6 +243,7 @@ export async function listOwnPosts(db: Db, applicantId: number, locale: Locale, 
     submittedAt: r.submitted_at,
     decidedAt: r.decided_at,
     rejectionReason: r.rejection_reason,
+    cancelReason: r.status === 'cancelled' ? cancelReasonIn(r.cancel_reason, locale) : null,
     deliveredAt: r.delivered_at,
   }));
 }

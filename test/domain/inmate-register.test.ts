@@ -24,7 +24,7 @@ import {
   saveRegisterUpload,
 } from '../../domain/inmates/register-store.ts';
 import { lookUpInmate } from '../../domain/inmates.ts';
-import { submitPost } from '../../domain/contact-book/posts.ts';
+import { getOwnPost, submitPost } from '../../domain/contact-book/posts.ts';
 import { listRecipients } from '../../domain/contact-book/recipients.ts';
 import { bookingOptions } from '../../domain/bookings/availability.ts';
 import { listApplicantBookings } from '../../domain/bookings/records.ts';
@@ -191,6 +191,10 @@ test('a removed inmate: pending applications and posts, coming bookings cancelle
     ])
   ).rows[0];
   assert.equal(p, { status: 'cancelled', cancel_reason: '收容人已出監或移監' });
+  // The family reads why on the post's page, in their language.
+  const postId = (post as { postId: number }).postId;
+  assert.is((await getOwnPost(db, mother, postId, 'en'))?.cancelReason, 'The inmate has been released or transferred');
+  assert.is((await getOwnPost(db, mother, postId, 'zh-TW'))?.cancelReason, '收容人已出監或移監');
   const b = (
     await q(ctx, 'SELECT status, cancel_reason, cancelled_by_register FROM visit_booking WHERE id = $1', [
       (booked as { bookingId: number }).bookingId,
