@@ -1,6 +1,7 @@
 import type { Db } from './platform/db.ts';
 import { burnPasswordCheck, verifyPassword } from './platform/passwords.ts';
 import type { StaffRole } from './shared/staff-actor.ts';
+import type { Locale } from './shared/locale.ts';
 
 /** 承辦人員: a back-office user, bound to one institution unless an agency administrator. */
 export type StaffMember = {
@@ -12,6 +13,8 @@ export type StaffMember = {
   institutionCode: string | null;
   /** where password-set links go; null only for accounts made before issue 12 */
   email: string | null;
+  /** the language they chose last: their mails are in it */
+  locale: Locale;
 };
 
 type StaffRow = {
@@ -24,6 +27,7 @@ type StaffRow = {
   /** null until the owner follows their password-set link */
   password_hash: string | null;
   active: boolean;
+  locale: Locale;
 };
 
 const toStaffMember = (r: StaffRow): StaffMember => ({
@@ -33,9 +37,10 @@ const toStaffMember = (r: StaffRow): StaffMember => ({
   role: r.role,
   institutionCode: r.institution_code,
   email: r.email,
+  locale: r.locale,
 });
 
-const COLUMNS = 'id, account, name, role, institution_code, email, password_hash, active';
+const COLUMNS = 'id, account, name, role, institution_code, email, password_hash, active, locale';
 
 /** An unknown account, a wrong password and a deactivated account look the same, and take as long. */
 export async function authenticateStaff(db: Db, account: string, password: string): Promise<StaffMember | null> {
@@ -61,4 +66,9 @@ export async function getStaffMember(db: Db, id: number): Promise<StaffMember | 
 /** The institution a staff member's queries are limited to; null means every institution. */
 export function scopeOf(staff: StaffMember): string | null {
   return staff.role === 'agency_admin' ? null : staff.institutionCode;
+}
+
+/** The language a staff member chose last, stored at once so the next mail to them is in it. */
+export async function setStaffLocale(db: Db, staffId: number, locale: Locale): Promise<void> {
+  await db.query('UPDATE staff SET locale = $2 WHERE id = $1', [staffId, locale]);
 }

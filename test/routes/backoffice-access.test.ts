@@ -78,8 +78,9 @@ const row = (
   body?: Row['body'],
 ): Row => ({ method, route, roles, ...(other ? { other } : {}), ...(at ? { at } : {}), ...(body ? { body } : {}) });
 
-/** Before sign-in: the sign-in page, its captcha and signing out are for anyone; not asked per role. */
+/** Before sign-in: the sign-in page, its captcha, the language switch and signing out are for anyone; not asked per role. */
 const OPEN = [
+  'GET /backoffice/language/:locale',
   'GET /backoffice/password',
   'POST /backoffice/password',
   'GET /backoffice/password/done',
@@ -535,6 +536,8 @@ test('the menu shows each role what it may use, and every back-office link shown
       if (NOT_YET_BUILT.has(href.split('?')[0]!)) continue;
       const res = await ctx.clients[role].get(href);
       assert.is(outcomeOf(res), A, `${role} opens ${href} (${res.status})`);
+      // The language switch is a link too: it changed this account's language, so change it back.
+      if (href.startsWith(`${B}/language/`)) await ctx.clients[role].get(`${B}/language/zh-TW`);
     }
   }
   const reviewerHome = await ctx.clients.reviewer.get(B);

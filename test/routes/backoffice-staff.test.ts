@@ -6,6 +6,7 @@ import { staffSignIn } from '../support/journeys.ts';
 import { linkIn } from '../support/smtp-sink.ts';
 import * as make from '../support/fixtures.ts';
 import { signedInStaff, STAFF_PASSWORD, twoInstitutions } from '../support/scenarios.ts';
+import { translator } from '../../domain/i18n/i18n.ts';
 
 type Ctx = { app: TestApp; admin: Client; other: Client; agency: Client; ids: Record<string, number> };
 const test = suite<Ctx>('帳號管理 and 基本資料修改 over HTTP: create, links, disable, roles, lock, own profile');
@@ -247,6 +248,52 @@ test('基本資料修改: name, e-mail confirmed by the mailed link, password wi
     rows.map((r) => r.action),
     ['staff.name_change', 'staff.email_change_requested', 'staff.email_change', 'staff.password_change'],
   );
+});
+
+test('the back office’s language switch is stored on the staff account, and their mails follow it', async ({
+  app,
+  admin,
+}) => {
+  const db = app.db.pool;
+  const id = await make.staff(db, {
+    account: 'lang2477',
+    name: '林審核',
+    institutionCode: '2477',
+    role: 'reviewer',
+    password: STAFF_PASSWORD,
+  });
+  await db.query(`UPDATE staff SET email = 'lin@example.gov.tw' WHERE id = $1`, [id]);
+  const localeOf = async () => (await db.query('SELECT locale FROM staff WHERE id = $1', [id])).rows[0].locale;
+  const lin = await signedInStaff(app.url, 'lang2477');
+  const home = await lin.get('/backoffice');
+  assert.match(home.text, 'href="/backoffice/language/en?return=%2Fbackoffice"', 'the switch stays in the back office');
+  const switched = await lin.get('/backoffice/language/en?return=/backoffice/applications');
+  assert.is(switched.status, 303);
+  assert.is(switched.location, '/backoffice/applications');
+  assert.is(await localeOf(), 'en', 'stored at once');
+  assert.match((await lin.get('/backoffice')).text, '<html lang="en"');
+  // Only back-office paths to return to; an unknown language changes nothing.
+  assert.is((await lin.get('/backoffice/language/en?return=/account')).location, '/backoffice');
+  assert.is((await lin.get('/backoffice/language/en?return=//evil.example')).location, '/backoffice');
+  assert.is((await lin.get('/backoffice/language/fr?return=/backoffice')).location, '/backoffice');
+  assert.is(await localeOf(), 'en');
+
+  // A mail sent by someone working in Chinese reaches them in English.
+  await admin.get(`/backoffice/staff/${id}`);
+  assert.is((await admin.post(`/backoffice/staff/${id}/password-link`, {})).status, 303);
+  const mail = await app.smtp.waitFor((m) => m.to.includes('lin@example.gov.tw'));
+  assert.is(mail.subject, translator('en')('staff.mail.setPassword.subject'));
+
+  // A browser that never chose shows the account's language after signing in.
+  const elsewhere = await signedInStaff(app.url, 'lang2477');
+  assert.match((await elsewhere.get('/backoffice')).text, '<html lang="en"');
+  // Switched before signing in: that choice is the latest, and is stored at sign-in.
+  const third = new Client(app.url);
+  assert.is((await third.get('/backoffice/language/zh-TW?return=/backoffice/signin')).location, '/backoffice/signin');
+  assert.is(await localeOf(), 'en', 'nobody was signed in: only the browser’s choice');
+  assert.is((await staffSignIn(third, 'lang2477', STAFF_PASSWORD)).status, 303);
+  assert.is(await localeOf(), 'zh-TW');
+  assert.match((await third.get('/backoffice')).text, '<html lang="zh-Hant-TW"');
 });
 
 test.run();
