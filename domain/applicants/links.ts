@@ -84,7 +84,9 @@ async function mailLink(
   const verify = purpose === 'verify_email';
   await withTransaction(pool, async (tx) => {
     const a = await findByEmail(tx, email);
-    if (!a || (verify && a.email_verified_at)) return;
+    // A closed or disabled account is sent nothing: its owner cannot sign in with a new password, and an
+    // account closed at its owner's request is mailed only the outcome of that request.
+    if (!a || a.disabled_at || (verify && a.email_verified_at)) return;
     // An unverified account past its day is as good as gone (the purge job deletes it within the hour).
     if (!a.email_verified_at && a.created_at <= unverifiedExpiredBefore(ctx.now)) return;
     const token = await issueToken(tx, a.id, purpose, ctx.now, verify ? VERIFY_LINK_MINUTES : RESET_LINK_MINUTES);
@@ -128,7 +130,7 @@ export async function mailSignInLink(
 ): Promise<void> {
   await withTransaction(pool, async (tx) => {
     const a = await getApplicantRow(tx, applicantId);
-    if (!a) return;
+    if (!a || a.disabled_at) return;
     // One link in force at a time: a sign-in tried again while it is still valid (by the owner, or by
     // someone who knows the password) neither floods the mailbox nor replaces the link being opened.
     await tx.query('SELECT id FROM applicant WHERE id = $1 FOR UPDATE', [a.id]);

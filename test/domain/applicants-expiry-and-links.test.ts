@@ -80,6 +80,25 @@ test('the queued job mails a reset link only to an address with an account, a co
   );
 });
 
+test('a closed or disabled account is sent no reset link and no confirmation link', async ({ db }) => {
+  const now = new Date();
+  for (const [email, nationalId, verified] of [
+    ['closed@example.com', 'A104242425', true],
+    ['closed-unconfirmed@example.com', 'A104242434', false],
+  ] as const) {
+    await fixture.applicant(db.pool, { name: '林關閉', nationalId, email, verified });
+    await db.pool.query(
+      `UPDATE applicant SET disabled_at = $2, disabled_reason = 'closed at the family''s request' WHERE email = $1`,
+      [email, now],
+    );
+  }
+  const before = await counts(db);
+  await mailQueuedLink(db.pool, { email: 'closed@example.com', purpose: 'reset_password', publicUrl }, now);
+  await mailQueuedLink(db.pool, { email: 'closed-unconfirmed@example.com', purpose: 'verify_email', publicUrl }, now);
+  await mailQueuedLink(db.pool, { email: 'closed-unconfirmed@example.com', purpose: 'reset_password', publicUrl }, now);
+  assert.equal(await counts(db), before, 'no token, no mail');
+});
+
 // Issue 11.3: an unconfirmed registration must not hold an ID number and an address for ever.
 test('the purge deletes unconfirmed accounts older than 24 hours, and only those', async ({ db }) => {
   const insert = (nationalId: string, email: string, hoursAgo: number, verified: boolean) =>
