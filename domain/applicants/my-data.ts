@@ -5,6 +5,7 @@ import type { Db } from '../platform/db.ts';
 import { once } from 'node:events';
 import { ZipArchive } from 'archiver';
 import type { Locale } from '../shared/locale.ts';
+import { cancelReasonIn } from '../inmates/left-reason.ts';
 
 /**
  * 下載我的資料 (the privacy notice's right of access and copy): everything the portal holds about one
@@ -95,7 +96,7 @@ export async function collectMyData(db: Db, applicantId: number, now: Date): Pro
       status: s.status,
       submittedAt: s.submitted_at,
       decidedAt: s.decided_at,
-      reason: s.reason,
+      reason: cancelReasonIn(s.reason, a.locale),
       documents: docs.rows
         .filter((d) => d.application_id === s.id)
         .map((d) => ({

@@ -28,6 +28,7 @@ import { getOwnPost, submitPost } from '../../domain/contact-book/posts.ts';
 import { listRecipients } from '../../domain/contact-book/recipients.ts';
 import { bookingOptions } from '../../domain/bookings/availability.ts';
 import { listApplicantBookings } from '../../domain/bookings/records.ts';
+import { collectMyData } from '../../domain/applicants/my-data.ts';
 import { usableServicesOf } from '../../domain/applications/status.ts';
 import { StaffNotAllowed, type StaffActor } from '../../domain/shared/staff-actor.ts';
 import type { RegisterRow } from '../../domain/inmates/register-file.ts';
@@ -180,6 +181,10 @@ test('a removed inmate: pending applications and posts, coming bookings cancelle
   const app = (await q(ctx, 'SELECT status, cancel_reason FROM service_application WHERE id = $1', [pendingApp]))
     .rows[0];
   assert.equal(app, { status: 'cancelled', cancel_reason: '收容人已出監或移監' });
+  // The lawyer's own data export gives the reason in the lawyer's language.
+  await q(ctx, `UPDATE applicant SET locale = 'en' WHERE id = $1`, [lawyer]);
+  const exported = (await collectMyData(db, lawyer, NOW))!.applications.find((x) => x.status === 'cancelled');
+  assert.is(exported?.reason, 'The inmate has been released or transferred');
   assert.is(
     (await q(ctx, 'SELECT status FROM service_application WHERE id = $1', [approvedApp])).rows[0].status,
     'approved',
