@@ -15,6 +15,7 @@ import { type Decider, type DecisionOutcome, type StaffDecision, decideWithReaso
 import { isId } from '../shared/ids.ts';
 import { assertMay, type StaffActor } from '../shared/staff-actor.ts';
 import type { Locale } from '../shared/locale.ts';
+import { cancelReasonIn } from '../inmates/left-reason.ts';
 import { enqueueMail } from '../shared/outbox.ts';
 import { type QueueFilterBase, type QueuePageOf, queueConditions, readQueuePage } from '../shared/queues.ts';
 
@@ -192,7 +193,7 @@ export async function getReviewCase(db: Db, who: Viewer, id: number, locale: Loc
     history: events.rows.map((e) => ({
       action: e.action,
       staffName: e.staff_name,
-      reason: e.reason,
+      reason: cancelReasonIn(e.reason, locale),
       basisNumber: e.basis_number,
       at: e.at,
     })),

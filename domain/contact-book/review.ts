@@ -7,6 +7,7 @@ import { type Decider, type DecisionOutcome, decideWithReason } from '../shared/
 import { isId } from '../shared/ids.ts';
 import { assertMay, type StaffActor } from '../shared/staff-actor.ts';
 import type { Locale } from '../shared/locale.ts';
+import { cancelReasonIn } from '../inmates/left-reason.ts';
 import { maskName } from '../shared/masking.ts';
 import { enqueueMail } from '../shared/outbox.ts';
 import { type QueueFilterBase, type QueuePageOf, queueConditions, readQueuePage } from '../shared/queues.ts';
@@ -174,7 +175,12 @@ export async function getPostCase(
     applicant: { id: Number(r.applicant_id), name: r.applicant_name, email: r.email, mobile: r.mobile },
     rejectionCount: r.rejections,
     suspension,
-    history: events.rows.map((e) => ({ action: e.action, staffName: e.staff_name, reason: e.reason, at: e.at })),
+    history: events.rows.map((e) => ({
+      action: e.action,
+      staffName: e.staff_name,
+      reason: cancelReasonIn(e.reason, locale),
+      at: e.at,
+    })),
   };
 }
 

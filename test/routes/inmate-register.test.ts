@@ -224,6 +224,16 @@ test('a case cancelled because its inmate left still opens for staff, with its h
   const page = await admin.get(`/backoffice/applications/${id}`);
   assert.is(page.status, 200);
   assert.match(textOf(page.text), '已取消');
+  assert.match(textOf(page.text), '收容人已出監或移監');
+  // Staff working in English read the history's reason in English.
+  await admin.get('/backoffice/language/en');
+  try {
+    const en = textOf((await admin.get(`/backoffice/applications/${id}`)).text);
+    assert.match(en, 'The inmate has been released or transferred');
+    assert.not.match(en, '收容人已出監或移監');
+  } finally {
+    await admin.get('/backoffice/language/zh-TW');
+  }
 });
 
 test('the push API is rate limited per address', async ({ app }) => {
