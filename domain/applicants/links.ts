@@ -46,12 +46,21 @@ export type TokenState = 'valid' | 'expired' | 'used' | 'invalid';
 
 export async function tokenState(db: Db, token: string, purpose: TokenPurpose, now: Date) {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return { state: 'invalid' as TokenState };
-  const { rows } = await db.query<{ id: number; applicant_id: number; expires_at: Date; used_at: Date | null }>(
-    'SELECT id, applicant_id, expires_at, used_at FROM applicant_token WHERE token_hash = $1 AND purpose = $2 FOR UPDATE',
+  const { rows } = await db.query<{
+    id: number;
+    applicant_id: number;
+    expires_at: Date;
+    used_at: Date | null;
+    closed: boolean;
+  }>(
+    `SELECT t.id, t.applicant_id, t.expires_at, t.used_at, a.disabled_at IS NOT NULL AS closed
+       FROM applicant_token t JOIN applicant a ON a.id = t.applicant_id
+      WHERE t.token_hash = $1 AND t.purpose = $2 FOR UPDATE OF t`,
     [hashToken(token), purpose],
   );
   const row = rows[0];
-  if (!row) return { state: 'invalid' as TokenState };
+  // A link mailed before the account was closed or disabled opens nothing: no password, no sign-in.
+  if (!row || row.closed) return { state: 'invalid' as TokenState };
   if (row.used_at) return { state: 'used' as TokenState, row };
   if (row.expires_at.getTime() <= now.getTime()) return { state: 'expired' as TokenState, row };
   return { state: 'valid' as TokenState, row };

@@ -2,7 +2,13 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { freshDatabase, type TestDb } from '../support/db.ts';
 import * as fixture from '../support/fixtures.ts';
-import { LINK_REQUEST_TASK, mailQueuedLink, queueLinkRequest } from '../../domain/applicants/links.ts';
+import {
+  LINK_REQUEST_TASK,
+  issueToken,
+  mailQueuedLink,
+  queueLinkRequest,
+  resetPassword,
+} from '../../domain/applicants/links.ts';
 import { purgeExpiredRegistrations } from '../../domain/applicants/registration.ts';
 
 const test = suite<{ db: TestDb }>('applicants: link requests done off the request, unconfirmed accounts expire');
@@ -97,6 +103,25 @@ test('a closed or disabled account is sent no reset link and no confirmation lin
   await mailQueuedLink(db.pool, { email: 'closed-unconfirmed@example.com', purpose: 'verify_email', publicUrl }, now);
   await mailQueuedLink(db.pool, { email: 'closed-unconfirmed@example.com', purpose: 'reset_password', publicUrl }, now);
   assert.equal(await counts(db), before, 'no token, no mail');
+});
+
+test('a reset link mailed before the account was closed sets no password afterwards', async ({ db }) => {
+  const now = new Date();
+  const id = await fixture.applicant(db.pool, {
+    name: '林將關',
+    nationalId: 'A104242443',
+    email: 'closing@example.com',
+    verified: true,
+  });
+  const token = await issueToken(db.pool, id, 'reset_password', now, 60);
+  await db.pool.query(`UPDATE applicant SET disabled_at = $2, disabled_reason = 'closed' WHERE id = $1`, [id, now]);
+  const hashBefore = (await db.pool.query('SELECT password_hash FROM applicant WHERE id = $1', [id])).rows[0];
+  const out = await resetPassword(db.pool, token, 'a new password 123', 'a new password 123', now);
+  assert.equal(out, { kind: 'token', state: 'invalid' });
+  assert.equal((await db.pool.query('SELECT password_hash FROM applicant WHERE id = $1', [id])).rows[0], hashBefore);
+  // The same link works while the account is open (the test is not refused for another reason).
+  await db.pool.query('UPDATE applicant SET disabled_at = NULL, disabled_reason = NULL WHERE id = $1', [id]);
+  assert.equal(await resetPassword(db.pool, token, 'a new password 123', 'a new password 123', now), { kind: 'done' });
 });
 
 // Issue 11.3: an unconfirmed registration must not hold an ID number and an address for ever.
