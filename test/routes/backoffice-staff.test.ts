@@ -287,6 +287,20 @@ test('the back office’s language switch is stored on the staff account, and th
   // A browser that never chose shows the account's language after signing in.
   const elsewhere = await signedInStaff(app.url, 'lang2477');
   assert.match((await elsewhere.get('/backoffice')).text, '<html lang="en"');
+  // A browser left in English by someone else (the portal's switch sets the same cookie) is not a
+  // choice of theirs: a Chinese-speaking colleague who signs in there keeps Chinese.
+  const colleague = await make.staff(db, {
+    account: 'chen2477',
+    name: '陳審核',
+    institutionCode: '2477',
+    role: 'reviewer',
+    password: STAFF_PASSWORD,
+  });
+  const left = new Client(app.url);
+  const signedIn = await staffSignIn(left, 'chen2477', STAFF_PASSWORD, { beforePost: () => left.get('/language/en') });
+  assert.is(signedIn.status, 303);
+  assert.is((await db.query('SELECT locale FROM staff WHERE id = $1', [colleague])).rows[0].locale, 'zh-TW');
+  assert.match((await left.get('/backoffice')).text, '<html lang="zh-Hant-TW"');
   // Switched before signing in: that choice is the latest, and is stored at sign-in.
   const third = new Client(app.url);
   assert.is((await third.get('/backoffice/language/zh-TW?return=/backoffice/signin')).location, '/backoffice/signin');

@@ -73,7 +73,13 @@ const ZH_DIGITS = '零一二三四五六七八九';
  * Signs in to the back office as a screen-reader user would: asks for the text code (digits read
  * out as words), types it as digits. Returns the response to the sign-in post.
  */
-export async function staffSignIn(c: Client, account: string, password: string, opts: { wrongCaptcha?: boolean } = {}) {
+export async function staffSignIn(
+  c: Client,
+  account: string,
+  password: string,
+  /** beforePost: a step between reading the (zh-TW) sign-in page and sending it, such as a language switch */
+  opts: { wrongCaptcha?: boolean; beforePost?: () => Promise<unknown> } = {},
+) {
   const page = await c.get('/backoffice/signin?captcha=text');
   const words = /請以阿拉伯數字輸入：([零一二三四五六七八九 ]+)/.exec(textOf(page.text))?.[1];
   assert.ok(words, 'the text code is on the page');
@@ -83,6 +89,7 @@ export async function staffSignIn(c: Client, account: string, password: string, 
     .map((w) => ZH_DIGITS.indexOf(w))
     .join('');
   const captchaId = /name="captchaId" value="([^"]+)"/.exec(page.text)![1]!;
+  await opts.beforePost?.();
   return c.post('/backoffice/signin', {
     account,
     password,
