@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { endSessions } from './accounts.ts';
 import { IN_FAMILY_SCOPE } from './family-records.ts';
 import { translator } from '../i18n/i18n.ts';
+import { WITHDRAWN_REASON_KEY } from '../shared/cancel-reasons.ts';
 import { compose } from '../mails.ts';
 import { type Db, isUniqueViolation, withTransaction } from '../platform/db.ts';
 import { verifyPassword } from '../platform/passwords.ts';
@@ -21,7 +22,7 @@ import { assertMay, type StaffActor } from '../shared/staff-actor.ts';
  */
 
 export const DELETION_REASON = '本人申請刪除帳號 / Deleted at the family’s request';
-const WITHDRAWN_REASON = '申請人已申請刪除帳號';
+const WITHDRAWN_REASON = translator('zh-TW')(WITHDRAWN_REASON_KEY);
 export const ERASED_NAME = '（已刪除）';
 export const NOTE_MAX = 1000;
 

@@ -5,7 +5,7 @@ import type { Db } from '../platform/db.ts';
 import { once } from 'node:events';
 import { ZipArchive } from 'archiver';
 import type { Locale } from '../shared/locale.ts';
-import { cancelReasonIn } from '../inmates/left-reason.ts';
+import { cancelReasonIn } from '../shared/cancel-reasons.ts';
 
 /**
  * 下載我的資料 (the privacy notice's right of access and copy): everything the portal holds about one

@@ -15,7 +15,7 @@ import { type Decider, type DecisionOutcome, type StaffDecision, decideWithReaso
 import { isId } from '../shared/ids.ts';
 import { assertMay, type StaffActor } from '../shared/staff-actor.ts';
 import type { Locale } from '../shared/locale.ts';
-import { cancelReasonIn } from '../inmates/left-reason.ts';
+import { cancelReasonIn } from '../shared/cancel-reasons.ts';
 import { enqueueMail } from '../shared/outbox.ts';
 import { type QueueFilterBase, type QueuePageOf, queueConditions, readQueuePage } from '../shared/queues.ts';
 

@@ -2,7 +2,7 @@ import type { ApplicationStatus, DocumentKind, Relationship, Service, VisitKind 
 import type { Db } from '../platform/db.ts';
 import type { Locale } from '../shared/locale.ts';
 import { maskName } from '../shared/masking.ts';
-import { cancelReasonIn } from '../inmates/left-reason.ts';
+import { cancelReasonIn } from '../shared/cancel-reasons.ts';
 import { APPLICANT_COLUMNS, type Applicant, type ApplicantRow, toApplicant } from '../applicants/accounts.ts';
 
 /** What the applicant (and, for progress, anyone with the number and birthday) reads of their applications. */
@@ -113,7 +113,7 @@ export type ApplicationRow = ApplicationFacts & {
   id: number;
   submittedAt: Date;
   decidedAt: Date | null;
-  /** why it was cancelled (the inmate left), in the reader's language */
+  /** why it was cancelled (the inmate left, or the account was closed), in the reader's language */
   cancelReason: string | null;
 };
 

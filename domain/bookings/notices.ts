@@ -2,7 +2,7 @@ import type { Db } from '../platform/db.ts';
 import { DEFAULT_VIDEO_SERVICE_URL } from '../platform/config.ts';
 import { maskName } from '../shared/masking.ts';
 import { translator } from '../i18n/i18n.ts';
-import { LEFT_REASON_KEY } from '../inmates/left-reason.ts';
+import { LEFT_REASON_KEY } from '../shared/cancel-reasons.ts';
 import { enqueueMail, enqueueSms, type MailToSend } from '../shared/outbox.ts';
 import {
   bookingApprovedSms,

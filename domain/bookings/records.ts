@@ -4,7 +4,7 @@ import { taipeiToday } from '../shared/dates.ts';
 import { isId } from '../shared/ids.ts';
 import type { Locale } from '../shared/locale.ts';
 import { translator } from '../i18n/i18n.ts';
-import { cancelReasonIn, LEFT_REASON_KEY } from '../inmates/left-reason.ts';
+import { cancelReasonIn, LEFT_REASON_KEY } from '../shared/cancel-reasons.ts';
 import { maskName } from '../shared/masking.ts';
 import type { Relationship, VisitKind } from '../applications/vocabulary.ts';
 import type { BookingService, BookingStatus } from './vocabulary.ts';

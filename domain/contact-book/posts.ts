@@ -15,7 +15,7 @@ import { formatDate, taipeiToday } from '../shared/dates.ts';
 import { isId } from '../shared/ids.ts';
 import type { Locale } from '../shared/locale.ts';
 import { maskName } from '../shared/masking.ts';
-import { cancelReasonIn } from '../inmates/left-reason.ts';
+import { cancelReasonIn } from '../shared/cancel-reasons.ts';
 
 export type PostInput = {
   applicantId: number;
@@ -212,7 +212,7 @@ export type OwnPost = {
   submittedAt: Date;
   decidedAt: Date | null;
   rejectionReason: string | null;
-  /** why it was cancelled (the inmate left), in the reader's language */
+  /** why it was cancelled (the inmate left, or the account was closed), in the reader's language */
   cancelReason: string | null;
   deliveredAt: Date | null;
 };

@@ -11,6 +11,7 @@ import * as fixture from '../support/fixtures.ts';
 import { familyWithContactBook } from '../support/scenarios.ts';
 import { submitPost } from '../../domain/contact-book/posts.ts';
 import { collectMyData, writeMyDataZip } from '../../domain/applicants/my-data.ts';
+import { getReviewCase } from '../../domain/applications/review.ts';
 import {
   ERASED_NAME,
   decideDeletionRequest,
@@ -204,7 +205,10 @@ test('a deletion request needs the password, closes the account at once and with
   const app = (await pool.query('SELECT status, cancel_reason FROM service_application WHERE id = $1', [ctx.aliceApp]))
     .rows[0];
   assert.is(app.status, 'cancelled');
-  assert.ok(app.cancel_reason);
+  assert.is(app.cancel_reason, '申請人已申請刪除帳號');
+  // Staff working in English read the withdrawal's reason in English.
+  const seen = await getReviewCase(pool, ctx.admin2477, ctx.aliceApp, 'en');
+  assert.ok(seen?.history.some((h) => h.reason === 'The applicant asked for the account to be deleted'));
   // In the queue of the institution she is a family of and the agency's, not another institution's.
   assert.is((await listDeletionRequests(pool, ctx.admin2477)).length, 1);
   assert.is((await listDeletionRequests(pool, ctx.agency)).length, 1);
