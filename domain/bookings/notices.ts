@@ -1,8 +1,7 @@
 import type { Db } from '../platform/db.ts';
 import { DEFAULT_VIDEO_SERVICE_URL } from '../platform/config.ts';
 import { maskName } from '../shared/masking.ts';
-import { translator } from '../i18n/i18n.ts';
-import { LEFT_REASON_KEY } from '../shared/cancel-reasons.ts';
+import { cancelReasonIn } from '../shared/cancel-reasons.ts';
 import { enqueueMail, enqueueSms, type MailToSend } from '../shared/outbox.ts';
 import {
   bookingApprovedSms,
@@ -84,11 +83,9 @@ export async function notifyVisitors(
       reason:
         event === 'rejected'
           ? b.rejectionReason
-          : event !== 'cancelled'
-            ? null
-            : b.cancelledByRegister
-              ? translator(visitor.locale)(LEFT_REASON_KEY)
-              : b.cancelReason,
+          : event === 'cancelled'
+            ? cancelReasonIn(b.cancelReason, visitor.locale)
+            : null,
       cancelledByStaff: event === 'cancelled' && b.cancelReason !== null,
     };
     const token = event === 'approved' && rating ? await visitToken(tx, b.id, visitor.applicantId, rating.now) : null;

@@ -3,8 +3,7 @@ import type { Db } from '../platform/db.ts';
 import { taipeiToday } from '../shared/dates.ts';
 import { isId } from '../shared/ids.ts';
 import type { Locale } from '../shared/locale.ts';
-import { translator } from '../i18n/i18n.ts';
-import { cancelReasonIn, LEFT_REASON_KEY } from '../shared/cancel-reasons.ts';
+import { cancelReasonIn } from '../shared/cancel-reasons.ts';
 import { maskName } from '../shared/masking.ts';
 import type { Relationship, VisitKind } from '../applications/vocabulary.ts';
 import type { BookingService, BookingStatus } from './vocabulary.ts';
@@ -60,7 +59,7 @@ export type ApplicantBooking = BookingSummary & {
   visitors: { position: number; name: string }[];
   reason: string | null;
   rejectionReason: string | null;
-  /** in the reader's language when the register cancelled it */
+  /** in the reader's language when the system wrote it */
   cancelReason: string | null;
   canCancel: boolean;
   /** another visitor may withdraw until the day before */
@@ -77,7 +76,7 @@ export async function listApplicantBookings(
   locale: Locale,
 ): Promise<ApplicantBooking[]> {
   const { rows } = await db.query(
-    `SELECT ${SUMMARY_COLUMNS}, m.name AS inmate_name, b.booker_id, b.reason, b.rejection_reason, b.cancel_reason, b.cancelled_by_register, b.video_token,
+    `SELECT ${SUMMARY_COLUMNS}, m.name AS inmate_name, b.booker_id, b.reason, b.rejection_reason, b.cancel_reason, b.video_token,
             (SELECT json_agg(json_build_object('position', v.position, 'name', p.name) ORDER BY v.position)
                FROM visit_booking_visitor v JOIN applicant p ON p.id = v.applicant_id WHERE v.booking_id = b.id) AS visitors
        FROM visit_booking b JOIN institution i ON i.code = b.institution_code JOIN inmate m ON m.id = b.inmate_id
@@ -99,7 +98,7 @@ export async function listApplicantBookings(
       })),
       reason: r.reason,
       rejectionReason: r.rejection_reason,
-      cancelReason: cancelReasonOf(r, locale),
+      cancelReason: cancelReasonIn(r.cancel_reason, locale),
       canCancel: isBooker && active && today < r.visit_date,
       canLeave: !isBooker && active && today < r.visit_date,
       videoToken: r.status === 'approved' ? r.video_token : null,
@@ -150,10 +149,8 @@ export type BookingDetail = StaffBookingRow & {
   institutionNameEn: string;
   reason: string | null;
   rejectionReason: string | null;
-  /** in `locale` when the register cancelled it (a notice puts it in each visitor's language) */
+  /** in `locale` when the system wrote it (a notice puts it in each visitor's language) */
   cancelReason: string | null;
-  /** cancelled because the inmate left the register (inmates/removals.ts) */
-  cancelledByRegister: boolean;
   videoToken: string | null;
   decidedAt: Date | null;
   cancelledAt: Date | null;
@@ -181,7 +178,7 @@ export async function getBooking(
 ): Promise<BookingDetail | null> {
   if (!isId(bookingId)) return null;
   const { rows } = await db.query(
-    `SELECT ${STAFF_ROW_COLUMNS}, b.reason, b.rejection_reason, b.cancel_reason, b.cancelled_by_register, b.video_token, b.decided_at,
+    `SELECT ${STAFF_ROW_COLUMNS}, b.reason, b.rejection_reason, b.cancel_reason, b.video_token, b.decided_at,
             b.cancelled_at
        FROM ${BOOKING_ROWS}
       WHERE b.id = $1 AND ($2::char(4) IS NULL OR b.institution_code = $2)`,
@@ -207,8 +204,7 @@ export async function getBooking(
     ...staffRowOf(r, locale, visitors.rows.length),
     reason: r.reason,
     rejectionReason: r.rejection_reason,
-    cancelReason: cancelReasonOf(r, locale),
-    cancelledByRegister: r.cancelled_by_register,
+    cancelReason: cancelReasonIn(r.cancel_reason, locale),
     videoToken: r.video_token,
     decidedAt: r.decided_at,
     cancelledAt: r.cancelled_at,
@@ -232,9 +228,4 @@ export async function getBooking(
       at: e.at,
     })),
   };
-}
-
-/** A cancellation's reason as the reader reads it: the register's own reason in their language. */
-function cancelReasonOf(r: QueryResultRow, locale: Locale): string | null {
-  return r.cancelled_by_register ? translator(locale)(LEFT_REASON_KEY) : r.cancel_reason;
 }
