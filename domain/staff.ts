@@ -70,5 +70,5 @@ export function scopeOf(staff: StaffMember): string | null {
 
 /** The language a staff member chose last, stored at once so the next mail to them is in it. */
 export async function setStaffLocale(db: Db, staffId: number, locale: Locale): Promise<void> {
-  await db.query('UPDATE staff SET locale = $2 WHERE id = $1', [staffId, locale]);
+  await db.query('UPDATE staff SET locale = $2 WHERE id = $1 AND locale <> $2', [staffId, locale]);
 }

@@ -6,7 +6,7 @@ import { applicantSignInCounters, limiters } from './middleware/rate-limits.ts';
 import { APPLICANT_STRATEGY, requireApplicant } from './middleware/authentication.ts';
 import { settleLocaleAtSignIn } from './middleware/locale.ts';
 import { clearSessionCookie } from './middleware/session-cookies.ts';
-import { changePassword, getApplicant, updateContact } from '../domain/applicants/accounts.ts';
+import { changePassword, getApplicant, setLocale, updateContact } from '../domain/applicants/accounts.ts';
 import {
   checkResetToken,
   checkSignInLink,
@@ -72,7 +72,9 @@ export function accountRoutes(d: RouteDeps, passport: InstanceType<typeof Passpo
     const chosenBefore = req.session.chosenLocale;
     req.login(user, (loginErr) => {
       if (loginErr) return next(loginErr);
-      settleLocaleAtSignIn(res, d, user.applicant, chosenBefore).then(() => res.redirect(303, returnTo), next);
+      settleLocaleAtSignIn(res, d, user.applicant.locale, chosenBefore, (locale) =>
+        setLocale(d.pool, user.applicant.id, locale),
+      ).then(() => res.redirect(303, returnTo), next);
     });
   };
 

@@ -1,4 +1,4 @@
-import type { Express, Request, Response, NextFunction } from 'express';
+import type { Express, Request, Response, NextFunction, RequestHandler } from 'express';
 import type { RouteDeps } from '../deps.ts';
 import { htmlLang, translator } from '../../domain/i18n/i18n.ts';
 import { setLocale } from '../../domain/applicants/accounts.ts';
@@ -45,28 +45,45 @@ export function setLanguageCookie(res: Response, d: RouteDeps, locale: Locale): 
   });
 }
 
+/** How to store a language on the signed-in person's account; null when nobody is signed in here. */
+export type StoreLocale = ((locale: Locale) => Promise<void>) | null;
+
 /**
  * The language switch. A person's language is the one they chose last: signed in, it is stored on their
  * account at once (so the next mail is in it); before signing in, it is kept in the session and stored
- * at sign-in. Set up after authentication, so it knows who is signed in.
+ * at sign-in. A link, not a form: it works everywhere and needs no CSRF token. `return` must be a local
+ * path under `home` (the portal's `/`, or the back office, whose session only its own paths see).
  */
-export function setUpLanguageSwitch(app: Express, d: RouteDeps): void {
-  // A link, not a form: it works everywhere and needs no CSRF token. `return` must be a local path.
-  app.get('/language/:locale', (req: Request, res: Response, next: NextFunction) => {
+export function languageSwitch(d: RouteDeps, home: string, storeFor: (req: Request) => StoreLocale): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
     const locale = req.params.locale;
-    const back = typeof req.query.return === 'string' && /^\/(?![/\\])/.test(req.query.return) ? req.query.return : '/';
-    if (!isLocale(locale)) {
-      res.redirect(303, back);
-      return;
-    }
+    const asked = req.query.return;
+    const back =
+      typeof asked === 'string' &&
+      /^\/(?![/\\])/.test(asked) &&
+      (home === '/' || asked === home || asked.startsWith(`${home}/`))
+        ? asked
+        : home;
+    if (!isLocale(locale)) return res.redirect(303, back);
     setLanguageCookie(res, d, locale);
-    if (req.user?.kind === 'applicant') {
-      setLocale(d.pool, req.user.applicant.id, locale).then(() => res.redirect(303, back), next);
+    const store = storeFor(req);
+    if (store) {
+      store(locale).then(() => res.redirect(303, back), next);
       return;
     }
     if (req.session) req.session.chosenLocale = locale;
     res.redirect(303, back);
-  });
+  };
+}
+
+/** The portal's switch; set up after authentication, so it knows who is signed in. */
+export function setUpLanguageSwitch(app: Express, d: RouteDeps): void {
+  app.get(
+    '/language/:locale',
+    languageSwitch(d, '/', (req) =>
+      req.user?.kind === 'applicant' ? (locale) => setLocale(d.pool, req.user!.applicant.id, locale) : null,
+    ),
+  );
 }
 
 /**
@@ -76,10 +93,11 @@ export function setUpLanguageSwitch(app: Express, d: RouteDeps): void {
 export async function settleLocaleAtSignIn(
   res: Response,
   d: RouteDeps,
-  applicant: { id: number; locale: Locale },
+  stored: Locale,
   chosenBefore: Locale | undefined,
+  store: (locale: Locale) => Promise<void>,
 ): Promise<void> {
-  const locale = chosenBefore ?? applicant.locale;
-  if (locale !== applicant.locale) await setLocale(d.pool, applicant.id, locale);
+  const locale = chosenBefore ?? stored;
+  if (locale !== stored) await store(locale);
   setLanguageCookie(res, d, locale);
 }
