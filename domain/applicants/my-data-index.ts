@@ -51,6 +51,8 @@ export type MyData = {
     visitDate: string;
     time: string | null;
     status: string;
+    /** why staff rejected or cancelled it, or why the portal cancelled it (in the family's language) */
+    reason: string | null;
     bookedAt: Date;
   }[];
   posts: {
@@ -59,6 +61,8 @@ export type MyData = {
     title: string;
     body: string;
     status: string;
+    /** why staff rejected it, or why the portal cancelled it (in the family's language) */
+    reason: string | null;
     submittedAt: Date;
     photo: string | null;
   }[];
@@ -144,7 +148,7 @@ export function renderIndexHtml(d: MyData): string {
           e(b.number) + (b.role === 'visitor' ? ` (${e(t('myData.zip.asVisitor'))})` : ''),
           e(`${b.institution} ${b.inmate}`),
           e(`${k(`visitKind.${b.visitKind}`)} ${formatDate(b.visitDate)} ${b.time ?? ''}`),
-          e(k(`status.${b.status}`)),
+          e(k(`status.${b.status}`)) + (b.reason ? `<br>${e(b.reason)}` : ''),
           e(when(b.bookedAt)),
         ]),
       ),
@@ -162,7 +166,7 @@ export function renderIndexHtml(d: MyData): string {
           e(when(x.submittedAt)),
           e(x.inmate),
           `<strong>${e(x.title)}</strong><br>${e(x.body)}`,
-          e(k(`status.${x.status}`)),
+          e(k(`status.${x.status}`)) + (x.reason ? `<br>${e(x.reason)}` : ''),
           x.photo ? `<a href="${e(x.photo)}">${e(t('myData.zip.photo'))}</a>` : '—',
         ]),
       ),

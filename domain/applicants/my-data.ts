@@ -41,7 +41,8 @@ export async function collectMyData(db: Db, applicantId: number, now: Date): Pro
   const bookings = await db.query(
     `SELECT b.number, CASE WHEN b.booker_id = $1 THEN 'booker' ELSE 'visitor' END AS role, i.name_zh, i.name_en,
             m.name AS inmate, b.visit_kind, to_char(b.visit_date, 'YYYY-MM-DD') AS visit_date,
-            to_char(coalesce(b.arrival_time, vb.starts_at), 'HH24:MI') AS time, b.status, b.booked_at
+            to_char(coalesce(b.arrival_time, vb.starts_at), 'HH24:MI') AS time, b.status, b.booked_at,
+            coalesce(b.rejection_reason, b.cancel_reason) AS reason
        FROM visit_booking b JOIN inmate m ON m.id = b.inmate_id JOIN institution i ON i.code = b.institution_code
        LEFT JOIN visit_batch vb ON vb.id = b.batch_id
       WHERE b.booker_id = $1 OR EXISTS (SELECT 1 FROM visit_booking_visitor v WHERE v.booking_id = b.id AND v.applicant_id = $1)
@@ -49,7 +50,8 @@ export async function collectMyData(db: Db, applicantId: number, now: Date): Pro
     [applicantId],
   );
   const posts = await db.query(
-    `SELECT p.id, m.name AS inmate, p.title, p.body, p.status, p.submitted_at, p.photo IS NOT NULL AS has_photo
+    `SELECT p.id, m.name AS inmate, p.title, p.body, p.status, p.submitted_at, p.photo IS NOT NULL AS has_photo,
+            coalesce(p.rejection_reason, p.cancel_reason) AS reason
        FROM contact_book_post p JOIN inmate m ON m.id = p.inmate_id WHERE p.applicant_id = $1 ORDER BY p.submitted_at, p.id`,
     [applicantId],
   );
@@ -119,6 +121,7 @@ export async function collectMyData(db: Db, applicantId: number, now: Date): Pro
       visitDate: b.visit_date,
       time: b.time,
       status: b.status,
+      reason: cancelReasonIn(b.reason, a.locale),
       bookedAt: b.booked_at,
     })),
     posts: posts.rows.map((r) => ({
@@ -127,6 +130,7 @@ export async function collectMyData(db: Db, applicantId: number, now: Date): Pro
       title: r.title,
       body: r.body,
       status: r.status,
+      reason: cancelReasonIn(r.reason, a.locale),
       submittedAt: r.submitted_at,
       photo: r.has_photo ? `photos/post-${r.id}.jpg` : null,
     })),

@@ -234,6 +234,15 @@ test('a removed inmate: pending applications and posts, coming bookings cancelle
     )?.cancelReason;
   assert.is(await cancelledFor(brother, 'en'), 'The inmate has been released or transferred');
   assert.is(await cancelledFor(mother, 'zh-TW'), '收容人已出監或移監');
+  // The data exports carry the reason too: the companion's booking in English, the mother's post in Chinese.
+  const brotherData = (await collectMyData(db, brother, NOW))!;
+  assert.is(
+    brotherData.bookings.find((x) => x.status === 'cancelled')?.reason,
+    'The inmate has been released or transferred',
+  );
+  const motherData = (await collectMyData(db, mother, NOW))!;
+  assert.is(motherData.posts.find((x) => x.id === postId)?.reason, '收容人已出監或移監');
+  assert.is(motherData.bookings.find((x) => x.status === 'cancelled')?.reason, '收容人已出監或移監');
   assert.is(to(mother).length, 2, 'the booking, and the post');
   assert.ok(
     to(mother).some(

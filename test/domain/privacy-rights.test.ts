@@ -11,6 +11,7 @@ import * as fixture from '../support/fixtures.ts';
 import { familyWithContactBook } from '../support/scenarios.ts';
 import { submitPost } from '../../domain/contact-book/posts.ts';
 import { collectMyData, writeMyDataZip } from '../../domain/applicants/my-data.ts';
+import { decidePost } from '../../domain/contact-book/review.ts';
 import { getReviewCase } from '../../domain/applications/review.ts';
 import {
   ERASED_NAME,
@@ -190,6 +191,21 @@ test('the ZIP holds index.html, data.json and the files, all of the applicant an
     bobNames.join(','),
   );
   assert.ok(unzipFile(bobFile, 'index.html').toString('utf8').includes('近況'));
+  // A post staff turned down carries their reason in both files, as the post's page shows it.
+  const postId = Number(
+    (await ctx.db.pool.query('SELECT id FROM contact_book_post WHERE applicant_id = $1', [ctx.bob])).rows[0].id,
+  );
+  assert.is(
+    await decidePost(ctx.db.pool, postId, 1, { decision: 'reject', reason: '照片不清楚' }, ctx.admin2411, NOW),
+    'decided',
+  );
+  const rejectedFile = await zipOf(ctx, ctx.bob);
+  const rejected = JSON.parse(unzipFile(rejectedFile, 'data.json').toString('utf8'));
+  assert.equal(
+    rejected.posts.map((x: { status: string; reason: string }) => [x.status, x.reason]),
+    [['rejected', '照片不清楚']],
+  );
+  assert.match(unzipFile(rejectedFile, 'index.html').toString('utf8'), /審核未通過<br>照片不清楚/);
 });
 
 test('a deletion request needs the password, closes the account at once and withdraws what is pending', async (ctx) => {
@@ -347,7 +363,8 @@ test('retention deletes documents and photos of cases decided before the period,
   await pool.query(`UPDATE service_application SET submitted_at = '2020-01-01T00:00:00Z' WHERE id = $1`, [pending]);
   for (const id of [old, recent, pending]) await addDocument(ctx, id, `f${id}.png`, PNG);
   await pool.query(
-    `UPDATE contact_book_post SET status = 'approved', decided_at = '2024-01-01T00:00:00Z' WHERE applicant_id = $1`,
+    `UPDATE contact_book_post SET status = 'approved', rejection_reason = NULL, decided_at = '2024-01-01T00:00:00Z'
+      WHERE applicant_id = $1`,
     [ctx.bob],
   );
   const run = await applyRetention(pool, NOW, 2);
