@@ -206,68 +206,63 @@ async function measurePage(
   return { cold, warm };
 }
 
-async function main(): Promise<void> {
-  const cleanUp: CleanUp = [];
-  try {
-    const { pool, url: databaseUrl } = await scratchDatabase('paint', cleanUp);
-    progress('loading the demo data (the demo family and its approved services)');
-    await loadDemoData(pool, new Date());
-    progress('starting the portal in production mode');
-    const base = await startPortal(databaseUrl, cleanUp);
-    const browser = await chromium.launch(await browserLaunchOptions());
-    cleanUp.unshift(() => browser.close());
-    const session = await signIn(browser, base);
+async function main(cleanUp: CleanUp): Promise<void> {
+  const { pool, url: databaseUrl } = await scratchDatabase('paint', cleanUp);
+  progress('loading the demo data (the demo family and its approved services)');
+  await loadDemoData(pool, new Date());
+  progress('starting the portal in production mode');
+  const base = await startPortal(databaseUrl, cleanUp);
+  const browser = await chromium.launch(await browserLaunchOptions());
+  cleanUp.unshift(() => browser.close());
+  const session = await signIn(browser, base);
 
-    console.log(
-      `Slow 3G (400 kbit/s down and up, 400 ms latency) in Chromium ${browser.version()}, phone viewport; medians of ${RUNS} loads`,
-    );
-    const checks: { figure: string; value: number; unit: string; goal: string; met: boolean }[] = [];
-    const results: Record<string, Record<string, Record<string, number>>> = {};
-    for (const target of PAGES) {
-      progress(`loading ${target.path} (${target.name}) ${RUNS} times cold and warm`);
-      // As on a portal that has been running: the page's template compiled and its code paths warm.
-      const headers = { cookie: target.signedIn ? `${session.name}=${session.value}` : '', accept: 'text/html' };
-      for (let i = 0; i < 3; i++) await (await fetch(base + target.path, { headers, redirect: 'manual' })).text();
-      const runs = await measurePage(browser, base, target, session);
-      results[target.name] = {};
-      console.log(`\n${target.name} (${target.path})`);
-      for (const kind of ['cold', 'warm'] as const) {
-        const m = (k: keyof Visit) => Math.round(median(runs[kind].map((v) => v[k])));
-        const row = {
-          first_paint_ms: m('firstPaint'),
-          fcp_ms: m('fcp'),
-          load_ms: m('load'),
-          bytes: m('bytes'),
-          requests: m('requests'),
-        };
-        results[target.name]![kind] = row;
-        const met = row.first_paint_ms <= FIRST_PAINT_GOAL_MS;
-        const goal = kind === 'cold' ? ` (goal <= ${FIRST_PAINT_GOAL_MS} ms): ${met ? 'met' : 'NOT met'}` : '';
-        console.log(
-          `  ${kind}: first paint ${row.first_paint_ms} ms${goal}; first contentful paint ${row.fcp_ms} ms; ` +
-            `load ${row.load_ms} ms; ${row.bytes} B in ${row.requests} request(s) until load`,
-        );
-        const all = runs[kind][0]!.wire;
-        console.log(
-          `    on the wire in all (first run, icon and prefetch included): ${all.reduce((n, w) => n + w.bytes, 0)} B: ` +
-            all.map((w) => `${w.url.replace(/^\/assets\/[0-9a-f]+\//, '')} ${w.bytes}`).join(', '),
-        );
-        if (kind === 'cold')
-          checks.push({
-            figure: `Slow 3G cold first paint, ${target.name}`,
-            value: row.first_paint_ms,
-            unit: 'ms',
-            goal: `<= ${FIRST_PAINT_GOAL_MS}`,
-            met,
-          });
-      }
-      const fp = (kind: 'cold' | 'warm') => runs[kind].map((v) => Math.round(v.firstPaint)).join(' ');
-      progress(`  first paint of every run: cold ${fp('cold')}; warm ${fp('warm')}`);
+  console.log(
+    `Slow 3G (400 kbit/s down and up, 400 ms latency) in Chromium ${browser.version()}, phone viewport; medians of ${RUNS} loads`,
+  );
+  const checks: { figure: string; value: number; unit: string; goal: string; met: boolean }[] = [];
+  const results: Record<string, Record<string, Record<string, number>>> = {};
+  for (const target of PAGES) {
+    progress(`loading ${target.path} (${target.name}) ${RUNS} times cold and warm`);
+    // As on a portal that has been running: the page's template compiled and its code paths warm.
+    const headers = { cookie: target.signedIn ? `${session.name}=${session.value}` : '', accept: 'text/html' };
+    for (let i = 0; i < 3; i++) await (await fetch(base + target.path, { headers, redirect: 'manual' })).text();
+    const runs = await measurePage(browser, base, target, session);
+    results[target.name] = {};
+    console.log(`\n${target.name} (${target.path})`);
+    for (const kind of ['cold', 'warm'] as const) {
+      const m = (k: keyof Visit) => Math.round(median(runs[kind].map((v) => v[k])));
+      const row = {
+        first_paint_ms: m('firstPaint'),
+        fcp_ms: m('fcp'),
+        load_ms: m('load'),
+        bytes: m('bytes'),
+        requests: m('requests'),
+      };
+      results[target.name]![kind] = row;
+      const met = row.first_paint_ms <= FIRST_PAINT_GOAL_MS;
+      const goal = kind === 'cold' ? ` (goal <= ${FIRST_PAINT_GOAL_MS} ms): ${met ? 'met' : 'NOT met'}` : '';
+      console.log(
+        `  ${kind}: first paint ${row.first_paint_ms} ms${goal}; first contentful paint ${row.fcp_ms} ms; ` +
+          `load ${row.load_ms} ms; ${row.bytes} B in ${row.requests} request(s) until load`,
+      );
+      const all = runs[kind][0]!.wire;
+      console.log(
+        `    on the wire in all (first run, icon and prefetch included): ${all.reduce((n, w) => n + w.bytes, 0)} B: ` +
+          all.map((w) => `${w.url.replace(/^\/assets\/[0-9a-f]+\//, '')} ${w.bytes}`).join(', '),
+      );
+      if (kind === 'cold')
+        checks.push({
+          figure: `Slow 3G cold first paint, ${target.name}`,
+          value: row.first_paint_ms,
+          unit: 'ms',
+          goal: `<= ${FIRST_PAINT_GOAL_MS}`,
+          met,
+        });
     }
-    console.log(JSON.stringify({ bench: 'first-paint', runs: RUNS, results, checks }));
-  } finally {
-    for (const step of cleanUp) await step().catch(() => undefined);
+    const fp = (kind: 'cold' | 'warm') => runs[kind].map((v) => Math.round(v.firstPaint)).join(' ');
+    progress(`  first paint of every run: cold ${fp('cold')}; warm ${fp('warm')}`);
   }
+  console.log(JSON.stringify({ bench: 'first-paint', runs: RUNS, results, checks }));
 }
 
 runBenchmark(main);

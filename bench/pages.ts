@@ -4,34 +4,26 @@
  * short concurrent run on `/`. The last stdout line is the same figures as JSON, for CI artifacts.
  *
  * The database is an embedded PostgreSQL in a temporary folder, or, when DATABASE_URL is set, a
- * scratch database `portal_bench` on that server, dropped at the end.
+ * scratch database on that server (bench/scratch-db.ts), dropped at the end.
  */
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
-import pg from 'pg';
 import { loadConfig } from '../domain/platform/config.ts';
 import { createLogger } from '../domain/platform/logger.ts';
-import { createPool } from '../domain/platform/db.ts';
-import { ensureDatabase, startEmbeddedDb, type EmbeddedDb } from '../domain/platform/embedded-db.ts';
-import { migrate } from '../domain/platform/migrate.ts';
-import { migrateWorkerSchema } from '../domain/platform/worker.ts';
 import { loadDemoData } from '../domain/demo-data.ts';
 import { createApp } from '../routes/app.ts';
 import { defaultLimits, type Limit, type RateLimits } from '../routes/middleware/rate-limits.ts';
 import { runBenchmark } from './support.ts';
+import { scratchDatabase, type CleanUp } from './scratch-db.ts';
 
 const WARM_UP = 10;
 const SAMPLES = 200;
 const PARALLEL_CLIENTS = 10;
 const REQUESTS_PER_CLIENT = 200;
 const REQUEST_TIMEOUT_MS = 10_000;
-const BENCH_DB = 'portal_bench';
 const ACCEPT_ENCODING = 'gzip, br';
 
 type Fetched = { status: number; encoding: string; wireBytes: number; contentType: string; body: Buffer };
@@ -248,108 +240,70 @@ function printTable(pages: PageFigures[], throughput: Throughput): void {
   );
 }
 
-async function dropDatabase(adminUrl: string, name: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
-}
+async function main(cleanUp: CleanUp): Promise<void> {
+  const { pool, url: databaseUrl } = await scratchDatabase('pages', cleanUp);
+  const logger = createLogger('silent');
+  progress('loading the demo data');
+  await loadDemoData(pool, new Date());
 
-async function main(): Promise<void> {
-  const cleanUp: (() => Promise<void>)[] = [];
-  try {
-    let adminUrl = process.env.DATABASE_URL || undefined;
-    if (!adminUrl) {
-      const tmp = await mkdtemp(path.join(os.tmpdir(), 'portal-bench-'));
-      cleanUp.unshift(() => rm(tmp, { recursive: true, force: true }));
-      await chmod(tmp, 0o755); // as root the server runs as the postgres user, who must reach the folder
-      progress('starting the embedded PostgreSQL');
-      const embedded: EmbeddedDb = await startEmbeddedDb(path.join(tmp, 'pg'));
-      cleanUp.unshift(() => embedded.stop());
-      adminUrl = embedded.url;
-    }
-    const admin = adminUrl;
-    // A leftover from an interrupted run would skew the figures: start from an empty database.
-    await dropDatabase(admin, BENCH_DB);
-    const databaseUrl = await ensureDatabase(admin, BENCH_DB);
-    cleanUp.unshift(() => dropDatabase(admin, BENCH_DB));
-
-    const logger = createLogger('silent');
-    const pool = createPool(databaseUrl, (err) => progress(`idle database client error: ${err.message}`));
-    cleanUp.unshift(() => pool.end());
-    progress('migrating and loading the demo data');
-    await migrate(pool);
-    await migrateWorkerSchema(pool, logger);
-    await loadDemoData(pool, new Date());
-
-    // As production runs it (templates compiled once and cached). No mail worker runs here, so the
-    // SMTP address is never used.
-    const config = loadConfig({
-      NODE_ENV: 'production',
-      DATABASE_URL: databaseUrl,
-      LOG_LEVEL: 'silent',
-      SESSION_SECRET: randomBytes(32).toString('hex'),
-      SMTP_URL: 'smtp://127.0.0.1:9',
-      MAIL_FROM: 'bench <bench@example.com>',
-      PUBLIC_URL: 'http://127.0.0.1',
-      VIDEO_SERVICE_URL: 'https://video.example.com',
-    });
-    const generous: Limit = [1_000_000, 1];
-    // Every limit, whatever limits are added later.
-    const limits = Object.fromEntries(Object.keys(defaultLimits).map((k) => [k, generous])) as RateLimits;
-    const server = http.createServer(createApp({ config, pool, logger, limits }));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', resolve);
-    });
-    cleanUp.unshift(
-      () =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    );
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    // Keep-alive, as a browser would: the figures are the portal's, not TCP handshakes'.
-    const agent = new http.Agent({ keepAlive: true, maxSockets: PARALLEL_CLIENTS });
-    cleanUp.unshift(async () => agent.destroy());
-
-    progress(`measuring ${base}`);
-    const { pages, throughput } = await measure(base, agent);
-    printTable(pages, throughput);
-    // The first-paint budget (issue 14): a first visit's HTML, which carries its CSS inline, in one
-    // round trip of TCP's first window: 14 KB compressed.
-    const largest = pages.reduce((a, b) => (b.htmlBytes > a.htmlBytes ? b : a));
-    const checks = [
-      {
-        figure: `largest first-visit HTML with its CSS (${largest.path})`,
-        value: Math.round((largest.htmlBytes / 1024) * 10) / 10,
-        unit: 'KB',
-        goal: '<= 14 KB',
-        met: largest.htmlBytes <= 14 * 1024,
-      },
-    ];
-    console.log(
-      JSON.stringify({
-        checks,
-        acceptEncoding: ACCEPT_ENCODING,
-        warmUp: WARM_UP,
-        samples: SAMPLES,
-        node: process.version,
-        pages,
-        throughput,
+  // As production runs it (templates compiled once and cached). No mail worker runs here, so the
+  // SMTP address is never used.
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'silent',
+    SESSION_SECRET: randomBytes(32).toString('hex'),
+    SMTP_URL: 'smtp://127.0.0.1:9',
+    MAIL_FROM: 'bench <bench@example.com>',
+    PUBLIC_URL: 'http://127.0.0.1',
+    VIDEO_SERVICE_URL: 'https://video.example.com',
+  });
+  const generous: Limit = [1_000_000, 1];
+  // Every limit, whatever limits are added later.
+  const limits = Object.fromEntries(Object.keys(defaultLimits).map((k) => [k, generous])) as RateLimits;
+  const server = http.createServer(createApp({ config, pool, logger, limits }));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  cleanUp.unshift(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
       }),
-    );
-  } finally {
-    for (const step of cleanUp) {
-      await step().catch((err: unknown) =>
-        progress(`clean-up step failed: ${err instanceof Error ? err.message : String(err)}`),
-      );
-    }
-  }
+  );
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Keep-alive, as a browser would: the figures are the portal's, not TCP handshakes'.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: PARALLEL_CLIENTS });
+  cleanUp.unshift(async () => agent.destroy());
+
+  progress(`measuring ${base}`);
+  const { pages, throughput } = await measure(base, agent);
+  printTable(pages, throughput);
+  // The first-paint budget (issue 14): a first visit's HTML, which carries its CSS inline, in one
+  // round trip of TCP's first window: 14 KB compressed.
+  const largest = pages.reduce((a, b) => (b.htmlBytes > a.htmlBytes ? b : a));
+  const checks = [
+    {
+      figure: `largest first-visit HTML with its CSS (${largest.path})`,
+      value: Math.round((largest.htmlBytes / 1024) * 10) / 10,
+      unit: 'KB',
+      goal: '<= 14 KB',
+      met: largest.htmlBytes <= 14 * 1024,
+    },
+  ];
+  console.log(
+    JSON.stringify({
+      checks,
+      acceptEncoding: ACCEPT_ENCODING,
+      warmUp: WARM_UP,
+      samples: SAMPLES,
+      node: process.version,
+      pages,
+      throughput,
+    }),
+  );
 }
 
 runBenchmark(main);

@@ -29,7 +29,7 @@ import { defaultLimits, type Limit, type RateLimits } from '../routes/middleware
 import { isUploadProblem, MB } from '../domain/shared/uploads.ts';
 import { POST_PHOTO_MAX_MB, preparePostPhoto } from '../domain/contact-book/photos.ts';
 import { Client } from '../test/support/http.ts';
-import { npmStartEnv } from './support.ts';
+import { npmStartEnv, runBenchmark } from './support.ts';
 
 const RUNS = 10;
 const MEDIAN_GOAL_MS = 400;
@@ -107,182 +107,173 @@ async function bigPhoneJpeg(): Promise<Buffer> {
   return best;
 }
 
-async function main(): Promise<void> {
-  const cleanUp: CleanUp = [];
-  try {
-    const { pool, url: databaseUrl } = await scratchDatabase('photo', cleanUp);
+async function main(cleanUp: CleanUp): Promise<void> {
+  const { pool, url: databaseUrl } = await scratchDatabase('photo', cleanUp);
+  await pool.query(
+    `INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison')`,
+  );
+  const inmate = (
     await pool.query(
-      `INSERT INTO institution (code, name_zh, name_en) VALUES ('2477', '桃園女子監獄', 'Taoyuan Women''s Prison')`,
-    );
-    const inmate = (
-      await pool.query(
-        `INSERT INTO inmate (institution_code, call_number, name) VALUES ('2477', '1024', '王小明') RETURNING id`,
-      )
-    ).rows[0].id;
-    const applicant = (
-      await pool.query(
-        `INSERT INTO applicant (name, national_id, email, birthday, password_hash, privacy_consent_at, email_verified_at)
+      `INSERT INTO inmate (institution_code, call_number, name) VALUES ('2477', '1024', '王小明') RETURNING id`,
+    )
+  ).rows[0].id;
+  const applicant = (
+    await pool.query(
+      `INSERT INTO applicant (name, national_id, email, birthday, password_hash, privacy_consent_at, email_verified_at)
        VALUES ('測試家屬', 'A123456789', $1, '1980-01-01', $2, now(), now()) RETURNING id`,
-        [EMAIL, await hashPassword(PASSWORD)],
-      )
-    ).rows[0].id;
-    await pool.query(
-      `INSERT INTO service_application (number, applicant_id, inmate_id, institution_code, service, relationship, submission_key, submitted_at, status, decided_at)
+      [EMAIL, await hashPassword(PASSWORD)],
+    )
+  ).rows[0].id;
+  await pool.query(
+    `INSERT INTO service_application (number, applicant_id, inmate_id, institution_code, service, relationship, submission_key, submitted_at, status, decided_at)
        VALUES ('20261101-BENCH1', $1, $2, '2477', 'contact_book', 'mother', $3, now(), 'approved', now())`,
-      [applicant, inmate, randomUUID()],
-    );
+    [applicant, inmate, randomUUID()],
+  );
 
-    progress('making a 6000×4000 JPEG with GPS, just under 10 MB');
-    const photo = await bigPhoneJpeg();
+  progress('making a 6000×4000 JPEG with GPS, just under 10 MB');
+  const photo = await bigPhoneJpeg();
 
-    const child: ChildProcess = fork(import.meta.filename, [], {
-      // As `npm start` runs it: production, and glibc's malloc settings (domain/platform/images.ts says why).
-      env: {
-        ...process.env,
-        ...npmStartEnv(),
-        NODE_ENV: 'production',
-        BENCH_ROLE: 'server',
-        BENCH_DATABASE_URL: databaseUrl,
-      },
-      execArgv: ['--import', 'tsx', '--expose-gc'],
-    });
-    cleanUp.unshift(async () => {
-      child.disconnect();
-      await new Promise((r) => child.once('exit', r));
-    });
-    const port = await new Promise<number>((resolve, reject) => {
-      child.once('message', (m) => resolve((m as { port: number }).port));
-      child.once('exit', (code) => reject(new Error(`the portal process stopped (${code})`)));
-    });
-    const client = new Client(`http://127.0.0.1:${port}`);
-    await client.get('/signin');
-    if ((await client.post('/signin', { email: EMAIL, password: PASSWORD })).status !== 303)
-      throw new Error('could not sign in');
-    const form = await client.get('/contact-book/new');
-    const recipient = /<option value="(\d+)" selected>/.exec(form.text)![1]!;
+  const child: ChildProcess = fork(import.meta.filename, [], {
+    // As `npm start` runs it: production, and glibc's malloc settings (domain/platform/images.ts says why).
+    env: {
+      ...process.env,
+      ...npmStartEnv(),
+      NODE_ENV: 'production',
+      BENCH_ROLE: 'server',
+      BENCH_DATABASE_URL: databaseUrl,
+    },
+    execArgv: ['--import', 'tsx', '--expose-gc'],
+  });
+  cleanUp.unshift(async () => {
+    child.disconnect();
+    await new Promise((r) => child.once('exit', r));
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (m) => resolve((m as { port: number }).port));
+    child.once('exit', (code) => reject(new Error(`the portal process stopped (${code})`)));
+  });
+  const client = new Client(`http://127.0.0.1:${port}`);
+  await client.get('/signin');
+  if ((await client.post('/signin', { email: EMAIL, password: PASSWORD })).status !== 303)
+    throw new Error('could not sign in');
+  const form = await client.get('/contact-book/new');
+  const recipient = /<option value="(\d+)" selected>/.exec(form.text)![1]!;
 
-    // The form once, so the page's templates are compiled and cached before "before" is read.
-    await client.get('/contact-book/new');
-    const baseline = await memoryOf(child.pid!, 'VmRSS');
-    const times: number[] = [];
-    const rises: number[] = [];
-    for (let i = 0; i <= RUNS; i++) {
-      const before = await memoryOf(child.pid!, 'VmRSS');
-      let peak = before;
-      let sampling = true;
-      const sampler = (async () => {
-        while (sampling) {
-          peak = Math.max(peak, await memoryOf(child.pid!, 'VmRSS'));
-          await new Promise((r) => setTimeout(r, 2));
-        }
-      })();
-      const start = performance.now();
-      // No title: the form comes back with that error, and the photo is kept as its draft.
-      const res = await client.postMultipart(
-        '/contact-book/new',
-        { action: 'submit', recipient, title: '', body: '測試照片' },
-        [['photo', 'IMG_0001.JPG', photo]],
-      );
-      const ms = performance.now() - start;
-      sampling = false;
-      await sampler;
-      if (res.status !== 422 || !res.text.includes('IMG_0001.JPG'))
-        throw new Error(`the upload was not kept (status ${res.status})`);
-      if (i === 0) continue; // warm-up: first use of sharp and the code paths
-      times.push(ms);
-      rises.push(peak - before);
-      progress(`  upload ${i}: ${ms.toFixed(0)} ms, +${(rises.at(-1)! / MB).toFixed(1)} MB resident`);
-    }
-    const stored = (
-      await pool.query<{ bytes: number; width: number; height: number }>(
-        'SELECT octet_length(content) AS bytes, width, height FROM contact_book_photo_draft LIMIT 1',
-      )
-    ).rows[0]!;
-    const highWater = await memoryOf(child.pid!, 'VmHWM');
-    const afterUploads = await memoryOf(child.pid!, 'VmRSS');
-    progress(`letting the portal settle for ${SETTLE_MS / 1000} s, then a full garbage collection`);
-    await new Promise((r) => setTimeout(r, SETTLE_MS));
-    const collected = new Promise((r) => child.once('message', r));
-    child.send('gc');
-    await collected;
-    const settled = await memoryOf(child.pid!, 'VmRSS');
-
-    // The image pipeline alone, in this process, for comparison.
-    const pipeline: number[] = [];
-    for (let i = 0; i <= RUNS; i++) {
-      const start = performance.now();
-      const out = await preparePostPhoto({ fileName: 'IMG_0001.JPG', bytes: photo });
-      if (isUploadProblem(out)) throw new Error(out.key);
-      if (i > 0) pipeline.push(performance.now() - start);
-    }
-
-    const requestMedianMs = Math.round(median(times));
-    const settledRiseMB = Number(((settled - baseline) / MB).toFixed(1));
-    const figures = {
-      uploadBytes: photo.length,
-      runs: RUNS,
-      requestMedianMs,
-      requestP95Ms: Math.round(p95(times)),
-      pipelineMedianMs: Math.round(median(pipeline)),
-      residentRiseMedianMB: Number((median(rises) / MB).toFixed(1)),
-      residentRiseMaxMB: Number((Math.max(...rises) / MB).toFixed(1)),
-      portalBaselineMB: Number((baseline / MB).toFixed(1)),
-      portalAfterUploadsMB: Number((afterUploads / MB).toFixed(1)),
-      portalSettledMB: Number((settled / MB).toFixed(1)),
-      settledRiseMB,
-      portalHighWaterMB: Number((highWater / MB).toFixed(1)),
-      sharpConcurrency: sharpConcurrency(),
-      storedBytes: stored.bytes,
-      storedWidth: stored.width,
-      storedHeight: stored.height,
-      node: process.version,
-      checks: [
-        {
-          figure: '10 MB photo upload, median request',
-          value: requestMedianMs,
-          unit: 'ms',
-          goal: `<= ${MEDIAN_GOAL_MS}`,
-          met: requestMedianMs <= MEDIAN_GOAL_MS,
-        },
-        {
-          figure: 'portal RSS after 10 uploads and settling, minus before',
-          value: settledRiseMB,
-          unit: 'MB',
-          goal: `<= ${SETTLE_GOAL_MB}`,
-          met: settledRiseMB <= SETTLE_GOAL_MB,
-        },
-      ],
-    };
-    const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
-    console.log(
-      `\nContact book photo: a ${(photo.length / MB).toFixed(2)} MB 6000×4000 JPEG with GPS, posted ${RUNS} times (after 1 warm-up) over loopback, portal in production mode`,
+  // The form once, so the page's templates are compiled and cached before "before" is read.
+  await client.get('/contact-book/new');
+  const baseline = await memoryOf(child.pid!, 'VmRSS');
+  const times: number[] = [];
+  const rises: number[] = [];
+  for (let i = 0; i <= RUNS; i++) {
+    const before = await memoryOf(child.pid!, 'VmRSS');
+    let peak = before;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        peak = Math.max(peak, await memoryOf(child.pid!, 'VmRSS'));
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    })();
+    const start = performance.now();
+    // No title: the form comes back with that error, and the photo is kept as its draft.
+    const res = await client.postMultipart(
+      '/contact-book/new',
+      { action: 'submit', recipient, title: '', body: '測試照片' },
+      [['photo', 'IMG_0001.JPG', photo]],
     );
-    console.log(
-      `  whole request (upload, check, re-encode, store as draft, page): median ${requestMedianMs} ms (goal <= ${MEDIAN_GOAL_MS} ms): ${met(requestMedianMs <= MEDIAN_GOAL_MS)}; p95 ${figures.requestP95Ms} ms`,
-    );
-    console.log(
-      `  image pipeline alone (sharp, concurrency ${figures.sharpConcurrency}: decode, rotate, resize to 1600 px, JPEG q82): median ${figures.pipelineMedianMs} ms`,
-    );
-    console.log(
-      `  portal process resident memory during a request: median rise ${figures.residentRiseMedianMB} MB, largest ${figures.residentRiseMaxMB} MB; high-water mark ${figures.portalHighWaterMB} MB`,
-    );
-    console.log(
-      `  RSS before the uploads ${figures.portalBaselineMB} MB, after 10 uploads ${figures.portalAfterUploadsMB} MB, after ${SETTLE_MS / 1000} s and a GC ${figures.portalSettledMB} MB`,
-    );
-    console.log(
-      `  RSS after - RSS before: ${settledRiseMB} MB (goal <= ${SETTLE_GOAL_MB} MB): ${met(settledRiseMB <= SETTLE_GOAL_MB)}`,
-    );
-    console.log(
-      `  stored: ${figures.storedWidth}×${figures.storedHeight} JPEG, ${(figures.storedBytes / 1024).toFixed(0)} KB (${((figures.storedBytes / photo.length) * 100).toFixed(1)}% of the upload)\n`,
-    );
-    console.log(JSON.stringify(figures));
-  } finally {
-    for (const step of cleanUp) {
-      await step().catch((err: unknown) =>
-        progress(`clean-up step failed: ${err instanceof Error ? err.message : String(err)}`),
-      );
-    }
+    const ms = performance.now() - start;
+    sampling = false;
+    await sampler;
+    if (res.status !== 422 || !res.text.includes('IMG_0001.JPG'))
+      throw new Error(`the upload was not kept (status ${res.status})`);
+    if (i === 0) continue; // warm-up: first use of sharp and the code paths
+    times.push(ms);
+    rises.push(peak - before);
+    progress(`  upload ${i}: ${ms.toFixed(0)} ms, +${(rises.at(-1)! / MB).toFixed(1)} MB resident`);
   }
+  const stored = (
+    await pool.query<{ bytes: number; width: number; height: number }>(
+      'SELECT octet_length(content) AS bytes, width, height FROM contact_book_photo_draft LIMIT 1',
+    )
+  ).rows[0]!;
+  const highWater = await memoryOf(child.pid!, 'VmHWM');
+  const afterUploads = await memoryOf(child.pid!, 'VmRSS');
+  progress(`letting the portal settle for ${SETTLE_MS / 1000} s, then a full garbage collection`);
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
+  const collected = new Promise((r) => child.once('message', r));
+  child.send('gc');
+  await collected;
+  const settled = await memoryOf(child.pid!, 'VmRSS');
+
+  // The image pipeline alone, in this process, for comparison.
+  const pipeline: number[] = [];
+  for (let i = 0; i <= RUNS; i++) {
+    const start = performance.now();
+    const out = await preparePostPhoto({ fileName: 'IMG_0001.JPG', bytes: photo });
+    if (isUploadProblem(out)) throw new Error(out.key);
+    if (i > 0) pipeline.push(performance.now() - start);
+  }
+
+  const requestMedianMs = Math.round(median(times));
+  const settledRiseMB = Number(((settled - baseline) / MB).toFixed(1));
+  const figures = {
+    uploadBytes: photo.length,
+    runs: RUNS,
+    requestMedianMs,
+    requestP95Ms: Math.round(p95(times)),
+    pipelineMedianMs: Math.round(median(pipeline)),
+    residentRiseMedianMB: Number((median(rises) / MB).toFixed(1)),
+    residentRiseMaxMB: Number((Math.max(...rises) / MB).toFixed(1)),
+    portalBaselineMB: Number((baseline / MB).toFixed(1)),
+    portalAfterUploadsMB: Number((afterUploads / MB).toFixed(1)),
+    portalSettledMB: Number((settled / MB).toFixed(1)),
+    settledRiseMB,
+    portalHighWaterMB: Number((highWater / MB).toFixed(1)),
+    sharpConcurrency: sharpConcurrency(),
+    storedBytes: stored.bytes,
+    storedWidth: stored.width,
+    storedHeight: stored.height,
+    node: process.version,
+    checks: [
+      {
+        figure: '10 MB photo upload, median request',
+        value: requestMedianMs,
+        unit: 'ms',
+        goal: `<= ${MEDIAN_GOAL_MS}`,
+        met: requestMedianMs <= MEDIAN_GOAL_MS,
+      },
+      {
+        figure: 'portal RSS after 10 uploads and settling, minus before',
+        value: settledRiseMB,
+        unit: 'MB',
+        goal: `<= ${SETTLE_GOAL_MB}`,
+        met: settledRiseMB <= SETTLE_GOAL_MB,
+      },
+    ],
+  };
+  const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  console.log(
+    `\nContact book photo: a ${(photo.length / MB).toFixed(2)} MB 6000×4000 JPEG with GPS, posted ${RUNS} times (after 1 warm-up) over loopback, portal in production mode`,
+  );
+  console.log(
+    `  whole request (upload, check, re-encode, store as draft, page): median ${requestMedianMs} ms (goal <= ${MEDIAN_GOAL_MS} ms): ${met(requestMedianMs <= MEDIAN_GOAL_MS)}; p95 ${figures.requestP95Ms} ms`,
+  );
+  console.log(
+    `  image pipeline alone (sharp, concurrency ${figures.sharpConcurrency}: decode, rotate, resize to 1600 px, JPEG q82): median ${figures.pipelineMedianMs} ms`,
+  );
+  console.log(
+    `  portal process resident memory during a request: median rise ${figures.residentRiseMedianMB} MB, largest ${figures.residentRiseMaxMB} MB; high-water mark ${figures.portalHighWaterMB} MB`,
+  );
+  console.log(
+    `  RSS before the uploads ${figures.portalBaselineMB} MB, after 10 uploads ${figures.portalAfterUploadsMB} MB, after ${SETTLE_MS / 1000} s and a GC ${figures.portalSettledMB} MB`,
+  );
+  console.log(
+    `  RSS after - RSS before: ${settledRiseMB} MB (goal <= ${SETTLE_GOAL_MB} MB): ${met(settledRiseMB <= SETTLE_GOAL_MB)}`,
+  );
+  console.log(
+    `  stored: ${figures.storedWidth}×${figures.storedHeight} JPEG, ${(figures.storedBytes / 1024).toFixed(0)} KB (${((figures.storedBytes / photo.length) * 100).toFixed(1)}% of the upload)\n`,
+  );
+  console.log(JSON.stringify(figures));
 }
 
 if (process.env.BENCH_ROLE === 'server') {
@@ -291,11 +282,5 @@ if (process.env.BENCH_ROLE === 'server') {
     process.exit(1);
   });
 } else {
-  main().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error('The benchmark failed:', err);
-      process.exit(1);
-    },
-  );
+  runBenchmark(main);
 }

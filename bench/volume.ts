@@ -76,134 +76,123 @@ async function deepLogPath(pool: pg.Pool, firstPage: string): Promise<string> {
   return next.replace(cursor[1]!, encodeURIComponent(`${rows[0]!.at}_${rows[0]!.id}`));
 }
 
-async function main(): Promise<void> {
-  const cleanUp: CleanUp = [];
-  try {
-    const { pool, url } = await scratchDatabase('volume', cleanUp);
-    progress('loading the demo data (institutions, staff, the demo family, timetables)');
-    await loadDemoData(pool, new Date());
-    progress(
-      `seeding ${VOLUME.applications} applications, ${VOLUME.bookings} bookings, ${VOLUME.posts} posts, ${VOLUME.notifications} notifications`,
-    );
-    const seedStart = performance.now();
-    await seedVolume(pool, progress);
-    const seedSeconds = Math.round((performance.now() - seedStart) / 100) / 10;
-    const counts = (
-      await pool.query<Record<string, number>>(
-        `SELECT (SELECT count(*) FROM service_application)::int AS applications, (SELECT count(*) FROM visit_booking)::int AS bookings,
+async function main(cleanUp: CleanUp): Promise<void> {
+  const { pool, url } = await scratchDatabase('volume', cleanUp);
+  progress('loading the demo data (institutions, staff, the demo family, timetables)');
+  await loadDemoData(pool, new Date());
+  progress(
+    `seeding ${VOLUME.applications} applications, ${VOLUME.bookings} bookings, ${VOLUME.posts} posts, ${VOLUME.notifications} notifications`,
+  );
+  const seedStart = performance.now();
+  await seedVolume(pool, progress);
+  const seedSeconds = Math.round((performance.now() - seedStart) / 100) / 10;
+  const counts = (
+    await pool.query<Record<string, number>>(
+      `SELECT (SELECT count(*) FROM service_application)::int AS applications, (SELECT count(*) FROM visit_booking)::int AS bookings,
                 (SELECT count(*) FROM contact_book_post)::int AS posts, (SELECT count(*) FROM notification)::int AS notifications,
                 (SELECT count(*) FROM inmate)::int AS inmates, (SELECT count(*) FROM applicant)::int AS applicants`,
-      )
-    ).rows[0]!;
-    console.log(`\nSeeded in ${seedSeconds} s: ${JSON.stringify(counts)}`);
-
-    const publicUrl = 'http://127.0.0.1';
-    const config = loadConfig({
-      NODE_ENV: 'production',
-      DATABASE_URL: url,
-      SESSION_SECRET: randomBytes(32).toString('hex'),
-      SMTP_URL: 'smtp://127.0.0.1:9',
-      MAIL_FROM: 'bench <noreply@portal.bench.invalid>',
-      PUBLIC_URL: publicUrl,
-      VIDEO_SERVICE_URL: 'https://video-visit.invalid/join',
-      DEMO_DATA: 'false',
-      LOG_LEVEL: 'silent',
-    });
-    const generous: Limit = [1_000_000, 1];
-    const limits = Object.fromEntries(Object.keys(defaultLimits).map((k) => [k, generous])) as RateLimits;
-    const server = http.createServer(createApp({ config, pool, logger: createLogger('silent'), limits }));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    cleanUp.unshift(() => new Promise((resolve) => server.close(resolve)));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-    progress('signing in: staff of 2477, the agency administrator, the demo family');
-    const staff = new Client(base);
-    const agency = new Client(base);
-    const family = new Client(base);
-    const s = demoStaffAccount(INSTITUTION);
-    if ((await staffSignIn(staff, s.account, s.password)).status !== 303) throw new Error('staff sign-in failed');
-    if ((await staffSignIn(agency, DEMO_AGENCY_ADMIN.account, DEMO_AGENCY_ADMIN.password)).status !== 303)
-      throw new Error('agency sign-in failed');
-    await family.get('/signin');
-    if (
-      (await family.post('/signin', { email: DEMO_APPLICANT.email, password: DEMO_APPLICANT.password })).status !== 303
     )
-      throw new Error('family sign-in failed');
+  ).rows[0]!;
+  console.log(`\nSeeded in ${seedSeconds} s: ${JSON.stringify(counts)}`);
 
-    const deliveryDay = (
-      await pool.query<{ day: string }>(
-        `SELECT to_char(decided_at AT TIME ZONE 'Asia/Taipei', 'YYYY-MM-DD') AS day FROM contact_book_post
+  const publicUrl = 'http://127.0.0.1';
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    DATABASE_URL: url,
+    SESSION_SECRET: randomBytes(32).toString('hex'),
+    SMTP_URL: 'smtp://127.0.0.1:9',
+    MAIL_FROM: 'bench <noreply@portal.bench.invalid>',
+    PUBLIC_URL: publicUrl,
+    VIDEO_SERVICE_URL: 'https://video-visit.invalid/join',
+    DEMO_DATA: 'false',
+    LOG_LEVEL: 'silent',
+  });
+  const generous: Limit = [1_000_000, 1];
+  const limits = Object.fromEntries(Object.keys(defaultLimits).map((k) => [k, generous])) as RateLimits;
+  const server = http.createServer(createApp({ config, pool, logger: createLogger('silent'), limits }));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanUp.unshift(() => new Promise((resolve) => server.close(resolve)));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  progress('signing in: staff of 2477, the agency administrator, the demo family');
+  const staff = new Client(base);
+  const agency = new Client(base);
+  const family = new Client(base);
+  const s = demoStaffAccount(INSTITUTION);
+  if ((await staffSignIn(staff, s.account, s.password)).status !== 303) throw new Error('staff sign-in failed');
+  if ((await staffSignIn(agency, DEMO_AGENCY_ADMIN.account, DEMO_AGENCY_ADMIN.password)).status !== 303)
+    throw new Error('agency sign-in failed');
+  await family.get('/signin');
+  if ((await family.post('/signin', { email: DEMO_APPLICANT.email, password: DEMO_APPLICANT.password })).status !== 303)
+    throw new Error('family sign-in failed');
+
+  const deliveryDay = (
+    await pool.query<{ day: string }>(
+      `SELECT to_char(decided_at AT TIME ZONE 'Asia/Taipei', 'YYYY-MM-DD') AS day FROM contact_book_post
           WHERE institution_code = $1 AND status = 'approved' GROUP BY 1 ORDER BY count(*) DESC, 1 DESC LIMIT 1`,
-        [INSTITUTION],
-      )
-    ).rows[0]!.day;
-    const firstLog = await staff.get('/backoffice/notifications');
-    const deepLog = await deepLogPath(pool, firstLog.text);
+      [INSTITUTION],
+    )
+  ).rows[0]!.day;
+  const firstLog = await staff.get('/backoffice/notifications');
+  const deepLog = await deepLogPath(pool, firstLog.text);
 
-    // The wizard up to the companion step and the week grid, as the family walks it.
-    const expect303 = (what: string, status: number) => {
-      if (status !== 303) throw new Error(`${what}: ${status}, not 303`);
-    };
-    expect303('the wizard', (await family.get('/bookings/new')).status);
-    await family.get('/bookings/new/kind');
-    expect303('kind', (await family.post('/bookings/new/kind', { kind: 'onsite' })).status);
-    const inmate = await family.get('/bookings/new/inmate');
-    const option = /name="option" value="([^"]+)"/.exec(inmate.text)?.[1];
-    if (!option) throw new Error('no inmate offered to the demo family');
-    expect303('inmate', (await family.post('/bookings/new/inmate', { option })).status);
+  // The wizard up to the companion step and the week grid, as the family walks it.
+  const expect303 = (what: string, status: number) => {
+    if (status !== 303) throw new Error(`${what}: ${status}, not 303`);
+  };
+  expect303('the wizard', (await family.get('/bookings/new')).status);
+  await family.get('/bookings/new/kind');
+  expect303('kind', (await family.post('/bookings/new/kind', { kind: 'onsite' })).status);
+  const inmate = await family.get('/bookings/new/inmate');
+  const option = /name="option" value="([^"]+)"/.exec(inmate.text)?.[1];
+  if (!option) throw new Error('no inmate offered to the demo family');
+  expect303('inmate', (await family.post('/bookings/new/inmate', { option })).status);
 
-    console.log(
-      `\nStaff lists and family pages at volume, ${SAMPLES} sequential requests after ${WARM_UP} warm-up each:`,
-    );
-    const figures: Figure[] = [];
-    const run = async (c: Client, name: string, path: string, expect: RegExp) => {
-      progress(`  ${name}: ${path}`);
-      figures.push(await timed(c, name, path, expect));
-    };
-    const queue = /<h1>服務項目審核/;
-    await run(staff, 'review queue, one institution (pending)', '/backoffice/applications', queue);
-    await run(staff, 'review queue, one institution (all statuses)', '/backoffice/applications?status=', queue);
-    await run(agency, 'review queue, all institutions (pending)', '/backoffice/applications', queue);
-    await run(agency, 'review queue, all institutions (all statuses)', '/backoffice/applications?status=', queue);
-    const log = /<h1>通知紀錄/;
-    await run(staff, 'notification log, first page', '/backoffice/notifications', log);
-    await run(staff, `notification log, ${DEEP_ROWS.toLocaleString('en')} rows down`, deepLog, log);
-    await run(agency, 'notification log, all institutions, first page', '/backoffice/notifications', log);
-    await run(
-      staff,
-      'contact book delivery sheet (聯絡簿送達單)',
-      `/backoffice/contact-book/delivery?institution=${INSTITUTION}&date=${deliveryDay}`,
-      /送達/,
-    );
-    await run(family, 'family status table (服務項目狀態查詢)', '/applications', /服務項目狀態查詢/);
-    await run(family, "booking wizard's companion step", '/bookings/new/companions', /name="companion"|其他接見人/);
-    expect303('companions', (await family.post('/bookings/new/companions', {})).status);
-    await run(family, "booking wizard's week grid", '/bookings/new/slot', /name="slot"/);
+  console.log(
+    `\nStaff lists and family pages at volume, ${SAMPLES} sequential requests after ${WARM_UP} warm-up each:`,
+  );
+  const figures: Figure[] = [];
+  const run = async (c: Client, name: string, path: string, expect: RegExp) => {
+    progress(`  ${name}: ${path}`);
+    figures.push(await timed(c, name, path, expect));
+  };
+  const queue = /<h1>服務項目審核/;
+  await run(staff, 'review queue, one institution (pending)', '/backoffice/applications', queue);
+  await run(staff, 'review queue, one institution (all statuses)', '/backoffice/applications?status=', queue);
+  await run(agency, 'review queue, all institutions (pending)', '/backoffice/applications', queue);
+  await run(agency, 'review queue, all institutions (all statuses)', '/backoffice/applications?status=', queue);
+  const log = /<h1>通知紀錄/;
+  await run(staff, 'notification log, first page', '/backoffice/notifications', log);
+  await run(staff, `notification log, ${DEEP_ROWS.toLocaleString('en')} rows down`, deepLog, log);
+  await run(agency, 'notification log, all institutions, first page', '/backoffice/notifications', log);
+  await run(
+    staff,
+    'contact book delivery sheet (聯絡簿送達單)',
+    `/backoffice/contact-book/delivery?institution=${INSTITUTION}&date=${deliveryDay}`,
+    /送達/,
+  );
+  await run(family, 'family status table (服務項目狀態查詢)', '/applications', /服務項目狀態查詢/);
+  await run(family, "booking wizard's companion step", '/bookings/new/companions', /name="companion"|其他接見人/);
+  expect303('companions', (await family.post('/bookings/new/companions', {})).status);
+  await run(family, "booking wizard's week grid", '/bookings/new/slot', /name="slot"/);
 
-    const checks = figures.map((f) => ({
-      figure: `p95 ${f.name}`,
-      value: f.p95,
-      unit: 'ms',
-      goal: `<= ${GOAL_MS}`,
-      met: f.p95 <= GOAL_MS,
-    }));
-    console.log(`\n(The machine may be shared: figures are noisy.)`);
-    console.log(
-      JSON.stringify({
-        seed_seconds: seedSeconds,
-        counts,
-        samples: SAMPLES,
-        lists: Object.fromEntries(figures.map((f) => [f.name, { path: f.path, median_ms: f.median, p95_ms: f.p95 }])),
-        checks,
-      }),
-    );
-  } finally {
-    for (const step of cleanUp) {
-      await step().catch((err: unknown) =>
-        progress(`clean-up step failed: ${err instanceof Error ? err.message : String(err)}`),
-      );
-    }
-  }
+  const checks = figures.map((f) => ({
+    figure: `p95 ${f.name}`,
+    value: f.p95,
+    unit: 'ms',
+    goal: `<= ${GOAL_MS}`,
+    met: f.p95 <= GOAL_MS,
+  }));
+  console.log(`\n(The machine may be shared: figures are noisy.)`);
+  console.log(
+    JSON.stringify({
+      seed_seconds: seedSeconds,
+      counts,
+      samples: SAMPLES,
+      lists: Object.fromEntries(figures.map((f) => [f.name, { path: f.path, median_ms: f.median, p95_ms: f.p95 }])),
+      checks,
+    }),
+  );
 }
 
 runBenchmark(main);
