@@ -62,7 +62,7 @@ export function kioskRoutes(d: RouteDeps): Router {
   r.get('/kiosk/ended', (req, res, next) => {
     if (!req.kiosk) return next();
     // The session's end is where seed 004's rating is asked (即時評價, routes/ratings.ts).
-    res.render('kiosk/ended', { kioskInstitution: req.kiosk.institutionCode });
+    res.render('kiosk/ended');
   });
 
   r.get('/kiosk/still-here', (req, res, next) => {

@@ -23,7 +23,8 @@ import {
 // POST /ratings/answer                     the mailed link's answer (token in the body)
 // POST /ratings/applications/:number       the signed-in applicant rates a decided application (its page offers it)
 // POST /ratings/bookings/:id               a visitor rates a visit that has ended (the booking's page offers it)
-// POST /ratings/kiosk                      the end of a kiosk session: no person, limited per address
+// POST /ratings/kiosk                      the end of a kiosk session, on an enrolled kiosk only (its institution,
+//                                          never one the form names): no person, limited per address
 
 type Back = { href: string; label: MessageKey };
 const STATE: Record<Exclude<RateOutcome, 'saved'>, string> = {
@@ -43,7 +44,7 @@ export function ratingRoutes(d: RouteDeps): Router {
   const answered = async (
     req: Request,
     res: Response,
-    form: { event: RatingEvent; token?: string; number?: string; bookingId?: number; institutionCode?: string },
+    form: { event: RatingEvent; token?: string; number?: string; bookingId?: number },
     back: Back | undefined,
     save: (a: Answer) => Promise<RateOutcome>,
   ) => {
@@ -114,10 +115,13 @@ export function ratingRoutes(d: RouteDeps): Router {
     );
   });
 
-  r.post('/ratings/kiosk', kioskLimit, async (req, res) => {
-    const institutionCode = typeof req.body?.institutionCode === 'string' ? req.body.institutionCode.slice(0, 10) : '';
-    await answered(req, res, { event: 'kiosk_session', institutionCode }, undefined, (a) =>
-      rateKioskSession(d.pool, institutionCode, a, d.clock()),
+  // Any other browser is not found: a kiosk's answers count for its own institution's satisfaction.
+  const onKiosk = (req: Request, _res: Response, next: (route?: 'route') => void) =>
+    next(req.kiosk ? undefined : 'route');
+  r.post('/ratings/kiosk', onKiosk, kioskLimit, async (req, res) => {
+    const kiosk = req.kiosk!;
+    await answered(req, res, { event: 'kiosk_session' }, undefined, (a) =>
+      rateKioskSession(d.pool, kiosk, a, d.clock()),
     );
   });
 

@@ -1,4 +1,5 @@
 import type { Db } from '../platform/db.ts';
+import type { Kiosk } from '../kiosks.ts';
 import { hashToken, newToken } from '../platform/tokens.ts';
 
 /**
@@ -173,13 +174,15 @@ export async function rateByToken(db: Db, token: string, a: Answer, now: Date): 
   return rowCount ? 'saved' : 'already';
 }
 
-/** The end of a kiosk session: nobody is known, so each answer is its own event (the route limits them per address). */
-export async function rateKioskSession(db: Db, institutionCode: string, a: Answer, now: Date): Promise<RateOutcome> {
-  if (!/^[0-9]{4}$/.test(institutionCode)) return 'not_found';
+/**
+ * The end of a session on an enrolled kiosk, for the kiosk's own institution: nobody is known, so each answer
+ * is its own event (the route limits them per address).
+ */
+export async function rateKioskSession(db: Db, kiosk: Kiosk, a: Answer, now: Date): Promise<RateOutcome> {
   const { rowCount } = await db.query(
     `INSERT INTO rating (event, service, institution_code, offered_at, answer, comment, answered_at)
      SELECT 'kiosk_session', 'kiosk', code, $2, $3, $4, $2 FROM institution WHERE code = $1`,
-    [institutionCode, now, a.choice, a.comment],
+    [kiosk.institutionCode, now, a.choice, a.comment],
   );
   return rowCount ? 'saved' : 'not_found';
 }

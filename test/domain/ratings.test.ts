@@ -114,10 +114,13 @@ test('a visit: each visitor once, only after it is over, and only an approved on
   assert.equal(await visitRating(ctx.db.pool, f.who, id, after), { answered: true });
 });
 
+/** An enrolled kiosk as the route hands it over (only its institution matters to the rating). */
+const kioskOf = (institutionCode: string) => ({ id: 1, institutionCode, name: '候客室一號機' });
+
 test('a kiosk session: no person, one answer each, only for a known institution', async (ctx) => {
-  assert.is(await rateKioskSession(ctx.db.pool, '2477', { choice: 5, comment: '很方便' }, NOW), 'saved');
-  assert.is(await rateKioskSession(ctx.db.pool, '9999', good, NOW), 'not_found');
-  assert.is(await rateKioskSession(ctx.db.pool, "2477' --", good, NOW), 'not_found');
+  assert.is(await rateKioskSession(ctx.db.pool, kioskOf('2477'), { choice: 5, comment: '很方便' }, NOW), 'saved');
+  assert.is(await rateKioskSession(ctx.db.pool, kioskOf('9999'), good, NOW), 'not_found');
+  assert.is(await rateKioskSession(ctx.db.pool, kioskOf("2477' --"), good, NOW), 'not_found');
   const { rows } = await q(
     ctx,
     `SELECT applicant_id, application_id, booking_id, token_hash FROM rating WHERE event = 'kiosk_session'`,
@@ -138,7 +141,7 @@ test('staff see the share satisfied per week within their scope, per service and
     ['2477', 3, '2026-11-24', null],
     ['2411', 1, '2026-11-24', '很差'],
   ] as const)
-    await rateKioskSession(ctx.db.pool, code, { choice, comment }, at(day));
+    await rateKioskSession(ctx.db.pool, kioskOf(code), { choice, comment }, at(day));
   const f = await family(ctx);
   await rateApplication(ctx.db.pool, f.who, await numberOf(ctx, f.applicationId), good, at('2026-11-25'));
 

@@ -148,7 +148,7 @@ test('結束使用 signs out, ends the session and clears the browser; the ended
   assert.not.match(textOf(page.text), '王美麗');
   // The end of the session asks seed 004's rating, answered in one tap without an account.
   assert.match(page.text, 'action="/ratings/kiosk"');
-  const rated = await terminal.post('/ratings/kiosk', { institutionCode: '2477', choice: '5', comment: '' });
+  const rated = await terminal.post('/ratings/kiosk', { choice: '5', comment: '' });
   assert.is(rated.status, 200);
   const kept = await ctx.app.db.pool.query(
     `SELECT service, institution_code, answer FROM rating WHERE service = 'kiosk'`,

@@ -5,7 +5,13 @@ import * as fixture from '../support/fixtures.ts';
 import { Client, textOf } from '../support/http.ts';
 import { linkIn } from '../support/smtp-sink.ts';
 import { until } from '../support/wait.ts';
-import { signedInApplicant, signedInStaff, staffAccounts, twoInstitutions } from '../support/scenarios.ts';
+import {
+  enrolledKiosk,
+  signedInApplicant,
+  signedInStaff,
+  staffAccounts,
+  twoInstitutions,
+} from '../support/scenarios.ts';
 import type { RateLimits } from '../../routes/middleware/rate-limits.ts';
 
 type Ctx = {
@@ -24,8 +30,8 @@ const EMAIL = 'rating.family@example.com';
 const PASSWORD = 'family password 1';
 
 test.before(async (ctx) => {
-  // Three kiosk answers per address, so the fourth is refused within the test.
-  ctx.app = await startTestApp({ limits: { kioskRatingsPerAddress: [3, 15] } as Partial<RateLimits> });
+  // Two kiosk answers per address, so the third is refused within the test.
+  ctx.app = await startTestApp({ limits: { kioskRatingsPerAddress: [2, 15] } as Partial<RateLimits> });
   const { pool } = ctx.app.db;
   await twoInstitutions(pool);
   await staffAccounts(pool, [
@@ -191,17 +197,27 @@ test('a visit that is over offers its visitor the rating on the booking’s page
   await pool.query(`DELETE FROM rating WHERE booking_id = $1`, [id]);
 });
 
-test('a kiosk session’s rating needs no token and is limited per address', async (ctx) => {
-  const kiosk = new Client(ctx.app.url);
-  await kiosk.get('/progress');
-  assert.is((await kiosk.post('/ratings/kiosk', { institutionCode: '9999', choice: '5' })).status, 404);
+test('a kiosk session’s rating: only on an enrolled kiosk, for its own institution, limited per address', async (ctx) => {
+  // Any other browser (signed in or not) cannot file a kiosk answer, whatever institution it names.
+  const browser = new Client(ctx.app.url);
+  await browser.get('/progress');
+  assert.is((await browser.post('/ratings/kiosk', { institutionCode: '2411', choice: '1' })).status, 404);
+  assert.is((await ctx.family.post('/ratings/kiosk', { institutionCode: '2477', choice: '1' })).status, 404);
+
+  const kiosk = await enrolledKiosk(ctx.app.url, ctx.admin2411, '候客室評價機');
+  const ended = await kiosk.get('/kiosk/ended');
+  assert.match(ended.text, 'action="/ratings/kiosk"');
+  assert.not.match(ended.text, 'name="institutionCode"', 'the form names no institution');
   for (const choice of ['5', '4']) {
-    const res = await kiosk.post('/ratings/kiosk', { institutionCode: '2411', choice, comment: '寄到 me@example.com' });
+    // An institution named in the body is ignored: the kiosk's own is kept.
+    const res = await kiosk.post('/ratings/kiosk', { institutionCode: '2477', choice, comment: '寄到 me@example.com' });
     assert.is(res.status, 200);
   }
-  assert.is((await kiosk.post('/ratings/kiosk', { institutionCode: '2411', choice: '1' })).status, 429);
-  const { rows } = await ctx.app.db.pool.query(`SELECT count(*)::int AS n FROM rating WHERE event = 'kiosk_session'`);
-  assert.is(rows[0].n, 2);
+  assert.is((await kiosk.post('/ratings/kiosk', { choice: '1' })).status, 429);
+  const { rows } = await ctx.app.db.pool.query(
+    `SELECT institution_code, count(*)::int AS n FROM rating WHERE event = 'kiosk_session' GROUP BY 1`,
+  );
+  assert.equal(rows, [{ institution_code: '2411', n: 2 }]);
 });
 
 test('staff see the share satisfied per week against 80% in an SVG and a table, per scope, with masked comments', async (ctx) => {

@@ -64,6 +64,21 @@ export async function signedInApplicant(url: string, email: string, password: st
   return c;
 }
 
+/**
+ * A terminal enrolled as a kiosk of the signed-in administrator's institution: the back office's link
+ * (産生設定連結) opened and confirmed on a fresh client, which now carries the kiosk cookie.
+ */
+export async function enrolledKiosk(url: string, admin: Client, name: string): Promise<Client> {
+  await admin.get('/backoffice/kiosks');
+  const made = await admin.post('/backoffice/kiosks', { name });
+  const token = /\/kiosk\/enrol\?token=([\w-]+)/.exec(made.text)?.[1];
+  assert.ok(token, `the enrolment link of ${name}`);
+  const terminal = new Client(url);
+  await terminal.get(`/kiosk/enrol?token=${token}`);
+  assert.is((await terminal.post('/kiosk/enrol', { token })).location, '/kiosk', `${name} enrolled`);
+  return terminal;
+}
+
 /** Alice (and what she registered with) and Bob, each on a client of their own. */
 export type AliceAndBob = { alicePerson: Person; alice: Client; bob: Client };
 
