@@ -8,9 +8,19 @@ export const ISO_DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 /** A time of day as `HH:MM`, 00:00 to 23:59. */
 export const TIME_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
 
-/** A real calendar date in `YYYY-MM-DD` (2026-02-30 is not). */
+/**
+ * The years the portal has any business with (a birthday after 1900, a filter, a closed day). Outside
+ * them a date is not a date here: PostgreSQL refuses year 0, and a day either side of 9999-12-31 no
+ * longer has four digits.
+ */
+export const FIRST_YEAR = 1900;
+export const LAST_YEAR = 2199;
+
+/** A real calendar date in `YYYY-MM-DD` between FIRST_YEAR and LAST_YEAR (2026-02-30 and 0000-01-01 are not). */
 export function isIsoDate(s: string): boolean {
   if (!ISO_DATE_RE.test(s)) return false;
+  const year = Number(s.slice(0, 4));
+  if (year < FIRST_YEAR || year > LAST_YEAR) return false;
   const d = new Date(`${s}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }

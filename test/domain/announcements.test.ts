@@ -247,6 +247,16 @@ test('checks: both titles and texts, lengths, dates in order, a known status; no
       .kind,
     'invalid',
   );
+  // Year 0000 (PostgreSQL has none) and 9999 are not dates either: a message, not a server error.
+  assert.equal(
+    await createAnnouncement(
+      pool,
+      ctx.admin2477,
+      input({ publishFrom: '0000-01-01', publishUntil: '9999-12-31' }),
+      NOW,
+    ),
+    { kind: 'invalid', problems: { publishFrom: 'date', publishUntil: 'date' } },
+  );
   assert.is((await pool.query('SELECT count(*)::int AS n FROM announcement')).rows[0].n, 0);
   // 100 characters as a person counts them, and until = from, are fine.
   await saved(createAnnouncement(pool, ctx.admin2477, input({ titleZh: '字'.repeat(100), publishUntil: TODAY }), NOW));

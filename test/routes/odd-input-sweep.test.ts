@@ -29,6 +29,9 @@ function oddBodies(fields: string[], csrf: string): string[] {
     `${token}&${with_(LONG)}`,
     `${token}&${with_('1')}&${with_('2')}`, // every field twice
     `${token}&${with_('2026-02-30')}`,
+    // Dates PostgreSQL cannot hold, or whose next day has five digits.
+    `${token}&${with_('0000-01-01')}`,
+    `${token}&${with_('9999-12-31')}`,
   ];
 }
 const fill = (path: string, value: string) => path.replace(/:(\w+)/g, value);
@@ -90,6 +93,9 @@ test('no route answers odd input with a server error', async ({ app, endpoints }
           check(who, 'GET', path, (await c.get(path)).status);
           requests++;
         }
+        const edges = `${fill(e.path, params[0]!)}?from=0000-01-01&to=9999-12-31&date=0000%2F01%2F01&week=9999-12-31`;
+        check(who, 'GET', edges, (await c.get(edges)).status);
+        requests++;
         continue;
       }
       // A POST as a browser would make it: the form's own page first (its fields and token), if any.
