@@ -17,7 +17,15 @@ import { listInstitutions } from '../domain/institutions.ts';
 // GET  /guide      操作教學
 // GET  /feedback   意見信箱: the form
 // POST /feedback   stores it (rate-limited per address; a filled honeypot is thanked and dropped) and
-//                  shows the case number with its secret
+//                  sends the browser on to the thank-you page (a reload there files nothing again)
+// GET  /feedback/sent  the case number with its secret, for this session, within SENT_SHOWN_MINUTES
+
+declare module 'express-session' {
+  interface SessionData {
+    /** The message just sent, for its thank-you page (the secret is shown nowhere else). */
+    feedbackSent?: { number: string; secret: string; mailed: boolean; at: number };
+  }
+}
 
 /** Messages per address: a waiting room shares one address, so a few a person, not a flood. */
 export const FEEDBACK_PER_ADDRESS: Limit = [10, 60];
@@ -25,6 +33,8 @@ export const FEEDBACK_PER_ADDRESS: Limit = [10, 60];
 export const HONEYPOT = 'website';
 /** The form's value for a message to the agency (矯正署) itself. */
 export const AGENCY = 'agency';
+/** How long the thank-you page can be shown again (a reload, the back button) before it sends to the form. */
+const SENT_SHOWN_MINUTES = 30;
 const FIELDS = ['topic', 'institution', 'message', 'name', 'email'] as const;
 
 function messages(problems: FeedbackProblems): Record<string, FieldMessage> {
@@ -79,11 +89,12 @@ export function helpRoutes(d: RouteDeps): Router {
     // The message may be long: kept whole well past the limit, so "too long" is said rather than cut.
     const message = typeof body.message === 'string' ? body.message.slice(0, MESSAGE_MAX * 4) : '';
     const values = { ...f, message };
-    if (f[HONEYPOT] !== '') {
-      // A script: thanked like anyone, nothing stored, nothing mailed.
-      res.set('Cache-Control', 'no-store');
-      return res.render('help/feedback-sent', { ...newCaseNumber(d.clock()), mailed: values.email !== '' });
-    }
+    const thank = (sent: { number: string; secret: string; mailed: boolean }) => {
+      req.session.feedbackSent = { ...sent, at: d.clock().getTime() };
+      res.redirect(303, '/feedback/sent');
+    };
+    // A script: thanked like anyone, nothing stored, nothing mailed.
+    if (f[HONEYPOT] !== '') return thank({ ...newCaseNumber(d.clock()), mailed: values.email !== '' });
     const outcome = await submitFeedback(
       d.pool,
       {
@@ -97,8 +108,17 @@ export function helpRoutes(d: RouteDeps): Router {
       d.clock(),
     );
     if (outcome.kind === 'invalid') return renderForm(req, res, values, messages(outcome.problems));
+    thank({ number: outcome.number, secret: outcome.secret, mailed: f.email.trim() !== '' });
+  });
+
+  r.get('/feedback/sent', (req, res) => {
+    const sent = req.session.feedbackSent;
+    if (!sent || d.clock().getTime() - sent.at > SENT_SHOWN_MINUTES * 60_000) {
+      delete req.session.feedbackSent;
+      return res.redirect(303, '/feedback');
+    }
     res.set('Cache-Control', 'no-store');
-    res.render('help/feedback-sent', { number: outcome.number, secret: outcome.secret, mailed: f.email.trim() !== '' });
+    res.render('help/feedback-sent', { number: sent.number, secret: sent.secret, mailed: sent.mailed });
   });
 
   return r;

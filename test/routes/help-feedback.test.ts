@@ -145,10 +145,19 @@ test('意見信箱: sent with an address, answered by the institution, mailed, r
 }) => {
   const c = new Client(app.url);
   assert.is((await c.get('/feedback')).status, 200);
-  const sent = await c.post('/feedback', message());
+  const posted = await c.post('/feedback', message());
+  assert.is(posted.status, 303);
+  assert.is(posted.location, '/feedback/sent');
+  const sent = await c.follow(posted);
   assert.is(sent.status, 200);
   assert.is(sent.headers.get('cache-control'), 'no-store');
   const { number, secret } = caseOf(sent);
+  // A reload (or the back button) shows the same case again and files nothing more.
+  const filed = async () => (await app.db.pool.query(`SELECT count(*)::int AS n FROM feedback`)).rows[0].n;
+  const filedBefore = await filed();
+  assert.equal(caseOf(await c.get('/feedback/sent')), { number, secret });
+  assert.is(await filed(), filedBefore);
+  assert.is((await new Client(app.url).get('/feedback/sent')).location, '/feedback', 'nothing sent in that session');
   assert.match(number, /^F20261127-/);
   const receipt = await until('the receipt mail', async () =>
     app.smtp.mails.find((m) => m.to === 'sender@example.com' && m.text.includes(number)),
@@ -209,7 +218,8 @@ test("a message to the agency lands in the agency administrator's queue only; wi
   agency,
 }) => {
   const before = app.smtp.mails.length;
-  const sent = await (await visitor(app)).post('/feedback', message({ institution: 'agency', email: '', name: '' }));
+  const c = await visitor(app);
+  const sent = await c.follow(await c.post('/feedback', message({ institution: 'agency', email: '', name: '' })));
   const { number } = caseOf(sent);
   const { id } = (await app.db.pool.query('SELECT id FROM feedback WHERE number = $1', [number])).rows[0];
   assert.is((await admin.get(`/backoffice/feedback/${id}`)).status, 404);
@@ -247,9 +257,10 @@ test('a filled honeypot is thanked like anyone, and nothing is stored or mailed'
   const count = async () => (await app.db.pool.query('SELECT count(*)::int AS n FROM feedback')).rows[0].n;
   const before = await count();
   const mails = app.smtp.mails.length;
-  const res = await (
-    await visitor(app, '127.0.0.3')
-  ).post('/feedback', message({ [HONEYPOT]: 'https://spam.example', email: 'bot@example.com' }));
+  const bot = await visitor(app, '127.0.0.3');
+  const posted = await bot.post('/feedback', message({ [HONEYPOT]: 'https://spam.example', email: 'bot@example.com' }));
+  assert.is(posted.location, '/feedback/sent', 'sent on to the thank-you page like anyone');
+  const res = await bot.follow(posted);
   assert.is(res.status, 200);
   const { number } = caseOf(res);
   assert.is(await count(), before);
@@ -269,12 +280,12 @@ test('messages are limited per address, honeypot or not; another address still s
   const c = await visitor(app, '127.0.0.4');
   for (let i = 0; i < FEEDBACK_PER_ADDRESS[0]; i++) {
     const body = i % 2 ? message({ email: '' }) : message({ [HONEYPOT]: 'x' });
-    assert.is((await c.post('/feedback', body)).status, 200, `message ${i + 1}`);
+    assert.is((await c.post('/feedback', body)).status, 303, `message ${i + 1}`);
   }
   const refused = await c.post('/feedback', message({ email: '' }));
   assert.is(refused.status, 429);
   assert.ok(Number(refused.headers.get('retry-after')) > 0);
-  assert.is((await (await visitor(app, '127.0.0.5')).post('/feedback', message({ email: '' }))).status, 200);
+  assert.is((await (await visitor(app, '127.0.0.5')).post('/feedback', message({ email: '' }))).status, 303);
   const keys = await app.db.pool.query(`SELECT key FROM rate_limit WHERE key LIKE 'feedback%'`);
   assert.ok(keys.rows.length > 0);
   assert.ok(
