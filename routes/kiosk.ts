@@ -4,13 +4,14 @@ import { formFields } from './forms.ts';
 import { KIOSK_IDLE_ENDED, setKioskCookie } from './middleware/kiosk.ts';
 import { clearSessionCookie } from './middleware/session-cookies.ts';
 import { enrolKiosk, enrolLinkValid, kioskInstitution } from '../domain/kiosks.ts';
+import { DEFAULT_LOCALE } from '../domain/shared/locale.ts';
 
 // 服務機 (kiosk mode, issue 13): the terminal's side. The middleware (routes/middleware/kiosk.ts)
 // recognises a kiosk by its cookie; these pages answer 404 on any other browser, except enrolment.
 // GET  /                    on a kiosk: sent to the kiosk home
 // GET  /kiosk               the kiosk home: the institution's visiting information, four big tasks
 // GET  /kiosk/enrol?token=  the one-time link opened on the terminal: asks to confirm   POST /kiosk/enrol
-// POST /kiosk/end           結束使用: signs out, ends the session, clears the browser's storage and cache
+// POST /kiosk/end           結束使用: signs out, ends the session (and its language), clears the browser's storage and cache
 // GET  /kiosk/ended         thanks the person and asks the rating of the session (即時評價)
 // GET  /kiosk/still-here    the idle warning's 繼續使用 (and any input, at most twice a minute): 204
 export function kioskRoutes(d: RouteDeps): Router {
@@ -56,7 +57,9 @@ export function kioskRoutes(d: RouteDeps): Router {
     const idle = formFields(req, ['reason']).reason === 'idle';
     // The person's pages leave the browser's cache (and the back/forward cache) too.
     res.set('Clear-Site-Data', '"cache", "storage"');
-    endSession(req, res, () => res.redirect(303, idle ? KIOSK_IDLE_ENDED : '/kiosk/ended'), next);
+    // The session's language ends with it; the thanks is still in the language the person used.
+    const ended = req.locale === DEFAULT_LOCALE ? '/kiosk/ended' : `/kiosk/ended?lang=${req.locale}`;
+    endSession(req, res, () => res.redirect(303, idle ? KIOSK_IDLE_ENDED : ended), next);
   });
 
   r.get('/kiosk/ended', (req, res, next) => {

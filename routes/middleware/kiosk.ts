@@ -3,6 +3,7 @@ import type { RouteDeps } from '../deps.ts';
 import type { Config } from '../../domain/platform/config.ts';
 import { inBackoffice } from './area.ts';
 import { clearSessionCookie } from './session-cookies.ts';
+import { LOCALE_COOKIE } from './locale.ts';
 import { kioskByCookie, type Kiosk } from '../../domain/kiosks.ts';
 
 declare module 'express-session' {
@@ -83,6 +84,8 @@ export function setUpKiosk(app: Express, d: RouteDeps): void {
       if (!kiosk) return next();
       req.kiosk = kiosk;
       res.locals.kiosk = { name: kiosk.name, idleSeconds, warnSeconds };
+      // A kiosk's language lives in its session (locale.ts); a cookie left from before would pass to everyone.
+      if (req.cookies?.[LOCALE_COOKIE] !== undefined) res.clearCookie(LOCALE_COOKIE, { path: '/' });
       res.setHeader('Cache-Control', 'no-store');
       const send = res.send.bind(res);
       res.send = ((body?: unknown) => {

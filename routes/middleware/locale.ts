@@ -18,16 +18,32 @@ declare module 'express-session' {
   interface SessionData {
     /** A language chosen before signing in: the person's latest choice, stored on their account at sign-in. */
     chosenLocale?: Locale;
+    /** On a kiosk: this session's language. A kiosk keeps no language cookie: the next person starts in Chinese. */
+    kioskLocale?: Locale;
   }
+}
+
+/**
+ * The pages a kiosk shows the person who has just pressed 結束使用, in the language they used (carried by
+ * `?lang=`, as their session has ended): the thanks with its rating, and the rating's answer.
+ */
+const KIOSK_HANDOVER = new Set(['/kiosk/ended', '/ratings/kiosk']);
+
+/** The language a kiosk's pages are in: the session's choice; just after a session ended, the one it used. */
+function kioskLocale(req: Request): unknown {
+  return req.session?.kioskLocale ?? (KIOSK_HANDOVER.has(req.path) ? req.query.lang : undefined);
 }
 
 /** One translator per language, built once: a page view only picks it. */
 const translators = { 'zh-TW': translator('zh-TW'), en: translator('en') } satisfies Record<Locale, unknown>;
 
-/** The language comes from the visitor's choice (a cookie), Traditional Chinese otherwise. */
+/**
+ * The language comes from the visitor's choice (a cookie; on a kiosk, the session), Traditional Chinese
+ * otherwise. Set up after the kiosk middleware.
+ */
 export function setUpLocale(app: Express): void {
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const chosen = req.cookies?.[LOCALE_COOKIE];
+    const chosen = req.kiosk ? kioskLocale(req) : req.cookies?.[LOCALE_COOKIE];
     req.locale = isLocale(chosen) ? chosen : DEFAULT_LOCALE;
     res.locals.locale = req.locale;
     res.locals.htmlLang = htmlLang(req.locale);
@@ -36,7 +52,12 @@ export function setUpLocale(app: Express): void {
   });
 }
 
+/** Keeps the language chosen: in a year-long cookie, or on a kiosk in the session only. */
 export function setLanguageCookie(res: Response, d: RouteDeps, locale: Locale): void {
+  if (res.req.kiosk) {
+    res.req.session.kioskLocale = locale;
+    return;
+  }
   res.cookie(LOCALE_COOKIE, locale, {
     maxAge: 365 * 24 * 3600 * 1000,
     httpOnly: true,

@@ -164,6 +164,47 @@ test('結束使用 signs out, ends the session and clears the browser; the ended
   assert.is((await new Client(ctx.app.url).get('/kiosk/still-here')).status, 404);
 });
 
+test('a kiosk keeps its language in the session: the thanks in English, then the next person starts in Chinese', async (ctx) => {
+  const { terminal } = await enrolledTerminal(ctx.app.url, '候客室六號機');
+  const switched = await terminal.get('/language/en?return=/kiosk');
+  assert.is(switched.location, '/kiosk');
+  assert.not.ok(
+    switched.headers.getSetCookie().some((c) => c.startsWith('portal.lang=')),
+    'no language cookie is left on the terminal',
+  );
+  assert.match((await terminal.get('/kiosk')).text, '<html lang="en"');
+  await signIn(terminal);
+  assert.match((await terminal.get('/account')).text, '<html lang="en"');
+
+  const end = await terminal.post('/kiosk/end', {});
+  assert.is(end.location, '/kiosk/ended?lang=en');
+  const thanks = await terminal.get(end.location!);
+  assert.match(thanks.text, '<html lang="en"');
+  assert.match(thanks.text, 'action="/ratings/kiosk?lang=en"');
+  const rated = await terminal.post('/ratings/kiosk?lang=en', { choice: '4' });
+  assert.is(rated.status, 200);
+  assert.match(rated.text, '<html lang="en"');
+  // The next person: the kiosk home (and any other page) is in Chinese again.
+  assert.match((await terminal.get('/kiosk')).text, '<html lang="zh-Hant-TW"');
+  assert.match((await terminal.get('/signin')).text, '<html lang="zh-Hant-TW"');
+  // ?lang= speaks only for the person who just left, and only on those two pages.
+  assert.match((await terminal.get('/signin?lang=en')).text, '<html lang="zh-Hant-TW"');
+
+  // A language cookie from before the terminal was enrolled is cleared and not followed.
+  terminal.setCookie('portal.lang', 'en');
+  const home = await terminal.get('/kiosk');
+  assert.match(home.text, '<html lang="zh-Hant-TW"');
+  assert.ok(
+    home.headers.getSetCookie().some((c) => /^portal\.lang=;/.test(c)),
+    'the stale cookie is cleared',
+  );
+
+  // Elsewhere the language is still a cookie, kept for a year.
+  const phone = new Client(ctx.app.url);
+  const chosen = await phone.get('/language/en?return=/');
+  assert.ok(chosen.headers.getSetCookie().some((c) => c.startsWith('portal.lang=en')));
+});
+
 test('the back office lists the kiosks with their last use and revokes them; the cookie then does nothing', async (ctx) => {
   const { terminal } = await enrolledTerminal(ctx.app.url, '候客室五號機');
   const list = await admin.get('/backoffice/kiosks');

@@ -107,6 +107,11 @@ export class Client {
     return r;
   }
 
+  /** A cookie as if an earlier visit had left it. */
+  setCookie(name: string, value: string): void {
+    this.cookies.set(name, value);
+  }
+
   hasCookie(name: string): boolean {
     return this.cookies.has(name);
   }
