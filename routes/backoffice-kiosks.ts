@@ -10,9 +10,18 @@ import { parseId } from '../domain/shared/ids.ts';
 // Mounted under /backoffice; 服務機管理 for the task 'kiosks' (機關管理者 their institution's, 矯正署管理者
 // any institution's). Another institution's kiosk is not found.
 // GET  /kiosks              the kiosks with their last use, and the form for a new one's link
-// POST /kiosks              a new kiosk: shows its one-time enrolment link (once)
+// POST /kiosks              a new kiosk, then to its link's page (a reload makes no second kiosk)
+// GET  /kiosks/:id/link     the one-time enrolment link, to whoever made it, until they go back to the list
+//                           or the link expires (kept in their session meanwhile; the database has its hash)
 // POST /kiosks/:id/revoke   撤銷: the terminal's cookie does nothing from now on
 const BASE = `${BACKOFFICE}/kiosks`;
+
+declare module 'express-session' {
+  interface SessionData {
+    /** The enrolment link just made, for its page only (see GET /kiosks/:id/link). */
+    kioskLink?: { id: number; name: string; link: string; expiresAt: string };
+  }
+}
 
 export function kioskAdminRoutes(d: RouteDeps): Router {
   const r = Router();
@@ -39,7 +48,11 @@ export function kioskAdminRoutes(d: RouteDeps): Router {
     });
   };
 
-  r.get('/kiosks', (req, res) => renderList(req, res));
+  r.get('/kiosks', (req, res) => {
+    // Back at the list, the link is not shown again (as its page says).
+    delete req.session.kioskLink;
+    return renderList(req, res);
+  });
 
   r.post('/kiosks', async (req, res) => {
     const values = formFields(req, ['name', 'institution']);
@@ -58,11 +71,26 @@ export function kioskAdminRoutes(d: RouteDeps): Router {
       if (result.problems.institutionCode) errors.institution = 'kiosk.admin.error.institution';
       return renderList(req, res, { values, errors, status: 422 });
     }
-    res.set('Cache-Control', 'no-store').render('backoffice/kiosks-link', {
+    req.session.kioskLink = {
+      id: result.id,
       name: values.name.trim(),
       link: `${d.config.publicUrl}/kiosk/enrol?token=${result.token}`,
-      expiresAt: result.expiresAt,
-    });
+      expiresAt: result.expiresAt.toISOString(),
+    };
+    res.redirect(303, `${BASE}/${result.id}/link`);
+  });
+
+  r.get('/kiosks/:id/link', (req, res) => {
+    const shown = req.session.kioskLink;
+    const expiresAt = new Date(shown?.expiresAt ?? 0);
+    if (!shown || shown.id !== parseId(req.params.id) || expiresAt <= d.clock()) {
+      delete req.session.kioskLink;
+      setNotice(req, 'kiosk.admin.linkGone');
+      return res.redirect(303, BASE);
+    }
+    res
+      .set('Cache-Control', 'no-store')
+      .render('backoffice/kiosks-link', { name: shown.name, link: shown.link, expiresAt });
   });
 
   r.post('/kiosks/:id/revoke', async (req, res) => {

@@ -27,7 +27,10 @@ test.before(async (ctx) => {
 /** A new kiosk of 2477 made in the back office and enrolled on a fresh terminal. */
 async function enrolledTerminal(url: string, name = '候客室一號機'): Promise<{ terminal: Client; token: string }> {
   await admin.get('/backoffice/kiosks');
-  const made = await admin.post('/backoffice/kiosks', { name });
+  const posted = await admin.post('/backoffice/kiosks', { name });
+  assert.is(posted.status, 303);
+  assert.match(posted.location ?? '', /^\/backoffice\/kiosks\/\d+\/link$/);
+  const made = await admin.follow(posted);
   assert.is(made.status, 200);
   assert.is(made.headers.get('cache-control'), 'no-store');
   const token = /\/kiosk\/enrol\?token=([\w-]+)/.exec(made.text)![1]!;
@@ -49,8 +52,24 @@ const signIn = async (c: Client) => {
 
 test('the link sets a long-lived, httpOnly, strict kiosk cookie once; the kiosk home comes first', async (ctx) => {
   await admin.get('/backoffice/kiosks');
-  const made = await admin.post('/backoffice/kiosks', { name: '候客室一號機' });
+  const posted = await admin.post('/backoffice/kiosks', { name: '候客室一號機' });
+  const made = await admin.follow(posted);
   const token = /\/kiosk\/enrol\?token=([\w-]+)/.exec(made.text)![1]!;
+  // A reload of the link's page shows the same link and makes no second kiosk.
+  assert.match((await admin.get(posted.location!)).text, token);
+  const kiosks = await ctx.app.db.pool.query(`SELECT count(*)::int AS n FROM kiosk WHERE name = '候客室一號機'`);
+  assert.is(kiosks.rows[0].n, 1);
+  // Back at the list, the link is not shown again; its page now says why and how to make another.
+  await admin.get('/backoffice/kiosks');
+  const gone = await admin.follow(await admin.get(posted.location!));
+  assert.not.match(gone.text, token);
+  assert.match(textOf(gone.text), '這個設定連結已不再顯示');
+  const someoneElse = await signedInStaff(ctx.app.url, 'kioskadmin');
+  assert.is(
+    (await someoneElse.get(posted.location!)).location,
+    '/backoffice/kiosks',
+    'only to the session that made it',
+  );
   const terminal = new Client(ctx.app.url);
   await terminal.get(`/kiosk/enrol?token=${token}`);
   const enrolled = await terminal.post('/kiosk/enrol', { token });

@@ -70,7 +70,7 @@ export async function signedInApplicant(url: string, email: string, password: st
  */
 export async function enrolledKiosk(url: string, admin: Client, name: string): Promise<Client> {
   await admin.get('/backoffice/kiosks');
-  const made = await admin.post('/backoffice/kiosks', { name });
+  const made = await admin.follow(await admin.post('/backoffice/kiosks', { name }));
   const token = /\/kiosk\/enrol\?token=([\w-]+)/.exec(made.text)?.[1];
   assert.ok(token, `the enrolment link of ${name}`);
   const terminal = new Client(url);
