@@ -176,7 +176,7 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
         const lookup = await lookUpInmate(d.pool, values.institution, values.callNumber);
         return render(req, res, service, values, { lookup, errors, status: Object.keys(errors).length ? 422 : 200 });
       }
-      if (Object.keys(errors).length) return render(req, res, service, values, { errors, status: 422 });
+      // A refused file is said with every other problem of the form (and nothing is saved).
       const outcome = await submitApplication(
         d.pool,
         {
@@ -187,6 +187,7 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
           visitKinds: values.visitKinds,
           relationship: values.relationship,
           submissionKey: values.submissionKey,
+          fileProblems: errors,
         },
         now,
       );
@@ -331,7 +332,7 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
           await removeUpload(d.pool, req.user!.applicant.id, values.submissionKey, removeId);
           return renderCorrection(req, res, start, values, { errors, status: Object.keys(errors).length ? 422 : 200 });
         }
-        if (String(req.body?.action ?? 'submit') !== 'submit' || Object.keys(errors).length) {
+        if (String(req.body?.action ?? 'submit') !== 'submit') {
           return renderCorrection(req, res, start, values, { errors, status: Object.keys(errors).length ? 422 : 200 });
         }
         const outcome = await resubmitApplication(
@@ -344,6 +345,7 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
             visitKinds: values.visitKinds,
             keepDocumentIds: keep,
             submissionKey: values.submissionKey,
+            fileProblems: errors,
           },
           d.clock(),
         );

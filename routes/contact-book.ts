@@ -169,7 +169,7 @@ export function contactBookRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
       await removePhotoDraft(d.pool, req.user!.applicant.id, values.submissionKey);
       return renderForm(req, res, values, { errors, status: Object.keys(errors).length ? 422 : 200 });
     }
-    if (Object.keys(errors).length) return renderForm(req, res, values, { errors, status: 422 });
+    // A refused photo is said with every other problem of the form (and nothing is saved).
     const outcome = await submitPost(
       d.pool,
       {
@@ -179,6 +179,7 @@ export function contactBookRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
         body: values.body,
         photo: null,
         submissionKey: values.submissionKey,
+        photoProblem: errors.photo,
       },
       d.clock(),
     );
@@ -254,7 +255,6 @@ export function contactBookRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
           await removePhotoDraft(d.pool, req.user!.applicant.id, values.submissionKey);
           return await renderForm(req, res, values, { post, errors, status: Object.keys(errors).length ? 422 : 200 });
         }
-        if (Object.keys(errors).length) return await renderForm(req, res, values, { post, errors, status: 422 });
         const outcome = await resendPost(
           d.pool,
           req.user!.applicant.id,
@@ -265,6 +265,7 @@ export function contactBookRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
             body: values.body,
             photo: values.removePhoto ? null : 'keep',
             submissionKey: values.submissionKey,
+            photoProblem: errors.photo,
           },
           d.clock(),
         );

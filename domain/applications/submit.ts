@@ -33,6 +33,8 @@ export type ApplicationInput = {
   relationship: string;
   /** The form's one-time key: its accepted files (drafts) become the application's documents. */
   submissionKey: string;
+  /** What was wrong with the files just sent (checked before): said with every other problem, nothing saved. */
+  fileProblems?: Partial<Record<ApplicationField, FieldProblem>>;
 };
 
 export type SubmitOutcome =
@@ -110,6 +112,7 @@ export async function submitApplication(pool: pg.Pool, input: ApplicationInput, 
       }
       const documents = await uploadedDocuments(tx, input.applicantId, input.submissionKey);
       const { errors, inmateId, kinds } = await checkInput(tx, input, documents);
+      Object.assign(errors, input.fileProblems);
       if (Object.keys(errors).length || !inmateId) return { kind: 'errors', errors } as const;
       const held = await heldProblem(tx, input.applicantId, inmateId, input.service);
       if (held) return { kind: 'errors', errors: { callNumber: held } } as const;
@@ -162,6 +165,8 @@ export type ResubmitInput = {
   keepDocumentIds: number[];
   /** the correction form's key: its accepted files (drafts) are added as new documents */
   submissionKey: string;
+  /** What was wrong with the files just sent (checked before): said with every other problem, nothing saved. */
+  fileProblems?: Partial<Record<ApplicationField, FieldProblem>>;
 };
 export type ResubmitOutcome = SubmitOutcome | { kind: 'not_found' } | { kind: 'not_rejected'; number: string };
 
@@ -238,6 +243,7 @@ export async function resubmitApplication(pool: pg.Pool, input: ResubmitInput, n
         delete errors.callNumber;
         errors.form = inmateProblem;
       }
+      Object.assign(errors, input.fileProblems);
       if (Object.keys(errors).length) return { kind: 'errors', errors };
 
       await tx.query(

@@ -24,6 +24,8 @@ export type PostInput = {
   body: string;
   photo: StoredPhoto | null;
   submissionKey: string;
+  /** What was wrong with the photo sent (checked before): nothing is saved, every other problem is said too. */
+  photoProblem?: PostProblem;
 };
 export type PostOutcome =
   { kind: 'posted'; postId: number } | { kind: 'errors'; errors: Partial<Record<PostField, PostProblem>> };
@@ -63,6 +65,7 @@ async function posted(tx: Db, postId: number, action: 'submitted' | 'resubmitted
 
 async function submitPostOnce(pool: pg.Pool, input: PostInput, now: Date): Promise<PostOutcome> {
   const { title, body, errors } = checkPostText(input);
+  if (input.photoProblem) errors.photo = input.photoProblem;
   try {
     return await withTransaction(pool, async (tx): Promise<PostOutcome> => {
       // The same form sent again (a double press, a resent page) is the post already made.
@@ -153,10 +156,18 @@ export async function resendPost(
   postId: number,
   seenVersion: number,
   /** photo: a new one, none, or keep the one sent; a photo kept as a draft under submissionKey replaces it */
-  edit: { title: string; body: string; photo: StoredPhoto | null | 'keep'; submissionKey?: string },
+  edit: {
+    title: string;
+    body: string;
+    photo: StoredPhoto | null | 'keep';
+    submissionKey?: string;
+    /** As for submitPost: the photo's problem, said with every other one, nothing saved. */
+    photoProblem?: PostProblem;
+  },
   now: Date,
 ): Promise<PostOutcome | { kind: 'not_found' }> {
   const { title, body, errors } = checkPostText(edit);
+  if (edit.photoProblem) errors.photo = edit.photoProblem;
   try {
     return await withTransaction(pool, async (tx): Promise<PostOutcome | { kind: 'not_found' }> => {
       const { rows } = await tx.query<{ inmate_id: string; institution_code: string; status: string; version: number }>(

@@ -333,4 +333,25 @@ test('an application cancelled because the inmate left says why on its page, in 
   }
 });
 
+test('a bad file is said together with every other problem of the form, in one answer', async ({ app, alice }) => {
+  const count = async () => (await app.db.pool.query('SELECT count(*)::int AS n FROM service_application')).rows[0].n;
+  const before = await count();
+  await alice.get('/applications/new/visit');
+  const res = await alice.postMultipart(
+    '/applications/new/visit',
+    { action: 'submit', institution: '2477', callNumber: '9999', relationship: '' },
+    [['identityFiles', 'id.pdf', Buffer.from('not a PDF at all')]],
+  );
+  assert.is(res.status, 422);
+  const text = textOf(res.text);
+  for (const said of [
+    '「id.pdf」必須是 PDF、PNG、JPG 或 JPEG 檔',
+    '在這個機關找不到這個呼號',
+    '請選擇您與收容人的關係',
+  ])
+    assert.match(text, said);
+  assert.match(res.text, 'value="9999"', 'what was typed is kept');
+  assert.is(await count(), before, 'nothing saved');
+});
+
 test.run();

@@ -92,6 +92,22 @@ test('the post form needs the CSRF token, and no other page takes a multipart bo
   assert.is((await alice.postMultipart('/account/profile', { phone: '02-1234' })).status, 403);
 });
 
+test('a photo that is not one is said together with every other problem, and nothing is sent', async ({
+  app,
+  alice,
+}) => {
+  const form = await alice.get('/contact-book/new');
+  const recipient = /<option value="(\d+)" selected>/.exec(form.text)![1]!;
+  const before = (await app.db.pool.query('SELECT count(*)::int AS n FROM contact_book_post')).rows[0].n;
+  const res = await alice.postMultipart('/contact-book/new', { action: 'submit', recipient, title: '', body: '' }, [
+    ['photo', 'photo.jpg', Buffer.from('a text file, not a photo')],
+  ]);
+  assert.is(res.status, 422);
+  const text = textOf(res.text);
+  for (const said of ['請輸入標題', '請輸入內容', 'photo.jpg']) assert.match(text, said);
+  assert.is((await app.db.pool.query('SELECT count(*)::int AS n FROM contact_book_post')).rows[0].n, before);
+});
+
 test('a note over 150 characters is refused with the count and kept whole; the photo sent with it is kept, stripped and downsized', async ({
   app,
   alice,
@@ -474,7 +490,7 @@ test('found in review: an emoji title is a form error, a double send is the same
     422,
     'fifteen family emoji are 15 characters but 105 code points: refused by the form, not the database',
   );
-  assert.match(textOf(emoji.text), '主旨最多 30 字');
+  assert.match(textOf(emoji.text), '標題最多 30 字');
   const key = /name="submissionKey" value="([^"]+)"/.exec(emoji.text)![1]!;
   const first = await alice.postMultipart('/contact-book/new', {
     action: 'submit',
