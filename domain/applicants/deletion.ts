@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { endSessions } from './accounts.ts';
 import { IN_FAMILY_SCOPE } from './family-records.ts';
 import { translator } from '../i18n/i18n.ts';
-import { WITHDRAWN_REASON_KEY } from '../shared/cancel-reasons.ts';
+import { WITHDRAWN_REASON_KEY } from '../shared/reasons.ts';
 import { compose } from '../mails.ts';
 import { type Db, isUniqueViolation, withTransaction } from '../platform/db.ts';
 import { verifyPassword } from '../platform/passwords.ts';

@@ -5,7 +5,7 @@ import type { Db } from '../platform/db.ts';
 import { once } from 'node:events';
 import { ZipArchive } from 'archiver';
 import type { Locale } from '../shared/locale.ts';
-import { cancelReasonIn } from '../shared/cancel-reasons.ts';
+import { reasonIn } from '../shared/reasons.ts';
 
 /**
  * 下載我的資料 (the privacy notice's right of access and copy): everything the portal holds about one
@@ -98,7 +98,7 @@ export async function collectMyData(db: Db, applicantId: number, now: Date): Pro
       status: s.status,
       submittedAt: s.submitted_at,
       decidedAt: s.decided_at,
-      reason: cancelReasonIn(s.reason, a.locale),
+      reason: reasonIn(s.reason, a.locale),
       documents: docs.rows
         .filter((d) => d.application_id === s.id)
         .map((d) => ({
@@ -121,7 +121,7 @@ export async function collectMyData(db: Db, applicantId: number, now: Date): Pro
       visitDate: b.visit_date,
       time: b.time,
       status: b.status,
-      reason: cancelReasonIn(b.reason, a.locale),
+      reason: reasonIn(b.reason, a.locale),
       bookedAt: b.booked_at,
     })),
     posts: posts.rows.map((r) => ({
@@ -130,7 +130,7 @@ export async function collectMyData(db: Db, applicantId: number, now: Date): Pro
       title: r.title,
       body: r.body,
       status: r.status,
-      reason: cancelReasonIn(r.reason, a.locale),
+      reason: reasonIn(r.reason, a.locale),
       submittedAt: r.submitted_at,
       photo: r.has_photo ? `photos/post-${r.id}.jpg` : null,
     })),

@@ -2,7 +2,7 @@ import type { ApplicationStatus, DocumentKind, Relationship, Service, VisitKind 
 import type { Db } from '../platform/db.ts';
 import type { Locale } from '../shared/locale.ts';
 import { maskName } from '../shared/masking.ts';
-import { cancelReasonIn } from '../shared/cancel-reasons.ts';
+import { reasonIn } from '../shared/reasons.ts';
 import { APPLICANT_COLUMNS, type Applicant, type ApplicantRow, toApplicant } from '../applicants/accounts.ts';
 
 /** What the applicant (and, for progress, anyone with the number and birthday) reads of their applications. */
@@ -51,7 +51,7 @@ export async function getCorrectionStart(
     maskedInmate: maskName(r.inmate_name),
     relationship: r.relationship,
     visitKinds: r.visit_kinds,
-    rejectionReason: r.rejection_reason,
+    rejectionReason: reasonIn(r.rejection_reason, locale) ?? '',
     documents: docs.rows.map((d) => ({
       id: Number(d.id),
       kind: d.kind,
@@ -105,7 +105,7 @@ export async function applicationMailView(db: Db, applicationId: number): Promis
     service: r.service,
     visitKinds: r.visit_kinds,
     status: r.status,
-    rejectionReason: r.rejection_reason,
+    rejectionReason: reasonIn(r.rejection_reason, r.locale),
   };
 }
 
@@ -144,8 +144,8 @@ export async function listApplicationsOf(
     status: r.status,
     submittedAt: r.submitted_at,
     decidedAt: r.decided_at,
-    rejectionReason: r.rejection_reason,
-    cancelReason: r.status === 'cancelled' ? cancelReasonIn(r.cancel_reason, locale) : null,
+    rejectionReason: reasonIn(r.rejection_reason, locale),
+    cancelReason: r.status === 'cancelled' ? reasonIn(r.cancel_reason, locale) : null,
   }));
 }
 

@@ -1,7 +1,7 @@
 import type { Db } from '../platform/db.ts';
 import { DEFAULT_VIDEO_SERVICE_URL } from '../platform/config.ts';
 import { maskName } from '../shared/masking.ts';
-import { cancelReasonIn } from '../shared/cancel-reasons.ts';
+import { reasonIn } from '../shared/reasons.ts';
 import { enqueueMail, enqueueSms, type MailToSend } from '../shared/outbox.ts';
 import {
   bookingApprovedSms,
@@ -84,7 +84,7 @@ export async function notifyVisitors(
         event === 'rejected'
           ? b.rejectionReason
           : event === 'cancelled'
-            ? cancelReasonIn(b.cancelReason, visitor.locale)
+            ? reasonIn(b.cancelReason, visitor.locale)
             : null,
       cancelledByStaff: event === 'cancelled' && b.cancelReason !== null,
     };

@@ -3,7 +3,7 @@ import type { Db } from '../platform/db.ts';
 import { taipeiToday } from '../shared/dates.ts';
 import { isId } from '../shared/ids.ts';
 import type { Locale } from '../shared/locale.ts';
-import { cancelReasonIn } from '../shared/cancel-reasons.ts';
+import { reasonIn } from '../shared/reasons.ts';
 import { maskName } from '../shared/masking.ts';
 import type { Relationship, VisitKind } from '../applications/vocabulary.ts';
 import type { BookingService, BookingStatus } from './vocabulary.ts';
@@ -98,7 +98,7 @@ export async function listApplicantBookings(
       })),
       reason: r.reason,
       rejectionReason: r.rejection_reason,
-      cancelReason: cancelReasonIn(r.cancel_reason, locale),
+      cancelReason: reasonIn(r.cancel_reason, locale),
       canCancel: isBooker && active && today < r.visit_date,
       canLeave: !isBooker && active && today < r.visit_date,
       videoToken: r.status === 'approved' ? r.video_token : null,
@@ -204,7 +204,7 @@ export async function getBooking(
     ...staffRowOf(r, locale, visitors.rows.length),
     reason: r.reason,
     rejectionReason: r.rejection_reason,
-    cancelReason: cancelReasonIn(r.cancel_reason, locale),
+    cancelReason: reasonIn(r.cancel_reason, locale),
     videoToken: r.video_token,
     decidedAt: r.decided_at,
     cancelledAt: r.cancelled_at,
@@ -224,7 +224,7 @@ export async function getBooking(
       action: e.action,
       staffName: e.staff_name,
       applicantName: e.applicant_name,
-      reason: cancelReasonIn(e.reason, locale),
+      reason: reasonIn(e.reason, locale),
       at: e.at,
     })),
   };

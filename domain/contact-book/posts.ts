@@ -15,7 +15,7 @@ import { formatDate, taipeiToday } from '../shared/dates.ts';
 import { isId } from '../shared/ids.ts';
 import type { Locale } from '../shared/locale.ts';
 import { maskName } from '../shared/masking.ts';
-import { cancelReasonIn } from '../shared/cancel-reasons.ts';
+import { reasonIn } from '../shared/reasons.ts';
 
 export type PostInput = {
   applicantId: number;
@@ -253,8 +253,8 @@ export async function listOwnPosts(db: Db, applicantId: number, locale: Locale, 
     status: r.status,
     submittedAt: r.submitted_at,
     decidedAt: r.decided_at,
-    rejectionReason: r.rejection_reason,
-    cancelReason: r.status === 'cancelled' ? cancelReasonIn(r.cancel_reason, locale) : null,
+    rejectionReason: reasonIn(r.rejection_reason, locale),
+    cancelReason: r.status === 'cancelled' ? reasonIn(r.cancel_reason, locale) : null,
     deliveredAt: r.delivered_at,
   }));
 }

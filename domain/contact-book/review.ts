@@ -7,7 +7,7 @@ import { type Decider, type DecisionOutcome, decideWithReason } from '../shared/
 import { isId } from '../shared/ids.ts';
 import { assertMay, type StaffActor } from '../shared/staff-actor.ts';
 import type { Locale } from '../shared/locale.ts';
-import { cancelReasonIn } from '../shared/cancel-reasons.ts';
+import { reasonIn } from '../shared/reasons.ts';
 import { maskName } from '../shared/masking.ts';
 import { enqueueMail } from '../shared/outbox.ts';
 import { type QueueFilterBase, type QueuePageOf, queueConditions, readQueuePage } from '../shared/queues.ts';
@@ -178,7 +178,7 @@ export async function getPostCase(
     history: events.rows.map((e) => ({
       action: e.action,
       staffName: e.staff_name,
-      reason: cancelReasonIn(e.reason, locale),
+      reason: reasonIn(e.reason, locale),
       at: e.at,
     })),
   };

@@ -6,7 +6,7 @@ import { formatDate, taipeiToday } from '../shared/dates.ts';
 import { maskName } from '../shared/masking.ts';
 import { enqueueMail, type MailToSend } from '../shared/outbox.ts';
 import { notifyBooking } from '../bookings/notices.ts';
-import { LEFT_REASON_KEY } from '../shared/cancel-reasons.ts';
+import { LEFT_REASON_KEY } from '../shared/reasons.ts';
 
 /** How many open items of the inmates who left were cancelled. */
 export type Cancelled = { cancelledApplications: number; cancelledPosts: number; cancelledBookings: number };

@@ -283,6 +283,15 @@ test('staff of another institution cannot decide; rejecting needs a reason; the 
   const page = await alice.follow(plain);
   assert.match(textOf(page.text), '請補上戶籍謄本第 2 頁。');
   assert.match(textOf(page.text), '修改並重新送出');
+  // Read later in English, the common reason is in English; the reviewer's own words stay as written.
+  await alice.get(`/language/en?return=/applications/${number}`);
+  const inEnglish = textOf((await alice.get(`/applications/${number}`)).text);
+  assert.match(inEnglish, 'The relationship documents do not show how you are related to the inmate.');
+  assert.not.match(inEnglish, '關係證明文件不足');
+  assert.match(inEnglish, '請補上戶籍謄本第 2 頁。');
+  assert.match(inEnglish, /household register\): \S+\.pdf/, 'an English colon between a document and its file');
+  assert.not.match(inEnglish, '：');
+  await alice.get('/language/zh-TW');
 
   const mail = await app.smtp.waitFor(
     (m) => m.to.includes(alicePerson.email) && m.text.includes('審核結果為審核未通過'),
