@@ -1,3 +1,4 @@
+import type { MessageKey } from './i18n/i18n.ts';
 import type { Db } from './platform/db.ts';
 import { maskName } from './shared/masking.ts';
 
@@ -31,4 +32,12 @@ export async function lookUpInmate(db: Db, institutionCode: string, callNumber: 
   if (!row) return { kind: 'unknown' };
   if (row.restriction) return { kind: 'restricted', restriction: row.restriction };
   return { kind: 'found', inmateId: row.id, maskedName: maskName(row.name) };
+}
+
+/** What a lookup that found nobody to apply for says beside the call number; null when found. */
+export function lookupProblem(found: InmateLookup): MessageKey | null {
+  if (found.kind === 'found') return null;
+  if (found.kind === 'format') return 'error.callNumber.format';
+  if (found.kind === 'unknown') return 'error.callNumber.unknown';
+  return `restriction.${found.restriction}`;
 }

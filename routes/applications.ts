@@ -18,7 +18,7 @@ import {
   documentKindsFor,
   relationshipsFor,
 } from '../domain/applications/vocabulary.ts';
-import { type InmateLookup, lookUpInmate } from '../domain/inmates.ts';
+import { type InmateLookup, lookUpInmate, lookupProblem } from '../domain/inmates.ts';
 import { listInstitutions } from '../domain/institutions.ts';
 import { parseId } from '../domain/shared/ids.ts';
 import { MB } from '../domain/shared/uploads.ts';
@@ -107,10 +107,20 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
       limitMb: UPLOAD_LIMIT_MB[service],
       totalMb: (total / MB).toFixed(1),
       keptBytes: total,
-      lookup: extra.lookup ?? null,
+      lookup: extra.lookup === undefined ? await confirmedInmate(values, extra.errors ?? {}) : extra.lookup,
       ownApplication: ownApplicationOf(extra.errors?.callNumber),
     });
   }
+
+  /** A form sent back with problems still shows the inmate it names (申請對象), when that part is right. */
+  const confirmedInmate = async (
+    values: FormValues,
+    errors: Partial<Record<ApplicationField, FieldProblem>>,
+  ): Promise<InmateLookup | null> => {
+    if (errors.institution || errors.callNumber || !values.institution || !values.callNumber) return null;
+    const found = await lookUpInmate(d.pool, values.institution, values.callNumber);
+    return found.kind === 'found' ? found : null;
+  };
 
   /** The applicant's own application that already holds the service, to link to beside the message. */
   const ownApplicationOf = (problem: FieldProblem | undefined): string | null =>
@@ -173,8 +183,16 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
         return render(req, res, service, values, { errors, status: Object.keys(errors).length ? 422 : 200 });
       }
       if (action === 'lookup') {
-        const lookup = await lookUpInmate(d.pool, values.institution, values.callNumber);
-        return render(req, res, service, values, { lookup, errors, status: Object.keys(errors).length ? 422 : 200 });
+        // Without JavaScript: nobody found is an error of the form like any other (summary, title, field).
+        if (!/^\d{4}$/.test(values.institution)) errors.institution = { key: 'error.institution.required' };
+        const lookup = errors.institution ? null : await lookUpInmate(d.pool, values.institution, values.callNumber);
+        const problem = lookup && lookupProblem(lookup);
+        if (problem) errors.callNumber = { key: problem };
+        return render(req, res, service, values, {
+          lookup: problem ? null : lookup,
+          errors,
+          status: Object.keys(errors).length ? 422 : 200,
+        });
       }
       // A refused file is said with every other problem of the form (and nothing is saved).
       const outcome = await submitApplication(

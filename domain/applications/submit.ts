@@ -16,7 +16,7 @@ import {
   type VisitKind,
   relationshipsFor,
 } from './vocabulary.ts';
-import { lookUpInmate } from '../inmates.ts';
+import { lookUpInmate, lookupProblem } from '../inmates.ts';
 import { applicationDecisionMail, applicationPendingMail } from '../mails.ts';
 import { type Db, isUniqueViolation, withTransaction } from '../platform/db.ts';
 import { taipeiToday } from '../shared/dates.ts';
@@ -55,10 +55,9 @@ async function checkInput(db: Db, input: ApplicationInput, documents: Partial<Re
   if (!/^\d{4}$/.test(input.institutionCode)) errors.institution = { key: 'error.institution.required' };
   else {
     const found = await lookUpInmate(db, input.institutionCode, input.callNumber);
-    if (found.kind === 'format') errors.callNumber = { key: 'error.callNumber.format' };
-    else if (found.kind === 'unknown') errors.callNumber = { key: 'error.callNumber.unknown' };
-    else if (found.kind === 'restricted') errors.callNumber = { key: `restriction.${found.restriction}` };
-    else inmateId = found.inmateId;
+    const problem = lookupProblem(found);
+    if (problem) errors.callNumber = { key: problem };
+    else if (found.kind === 'found') inmateId = found.inmateId;
   }
   if (!(relationshipsFor(input.service) as readonly string[]).includes(input.relationship)) {
     errors.relationship = { key: 'error.relationship.required' };

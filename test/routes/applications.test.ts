@@ -354,4 +354,47 @@ test('a bad file is said together with every other problem of the form, in one a
   assert.is(await count(), before, 'nothing saved');
 });
 
+test('without JavaScript, a call number that finds nobody is an error of the form; a found inmate stays after a failed submit', async ({
+  alice,
+}) => {
+  await alice.get('/applications/new/contact-book');
+  const unknown = await alice.postMultipart('/applications/new/contact-book', {
+    action: 'lookup',
+    institution: '2477',
+    callNumber: '9999',
+    relationship: 'mother',
+  });
+  assert.is(unknown.status, 422);
+  assert.match(unknown.text, /<title>錯誤：/);
+  assert.match(unknown.text, 'class="error-summary"');
+  assert.match(unknown.text, 'href="#callNumber"');
+  assert.match(unknown.text, /id="callNumber"[^>]*aria-invalid="true"/);
+  assert.match(textOf(unknown.text), '在這個機關找不到這個呼號');
+  const noInstitution = await alice.postMultipart('/applications/new/contact-book', {
+    action: 'lookup',
+    institution: '',
+    callNumber: '1024',
+  });
+  assert.is(noInstitution.status, 422);
+  assert.match(noInstitution.text, /id="institution"[^>]*aria-invalid="true"/);
+
+  // Confirmed, then sent without a relationship: the form comes back still naming the inmate.
+  const found = await alice.postMultipart('/applications/new/contact-book', {
+    action: 'lookup',
+    institution: '2477',
+    callNumber: '1024',
+  });
+  assert.is(found.status, 200);
+  assert.match(textOf(found.text), '申請對象：王○○');
+  const failed = await alice.postMultipart('/applications/new/contact-book', {
+    action: 'submit',
+    institution: '2477',
+    callNumber: '1024',
+    relationship: '',
+  });
+  assert.is(failed.status, 422);
+  assert.match(textOf(failed.text), '請選擇您與收容人的關係');
+  assert.match(textOf(failed.text), '申請對象：王○○');
+});
+
 test.run();
