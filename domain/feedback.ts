@@ -10,6 +10,7 @@ import { plainTextToHtml } from './shared/plain-text.ts';
 import { translator } from './i18n/i18n.ts';
 import { compose } from './mails.ts';
 import { EMAIL_RE, normalizeEmail } from './applicants/vocabulary.ts';
+import { refusedNameCharacter } from './shared/names.ts';
 
 /**
  * 意見信箱: a message from anyone to one institution or (institution null) to the agency (矯正署). It lands
@@ -64,6 +65,7 @@ export function checkFeedback(input: FeedbackInput): FeedbackProblems {
   if (!input.message) p.message = 'required';
   else if (codePoints(input.message) > MESSAGE_MAX) p.message = 'too_long';
   if (codePoints(input.name) > NAME_MAX || input.name.includes('\n')) p.name = 'too_long';
+  else if (refusedNameCharacter(input.name) !== null) p.name = 'invalid';
   if (input.email && (input.email.length > 254 || !EMAIL_RE.test(input.email))) p.email = 'invalid';
   return p;
 }

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import type { Passport } from 'passport';
 import type { RouteDeps } from './deps.ts';
-import { errorView, formFields, safeReturn } from './forms.ts';
+import { errorView, formFields, safeReturn, type FieldMessage } from './forms.ts';
 import { applicantSignInCounters, limiters } from './middleware/rate-limits.ts';
 import { APPLICANT_STRATEGY, requireApplicant } from './middleware/authentication.ts';
 import { settleLocaleAtSignIn } from './middleware/locale.ts';
@@ -209,7 +209,7 @@ export function accountRoutes(d: RouteDeps, passport: InstanceType<typeof Passpo
   r.get('/account', requireApplicant, (req, res) => res.render('account/home', { notice: takeNotice(req) }));
 
   const CORRECTION_FIELDS = ['name', 'nationalId', 'birthYear', 'birthMonth', 'birthDay', 'reason'] as const;
-  type CorrectionForm = { values: Record<string, string>; errors: Partial<Record<string, MessageKey>> };
+  type CorrectionForm = { values: Record<string, string>; errors: Partial<Record<string, FieldMessage>> };
   const renderProfile = async (
     req: Request,
     res: Response,

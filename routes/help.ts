@@ -12,6 +12,7 @@ import {
   type FeedbackProblems,
 } from '../domain/feedback.ts';
 import { listInstitutions } from '../domain/institutions.ts';
+import { nameCharacterProblem } from '../domain/shared/names.ts';
 
 // GET  /faq        常見問題集: published questions grouped by service (anchors: the group codes)
 // GET  /guide      操作教學
@@ -37,11 +38,12 @@ export const AGENCY = 'agency';
 const SENT_SHOWN_MINUTES = 30;
 const FIELDS = ['topic', 'institution', 'message', 'name', 'email'] as const;
 
-function messages(problems: FeedbackProblems): Record<string, FieldMessage> {
+function messages(problems: FeedbackProblems, name: string): Record<string, FieldMessage> {
   const out: Record<string, FieldMessage> = {};
   for (const [field, problem] of Object.entries(problems)) {
     if (field === 'message' && problem === 'too_long')
       out.message = { key: 'feedback.error.messageTooLong', params: { max: MESSAGE_MAX } };
+    else if (field === 'name' && problem === 'invalid') out.name = nameCharacterProblem(name.trim())!;
     else if (field === 'name') out.name = { key: 'feedback.error.nameTooLong', params: { max: NAME_MAX } };
     else out[field] = `feedback.error.${field as 'topic' | 'institution' | 'message' | 'email'}`;
   }
@@ -107,7 +109,7 @@ export function helpRoutes(d: RouteDeps): Router {
       },
       d.clock(),
     );
-    if (outcome.kind === 'invalid') return renderForm(req, res, values, messages(outcome.problems));
+    if (outcome.kind === 'invalid') return renderForm(req, res, values, messages(outcome.problems, f.name));
     thank({ number: outcome.number, secret: outcome.secret, mailed: f.email.trim() !== '' });
   });
 

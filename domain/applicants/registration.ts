@@ -4,6 +4,7 @@ import { type LinkContext, issueToken } from './links.ts';
 import {
   EMAIL_RE,
   type FieldErrors,
+  type FieldProblem,
   VERIFY_LINK_MINUTES,
   type Validated,
   checkMobile,
@@ -19,6 +20,7 @@ import { type Db, isUniqueViolation, withTransaction } from '../platform/db.ts';
 import { hashPassword } from '../platform/passwords.ts';
 import { taipeiToday } from '../shared/dates.ts';
 import type { Locale } from '../shared/locale.ts';
+import { nameCharacterProblem } from '../shared/names.ts';
 import { enqueueMail } from '../shared/outbox.ts';
 
 export type RegistrationInput = {
@@ -65,12 +67,12 @@ export function checkBirthday(y: string, m: string, d: string, now: Date): { val
 }
 
 /** A name as registration takes it (and a staff correction too): one space between words, 50 characters at most. */
-export function checkName(raw: string): { value: string; error?: MessageKey } {
+export function checkName(raw: string): { value: string; error?: FieldProblem } {
   const name = raw.normalize('NFC').trim().replace(/\s+/g, ' ');
   if (name === '') return { value: name, error: 'error.name.required' };
   if ([...name].length > 50) return { value: name, error: 'error.name.long' };
-  if (/[\p{Cc}<>]/u.test(name)) return { value: name, error: 'error.name.invalid' };
-  return { value: name };
+  const refused = nameCharacterProblem(name);
+  return refused ? { value: name, error: refused } : { value: name };
 }
 
 /** An identity number as registration takes it (and a staff correction too): its shape and check digit. */

@@ -12,7 +12,9 @@ export const UNVERIFIED_ACCOUNT_HOURS = 24;
 export const unverifiedExpiredBefore = (now: Date) => new Date(now.getTime() - UNVERIFIED_ACCOUNT_HOURS * 3_600_000);
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
-export type FieldErrors<F extends string> = Partial<Record<F, MessageKey>>;
+/** A field's problem: a message, or a message with what it names (the character refused, a limit). */
+export type FieldProblem = MessageKey | { key: MessageKey; params: Record<string, string | number> };
+export type FieldErrors<F extends string> = Partial<Record<F, FieldProblem>>;
 export type Validated<T, F extends string> = { ok: true; value: T } | { ok: false; errors: FieldErrors<F> };
 
 // ---- field rules, shared by registration and the profile ----

@@ -178,6 +178,20 @@ test('changing the password needs the current one', async ({ db }) => {
   assert.is((await authenticate(db.pool, r.email, 'new password 1')).kind, 'unverified');
 });
 
+test('registration rules: a name is letters of any script with its punctuation; the character refused is named', () => {
+  const nameError = (name: string) => {
+    const r = validateRegistration(person({ name }), T0);
+    return r.ok ? null : (r.errors.name ?? null);
+  };
+  for (const name of ['王小明', 'Walis·Perin', 'Mary-Jane O’Neil', 'Nguyễn Thị Lan', '陳𡘙𡘙', 'Kolas．Yotaka'])
+    assert.is(nameError(name), null, name);
+  assert.equal(nameError('王小明😀'), { key: 'error.name.character', params: { char: '😀' } });
+  assert.equal(nameError('王小明2'), { key: 'error.name.character', params: { char: '2' } });
+  assert.equal(nameError('<b>王</b>'), { key: 'error.name.character', params: { char: '<' } });
+  assert.equal(nameError('王\u200b小明'), { key: 'error.name.invisible', params: { code: 'U+200B' } });
+  assert.equal(nameError('\u202e明小王'), { key: 'error.name.invisible', params: { code: 'U+202E' } });
+});
+
 test('registration rules: birthday edges in Asia/Taipei and mobile formats', () => {
   // 2026-11-23 03:00 UTC is 11:00 in Taipei: the 23rd is today, so not a valid birthday; the 22nd is.
   const today = validateRegistration(person({ birthYear: '2026', birthMonth: '11', birthDay: '23' }), T0);

@@ -246,6 +246,12 @@ test('the form keeps what was typed and says what is wrong; an unknown instituti
   const long = await c.post('/feedback', message({ message: '字'.repeat(2001) }));
   assert.is(long.status, 422);
   assert.match(textOf(long.text), '意見內容請在 2000 字以內');
+  // A name that would read backwards to staff (a right-to-left override) is refused, the character named.
+  const reversed = await c.post('/feedback', message({ name: '\u202e明小王' }));
+  assert.is(reversed.status, 422);
+  assert.match(textOf(reversed.text), '姓名含有看不見的字元（U+202E），請刪除後重新輸入');
+  const emoji = await c.post('/feedback', message({ name: '王小明🙂' }));
+  assert.match(textOf(emoji.text), '姓名不能使用「🙂」，請刪除後重新輸入');
   assert.is(
     (await app.db.pool.query('SELECT count(*)::int AS n FROM feedback WHERE institution_code = $1', ['9999'])).rows[0]
       .n,
