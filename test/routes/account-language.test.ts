@@ -31,6 +31,11 @@ test('switching to English while signed in is stored at once, and the next mail 
   assert.is(await resetMailSubject(app, p.email), 'Corrections Service Portal: set a new password');
   await c.get('/language/zh-TW?return=/account');
   assert.is(await storedLocale(app, p.email), 'zh-TW', 'and back');
+  // A link to the switch on another site changes this browser's pages, not the account's mails.
+  const fromElsewhere = await c.get('/language/en?return=/account', { 'sec-fetch-site': 'cross-site' });
+  assert.is(fromElsewhere.status, 303);
+  assert.match((await c.get('/account')).text, '<html lang="en">');
+  assert.is(await storedLocale(app, p.email), 'zh-TW', 'the account keeps its language');
 });
 
 test('signing in from a browser that never chose a language keeps an English registrant in English', async ({
