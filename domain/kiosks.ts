@@ -173,6 +173,46 @@ export async function listKiosks(db: Db, actor: StaffActor, locale: Locale, now:
   }));
 }
 
+/**
+ * A new one-time link for a kiosk of the actor's scope whose terminal is not enrolled yet, for the link's
+ * page (the kiosk was just made, or the page is shown again: a reload, the back button). Any link before
+ * stops working; only the hash of the new one is stored. A link shown again is audited as made again (the
+ * first showing is the kiosk's creation, audited then). Null: not found, out of scope, enrolled or revoked.
+ */
+export async function renewKioskLink(
+  pool: pg.Pool,
+  actor: StaffActor,
+  id: number,
+  now: Date,
+  shownBefore: boolean,
+): Promise<{ token: string; expiresAt: Date; name: string } | null> {
+  assertMay(actor, 'kiosks');
+  const { token, hash } = newToken();
+  const expiresAt = new Date(now.getTime() + ENROL_LINK_MINUTES * 60_000);
+  return withTransaction(pool, async (tx) => {
+    const { rows } = await tx.query<{ name: string; institution_code: string }>(
+      `UPDATE kiosk SET enrol_token_hash = $2, enrol_expires_at = $3
+        WHERE id = $1 AND enrolled_at IS NULL AND revoked_at IS NULL AND ($4::text IS NULL OR institution_code = $4)
+        RETURNING name, institution_code`,
+      [id, hash, expiresAt, actor.institutionCode],
+    );
+    const k = rows[0];
+    if (!k) return null;
+    if (shownBefore)
+      await recordStaffAction(tx, {
+        staffId: actor.staffId,
+        action: 'kiosk.link_renewed',
+        objectType: 'kiosk',
+        objectId: id,
+        institutionCode: k.institution_code,
+        ip: actor.ip,
+        details: { name: k.name, expiresAt: expiresAt.toISOString() },
+        at: now,
+      });
+    return { token, expiresAt, name: k.name };
+  });
+}
+
 /** Revokes a kiosk of the actor's scope (its cookie and any unused link stop working). False: not found. */
 export async function revokeKiosk(pool: pg.Pool, actor: StaffActor, id: number, now: Date): Promise<boolean> {
   assertMay(actor, 'kiosks');

@@ -4,22 +4,30 @@ import { errorView, formFields, type FieldMessage } from './forms.ts';
 import { BACKOFFICE } from './middleware/area.ts';
 import { allowTask, institutionsFor, staffActor } from './middleware/staff-context.ts';
 import { setNotice, takeNotice } from './middleware/notices.ts';
-import { KIOSK_NAME_MAX, createKioskLink, listKiosks, revokeKiosk } from '../domain/kiosks.ts';
+import {
+  ENROL_LINK_MINUTES,
+  KIOSK_NAME_MAX,
+  createKioskLink,
+  listKiosks,
+  renewKioskLink,
+  revokeKiosk,
+} from '../domain/kiosks.ts';
 import { parseId } from '../domain/shared/ids.ts';
 
 // Mounted under /backoffice; 服務機管理 for the task 'kiosks' (機關管理者 their institution's, 矯正署管理者
 // any institution's). Another institution's kiosk is not found.
 // GET  /kiosks              the kiosks with their last use, and the form for a new one's link
 // POST /kiosks              a new kiosk, then to its link's page (a reload makes no second kiosk)
-// GET  /kiosks/:id/link     the one-time enrolment link, to whoever made it, until they go back to the list
-//                           or the link expires (kept in their session meanwhile; the database has its hash)
+// GET  /kiosks/:id/link     its one-time enrolment link, to whoever made it, until they go back to the list
+//                           or an hour has passed; each showing makes a new link (the session keeps which
+//                           kiosk, never a token: only the link's hash is stored anywhere)
 // POST /kiosks/:id/revoke   撤銷: the terminal's cookie does nothing from now on
 const BASE = `${BACKOFFICE}/kiosks`;
 
 declare module 'express-session' {
   interface SessionData {
-    /** The enrolment link just made, for its page only (see GET /kiosks/:id/link). */
-    kioskLink?: { id: number; name: string; link: string; expiresAt: string };
+    /** The kiosk just made, whose link's page this session may show (see GET /kiosks/:id/link). */
+    kioskLink?: { id: number; madeAt: number; shown?: boolean };
   }
 }
 
@@ -71,26 +79,28 @@ export function kioskAdminRoutes(d: RouteDeps): Router {
       if (result.problems.institutionCode) errors.institution = 'kiosk.admin.error.institution';
       return renderList(req, res, { values, errors, status: 422 });
     }
-    req.session.kioskLink = {
-      id: result.id,
-      name: values.name.trim(),
-      link: `${d.config.publicUrl}/kiosk/enrol?token=${result.token}`,
-      expiresAt: result.expiresAt.toISOString(),
-    };
+    req.session.kioskLink = { id: result.id, madeAt: d.clock().getTime() };
     res.redirect(303, `${BASE}/${result.id}/link`);
   });
 
-  r.get('/kiosks/:id/link', (req, res) => {
-    const shown = req.session.kioskLink;
-    const expiresAt = new Date(shown?.expiresAt ?? 0);
-    if (!shown || shown.id !== parseId(req.params.id) || expiresAt <= d.clock()) {
+  r.get('/kiosks/:id/link', async (req, res) => {
+    const made = req.session.kioskLink;
+    const now = d.clock();
+    const renewed =
+      made && made.id === parseId(req.params.id) && now.getTime() - made.madeAt < ENROL_LINK_MINUTES * 60_000
+        ? await renewKioskLink(d.pool, staffActor(req), made.id, now, made.shown === true)
+        : null;
+    if (!renewed) {
       delete req.session.kioskLink;
       setNotice(req, 'kiosk.admin.linkGone');
       return res.redirect(303, BASE);
     }
-    res
-      .set('Cache-Control', 'no-store')
-      .render('backoffice/kiosks-link', { name: shown.name, link: shown.link, expiresAt });
+    made!.shown = true;
+    res.set('Cache-Control', 'no-store').render('backoffice/kiosks-link', {
+      name: renewed.name,
+      link: `${d.config.publicUrl}/kiosk/enrol?token=${renewed.token}`,
+      expiresAt: renewed.expiresAt,
+    });
   });
 
   r.post('/kiosks/:id/revoke', async (req, res) => {

@@ -104,7 +104,7 @@ RUNS.forEach((run, index) => {
     const staffMenu = async (label: string) => {
       if (phone) await staff.locator('details.menu-narrow > summary').click();
       await staff
-        .locator(phone ? 'details.menu-narrow' : 'nav.menu-wide')
+        .locator('nav.menu-wide')
         .getByRole('link', { name: label, exact: true })
         .click();
     };

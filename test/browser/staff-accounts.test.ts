@@ -146,7 +146,7 @@ RUNS.forEach((run, index) => {
         await setPassword(reviewer, linkIn(mail, `${app.url}/backoffice/password`), password, checkReviewer);
         await staffSignInPage(reviewer, t, account, password, checkReviewer);
         await checkReviewer('reviewer home');
-        const menu = reviewer.locator(phone ? 'details.menu-narrow' : 'nav.menu-wide');
+        const menu = reviewer.locator('nav.menu-wide');
         const links = (await menu.locator('a').allTextContents()).map((s) => s.trim());
         for (const item of [
           'nav.backoffice.applications',

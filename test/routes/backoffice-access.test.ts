@@ -196,6 +196,7 @@ const ROUTES: Row[] = [
   row('POST', `${B}/feedback/:id/reply`,                           [A, A, A], 404, async (o) => `${B}/feedback/${await o.feedback()}/reply`, { reply: '謝謝' }),
   row('GET',  `${B}/kiosks`,                                       [403, A, A]),
   row('POST', `${B}/kiosks`,                                       [403, A, A], 404, undefined, in2477),
+  row('GET',  `${B}/kiosks/:id/link`,                              [403, A, A], undefined, async (o) => `${B}/kiosks/${await o.freshKiosk()}/link`),
   row('POST', `${B}/kiosks/:id/revoke`,                            [403, A, A], 404, async (o) => `${B}/kiosks/${await o.freshKiosk()}/revoke`),
   row('GET',  `${B}/ratings`,                                      [A, A, A]),
 ];

@@ -54,22 +54,41 @@ test('the link sets a long-lived, httpOnly, strict kiosk cookie once; the kiosk 
   await admin.get('/backoffice/kiosks');
   const posted = await admin.post('/backoffice/kiosks', { name: '候客室一號機' });
   const made = await admin.follow(posted);
-  const token = /\/kiosk\/enrol\?token=([\w-]+)/.exec(made.text)![1]!;
-  // A reload of the link's page shows the same link and makes no second kiosk.
-  assert.match((await admin.get(posted.location!)).text, token);
+  const linkIn = (html: string) => /\/kiosk\/enrol\?token=([\w-]+)/.exec(html)?.[1];
+  const first = linkIn(made.text)!;
+  // A reload of the link's page makes no second kiosk: it shows a new link, and the one before stops working.
+  const second = linkIn((await admin.get(posted.location!)).text)!;
+  assert.ok(second && second !== first, 'a new link');
   const kiosks = await ctx.app.db.pool.query(`SELECT count(*)::int AS n FROM kiosk WHERE name = '候客室一號機'`);
   assert.is(kiosks.rows[0].n, 1);
-  // Back at the list, the link is not shown again; its page now says why and how to make another.
-  await admin.get('/backoffice/kiosks');
-  const gone = await admin.follow(await admin.get(posted.location!));
-  assert.not.match(gone.text, token);
-  assert.match(textOf(gone.text), '這個設定連結已不再顯示');
+  assert.is((await new Client(ctx.app.url).get(`/kiosk/enrol?token=${first}`)).status, 410);
+  const audited = await ctx.app.db.pool.query(
+    `SELECT a.action FROM audit_log a JOIN kiosk k ON k.id = a.object_id AND a.object_type = 'kiosk'
+      WHERE k.name = '候客室一號機' ORDER BY a.id`,
+  );
+  assert.equal(
+    audited.rows.map((r) => r.action),
+    ['kiosk.link_created', 'kiosk.link_renewed'],
+    'a link shown again is audited',
+  );
+  const held = await ctx.app.db.pool.query(`SELECT count(*)::int AS n FROM session WHERE sess::text LIKE $1`, [
+    `%${second}%`,
+  ]);
+  assert.is(held.rows[0].n, 0, 'no session holds the link');
+  // Another session (even the same administrator's) is not shown it; its maker still is.
   const someoneElse = await signedInStaff(ctx.app.url, 'kioskadmin');
   assert.is(
     (await someoneElse.get(posted.location!)).location,
     '/backoffice/kiosks',
     'only to the session that made it',
   );
+  const token = linkIn((await admin.get(posted.location!)).text)!;
+  assert.ok(token, 'still shown to its maker');
+  // Back at the list, the link is not shown again; its page now says why and how to make another.
+  await admin.get('/backoffice/kiosks');
+  const gone = await admin.follow(await admin.get(posted.location!));
+  assert.is(linkIn(gone.text), undefined);
+  assert.match(textOf(gone.text), '這個設定連結已不再顯示');
   const terminal = new Client(ctx.app.url);
   await terminal.get(`/kiosk/enrol?token=${token}`);
   const enrolled = await terminal.post('/kiosk/enrol', { token });

@@ -198,11 +198,11 @@ export async function checkPage(page: Page, label: string, phone: boolean): Prom
   assert.ok(scrollWidth <= innerWidth, `${label} scrolls sideways at ${innerWidth} px: ${scrollWidth} px wide`);
 }
 
-/** Follows a menu link, public or back office; on a phone the menu is folded into <details>. */
+/** Follows a menu link, public or back office; on a phone the menu is first opened with its toggle. */
 export async function followMenu(page: Page, label: string, phone: boolean): Promise<void> {
   if (phone) await page.locator('details.menu-narrow > summary').click();
   await page
-    .locator(phone ? 'details.menu-narrow' : 'nav.menu-wide')
+    .locator('nav.menu-wide')
     .getByRole('link', { name: label, exact: true })
     .click();
 }
