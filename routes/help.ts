@@ -19,7 +19,8 @@ import { nameCharacterProblem } from '../domain/shared/names.ts';
 // GET  /feedback   意見信箱: the form
 // POST /feedback   stores it (rate-limited per address; a filled honeypot is thanked and dropped) and
 //                  sends the browser on to the thank-you page (a reload there files nothing again)
-// GET  /feedback/sent  the case number with its secret, for this session, within SENT_SHOWN_MINUTES
+// GET  /feedback/sent  the case number with its secret, for this session, within SENT_SHOWN_MINUTES and
+//                      until the form is opened again
 
 declare module 'express-session' {
   interface SessionData {
@@ -34,8 +35,11 @@ export const FEEDBACK_PER_ADDRESS: Limit = [10, 60];
 export const HONEYPOT = 'website';
 /** The form's value for a message to the agency (矯正署) itself. */
 export const AGENCY = 'agency';
-/** How long the thank-you page can be shown again (a reload, the back button) before it sends to the form. */
-const SENT_SHOWN_MINUTES = 30;
+/**
+ * How long the thank-you page can be shown again (a reload, the back button) before it sends to the form.
+ * Short: the case's secret waits in the session meanwhile (the database keeps only its hash).
+ */
+const SENT_SHOWN_MINUTES = 15;
 const FIELDS = ['topic', 'institution', 'message', 'name', 'email'] as const;
 
 function messages(problems: FeedbackProblems, name: string): Record<string, FieldMessage> {
@@ -81,6 +85,8 @@ export function helpRoutes(d: RouteDeps): Router {
   };
 
   r.get('/feedback', async (req, res) => {
+    // A new message: the last one's thank-you page (and its secret) is not kept any longer.
+    delete req.session.feedbackSent;
     const institution = typeof req.query.institution === 'string' ? req.query.institution : '';
     await renderForm(req, res, { topic: '', institution, message: '', name: '', email: '' });
   });

@@ -107,7 +107,10 @@ export async function submitApplication(pool: pg.Pool, input: ApplicationInput, 
         if (same) await discardDrafts(tx, input.applicantId, input.submissionKey);
         return same
           ? ({ kind: 'submitted', applicationId: previous.applicationId, number: previous.number } as const)
-          : ({ kind: 'errors', errors: { form: { key: 'error.application.formUsed' } } } as const);
+          : ({
+              kind: 'errors',
+              errors: { ...input.fileProblems, form: { key: 'error.application.formUsed' } },
+            } as const);
       }
       const documents = await uploadedDocuments(tx, input.applicantId, input.submissionKey);
       const { errors, inmateId, kinds } = await checkInput(tx, input, documents);
@@ -201,7 +204,7 @@ export async function resubmitApplication(pool: pg.Pool, input: ResubmitInput, n
       }
       if (app.status !== 'rejected') return { kind: 'not_rejected', number: input.number };
       if (app.version !== input.seenVersion)
-        return { kind: 'errors', errors: { form: { key: 'error.application.changed' } } };
+        return { kind: 'errors', errors: { ...input.fileProblems, form: { key: 'error.application.changed' } } };
 
       const current = await tx.query<{ id: string; kind: DocumentKind; uploaded_bytes: number }>(
         'SELECT id, kind, uploaded_bytes FROM application_document WHERE application_id = $1 AND replaced_at IS NULL',

@@ -178,7 +178,10 @@ export async function resendPost(
       if (!post) return { kind: 'not_found' };
       if (post.status === 'pending' && post.version === seenVersion + 1) return { kind: 'posted', postId };
       if (post.status !== 'rejected' || post.version !== seenVersion)
-        return { kind: 'errors', errors: { form: { key: 'error.post.changed' } } };
+        return {
+          kind: 'errors',
+          errors: { ...(edit.photoProblem && { photo: edit.photoProblem }), form: { key: 'error.post.changed' } },
+        };
       const state = await postingState(
         tx,
         applicantId,

@@ -73,7 +73,7 @@ export type StoreLocale = ((locale: Locale) => Promise<void>) | null;
  * The language switch. A person's language is the one they chose last: signed in, it is stored on their
  * account at once (so the next mail is in it); before signing in, it is kept in the session and stored
  * at sign-in. A link, not a form: it works everywhere and needs no CSRF token, so a link followed from
- * another site (Sec-Fetch-Site: cross-site) changes the browser's language but not the account's. `return` must be a local
+ * another site (Sec-Fetch-Site) changes the browser's language but not the account's. `return` must be a local
  * path under `home` (the portal's `/`, or the back office, whose session only its own paths see).
  */
 export function languageSwitch(d: RouteDeps, home: string, storeFor: (req: Request) => StoreLocale): RequestHandler {
@@ -88,8 +88,12 @@ export function languageSwitch(d: RouteDeps, home: string, storeFor: (req: Reque
         : home;
     if (!isLocale(locale)) return res.redirect(303, back);
     setLanguageCookie(res, d, locale);
-    // A link followed from another site changes this browser's pages only, never the account's mails.
-    const store = req.get('sec-fetch-site') === 'cross-site' ? null : storeFor(req);
+    // A link followed from another site (or a sibling one) changes this browser's pages only: neither the
+    // account's language (its mails) nor the choice stored on it at the next sign-in. Browsers too old to
+    // say where a request comes from are taken at their word.
+    const site = req.get('sec-fetch-site');
+    if (site !== undefined && site !== 'same-origin' && site !== 'none') return res.redirect(303, back);
+    const store = storeFor(req);
     if (store) {
       store(locale).then(() => res.redirect(303, back), next);
       return;

@@ -183,8 +183,22 @@ test('registration rules: a name is letters of any script with its punctuation; 
     const r = validateRegistration(person({ name }), T0);
     return r.ok ? null : (r.errors.name ?? null);
   };
-  for (const name of ['王小明', 'Walis·Perin', 'Mary-Jane O’Neil', 'Nguyễn Thị Lan', '陳𡘙𡘙', 'Kolas．Yotaka'])
+  for (const name of [
+    '王小明',
+    'Walis·Perin',
+    'Mary-Jane O’Neil',
+    'Chen, Mei-Ling',
+    'Nguyễn Thị Lan',
+    '陳𡘙𡘙',
+    'Kolas．Yotaka',
+    '葛\u{E0100}小明', // an ideographic variation selector picks the glyph
+    'می\u200cخواهم', // the joiner Persian needs inside a word
+  ])
     assert.is(nameError(name), null, name);
+  // Invisible however Unicode classes it: a Hangul filler is a "letter", U+034F a "mark".
+  assert.equal(nameError('\u3164'), { key: 'error.name.invisible', params: { code: 'U+3164' } });
+  assert.equal(nameError('王\u034f小明'), { key: 'error.name.invisible', params: { code: 'U+034F' } });
+  assert.equal(nameError('·'), { key: 'error.name.character', params: { char: '·' } }, 'punctuation alone');
   assert.equal(nameError('王小明😀'), { key: 'error.name.character', params: { char: '😀' } });
   assert.equal(nameError('王小明2'), { key: 'error.name.character', params: { char: '2' } });
   assert.equal(nameError('<b>王</b>'), { key: 'error.name.character', params: { char: '<' } });

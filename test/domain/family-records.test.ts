@@ -464,4 +464,38 @@ test('a correction request: one open at a time, queued for the family’s instit
   );
 });
 
+test('a name registered under an older rule is kept as it is while the rest of the record is corrected', async (ctx) => {
+  const pool = ctx.db.pool;
+  const dave = await fixture.applicant(pool, {
+    name: 'Dave Lin 2',
+    nationalId: 'A223456781',
+    email: 'dave@example.com',
+  });
+  const inmate = await fixture.inmate(pool, { institutionCode: '2477', callNumber: '1025', name: '林大同' });
+  await fixture.approvedService(pool, {
+    applicant: dave,
+    inmate,
+    service: 'visit',
+    visitKinds: ['onsite'],
+    relationship: 'father',
+  });
+  const done = await correctIdentity(
+    pool,
+    ctx.admin2477,
+    dave,
+    identity('Dave Lin 2', 'A223456781', '1975-05-06'),
+    NOW,
+  );
+  assert.is(done.kind, 'corrected');
+  assert.equal(await row(ctx, dave), { name: 'Dave Lin 2', national_id: 'A223456781', birthday: '1975-05-06' });
+  // A new name is held to today's rule, the character named.
+  assert.equal(
+    await correctIdentity(pool, ctx.admin2477, dave, identity('Dave Lin 3', 'A223456781', '1975-05-06'), NOW),
+    {
+      kind: 'errors',
+      errors: { name: { key: 'error.name.character', params: { char: '3' } } },
+    },
+  );
+});
+
 test.run();

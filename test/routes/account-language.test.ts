@@ -36,6 +36,13 @@ test('switching to English while signed in is stored at once, and the next mail 
   assert.is(fromElsewhere.status, 303);
   assert.match((await c.get('/account')).text, '<html lang="en">');
   assert.is(await storedLocale(app, p.email), 'zh-TW', 'the account keeps its language');
+  // Nor is it the choice stored at the next sign-in.
+  await c.post('/signout', {});
+  await c.get('/language/en?return=/signin', { 'sec-fetch-site': 'cross-site' });
+  await c.get('/signin');
+  assert.is((await c.post('/signin', { email: p.email, password: p.password })).status, 303);
+  assert.is(await storedLocale(app, p.email), 'zh-TW', 'not stored at sign-in either');
+  assert.match((await c.get('/account')).text, '<html lang="zh-Hant-TW"', 'the pages follow the account again');
 });
 
 test('signing in from a browser that never chose a language keeps an English registrant in English', async ({

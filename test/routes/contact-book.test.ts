@@ -345,6 +345,18 @@ test('staff reject with a reason; the family reads it (dialog or page), corrects
   assert.is(form.status, 200);
   assert.match(textOf(form.text), '請換一張光線清楚的照片。');
   const version = /name="version" value="(\d+)"/.exec(form.text)![1]!;
+  // A photo that is not one, with the title emptied: both said, nothing resent.
+  const refused = await alice.postMultipart(
+    `/contact-book/${postId}/resend`,
+    { action: 'submit', title: '', body: '換了一張照片，大家都好。', version },
+    [['photo', 'new.jpg', Buffer.from('a text file, not a photo')]],
+  );
+  assert.is(refused.status, 422);
+  for (const said of ['請輸入標題', 'new.jpg']) assert.match(textOf(refused.text), said);
+  assert.is(
+    (await app.db.pool.query('SELECT status FROM contact_book_post WHERE id = $1', [postId])).rows[0].status,
+    'rejected',
+  );
   const resent = await alice.postMultipart(`/contact-book/${postId}/resend`, {
     action: 'submit',
     title: '近況',

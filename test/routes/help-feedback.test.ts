@@ -158,11 +158,22 @@ test('意見信箱: sent with an address, answered by the institution, mailed, r
   assert.equal(caseOf(await c.get('/feedback/sent')), { number, secret });
   assert.is(await filed(), filedBefore);
   assert.is((await new Client(app.url).get('/feedback/sent')).location, '/feedback', 'nothing sent in that session');
+  const kept = await app.db.pool.query(`SELECT count(*)::int AS n FROM session WHERE sess::text LIKE $1`, [
+    `%${secret}%`,
+  ]);
+  assert.is(kept.rows[0].n, 1, 'the secret waits in this session only');
   assert.match(number, /^F20261127-/);
   const receipt = await until('the receipt mail', async () =>
     app.smtp.mails.find((m) => m.to === 'sender@example.com' && m.text.includes(number)),
   );
   assert.not.match(receipt.text, secret, 'the secret is never mailed (the mail is logged)');
+  // Opening the form for a new message ends the last one's thank-you page, and its secret leaves the session.
+  await c.get('/feedback');
+  assert.is((await c.get('/feedback/sent')).location, '/feedback');
+  const left = await app.db.pool.query(`SELECT count(*)::int AS n FROM session WHERE sess::text LIKE $1`, [
+    `%${secret}%`,
+  ]);
+  assert.is(left.rows[0].n, 0);
 
   const { id } = (await app.db.pool.query('SELECT id FROM feedback WHERE number = $1', [number])).rows[0];
   assert.match((await admin.get('/backoffice/feedback')).text, number);
