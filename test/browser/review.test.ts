@@ -103,10 +103,7 @@ RUNS.forEach((run, index) => {
     /** A back-office menu link; on a phone the menu is folded into <details>. */
     const staffMenu = async (label: string) => {
       if (phone) await staff.locator('details.menu-narrow > summary').click();
-      await staff
-        .locator('nav.menu-wide')
-        .getByRole('link', { name: label, exact: true })
-        .click();
+      await staff.locator('nav.menu-wide').getByRole('link', { name: label, exact: true }).click();
     };
     const openCase = async (number: string) => {
       await staffMain.getByRole('link', { name: `${t('backoffice.review')} ${number}` }).click();

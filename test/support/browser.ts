@@ -201,10 +201,7 @@ export async function checkPage(page: Page, label: string, phone: boolean): Prom
 /** Follows a menu link, public or back office; on a phone the menu is first opened with its toggle. */
 export async function followMenu(page: Page, label: string, phone: boolean): Promise<void> {
   if (phone) await page.locator('details.menu-narrow > summary').click();
-  await page
-    .locator('nav.menu-wide')
-    .getByRole('link', { name: label, exact: true })
-    .click();
+  await page.locator('nav.menu-wide').getByRole('link', { name: label, exact: true }).click();
 }
 
 const ZH_DIGITS = '零一二三四五六七八九';
