@@ -34,10 +34,27 @@ export async function lookUpInmate(db: Db, institutionCode: string, callNumber: 
   return { kind: 'found', inmateId: row.id, maskedName: maskName(row.name) };
 }
 
-/** What a lookup that found nobody to apply for says beside the call number; null when found. */
-export function lookupProblem(found: InmateLookup): MessageKey | null {
-  if (found.kind === 'found') return null;
-  if (found.kind === 'format') return 'error.callNumber.format';
-  if (found.kind === 'unknown') return 'error.callNumber.unknown';
-  return `restriction.${found.restriction}`;
+/**
+ * The inmate an application form names, or what to say beside which field: no institution chosen, or a
+ * call number that finds nobody to apply for (its shape, unknown, a restriction). One rule for the form's
+ * lookup and its submission.
+ */
+export async function inmateNamed(
+  db: Db,
+  institutionCode: string,
+  callNumber: string,
+): Promise<
+  Extract<InmateLookup, { kind: 'found' }> | { kind: 'problem'; field: 'institution' | 'callNumber'; key: MessageKey }
+> {
+  if (!/^\d{4}$/.test(institutionCode))
+    return { kind: 'problem', field: 'institution', key: 'error.institution.required' };
+  const found = await lookUpInmate(db, institutionCode, callNumber);
+  if (found.kind === 'found') return found;
+  const key: MessageKey =
+    found.kind === 'format'
+      ? 'error.callNumber.format'
+      : found.kind === 'unknown'
+        ? 'error.callNumber.unknown'
+        : `restriction.${found.restriction}`;
+  return { kind: 'problem', field: 'callNumber', key };
 }

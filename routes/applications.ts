@@ -18,7 +18,7 @@ import {
   documentKindsFor,
   relationshipsFor,
 } from '../domain/applications/vocabulary.ts';
-import { type InmateLookup, lookUpInmate, lookupProblem } from '../domain/inmates.ts';
+import { type InmateLookup, inmateNamed, lookUpInmate } from '../domain/inmates.ts';
 import { listInstitutions } from '../domain/institutions.ts';
 import { parseId } from '../domain/shared/ids.ts';
 import { MB } from '../domain/shared/uploads.ts';
@@ -184,12 +184,10 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
       }
       if (action === 'lookup') {
         // Without JavaScript: nobody found is an error of the form like any other (summary, title, field).
-        if (!/^\d{4}$/.test(values.institution)) errors.institution = { key: 'error.institution.required' };
-        const lookup = errors.institution ? null : await lookUpInmate(d.pool, values.institution, values.callNumber);
-        const problem = lookup && lookupProblem(lookup);
-        if (problem) errors.callNumber = { key: problem };
+        const named = await inmateNamed(d.pool, values.institution, values.callNumber);
+        if (named.kind === 'problem') errors[named.field] = { key: named.key };
         return render(req, res, service, values, {
-          lookup: problem ? null : lookup,
+          lookup: named.kind === 'found' ? named : null,
           errors,
           status: Object.keys(errors).length ? 422 : 200,
         });

@@ -52,10 +52,10 @@ export function readIdentityChanges(
   if (!partial || input.name.trim() !== '') {
     const name = checkName(input.name);
     // Unchanged, a name is kept as it was registered, under whatever rule applied then.
-    if (name.value === current.name) {
-      /* nothing to correct */
-    } else if (name.error) errors.name = name.error;
-    else changes.push({ field: 'name', old: current.name, new: name.value });
+    if (name.value !== current.name) {
+      if (name.error) errors.name = name.error;
+      else changes.push({ field: 'name', old: current.name, new: name.value });
+    }
   }
   if (!partial || input.nationalId.trim() !== '') {
     const id = checkNationalId(input.nationalId);

@@ -16,7 +16,7 @@ import {
   type VisitKind,
   relationshipsFor,
 } from './vocabulary.ts';
-import { lookUpInmate, lookupProblem } from '../inmates.ts';
+import { inmateNamed, lookUpInmate } from '../inmates.ts';
 import { applicationDecisionMail, applicationPendingMail } from '../mails.ts';
 import { type Db, isUniqueViolation, withTransaction } from '../platform/db.ts';
 import { taipeiToday } from '../shared/dates.ts';
@@ -52,13 +52,9 @@ function newApplicationNumber(now: Date): string {
 async function checkInput(db: Db, input: ApplicationInput, documents: Partial<Record<DocumentKind, StoredDocument[]>>) {
   const errors: Partial<Record<ApplicationField, FieldProblem>> = {};
   let inmateId: number | undefined;
-  if (!/^\d{4}$/.test(input.institutionCode)) errors.institution = { key: 'error.institution.required' };
-  else {
-    const found = await lookUpInmate(db, input.institutionCode, input.callNumber);
-    const problem = lookupProblem(found);
-    if (problem) errors.callNumber = { key: problem };
-    else if (found.kind === 'found') inmateId = found.inmateId;
-  }
+  const named = await inmateNamed(db, input.institutionCode, input.callNumber);
+  if (named.kind === 'problem') errors[named.field] = { key: named.key };
+  else inmateId = named.inmateId;
   if (!(relationshipsFor(input.service) as readonly string[]).includes(input.relationship)) {
     errors.relationship = { key: 'error.relationship.required' };
   }

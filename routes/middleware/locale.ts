@@ -53,7 +53,7 @@ export function setUpLocale(app: Express): void {
 }
 
 /** Keeps the language chosen: in a year-long cookie, or on a kiosk in the session only. */
-export function setLanguageCookie(res: Response, d: RouteDeps, locale: Locale): void {
+export function keepLanguage(res: Response, d: RouteDeps, locale: Locale): void {
   if (res.req.kiosk) {
     res.req.session.kioskLocale = locale;
     return;
@@ -87,7 +87,7 @@ export function languageSwitch(d: RouteDeps, home: string, storeFor: (req: Reque
         ? asked
         : home;
     if (!isLocale(locale)) return res.redirect(303, back);
-    setLanguageCookie(res, d, locale);
+    keepLanguage(res, d, locale);
     // A link followed from another site (or a sibling one) changes this browser's pages only: neither the
     // account's language (its mails) nor the choice stored on it at the next sign-in. Browsers too old to
     // say where a request comes from are taken at their word.
@@ -126,5 +126,5 @@ export async function settleLocaleAtSignIn(
 ): Promise<void> {
   const locale = chosenBefore ?? stored;
   if (locale !== stored) await store(locale);
-  setLanguageCookie(res, d, locale);
+  keepLanguage(res, d, locale);
 }
