@@ -6,7 +6,7 @@ import { createPool, openPool } from './domain/platform/db.ts';
 import { EmbeddedDbError, ensureDatabase, startEmbeddedDb, type EmbeddedDb } from './domain/platform/embedded-db.ts';
 import { migrate, MigrationError } from './domain/platform/migrate.ts';
 import { migrateWorkerSchema } from './domain/platform/worker.ts';
-import { warmUpPreCheck } from './domain/bookings/booking-checks.ts';
+import { readyForBookings } from './domain/bookings/booking.ts';
 import { startWorker } from './domain/jobs.ts';
 import { storeDevMail } from './domain/notifications.ts';
 import { httpSmsSender } from './domain/platform/sms.ts';
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   if (applied.length) logger.info({ applied }, 'migrations applied');
   await migrateWorkerSchema(pool, logger);
   // The pool's connections, opened and readied for a booking rush before the first request (db.ts).
-  await openPool(pool, (client) => warmUpPreCheck(client, systemClock())).catch((err: Error) =>
+  await openPool(pool, (client) => readyForBookings(client, systemClock())).catch((err: Error) =>
     logger.warn({ message: err.message }, 'could not ready the database connections in advance; they open on demand'),
   );
 

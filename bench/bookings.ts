@@ -3,8 +3,8 @@
  * batches of one date, through the domain's bookVisit on a pool the size the portal uses (10
  * connections), so the database's capacity rule is what decides. Each attempt is a different family
  * visiting a different inmate, so only capacity can refuse them. It runs two such rushes: the first on
- * the pool's connections just opened as the portal opens them at start (openPool, with the pre-check
- * warmed), the second (other families, other batches) on the same connections once they have taken
+ * the pool's connections just opened as the portal opens them at start (openPool, readied by
+ * readyForBookings), the second (other families, other batches) on the same connections once they have taken
  * bookings, as a portal that has been running meets a rush. The mail dispatcher runs meanwhile. The pair
  * runs REPEATS times (3; BOOKINGS_REPEATS), each on a new pool and in an institution of its own, since
  * one rush's p95 moves by ±100 ms between runs on a shared 2-core machine. Prints for each rush the
@@ -18,9 +18,8 @@
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { bookVisit } from '../domain/bookings/booking.ts';
+import { bookVisit, readyForBookings } from '../domain/bookings/booking.ts';
 import { createPool, openPool, POOL_SIZE } from '../domain/platform/db.ts';
-import { warmUpPreCheck } from '../domain/bookings/booking-checks.ts';
 import { startMailDispatcher } from '../domain/shared/outbox.ts';
 import { type BookingOutcome } from '../domain/bookings/vocabulary.ts';
 import { scratchDatabase, type CleanUp } from './scratch-db.ts';
@@ -134,17 +133,17 @@ async function main(cleanUp: CleanUp): Promise<void> {
   const dispatchErrors: Error[] = [];
   for (const [r, { families, batches }] of repeats.entries()) {
     // Each pair on a new pool with the portal's settings, its 10 connections opened before the timed
-    // rushes as server.ts opens them (domain/platform/db.ts openPool: signed in, the pre-check run six
-    // times so its catalogs are loaded and its plan settled), so no sign-in handshake is timed. The
-    // first rush meets them fresh otherwise: each backend loads the rest of its catalogs, compiles the
-    // booking's trigger functions and plans the booking during its first bookings. The second rush
-    // (other families, other batches) meets them as a portal that has been taking bookings does.
+    // rushes as server.ts opens them (domain/platform/db.ts openPool with readyForBookings: signed in,
+    // the pre-check run six times so its plan is settled, then three whole bookings each rolled back, so
+    // the booking's trigger functions are compiled and its statements planned), so no sign-in handshake
+    // is timed. The first rush meets them otherwise fresh. The second rush (other families, other
+    // batches) meets them as a portal that has been taking bookings does.
     const rushPool = createPool(url, () => undefined);
     // As the portal's worker does (domain/jobs.ts): the booked mails move into their delivery jobs
     // during the rush, on the same pool and database.
     const dispatcher = startMailDispatcher(rushPool, (err) => dispatchErrors.push(err));
     try {
-      await openPool(rushPool, (c) => warmUpPreCheck(c, NOW));
+      await openPool(rushPool, (c) => readyForBookings(c, NOW));
       const fresh = await rush(
         rushPool,
         `${r + 1} of ${REPEATS}, connections just opened`,

@@ -1,51 +1,81 @@
 import * as assert from 'uvu/assert';
 import type { PoolClient } from 'pg';
-import { bookVisit } from '../../../domain/bookings/booking.ts';
-import { warmUpPreCheck } from '../../../domain/bookings/booking-checks.ts';
+import { bookVisit, readyForBookings } from '../../../domain/bookings/booking.ts';
 import { createPool, openPool, POOL_SIZE } from '../../../domain/platform/db.ts';
 import { bookingSuite, NOW, family, input, q } from './setup.ts';
 
 /**
- * Issue 14: at start the portal opens every connection of its pool and runs the booking pre-check on
- * each with a booking that matches nobody, so the first rush meets connections whose pre-check plan is
- * settled. Against the real PostgreSQL: every backend holds the statement with its generic plan chosen,
- * nothing was written, and real bookings then use the same prepared statement on those connections.
+ * Issue 14: at start the portal opens every connection of its pool and readies it for a rush of
+ * bookings: the pre-check run with a booking that matches nobody, then whole bookings made and rolled
+ * back, so the first rush meets connections whose plans are settled and trigger functions compiled.
+ * Against the real PostgreSQL: every backend holds both statements, nothing at all was kept, and real
+ * bookings then use the same prepared statements on those connections.
  */
 const test = bookingSuite('visit bookings, connections readied at start');
 
-test('openPool opens every connection and settles the pre-check on each; nothing is written; bookings follow', async (ctx) => {
+test('openPool readies every connection for bookings; nothing is kept; bookings follow on the same statements', async (ctx) => {
   const pool = createPool(ctx.db.url, () => undefined);
   try {
-    const written = async () =>
-      (
-        await q(
-          ctx,
-          `SELECT (SELECT count(*) FROM visit_booking) + (SELECT count(*) FROM notification) + (SELECT count(*) FROM visit_booking_event) AS n`,
-        )
-      ).rows[0].n;
-    const before = await written();
-    await openPool(pool, (client) => warmUpPreCheck(client, NOW));
+    // Every table the warm-up writes in its transactions, and those the booking's triggers write.
+    const TABLES = [
+      'institution',
+      'visit_batch',
+      'applicant',
+      'inmate',
+      'service_application',
+      'visit_booking',
+      'visit_booking_visitor',
+      'visit_booking_event',
+      'visit_batch_day',
+      'notification',
+      'notification_outbox',
+    ];
+    const counts = async () =>
+      (await q(ctx, `SELECT ${TABLES.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(', ')}`)).rows[0];
+    const before = await counts();
+    await openPool(pool, (client) => readyForBookings(client, NOW));
     assert.is(pool.totalCount, POOL_SIZE, 'every connection is open');
     assert.is(pool.idleCount, POOL_SIZE, 'and back in the pool');
-    assert.is(await written(), before, 'the warm-up wrote nothing');
+    assert.equal(await counts(), before, 'the warm-up kept nothing');
+    const locks = await q(
+      ctx,
+      `SELECT count(*)::int AS n FROM pg_locks WHERE locktype IN ('advisory', 'tuple', 'transactionid')`,
+    );
+    assert.is(locks.rows[0].n, 0, 'and holds no lock');
 
-    // Each backend: the pre-check prepared, planned five times with the values given, then generic.
+    // Each backend: the pre-check settled on its generic plan (five custom plans first), and the booking
+    // itself prepared and run by the warm-up's bookings.
     const clients = await Promise.all(Array.from({ length: POOL_SIZE }, () => pool.connect()));
     const plans = await Promise.all(
       clients.map(async (c) => {
-        const { rows } = await c.query<{ generic_plans: string; custom_plans: string }>(
-          `SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = 'visit_booking_pre_check'`,
+        const { rows } = await c.query<{ name: string; generic_plans: string; custom_plans: string }>(
+          `SELECT name, generic_plans, custom_plans FROM pg_prepared_statements
+            WHERE name IN ('visit_booking_pre_check', 'visit_booking_insert') ORDER BY name`,
         );
-        return rows.map((r) => ({ generic: Number(r.generic_plans), custom: Number(r.custom_plans) }));
+        const txn = await c.query<{ state: string }>('SELECT pg_current_xact_id_if_assigned() IS NULL AS state');
+        return {
+          statements: rows.map((r) => ({
+            name: r.name,
+            runs: Number(r.generic_plans) + Number(r.custom_plans),
+            generic: Number(r.generic_plans) > 0,
+          })),
+          outsideTransaction: txn.rows[0]!.state,
+        };
       }),
     );
     for (const c of clients) c.release();
     assert.equal(
       plans,
-      Array.from({ length: POOL_SIZE }, () => [{ generic: 1, custom: 5 }]),
+      Array.from({ length: POOL_SIZE }, () => ({
+        statements: [
+          { name: 'visit_booking_insert', runs: 3, generic: false },
+          { name: 'visit_booking_pre_check', runs: 9, generic: true },
+        ],
+        outsideTransaction: true,
+      })),
     );
 
-    // The same named statement serves real bookings on these connections.
+    // The same named statements serve real bookings on these connections.
     const f = await family(ctx);
     const outcome = await bookVisit(
       pool,
