@@ -45,7 +45,8 @@ import type { MessageKey } from '../domain/i18n/i18n.ts';
 // JavaScript; answers are kept in the session, so 上一步 and a refused confirmation lose nothing. The
 // steps, what each answer resets and the confirmation are domain/bookings/wizard.ts.
 // GET  /bookings                        線上預約接見查詢: bookings as booker or other visitor
-// GET  /bookings/new                    starts a new booking
+// GET  /bookings/new                    starts a new booking (asks first while a place is held for one in progress)
+// POST /bookings/new                    gives up the one in progress and starts a new booking
 // GET|POST /bookings/new/kind           1 接見類型
 // GET|POST /bookings/new/inmate         2 接見對象 (inmate and relationship)
 // GET|POST /bookings/new/companions     3 其他接見人 (up to two)
@@ -116,11 +117,21 @@ export function bookingRoutes(d: RouteDeps): Router {
     });
   });
 
-  r.get('/bookings/new', requireApplicant, async (req, res) => {
+  const startAgain = async (req: Request, res: Response) => {
     await abandonWizard(d.pool, req.session.bookingWizard);
     req.session.bookingWizard = newWizard();
     res.redirect(303, '/bookings/new/kind');
+  };
+  // 預約接見 starts a new booking. While a place is still held for the one in progress, it asks first:
+  // a click on the menu (or a link from another site) must not give the family's place away unasked.
+  r.get('/bookings/new', requireApplicant, async (req, res) => {
+    const w = req.session.bookingWizard;
+    const hold = w ? holdState(w, d.clock()) : null;
+    if (!hold?.live) return startAgain(req, res);
+    const s = await stateOf(req);
+    res.render('bookings/resume', { hold, continueTo: `/bookings/new/${s.missing ?? 'confirm'}` });
   });
+  r.post('/bookings/new', requireApplicant, startAgain);
 
   // 取消: the place chosen (held for 10 minutes) is given back at once.
   r.post('/bookings/new/cancel', requireApplicant, async (req, res) => {

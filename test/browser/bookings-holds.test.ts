@@ -12,7 +12,7 @@ import { INSTITUTION, NOW, RUNS, dayOf, journeySteps, t } from '../support/booki
  * A place held while booking, in a real browser (issue 13): two people race for the last place of a
  * batch. The first to choose it holds it (the summary says until when) and books; the other, whose grid
  * still showed the place, is told it was just taken, stays on the grid with the rest kept and books
- * another time. JavaScript off and on, phone and kiosk, axe on every page.
+ * another time. Starting a new booking while the place is held asks first. JavaScript off and on, phone and kiosk, axe on every page.
  */
 type Ctx = { app: TestApp; browser: Browser; pairs: [Person, Person][] };
 const test = suite<Ctx>('browser: two people race for the last place with holds (issue 13)');
@@ -112,6 +112,14 @@ RUNS.forEach((run, index) => {
         await first.getByLabel(cell(LAST)).check();
         await next(first);
         await atStep(first, 'confirm', t('booking.confirm.title'), 'first: confirm with the hold');
+        assert.match(await first.getByRole('main').innerText(), t('booking.confirm.heldUntil', { time: '10:10' }));
+        // 預約接見 again (the menu's link) asks before giving the place away; finishing goes back to it.
+        await first.goto('/bookings/new');
+        await first.getByRole('heading', { level: 1, name: t('booking.resume.title') }).waitFor();
+        assert.match(await first.getByRole('main').innerText(), t('booking.resume.held', { time: '10:10' }));
+        await checked(first, 'first: asked before starting again');
+        await first.getByRole('link', { name: t('booking.resume.continue') }).click();
+        await atStep(first, 'confirm', t('booking.confirm.title'), 'first: back at the confirmation');
         assert.match(await first.getByRole('main').innerText(), t('booking.confirm.heldUntil', { time: '10:10' }));
       });
 

@@ -160,9 +160,22 @@ test('one hold per wizard: choosing another batch, changing an earlier step or s
   assert.equal(await holds(app), [], 'a reset time holds nothing');
   await amy.c.post('/bookings/new/slot', { slot: `${wednesday}|${one}` });
   assert.is((await holds(app)).length, 1);
-  // A new booking started over the old one releases it.
-  assert.is((await amy.c.get('/bookings/new')).location, '/bookings/new/kind');
-  assert.equal(await holds(app), []);
+  // 預約接見 again while the place is held asks first (a link from anywhere cannot give it away): the
+  // booking in progress can be finished, or given up for a new one, which releases the place.
+  const ask = await amy.c.get('/bookings/new');
+  assert.is(ask.status, 200);
+  const asked = textOf(ask.text);
+  assert.match(asked, '您有一筆尚未完成的預約');
+  assert.match(asked, /名額為您保留至 \d\d:\d\d（台灣時間）/);
+  assert.match(ask.text, 'href="/bookings/new/confirm"');
+  assert.is((await holds(app)).length, 1, 'asking keeps the place held');
+  assert.is((await amy.c.get('/bookings/new/confirm')).status, 200, 'and the booking in progress goes on');
+  await amy.c.get('/bookings/new');
+  assert.is((await amy.c.post('/bookings/new', {}, { csrf: false })).status, 403, 'starting again needs the form');
+  assert.is((await holds(app)).length, 1);
+  assert.is((await amy.c.post('/bookings/new', {})).location, '/bookings/new/kind');
+  assert.equal(await holds(app), [], 'starting again released the place');
+  assert.is((await amy.c.get('/bookings/new/slot')).location, '/bookings/new/kind', 'and the wizard is new');
 
   // A lawyer on site chooses a date and arrival time: no hold.
   await toGrid(law.c);
