@@ -8,13 +8,14 @@ import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import { redactUrl } from '../domain/platform/logger.ts';
 import { systemClock } from '../domain/platform/clock.ts';
+import { isDatabaseUnavailable } from '../domain/platform/db.ts';
 import type { AppDeps, RouteDeps } from './deps.ts';
 
 import { setUpViews } from './middleware/views.ts';
 import { refuseOddPaths, setUpFormInput } from './middleware/input.ts';
 import { INLINE_STYLE, setUpStaticAssets } from './middleware/assets.ts';
 import { setUpDocumentOrigin } from './middleware/files.ts';
-import { setUpLanguageSwitch, setUpLocale } from './middleware/locale.ts';
+import { localize, setUpLanguageSwitch, setUpLocale } from './middleware/locale.ts';
 import { setUpCsrf } from './middleware/csrf.ts';
 import { preloadedApplicants, setUpAuthentication } from './middleware/authentication.ts';
 import { sessionCookies } from './middleware/session-cookies.ts';
@@ -93,6 +94,8 @@ export function createApp(deps: AppDeps): Express {
     res.status(404).render('errors/not-found');
   });
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    // A request can fail before its language was set (its session unreadable): the page needs one.
+    if (!res.locals.t) localize(req, res);
     const e = err as { status?: number; statusCode?: number; type?: string };
     const status = e.status ?? e.statusCode ?? 500;
     if (status === 403 && (err as { code?: string }).code === 'EBADCSRFTOKEN') {
@@ -101,6 +104,13 @@ export function createApp(deps: AppDeps): Express {
     }
     if (status === 413 || e.type === 'entity.too.large') {
       res.status(413).render('errors/generic', { status: 413 });
+      return;
+    }
+    // PostgreSQL out of reach (stopped, restarting): the portal recovers by itself once it is back.
+    if (isDatabaseUnavailable(err)) {
+      req.log?.error({ err: loggable(err) }, 'database unavailable');
+      if (res.headersSent) return;
+      res.status(503).set('Retry-After', '30').render('errors/generic', { status: 503 });
       return;
     }
     if (status >= 500) req.log?.error({ err: loggable(err) }, 'unhandled error');

@@ -70,6 +70,26 @@ export async function withTransaction<T>(pool: pg.Pool, work: (tx: pg.PoolClient
   }
 }
 
+/**
+ * Whether a request failed because PostgreSQL could not be reached or refused the connection (stopped,
+ * restarting, too many clients, the network), not because of the request: such a failure is answered
+ * 503 with Retry-After, as /healthz says, and nothing of the request was saved.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  const code = typeof e.code === 'string' ? e.code : '';
+  // SQLSTATE class 08 (connection exception), 57P01–57P03 (shut down, crashed, not accepting yet), 53300 (too many clients).
+  if (/^08[0-9A-Z]{3}$/.test(code) || ['57P01', '57P02', '57P03', '53300'].includes(code)) return true;
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN'].includes(code))
+    return true;
+  // pg and pg-pool say these in words only.
+  const message = typeof e.message === 'string' ? e.message : '';
+  return /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/.test(
+    message,
+  );
+}
+
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   const e = err as { code?: string; constraint?: string };
   return e?.code === '23505' && (constraint === undefined || e.constraint === constraint);

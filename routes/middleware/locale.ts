@@ -43,13 +43,21 @@ const translators = { 'zh-TW': translator('zh-TW'), en: translator('en') } satis
  */
 export function setUpLocale(app: Express): void {
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const chosen = req.kiosk ? kioskLocale(req) : req.cookies?.[LOCALE_COOKIE];
-    req.locale = isLocale(chosen) ? chosen : DEFAULT_LOCALE;
-    res.locals.locale = req.locale;
-    res.locals.htmlLang = htmlLang(req.locale);
-    res.locals.t = translators[req.locale];
+    localize(req, res);
     next();
   });
+}
+
+/**
+ * Sets the request's language and the views' translator. Also what the error page does for a request
+ * that failed before the language was set (its session could not be read: the database out of reach).
+ */
+export function localize(req: Request, res: Response): void {
+  const chosen = req.kiosk ? kioskLocale(req) : req.cookies?.[LOCALE_COOKIE];
+  req.locale = isLocale(chosen) ? chosen : DEFAULT_LOCALE;
+  res.locals.locale = req.locale;
+  res.locals.htmlLang = htmlLang(req.locale);
+  res.locals.t = translators[req.locale];
 }
 
 /** Keeps the language chosen: in a year-long cookie, or on a kiosk in the session only. */
