@@ -45,13 +45,19 @@ export async function openPool(pool: pg.Pool, warmUp: (client: pg.PoolClient) =>
   // Every connection that opened goes back to the pool, even when another could not open or warm up.
   const opened = await Promise.allSettled(Array.from({ length: POOL_SIZE }, () => pool.connect()));
   const clients = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
-  try {
-    const failed = opened.find((o) => o.status === 'rejected');
-    if (failed) throw failed.reason;
-    await Promise.all(clients.map((c) => warmUp(c)));
-  } finally {
+  const failedToOpen = opened.find((o) => o.status === 'rejected');
+  if (failedToOpen) {
     for (const c of clients) c.release();
+    throw failedToOpen.reason;
   }
+  // Each connection goes back only once its own warm-up has ended, and one whose warm-up failed is
+  // closed rather than kept (release(err)): it may have failed between a BEGIN and its ROLLBACK, and a
+  // request must never be handed a connection still inside someone else's transaction. Waiting for all
+  // (allSettled, not all) keeps the others from being released while still mid-warm-up.
+  const warmed = await Promise.allSettled(clients.map((c) => warmUp(c)));
+  warmed.forEach((w, i) => clients[i]!.release(w.status === 'rejected'));
+  const failedToWarm = warmed.find((w) => w.status === 'rejected');
+  if (failedToWarm) throw failedToWarm.reason;
 }
 
 /** Runs `work` in one transaction on one client; rolls back on any error. */
@@ -79,10 +85,15 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown } | null;
   if (!e || typeof e !== 'object') return false;
   const code = typeof e.code === 'string' ? e.code : '';
-  // SQLSTATE class 08 (connection exception), 57P01–57P03 (shut down, crashed, not accepting yet), 53300 (too many clients).
-  if (/^08[0-9A-Z]{3}$/.test(code) || ['57P01', '57P02', '57P03', '53300'].includes(code)) return true;
-  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN'].includes(code))
-    return true;
+  // SQLSTATE class 08 (connection exception) but 08P01 (a protocol violation: a fault, not an outage);
+  // 57P01–57P03 (shut down, crashed, not accepting yet); 53300 (too many clients); 25006 (a read-only
+  // transaction: a standby, or a server put in read-only for maintenance).
+  if (/^08[0-9A-Z]{3}$/.test(code) && code !== '08P01') return true;
+  if (['57P01', '57P02', '57P03', '53300', '25006'].includes(code)) return true;
+  // Opening a connection: nothing listens, or the host is not found. Socket errors a request could also
+  // meet elsewhere (ECONNRESET, EPIPE, ETIMEDOUT) are not taken as the database's: a connection that
+  // PostgreSQL closes is reported in pg's own words below; a reset one is answered as any other failure.
+  if (['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN'].includes(code)) return true;
   // pg and pg-pool say these in words only.
   const message = typeof e.message === 'string' ? e.message : '';
   return /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/.test(

@@ -116,4 +116,50 @@ test('a connection that cannot open fails openPool, and every connection that di
   }
 });
 
+test('a warm-up that fails waits for the others: no connection goes back mid-transaction, the failed one is closed', async (ctx) => {
+  const pool = createPool(ctx.db.url, () => undefined);
+  try {
+    // The first connection's warm-up fails at once, between its BEGIN and its ROLLBACK; the others are
+    // still inside their transactions then, and end them 300 ms later.
+    let started = 0;
+    const ended: boolean[] = [];
+    const failure = openPool(pool, async (client) => {
+      const n = started++;
+      await client.query('BEGIN');
+      await client.query('CREATE TEMP TABLE warm_up_probe (x int) ON COMMIT DROP');
+      if (n === 0) throw new Error('the warm-up failed');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await client.query('ROLLBACK');
+      ended.push(true);
+    });
+    // While openPool runs, a request asks for a connection: it must wait for one that is done.
+    const asked = (async () => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const c = await pool.connect();
+      try {
+        const { rows } = await c.query<{ inside: boolean }>(
+          `SELECT now() <> statement_timestamp() OR pg_current_xact_id_if_assigned() IS NOT NULL AS inside`,
+        );
+        return { inside: rows[0]!.inside, othersEnded: ended.length };
+      } finally {
+        c.release();
+      }
+    })();
+    await failure.then(
+      () => assert.unreachable('openPool should fail'),
+      (err: Error) => assert.is(err.message, 'the warm-up failed'),
+    );
+    assert.equal(
+      await asked,
+      { inside: false, othersEnded: POOL_SIZE - 1 },
+      'the request got a connection outside any transaction, after every warm-up ended',
+    );
+    assert.is(started, POOL_SIZE);
+    assert.is(pool.totalCount, POOL_SIZE - 1, 'the connection whose warm-up failed was closed');
+    assert.is(pool.idleCount, POOL_SIZE - 1, 'the others are back in the pool');
+  } finally {
+    await Promise.race([pool.end(), new Promise((resolve) => setTimeout(resolve, 2000))]);
+  }
+});
+
 test.run();
