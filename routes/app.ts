@@ -16,7 +16,7 @@ import { refuseOddPaths, setUpFormInput } from './middleware/input.ts';
 import { INLINE_STYLE, setUpStaticAssets } from './middleware/assets.ts';
 import { setUpDocumentOrigin } from './middleware/files.ts';
 import { localize, setUpLanguageSwitch, setUpLocale } from './middleware/locale.ts';
-import { setUpCsrf } from './middleware/csrf.ts';
+import { csrfProtection } from './middleware/csrf.ts';
 import { preloadedApplicants, setUpAuthentication } from './middleware/authentication.ts';
 import { sessionCookies } from './middleware/session-cookies.ts';
 import { defaultLimits } from './middleware/rate-limits.ts';
@@ -67,9 +67,13 @@ export function createApp(deps: AppDeps): Express {
   setUpSessions(app, d);
   setUpKiosk(app, d);
   setUpLocale(app);
-  // After the language: a body refused as too large gets its page in the person's language.
+  const csrf = csrfProtection(d);
+  app.use(csrf.tokens);
+  // After the language and the views' token: a body refused as too large gets its page in the person's
+  // language (on a kiosk with its working end-session form).
   setUpFormInput(app);
-  const csrfCheck = setUpCsrf(app, d);
+  app.use(csrf.protect);
+  const csrfCheck = csrf.check;
   const { passport } = setUpAuthentication(app, d);
   setUpLanguageSwitch(app, d);
   setUpApplicantMenu(app, d);
@@ -94,8 +98,12 @@ export function createApp(deps: AppDeps): Express {
     res.status(404).render('errors/not-found');
   });
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    // A request can fail before its language was set (its session unreadable): the page needs one.
+    // A request can fail before its language was set (its session unreadable): the page needs one, and
+    // the back office's own look (without the menu of a staff member nobody could read).
     if (!res.locals.t) localize(req, res);
+    res.locals.backoffice ??= inBackoffice(req);
+    // The kiosk bar's end-session form needs a token; without one (nothing of the session read) no bar.
+    if (!res.locals.csrfToken) res.locals.kiosk = undefined;
     const e = err as { status?: number; statusCode?: number; type?: string };
     const status = e.status ?? e.statusCode ?? 500;
     if (status === 403 && (err as { code?: string }).code === 'EBADCSRFTOKEN') {

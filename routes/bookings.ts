@@ -129,7 +129,23 @@ export function bookingRoutes(d: RouteDeps): Router {
     const hold = w ? holdState(w, d.clock()) : null;
     if (!hold?.live) return startAgain(req, res);
     const s = await stateOf(req);
-    res.render('bookings/resume', { hold, continueTo: `/bookings/new/${s.missing ?? 'confirm'}` });
+    // Which booking it is: the visit, whom and when, as the confirmation says them.
+    const { batch } = await wizardSummary(d.pool, me(req).id, s);
+    res.render('bookings/resume', {
+      hold,
+      continueTo: `/bookings/new/${s.missing ?? 'confirm'}`,
+      kind: s.w.kind ?? null,
+      option: s.option ?? null,
+      when: s.w.date
+        ? visitWhen({
+            locale: req.locale,
+            date: s.w.date,
+            lawyerArrival: s.lawyerOnsite,
+            startsAt: s.lawyerOnsite ? (s.w.arrival ?? '') : (batch?.startsAt ?? ''),
+            endsAt: batch?.endsAt ?? '',
+          })
+        : null,
+    });
   });
   r.post('/bookings/new', requireApplicant, startAgain);
 

@@ -98,7 +98,8 @@ export async function readyForBookings(client: pg.PoolClient, now: Date): Promis
 /**
  * Readies one new connection for a rush of bookings (issue 14), after warmUpPreCheck: a connection's
  * first bookings also pay for PostgreSQL compiling the booking's trigger functions and planning their
- * statements and the booking's own (measured: about 100 ms more at p95 of a rush met right after a start).
+ * statements and the booking's own (a rush on fresh connections: 15–20 ms more in each one's first
+ * bookings; what this warm-up saves at a rush's p95 was within the machine's drift, README).
  * So the connection makes WARM_UP_BOOKINGS whole bookings, each in a transaction it rolls back, for an
  * institution (a free code), batch, family, inmate and approved service made in that transaction:
  * nothing is kept (identity numbers are used up, nothing more) and no row anyone else uses is written or

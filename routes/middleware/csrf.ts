@@ -1,4 +1,4 @@
-import type { Express, Request, Response, NextFunction, RequestHandler } from 'express';
+import type { Request, Response, NextFunction, RequestHandler } from 'express';
 import { doubleCsrf } from 'csrf-csrf';
 import type { RouteDeps } from '../deps.ts';
 import { BACKOFFICE, inBackoffice } from './area.ts';
@@ -22,9 +22,16 @@ export const UPLOAD_PATHS: readonly RegExp[] = [
 
 /**
  * Double-submit CSRF tokens bound to the session id (csrf-csrf). Every POST must carry the token,
- * in the `_csrf` field or, for htmx, the `X-CSRF-Token` header. Returns the check for upload routes.
+ * in the `_csrf` field or, for htmx, the `X-CSRF-Token` header. `tokens` gives views their token and
+ * goes before the form body is read: a page answering a body refused as too large has a kiosk's
+ * end-session form too. `protect` checks every POST once the body is read; `check` is the same check
+ * for the upload routes, which read their multipart bodies themselves.
  */
-export function setUpCsrf(app: Express, d: RouteDeps): RequestHandler {
+export function csrfProtection(d: RouteDeps): {
+  tokens: RequestHandler;
+  protect: RequestHandler;
+  check: RequestHandler;
+} {
   const secure = d.config.secureCookies;
   const make = (cookieName: string, path: string) =>
     doubleCsrf({
@@ -43,7 +50,7 @@ export function setUpCsrf(app: Express, d: RouteDeps): RequestHandler {
   const backoffice = make(backofficeCookie, BACKOFFICE);
   const tokens = (req: Request) => (inBackoffice(req) ? backoffice : portal);
   const cookieNameOf = (req: Request) => (inBackoffice(req) ? backofficeCookie : portalCookie);
-  app.use((req: Request, res: Response, next: NextFunction) => {
+  const tokensFor: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
     let token: string | undefined;
     // Called by a view only when it renders a form, so pages without one create no session.
     res.locals.csrfToken = () => {
@@ -60,10 +67,10 @@ export function setUpCsrf(app: Express, d: RouteDeps): RequestHandler {
       return token;
     };
     next();
-  });
+  };
   // A multipart body is not parsed yet here: upload routes parse it (after checking who is signed in)
-  // and then run the returned check themselves, so no multipart POST goes unchecked.
-  app.use((req: Request, res: Response, next: NextFunction) => {
+  // and then run `check` themselves, so no multipart POST goes unchecked.
+  const protect: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
     if (req.is('multipart/form-data')) {
       if (req.method === 'POST' && UPLOAD_PATHS.some((re) => re.test(req.path))) return next();
       return next(
@@ -71,6 +78,7 @@ export function setUpCsrf(app: Express, d: RouteDeps): RequestHandler {
       );
     }
     tokens(req).doubleCsrfProtection(req, res, next);
-  });
-  return (req, res, next) => tokens(req).doubleCsrfProtection(req, res, next);
+  };
+  const check: RequestHandler = (req, res, next) => tokens(req).doubleCsrfProtection(req, res, next);
+  return { tokens: tokensFor, protect, check };
 }

@@ -168,6 +168,16 @@ test('one hold per wizard: choosing another batch, changing an earlier step or s
   assert.match(asked, '您有一筆尚未完成的預約');
   assert.match(asked, /名額為您保留至 \d\d:\d\d（台灣時間）/);
   assert.match(ask.text, 'href="/bookings/new/confirm"');
+  // Which booking: the visit, its time and the inmate, as the confirmation shows them.
+  const confirmation = textOf((await amy.c.get('/bookings/new/confirm')).text);
+  for (const said of [
+    '接見種類 現場接見',
+    '預約接見日期 2026/11/25（三） 15:00–15:30',
+    '收容人 王○○（桃園女子監獄）',
+  ]) {
+    assert.match(asked, said);
+    assert.match(confirmation, said.split(' ')[1]!);
+  }
   assert.is((await holds(app)).length, 1, 'asking keeps the place held');
   assert.is((await amy.c.get('/bookings/new/confirm')).status, 200, 'and the booking in progress goes on');
   await amy.c.get('/bookings/new');

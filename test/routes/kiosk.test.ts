@@ -270,4 +270,17 @@ test('the back office lists the kiosks with their last use and revokes them; the
   assert.match(textOf(empty.text), '請輸入服務機名稱');
 });
 
+test('a form too large for the portal, sent on a kiosk: its page in the kiosk, with 結束使用 still working', async (ctx) => {
+  const { terminal } = await enrolledTerminal(ctx.app.url, '候客室六號機');
+  await terminal.get('/signin');
+  const tooMuch = await terminal.post('/signin', { email: 'a@example.com', password: 'x'.repeat(300_000) });
+  assert.is(tooMuch.status, 413);
+  assert.match(textOf(tooMuch.text), '送出的內容太多');
+  assert.match(textOf(tooMuch.text), '候客室六號機', 'the kiosk bar is shown');
+  // Its end-session form carries a token the check accepts (the client posts the last page's token).
+  assert.match(tooMuch.text, /action="\/kiosk\/end"[^]*name="_csrf" value="[^"]+"/);
+  const ended = await terminal.post('/kiosk/end', { reason: '' });
+  assert.is(ended.status, 303);
+});
+
 test.run();
