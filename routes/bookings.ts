@@ -122,29 +122,33 @@ export function bookingRoutes(d: RouteDeps): Router {
     req.session.bookingWizard = newWizard();
     res.redirect(303, '/bookings/new/kind');
   };
-  // 預約接見 starts a new booking. While a place is still held for the one in progress, it asks first:
-  // a click on the menu (or a link from another site) must not give the family's place away unasked.
+  // 預約接見 starts a new booking. While one is in progress (a step answered, a place perhaps held), it
+  // asks first: a click on the menu (or a link from another site) must not throw away the family's
+  // answers or give their place away unasked.
   r.get('/bookings/new', requireApplicant, async (req, res) => {
     const w = req.session.bookingWizard;
-    const hold = w ? holdState(w, d.clock()) : null;
-    if (!hold?.live) return startAgain(req, res);
+    if (!w?.kind) return startAgain(req, res);
+    const held = holdState(w, d.clock());
+    const hold = held?.live ? held : null;
     const s = await stateOf(req);
     // Which booking it is: the visit, whom and when, as the confirmation says them.
-    const { batch } = await wizardSummary(d.pool, me(req).id, s);
+    const { batch } = s.option && s.w.date ? await wizardSummary(d.pool, me(req).id, s) : { batch: null };
+    const startsAt = s.lawyerOnsite ? s.w.arrival : batch?.startsAt;
     res.render('bookings/resume', {
       hold,
       continueTo: `/bookings/new/${s.missing ?? 'confirm'}`,
-      kind: s.w.kind ?? null,
-      option: s.option ?? null,
-      when: s.w.date
-        ? visitWhen({
-            locale: req.locale,
-            date: s.w.date,
-            lawyerArrival: s.lawyerOnsite,
-            startsAt: s.lawyerOnsite ? (s.w.arrival ?? '') : (batch?.startsAt ?? ''),
-            endsAt: batch?.endsAt ?? '',
-          })
-        : null,
+      kind: s.w.kind,
+      option: s.option,
+      when:
+        s.w.date && startsAt
+          ? visitWhen({
+              locale: req.locale,
+              date: s.w.date,
+              lawyerArrival: s.lawyerOnsite,
+              startsAt,
+              endsAt: batch?.endsAt ?? '',
+            })
+          : null,
     });
   });
   r.post('/bookings/new', requireApplicant, startAgain);

@@ -196,6 +196,23 @@ test('one hold per wizard: choosing another batch, changing an earlier step or s
   const confirm = textOf((await law.c.get('/bookings/new/confirm')).text);
   assert.not.match(confirm, '保留');
   assert.equal(await holds(app), []);
+  // 預約接見 again with answers but no place held asks too: the answers are not thrown away unasked.
+  const lawAsked = await law.c.get('/bookings/new');
+  assert.is(lawAsked.status, 200);
+  assert.match(textOf(lawAsked.text), '您已開始填寫這筆預約，尚未送出');
+  assert.match(textOf(lawAsked.text), '預約接見日期 2026/11/25（三） 預計 09:30 到達');
+  assert.not.match(textOf(lawAsked.text), '保留');
+  assert.match(lawAsked.text, 'href="/bookings/new/confirm"');
+  // Only the first step answered: it goes on at the second.
+  await amy.c.get('/bookings/new/kind');
+  await amy.c.post('/bookings/new/kind', { kind: 'onsite' });
+  const amyAsked = await amy.c.get('/bookings/new');
+  assert.is(amyAsked.status, 200);
+  assert.match(amyAsked.text, 'href="/bookings/new/inmate"');
+  assert.match(textOf(amyAsked.text), '接見種類 現場接見');
+  assert.match(textOf(amyAsked.text), /重新預約(?!（)/);
+  assert.is((await amy.c.post('/bookings/new', {})).location, '/bookings/new/kind');
+  assert.is((await amy.c.get('/bookings/new')).location, '/bookings/new/kind', 'a new wizard is not asked about');
 });
 
 test('two people race for the last place: one holds it and books inside the hold (the booking replaces the hold); the other is told it was just taken, keeps the rest and books another; an expired hold frees the place', async ({
