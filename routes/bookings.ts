@@ -34,6 +34,7 @@ import {
   wizardSlots,
   wizardState,
   wizardSummary,
+  wizardBatch,
   type Wizard,
   type WizardState,
 } from '../domain/bookings/wizard.ts';
@@ -132,7 +133,7 @@ export function bookingRoutes(d: RouteDeps): Router {
     const hold = held?.live ? held : null;
     const s = await stateOf(req);
     // Which booking it is: the visit, whom and when, as the confirmation says them.
-    const { batch } = s.option && s.w.date ? await wizardSummary(d.pool, me(req).id, s) : { batch: null };
+    const batch = s.w.date ? await wizardBatch(d.pool, s) : null;
     const startsAt = s.lawyerOnsite ? s.w.arrival : batch?.startsAt;
     res.render('bookings/resume', {
       hold,

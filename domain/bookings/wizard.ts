@@ -259,12 +259,16 @@ export function giveReason(
 }
 
 // ---- 6 確認預約接見資訊 ----
+/** The batch the wizard's answers name (none for a lawyer's on-site visit, which gives a time). */
+export async function wizardBatch(db: Db, s: WizardState) {
+  if (s.lawyerOnsite || !s.option) return null;
+  return (await listTimetable(db, s.option.institutionCode)).find((b) => b.id === s.w.batchId) ?? null;
+}
+
 /** What the confirmation page lists besides the answers: the companions chosen and the batch. */
 export async function wizardSummary(db: Db, applicantId: number, s: WizardState) {
   const companions = await companionChoices(db, applicantId, s);
-  const batch = s.lawyerOnsite
-    ? null
-    : ((await listTimetable(db, s.option!.institutionCode)).find((b) => b.id === s.w.batchId) ?? null);
+  const batch = await wizardBatch(db, s);
   return {
     companions: (s.w.companions ?? []).map((id) => companions.find((c) => c.applicantId === id)).filter(Boolean),
     batch,

@@ -54,7 +54,7 @@ export async function openPool(pool: pg.Pool, warmUp: (client: pg.PoolClient) =>
   // closed rather than kept (release(err)): it may have failed between a BEGIN and its ROLLBACK, and a
   // request must never be handed a connection still inside someone else's transaction. Waiting for all
   // (allSettled, not all) keeps the others from being released while still mid-warm-up.
-  const warmed = await Promise.allSettled(clients.map((c) => warmUp(c)));
+  const warmed = await Promise.allSettled(clients.map((c) => Promise.resolve().then(() => warmUp(c))));
   warmed.forEach((w, i) => clients[i]!.release(w.status === 'rejected'));
   const failedToWarm = warmed.find((w) => w.status === 'rejected');
   if (failedToWarm) throw failedToWarm.reason;
@@ -90,10 +90,11 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   // transaction: a standby, or a server put in read-only for maintenance).
   if (/^08[0-9A-Z]{3}$/.test(code) && code !== '08P01') return true;
   if (['57P01', '57P02', '57P03', '53300', '25006'].includes(code)) return true;
-  // Opening a connection: nothing listens, or the host is not found. Socket errors a request could also
-  // meet elsewhere (ECONNRESET, EPIPE, ETIMEDOUT) are not taken as the database's: a connection that
-  // PostgreSQL closes is reported in pg's own words below; a reset one is answered as any other failure.
-  if (['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN'].includes(code)) return true;
+  // Opening a connection: nothing listens, or the host is not found; a connection's socket reset, broken
+  // or timed out (pg hands the socket's error to the query running on it). No route makes any other
+  // network call while answering (mail goes through the job queue), so these are the database's.
+  if (['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code))
+    return true;
   // pg and pg-pool say these in words only.
   const message = typeof e.message === 'string' ? e.message : '';
   return /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/.test(

@@ -57,9 +57,12 @@ test('the errors of an unreachable or closing PostgreSQL are told apart from oth
   assert.is((refusedWrite as { code?: string }).code, '25006');
   assert.ok(isDatabaseUnavailable(refusedWrite), 'read-only');
 
-  // Errors of the request itself are not, nor a protocol violation, nor a socket error from elsewhere.
+  // A connection's socket reset, broken or timed out under a query is an outage too.
+  for (const code of ['ECONNRESET', 'EPIPE', 'ETIMEDOUT']) {
+    assert.ok(isDatabaseUnavailable(Object.assign(new Error(code), { code })), code);
+  }
+  // Errors of the request itself are not, nor a protocol violation.
   assert.is(isDatabaseUnavailable(Object.assign(new Error('protocol'), { code: '08P01' })), false, '08P01');
-  assert.is(isDatabaseUnavailable(Object.assign(new Error('reset'), { code: 'ECONNRESET' })), false, 'ECONNRESET');
   const wrong = await app.db.pool.query('SELECT 1/0').then(
     () => null,
     (err: unknown) => err,
@@ -122,6 +125,9 @@ test('a signed-in family whose page cannot reach the database gets a 503 that sa
     const staffPage = await staff.text();
     assert.match(textOf(staffPage), '便民服務後臺管理系統');
     assert.match(textOf(staffPage), '系統暫時無法使用');
+    // It tells staff to look at the case again, not at the families' pages.
+    assert.match(textOf(staffPage), '重新開啟該筆案件或清單');
+    assert.not.match(textOf(staffPage), '服務項目狀態查詢');
     assert.match(staffPage, 'class="site-name" href="/backoffice"');
     // /healthz says the same to the load balancer.
     assert.is((await fetch(`${base}/healthz`)).status, 503);
