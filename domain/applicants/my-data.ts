@@ -6,12 +6,15 @@ import { once } from 'node:events';
 import { ZipArchive } from 'archiver';
 import type { Locale } from '../shared/locale.ts';
 import { reasonIn } from '../shared/reasons.ts';
+import { maskName } from '../shared/masking.ts';
 
 /**
  * 下載我的資料 (the privacy notice's right of access and copy): everything the portal holds about one
  * applicant, as one ZIP streamed to them: index.html (readable offline), data.json with the same,
  * and their documents and photos. Every query is bound to the applicant's own id; a companion's
- * booking shows the booking, never the other visitors' data.
+ * booking shows the booking, never the other visitors' data. The inmate's name is masked as every page
+ * and mail shows it to the family: the export must not unmask a stranger (an application for any call
+ * number, still pending, would otherwise give the name in full).
  */
 
 const safeName = (s: string) => s.replace(/[\\/:*?"<>|\p{Cc}]/gu, '_').slice(0, 120) || 'file';
@@ -92,7 +95,7 @@ export async function collectMyData(db: Db, applicantId: number, now: Date): Pro
       number: s.number,
       service: s.service,
       institution: inst(s),
-      inmate: s.inmate,
+      inmate: maskName(s.inmate),
       callNumber: s.call_number,
       relationship: s.relationship,
       status: s.status,
@@ -116,7 +119,7 @@ export async function collectMyData(db: Db, applicantId: number, now: Date): Pro
       number: b.number,
       role: b.role,
       institution: inst(b),
-      inmate: b.inmate,
+      inmate: maskName(b.inmate),
       visitKind: b.visit_kind,
       visitDate: b.visit_date,
       time: b.time,
@@ -126,7 +129,7 @@ export async function collectMyData(db: Db, applicantId: number, now: Date): Pro
     })),
     posts: posts.rows.map((r) => ({
       id: Number(r.id),
-      inmate: r.inmate,
+      inmate: maskName(r.inmate),
       title: r.title,
       body: r.body,
       status: r.status,

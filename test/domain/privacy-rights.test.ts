@@ -177,8 +177,11 @@ test('the ZIP holds index.html, data.json and the files, all of the applicant an
     [[5, '服務親切']],
   );
   const html = unzipFile(file, 'index.html').toString('utf8');
-  for (const s of ['王小美', 'A259083012', 'alice@example.com', '身分證.png', '給小美的信', '王大明', '服務親切'])
+  for (const s of ['王小美', 'A259083012', 'alice@example.com', '身分證.png', '給小美的信', '王○○', '服務親切'])
     assert.ok(html.includes(s), s);
+  // The inmate's name masked as the pages show it, in both files: the export unmasks no stranger.
+  assert.not.ok(html.includes('王大明'), 'index.html names the inmate in full');
+  assert.not.ok(JSON.stringify(data).includes('王大明'), 'data.json names the inmate in full');
   for (const other of ['林小剛', 'bob@example.com', '給小剛的信', '近況', '小剛的評價']) {
     assert.not.ok(html.includes(other), `index.html holds ${other}`);
     assert.not.ok(JSON.stringify(data).includes(other), `data.json holds ${other}`);
