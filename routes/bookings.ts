@@ -14,6 +14,7 @@ import {
 } from '../domain/bookings/vocabulary.ts';
 import {
   abandonWizard,
+  bookingMadeBy,
   chooseCompanions,
   chooseInmate,
   chooseKind,
@@ -346,6 +347,13 @@ export function bookingRoutes(d: RouteDeps): Router {
   r.post(
     '/bookings/new/confirm',
     requireApplicant,
+    async (req, res, next) => {
+      // This form booked already (a second press, or sent again after the wizard was done): its booking.
+      if (req.body?.key === req.session.bookingWizard?.key) return next();
+      const made = await bookingMadeBy(d.pool, me(req).id, req.body?.key);
+      if (made === null) return next();
+      res.redirect(303, `/bookings/${made}?booked=1`);
+    },
     step('confirm', async (req, res, s) => {
       const outcome = await confirmWizard(d.pool, me(req).id, s, d.clock());
       if (outcome.kind === 'booked') {
@@ -412,7 +420,8 @@ export function bookingRoutes(d: RouteDeps): Router {
     }
     req.session.bookingNotice = {
       key:
-        outcome === 'cancelled'
+        // A second press of 取消預約 (or a stale page) finds it cancelled: it is, as asked.
+        outcome === 'cancelled' || outcome === 'already_cancelled'
           ? 'booking.notice.cancelled'
           : outcome === 'too_late'
             ? 'booking.notice.tooLate'

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isUuid } from '../shared/ids.ts';
 import type pg from 'pg';
 import type { Db } from '../platform/db.ts';
 import { ISO_DATE_RE, isTime } from '../shared/dates.ts';
@@ -281,6 +282,20 @@ export type ConfirmOutcome =
   | { kind: 'formUsed' }
   /** everything else is kept; the person fixes the one step (for a full batch: back to the grid) */
   | { kind: 'fix'; step: WizardStep };
+
+/**
+ * The booking a confirmation form already made: the form carries its wizard's key, the booking keeps it
+ * as its submission key. A second press of 確認 (or the form sent again from another tab after the
+ * wizard was finished) is sent to the booking it made, not to an empty first step.
+ */
+export async function bookingMadeBy(db: Db, bookerId: number, key: unknown): Promise<number | null> {
+  if (!isUuid(key)) return null;
+  const { rows } = await db.query<{ id: string }>(
+    'SELECT id FROM visit_booking WHERE submission_key = $1 AND booker_id = $2',
+    [key, bookerId],
+  );
+  return rows[0] ? Number(rows[0].id) : null;
+}
 
 /** 確認: books what the wizard holds. */
 export async function confirmWizard(

@@ -167,7 +167,9 @@ test('a family on-site visit with one companion: every step a page, the grid a t
     '家屬或最近親屬（不必填寫）',
   ])
     assert.match(text, s);
-  const booked = await alice.c.post('/bookings/new/confirm', {});
+  // The form carries its wizard's key, as a browser sends it.
+  const key = /name="key" value="([0-9a-f-]{36})"/.exec(confirm.text)![1]!;
+  const booked = await alice.c.post('/bookings/new/confirm', { key });
   assert.is(booked.status, 303);
   assert.match(booked.location!, /^\/bookings\/\d+\?booked=1$/);
   const page = await alice.c.follow(booked);
@@ -179,8 +181,15 @@ test('a family on-site visit with one companion: every step a page, the grid a t
   // The visitors see each other's names in full (issue 11.12); the inmate's stays masked.
   assert.match(toBob.text, '陳美玲 於【便民服務入口網】預約接見，並將您列為其他接見人');
   assert.match(toBob.text, '收容人：王○○');
-  // A second press of 確認 (the back button, a double click) books nothing more.
+  // A second press of 確認 (the back button, a double click) books nothing more and shows the booking it
+  // made, not an empty first step.
+  const again = await alice.c.post('/bookings/new/confirm', { key });
+  assert.is(again.location, booked.location);
+  assert.match(textOf((await alice.c.follow(again)).text), number);
   assert.is((await app.db.pool.query('SELECT count(*)::int AS n FROM visit_booking')).rows[0].n, 1);
+  // Another family's key leads nowhere: a form of Bob's own with Alice's key is an empty first step.
+  await bob.c.get('/bookings');
+  assert.is((await bob.c.post('/bookings/new/confirm', { key })).location, '/bookings/new/kind');
   assert.is((await alice.c.get('/bookings/new/confirm')).location, '/bookings/new/kind', 'the wizard starts afresh');
 });
 
@@ -208,6 +217,9 @@ test('another applicant sees nothing of it; the companion sees it but cannot can
   const done = await alice.c.post(`/bookings/${id}/cancel`, {});
   assert.is(done.status, 303);
   assert.match(textOf((await alice.c.follow(done)).text), '已取消預約');
+  // A second press (a double click, a stale page) says the same, not that something is wrong.
+  const twice = await alice.c.post(`/bookings/${id}/cancel`, {});
+  assert.match(textOf((await alice.c.follow(twice)).text), '已取消預約');
   await app.smtp.waitFor((m) => m.to.includes(bob.p.email) && m.text.includes('已由預約人取消'));
   await app.smtp.waitFor((m) => m.to.includes(alice.p.email) && m.text.includes('已由預約人取消'));
   assert.is(
