@@ -164,19 +164,22 @@ export function bookingRoutes(d: RouteDeps): Router {
   });
 
   // ---- 1 接見類型 ----
-  const kindData = (s: WizardState, value: string) => ({
+  const kindData = (req: Request, s: WizardState, value: string) => ({
     kinds: s.kinds,
     value,
+    // A mobile visit needs the booker's mobile number: said beside the choice, with where to add it.
+    mobileMissing: !me(req).mobile,
     hasLawyer: s.options.some((o) => o.service === 'lawyer_visit'),
   });
   r.get('/bookings/new/kind', requireApplicant, async (req, res) => {
     const s = await stateOf(req);
-    render(req, res, 'kind', kindData(s, s.w.kind ?? (s.kinds.length === 1 ? s.kinds[0]! : '')));
+    render(req, res, 'kind', kindData(req, s, s.w.kind ?? (s.kinds.length === 1 ? s.kinds[0]! : '')));
   });
   r.post('/bookings/new/kind', requireApplicant, async (req, res) => {
     const s = await stateOf(req);
-    const problem = chooseKind(s, String(req.body?.kind ?? ''));
-    if (problem) return render(req, res, 'kind', kindData(s, ''), { kind: errorKey(problem) });
+    const value = String(req.body?.kind ?? '');
+    const problem = chooseKind(s, value, me(req));
+    if (problem) return render(req, res, 'kind', kindData(req, s, ''), { kind: errorKey(problem) });
     await releaseStaleHold(d.pool, s.w);
     res.redirect(303, '/bookings/new/inmate');
   });
@@ -355,7 +358,7 @@ export function bookingRoutes(d: RouteDeps): Router {
       res.redirect(303, `/bookings/${made}?booked=1`);
     },
     step('confirm', async (req, res, s) => {
-      const outcome = await confirmWizard(d.pool, me(req).id, s, d.clock());
+      const outcome = await confirmWizard(d.pool, me(req), s, d.clock());
       if (outcome.kind === 'booked') {
         delete req.session.bookingWizard;
         return res.redirect(303, `/bookings/${outcome.bookingId}?booked=1`);

@@ -44,8 +44,17 @@ export type Wizard = {
   /** the place held for this wizard (its key) while booking: the batch and date, until (ISO) */
   held?: { batchId: number; date: string; until: string };
   /** a problem found at confirmation, shown on the step it belongs to */
-  problem?: { step: WizardStep; code: BookingErrorCode };
+  problem?: { step: WizardStep; code: WizardProblemCode };
 };
+
+/**
+ * A mobile visit's video link is sent by text message once approved (and by mail): the booker needs a
+ * mobile number (PRODUCT: "mobile (required for mobile visits)"). Asked at the first step, and again at
+ * confirmation, as the number can be removed from the profile meanwhile.
+ */
+export type WizardProblemCode = BookingErrorCode | 'mobileRequired';
+const needsMobile = (kind: string | undefined, booker: { mobile: string | null }) =>
+  kind === 'mobile' && !booker.mobile;
 
 /** A fresh wizard with its one-time key (the same key books once). */
 export function newWizard(): Wizard {
@@ -93,7 +102,7 @@ export function unansweredBefore(step: WizardStep, missing: WizardStep | null): 
 export function takeProblem(
   w: Wizard,
   step: WizardStep,
-): { field: 'slot' | 'companions' | 'reason' | 'form'; code: BookingErrorCode } | null {
+): { field: 'slot' | 'companions' | 'reason' | 'form'; code: WizardProblemCode } | null {
   const problem = w.problem?.step === step ? w.problem : null;
   if (!problem) return null;
   delete w.problem;
@@ -104,9 +113,14 @@ export function takeProblem(
 const clearSlot = (w: Wizard) => Object.assign(w, { date: undefined, batchId: undefined, arrival: undefined });
 
 // ---- 1 接見類型 ----
-export function chooseKind(s: WizardState, value: string): 'kindRequired' | null {
+export function chooseKind(
+  s: WizardState,
+  value: string,
+  booker: { mobile: string | null },
+): 'kindRequired' | 'mobileRequired' | null {
   const kind = value as VisitKind;
   if (!s.kinds.includes(kind)) return 'kindRequired';
+  if (needsMobile(kind, booker)) return 'mobileRequired';
   if (s.w.kind !== kind) Object.assign(clearSlot(s.w), { kind, option: undefined, companions: undefined });
   return null;
 }
@@ -300,10 +314,15 @@ export async function bookingMadeBy(db: Db, bookerId: number, key: unknown): Pro
 /** 確認: books what the wizard holds. */
 export async function confirmWizard(
   pool: pg.Pool,
-  applicantId: number,
+  booker: { id: number; mobile: string | null },
   s: WizardState,
   now: Date,
 ): Promise<ConfirmOutcome> {
+  if (needsMobile(s.w.kind, booker)) {
+    s.w.problem = { step: 'kind', code: 'mobileRequired' };
+    return { kind: 'fix', step: 'kind' };
+  }
+  const applicantId = booker.id;
   const outcome = await bookVisit(
     pool,
     {

@@ -383,4 +383,49 @@ test('found in review: one booking per person, inmate and day; another visitor c
   );
 });
 
+test("found in review: a mobile visit needs the booker's mobile number (its video link is a text message): the choice says so with where to add it, and a number removed meanwhile is asked for at confirmation, the rest kept", async ({
+  app,
+  alice,
+}) => {
+  const db = app.db.pool;
+  const { mobile } = (await db.query('SELECT mobile FROM applicant WHERE id = $1', [alice.id])).rows[0];
+  await alice.c.get('/bookings');
+  await alice.c.post('/bookings/new', {}); // the booking the test before left in progress
+  await through(alice.c, 'mobile');
+  const grid = await alice.c.get('/bookings/new/slot');
+  const friday = /value="(2026-11-27\|\d+)"/.exec(grid.text)![1]!;
+  assert.is((await alice.c.post('/bookings/new/slot', { slot: friday })).location, '/bookings/new/confirm');
+  await alice.c.get('/bookings/new/confirm');
+  try {
+    // The number is removed from the profile while the booking is on its last step.
+    await db.query('UPDATE applicant SET mobile = NULL WHERE id = $1', [alice.id]);
+    const refused = await alice.c.post('/bookings/new/confirm', {});
+    assert.is(refused.location, '/bookings/new/kind');
+    const kindPage = await alice.c.follow(refused);
+    assert.is(kindPage.status, 422);
+    assert.match(textOf(kindPage.text), '行動接見核准後會以簡訊寄送視訊連結，需要您的手機號碼');
+    assert.match(textOf(kindPage.text), '需要手機號碼才能預約行動接見，您的帳號尚未填寫');
+    assert.match(kindPage.text, 'href="/account/profile"');
+    assert.match(kindPage.text, /value="mobile"[^>]*aria-describedby="kind-mobile-missing"/);
+    assert.is(
+      (await db.query('SELECT count(*)::int AS n FROM visit_booking WHERE visit_date = $1', ['2026-11-27'])).rows[0].n,
+      0,
+    );
+    // Choosing it again is refused the same way; the other kind is not.
+    const again = await alice.c.post('/bookings/new/kind', { kind: 'mobile' });
+    assert.is(again.status, 422);
+    assert.match(textOf(again.text), '請先到「修改個人資料」填寫手機號碼');
+    // With the number back, the answers kept carry on to a booking.
+    await db.query('UPDATE applicant SET mobile = $2 WHERE id = $1', [alice.id, mobile]);
+    assert.not.match(textOf((await alice.c.get('/bookings/new/kind')).text), '您的帳號尚未填寫');
+    assert.is((await alice.c.post('/bookings/new/kind', { kind: 'mobile' })).location, '/bookings/new/inmate');
+    assert.is((await alice.c.get('/bookings/new')).status, 200, 'the booking in progress is asked about');
+    const confirm = await alice.c.get('/bookings/new/confirm');
+    assert.is(confirm.status, 200, 'the date and time chosen are kept');
+    assert.match((await alice.c.post('/bookings/new/confirm', {})).location!, /^\/bookings\/\d+\?booked=1$/);
+  } finally {
+    await db.query('UPDATE applicant SET mobile = $2 WHERE id = $1', [alice.id, mobile]);
+  }
+});
+
 test.run();
