@@ -14,8 +14,12 @@ type Field = 'number' | 'birthday';
 
 export function progressRoutes(d: RouteDeps): Router {
   const r = Router();
-  // Number and birthday together are hard to guess; the limit keeps it so.
+  // Number and birthday (or case number and secret) together are hard to guess; the limits keep them so.
+  // Each try is counted as it arrives (a burst cannot slip past), and given back when it found what it
+  // asked for or was refused as malformed: only misses use an address's allowance, so a waiting room's
+  // kiosk or a carrier's shared address is not locked out by the families' own lookups.
   const limit = limiter(d.pool, 'progress-address', d.limits.progressPerAddress, clientAddress);
+  const feedbackLimit = limiter(d.pool, 'feedback-lookup-address', d.limits.progressPerAddress, clientAddress);
   const FIELDS = ['number', 'birthYear', 'birthMonth', 'birthDay'] as const;
 
   r.get('/progress', (_req, res) =>
@@ -29,6 +33,7 @@ export function progressRoutes(d: RouteDeps): Router {
     const birthday = checkBirthday(values.birthYear, values.birthMonth, values.birthDay, d.clock());
     if (birthday.error) errors.birthday = birthday.error;
     if (Object.keys(errors).length) {
+      await limit.giveBack(req);
       return res.status(422).render('public/progress', {
         values,
         result: undefined,
@@ -36,22 +41,26 @@ export function progressRoutes(d: RouteDeps): Router {
       });
     }
     const result = await publicProgress(d.pool, values.number, birthday.value!);
+    if (result) await limit.giveBack(req);
     res.render('public/progress', { values, result, errorList: [], fieldErrors: {} });
   });
 
-  r.post('/progress/feedback', limit, async (req, res) => {
+  r.post('/progress/feedback', feedbackLimit, async (req, res) => {
     const values = formFields(req, ['feedbackNumber', 'feedbackKey'] as const);
     const errors: FieldErrors<'feedbackNumber' | 'feedbackKey'> = {};
     if (!FEEDBACK_NUMBER_RE.test(values.feedbackNumber.normalize('NFKC').trim().toUpperCase()))
       errors.feedbackNumber = 'feedback.error.lookupNumber';
     if (!values.feedbackKey.trim()) errors.feedbackKey = 'feedback.error.lookupKey';
-    if (Object.keys(errors).length)
+    if (Object.keys(errors).length) {
+      await feedbackLimit.giveBack(req);
       return res.status(422).render('public/progress', {
         values,
         result: undefined,
         ...errorView(res.locals.t, errors, ['feedbackNumber', 'feedbackKey']),
       });
+    }
     const feedback = await lookupFeedback(d.pool, values.feedbackNumber, values.feedbackKey, req.locale);
+    if (feedback) await feedbackLimit.giveBack(req);
     res.set('Cache-Control', 'no-store');
     res.render('public/progress', { values, result: undefined, feedback, errorList: [], fieldErrors: {} });
   });

@@ -71,7 +71,10 @@ export function limiter(
   key: (req: Request) => string,
   /** the answer past the limit (default: the too-many page); a JSON API gives its own */
   refuse: (req: Request, res: Response) => void = tooMany,
-): RequestHandler {
+): RequestHandler & {
+  /** Gives this request's count back (a lookup that found what it asked for guessed nothing). */
+  giveBack(req: Request): Promise<void>;
+} {
   const sweeper = !swept.has(pool);
   swept.add(pool);
   const counter = new RateLimiterPostgres({
@@ -85,7 +88,7 @@ export function limiter(
     duration: minutes * 60,
   });
   const policy = `"${name}"; q=${limit}; w=${minutes * 60}`;
-  return (req: Request, res: Response, next: NextFunction) => {
+  const handler = (req: Request, res: Response, next: NextFunction) => {
     // Hashed: the table holds no address and no account name.
     counter.consume(hashedKey(key(req)), 1).then(
       (state) => {
@@ -103,6 +106,11 @@ export function limiter(
       },
     );
   };
+  return Object.assign(handler, {
+    giveBack: async (req: Request) => {
+      await counter.reward(hashedKey(key(req)), 1);
+    },
+  });
 }
 
 /**

@@ -52,7 +52,10 @@ test('English chooses its words by plural rules where a number meets a noun (iss
     '1 visit was already booked that day: cancel it',
   );
   assert.is(translator('zh-TW')('post.countOver', { n: 1 }), '已超過 1 字，請刪減');
-  assert.is(en('error.429.text', { minutes: 1 }), 'To keep accounts safe, please try again in 1 minute.');
+  assert.is(
+    en('error.429.text', { minutes: 1 }),
+    "To keep everyone's data safe, the number of tries is limited. Please try again in 1 minute.",
+  );
   assert.is(
     translator('zh-TW')('timetable.closed', { date: '2026/12/01', count: 0 }),
     '2026/12/01 已設為不開放。這天沒有預約。',

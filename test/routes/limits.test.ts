@@ -115,4 +115,42 @@ test('the public progress lookup is limited per address', async ({ app }) => {
   assert.is((await c.post('/progress', guess)).status, 429);
 });
 
+test("the progress lookups count only misses: a waiting room's families finding their own applications are not locked out; the feedback lookup counts apart", async ({
+  app,
+}) => {
+  const db = app.db.pool;
+  await fixture.institution(db, { code: '2477' });
+  const applicant = await fixture.applicant(db, {
+    name: '林小美',
+    nationalId: 'A123456789',
+    email: 'found@example.com',
+    birthday: '1980-01-01',
+  });
+  const inmate = await fixture.inmate(db, { institutionCode: '2477', callNumber: '1024', name: '王小明' });
+  const id = await fixture.approvedService(db, { applicant, inmate, service: 'contact_book', relationship: 'mother' });
+  const { number } = (await db.query('SELECT number FROM service_application WHERE id = $1', [id])).rows[0];
+  const c = new Client(app.url);
+  await c.get('/progress');
+  const [limit] = defaultLimits.progressPerAddress;
+  const found = { number, birthYear: '1980', birthMonth: '1', birthDay: '1' };
+  for (let i = 0; i < limit * 2; i++) {
+    const page = await c.post('/progress', found);
+    assert.is(page.status, 200, `lookup ${i + 1}`);
+    assert.match(textOf(page.text), number);
+  }
+  // A malformed number is refused without guessing anything: not counted either.
+  for (let i = 0; i < limit; i++) assert.is((await c.post('/progress', { ...found, number: 'x' })).status, 422);
+  const miss = { ...found, birthDay: '2' };
+  for (let i = 0; i < limit; i++) assert.is((await c.post('/progress', miss)).status, 200, `miss ${i + 1}`);
+  const refused = await c.post('/progress', found);
+  assert.is(refused.status, 429, 'past the misses allowed, even a right answer waits');
+  assert.match(textOf(refused.text), '嘗試次數有限制');
+  assert.not.match(textOf(refused.text), '帳號');
+  // The feedback lookup has its own allowance.
+  assert.is(
+    (await c.post('/progress/feedback', { feedbackNumber: 'F20261123-ABCDEF', feedbackKey: 'AAAAAAAA' })).status,
+    200,
+  );
+});
+
 test.run();
