@@ -296,7 +296,8 @@ export function bookingMail(
     if (withVideoLink) paragraphs.push(t('mail.booking.video'), VIDEO_PLACEHOLDER, t('mail.booking.videoNote'));
     else paragraphs.push(t(v.service === 'lawyer_visit' ? 'mail.booking.lawyerNote' : 'mail.booking.onsiteNote'));
   }
-  if (event === 'booked') paragraphs.push(t('mail.booking.bookedNext'));
+  if (event === 'booked')
+    paragraphs.push(t(v.isBooker ? 'mail.booking.bookedNext' : 'mail.booking.bookedNextCompanion'));
   if (event === 'approved' && withRatingLink) paragraphs.push(t('mail.rating.afterVisit'), RATING_PLACEHOLDER);
   paragraphs.push(t('mail.signature'));
   return caseMail(v, t(`mail.booking.subject.${event}`), paragraphs);

@@ -95,6 +95,7 @@ export function createApp(deps: AppDeps): Express {
   if (d.config.devMailbox) app.use(devRoutes(d));
 
   app.use((req: Request, res: Response) => {
+    res.locals.backoffice ??= inBackoffice(req);
     res.status(404).render('errors/not-found');
   });
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {

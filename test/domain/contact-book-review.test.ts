@@ -158,7 +158,7 @@ test('only approved posts of the institution are marked delivered, once; the mai
   assert.is(events, 2);
   const mails = (await ctx.db.pool.query(`SELECT recipient, subject, body_text FROM notification ORDER BY id`)).rows;
   assert.is(mails.length, 3);
-  assert.match(mails[0].body_text, '您於【便民服務入口網】發佈家庭連絡簿審核結果為「審核通過」。');
+  assert.match(mails[0].body_text, '您於【便民服務入口網】發佈家庭聯絡簿審核結果為「審核通過」。');
   assert.match(mails[0].body_text, '聯絡簿主旨：近況0');
   assert.match(mails[2].body_text, 'Your family contact book post on the Corrections Service Portal: Not approved.');
 });

@@ -251,6 +251,17 @@ test('staff of another institution cannot decide; rejecting needs a reason; the 
     version: '1',
   });
   assert.is(foreign.status, 404);
+  // The back office's not-found page leads home to the back office, not the families' portal.
+  assert.match(foreign.text, '<a href="/backoffice">');
+  // A form altered (its version not a number) is a page saying so, not 'something went wrong'.
+  await staff.get(`/backoffice/applications/${applicationId}`);
+  const altered = await staff.post(`/backoffice/applications/${applicationId}/decision`, {
+    decision: 'approve',
+    version: '-1',
+  });
+  assert.is(altered.status, 400);
+  assert.match(textOf(altered.text), '這次送出的表單內容不正確，沒有任何變更');
+  assert.match(altered.text, '<a href="/backoffice">');
   await staff.get(`/backoffice/applications/${applicationId}`);
   const noReason = await staff.post(`/backoffice/applications/${applicationId}/decision`, {
     decision: 'reject',

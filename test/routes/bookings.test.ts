@@ -181,6 +181,12 @@ test('a family on-site visit with one companion: every step a page, the grid a t
   // The visitors see each other's names in full (issue 11.12); the inmate's stays masked.
   assert.match(toBob.text, '陳美玲 於【便民服務入口網】預約接見，並將您列為其他接見人');
   assert.match(toBob.text, '收容人：王○○');
+  // The other visitor is told they can withdraw, not only that the booker can cancel.
+  assert.match(
+    toBob.text,
+    '您若不能前往，可以登入便民服務入口網，於「線上預約接見查詢」在接見日前一天以前退出這個預約',
+  );
+  assert.not.match(toAlice.text, '退出這個預約');
   // A second press of 確認 (the back button, a double click) books nothing more and shows the booking it
   // made, not an empty first step.
   const again = await alice.c.post('/bookings/new/confirm', { key });
