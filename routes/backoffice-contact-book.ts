@@ -59,14 +59,18 @@ export function contactBookReviewRoutes(d: RouteDeps): Router {
     const wanted = typeof source.institution === 'string' ? source.institution : '';
     const institution =
       institutions.find((i) => i.code === wanted) ?? (institutions.length === 1 ? institutions[0] : null);
-    const date = typeof source.date === 'string' && isIsoDate(source.date) ? source.date : taipeiToday(d.clock());
-    const rows = institution ? await deliverySheet(d.pool, staffActor(req), institution.code, date) : [];
-    res.status(status).render('backoffice/delivery', {
+    const rawDate = typeof source.date === 'string' ? source.date.trim().slice(0, 100) : '';
+    // A date that is not one is said, with no sheet: never another day's sheet that could be printed.
+    const dateError = rawDate !== '' && !isIsoDate(rawDate);
+    const date = dateError ? rawDate : rawDate || taipeiToday(d.clock());
+    const rows = institution && !dateError ? await deliverySheet(d.pool, staffActor(req), institution.code, date) : [];
+    res.status(dateError ? 422 : status).render('backoffice/delivery', {
       institutions,
       institution: institution ?? null,
       date,
       rows,
       notice: takeNotice(req),
+      ...errorView(res.locals.t, dateError ? { date: 'error.filter.date' } : {}, ['date']),
     });
   };
 

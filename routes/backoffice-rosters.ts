@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { RouteDeps } from './deps.ts';
 import { dayLabeller } from './day-label.ts';
+import { errorView } from './forms.ts';
 import { queryText } from './filters.ts';
 import { BACKOFFICE } from './middleware/area.ts';
 import { allowTask, institutionsFor, staffActor, staffOf } from './middleware/staff-context.ts';
@@ -31,6 +32,19 @@ export function rosterRoutes(d: RouteDeps): Router {
       institution = institutions.find((i) => i.code === wanted) ?? null;
       if (!institution) return next();
     }
+    const t = res.locals.t as Translate;
+    // A date that is not one is said, with no roster: never another day's roster that could be printed.
+    if (rawDate !== '' && !isIsoDate(rawDate)) {
+      return res.status(422).render('backoffice/bookings-roster', {
+        institutions,
+        institution,
+        date: rawDate.slice(0, 100),
+        service,
+        services: BOOKING_SERVICES,
+        dateError: true,
+        ...errorView(t, { date: 'error.filter.date' }, ['date']),
+      });
+    }
     // Without a date: the next day with visits, the day the review reminder points at.
     const date = isIsoDate(rawDate)
       ? rawDate
@@ -44,7 +58,6 @@ export function rosterRoutes(d: RouteDeps): Router {
         })
       : [];
     if (rows === null) return next();
-    const t = res.locals.t as Translate;
     if (q.format === 'csv') {
       if (!institution) return next();
       res.set({
@@ -64,7 +77,7 @@ export function rosterRoutes(d: RouteDeps): Router {
       rows,
       day: dayLabeller(res),
       people: rows.reduce((n, b) => n + b.visitors.length, 0),
-      dateError: rawDate !== '' && !isIsoDate(rawDate),
+      dateError: false,
       csvUrl: `${BASE}/roster?${query.toString()}&format=csv`,
       slot: (row: RosterRow) => rosterSlot(t, row),
     });

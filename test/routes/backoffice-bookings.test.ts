@@ -472,6 +472,15 @@ test('the roster: printable with masked IDs; the CSV has a BOM, the same rows, m
   const defaults = await staff.get('/backoffice/bookings/roster');
   assert.is(defaults.status, 200);
   assert.match(defaults.text, 'id="date" name="date" type="date" value="2026-11-24"', 'tomorrow by default');
+  // A date that is not one is said, with no roster: never another day's, which could be printed.
+  for (const wrong of ['2026-02-30', '0000-01-01', 'x']) {
+    const refused = await staff.get(`/backoffice/bookings/roster?institution=2477&date=${wrong}`);
+    assert.is(refused.status, 422, wrong);
+    assert.match(refused.text, 'class="error-summary"');
+    assert.match(textOf(refused.text), '請以 2026/11/23 的格式輸入日期');
+    assert.not.match(textOf(refused.text), '接見日期：', `${wrong}: no roster`);
+    assert.not.match(refused.text, 'format=csv');
+  }
 
   const page = await staff.get('/backoffice/bookings/roster?institution=2477&date=2026-11-25&service=visit');
   assert.is(page.status, 200);

@@ -531,11 +531,14 @@ test('found in review: an emoji title is a form error, a double send is the same
   const feb30 = await staff.get('/backoffice/contact-book?from=2026-02-30');
   assert.is(feb30.status, 422);
   assert.match(textOf(feb30.text), '請以 2026/11/23 的格式輸入日期');
-  assert.is(
-    (await staff.get('/backoffice/contact-book/delivery?date=2026-02-30')).status,
-    200,
-    'an impossible date shows today',
-  );
+  // An impossible date is said, with no sheet: not today's sheet, which could be printed as that day's.
+  const noSuchDay = await staff.get('/backoffice/contact-book/delivery?institution=2477&date=2026-02-30');
+  assert.is(noSuchDay.status, 422);
+  assert.match(textOf(noSuchDay.text), '錯誤：');
+  assert.match(noSuchDay.text, 'class="error-summary"');
+  assert.match(textOf(noSuchDay.text), '請以 2026/11/23 的格式輸入日期');
+  assert.not.match(noSuchDay.text, 'class="print-header"', 'no sheet');
+  assert.not.match(noSuchDay.text, 'method="post" action="/backoffice/contact-book/delivery"', 'nothing to mark');
   assert.is((await staff.get('/backoffice/applications?from=2026-02-30')).status, 422);
 });
 
