@@ -71,6 +71,17 @@ export const AUDIT_ACTIONS = [
   'family.unlocked',
   'family.disabled',
   'family.enabled',
+  'family.erased',
+  'family.erasure_kept',
+  'institution_post.created',
+  'feedback.replied',
+  'faq.created',
+  'faq.updated',
+  'guide.created',
+  'guide.updated',
+  'kiosk.link_created',
+  'kiosk.link_renewed',
+  'kiosk.revoked',
 ] as const;
 
 export type AuditFilter = {

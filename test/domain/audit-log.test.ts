@@ -5,7 +5,9 @@ import * as fixture from '../support/fixtures.ts';
 import { twoInstitutions } from '../support/scenarios.ts';
 import { recordStaffAction } from '../../domain/shared/audit.ts';
 import {
+  AUDIT_ACTIONS,
   AUDIT_PAGE_SIZE,
+  actionLabel,
   auditCsv,
   detailLines,
   exportAuditLog,
@@ -14,6 +16,8 @@ import {
 } from '../../domain/audit-log.ts';
 import { StaffNotAllowed, type StaffActor, type StaffRole } from '../../domain/shared/staff-actor.ts';
 import { translator } from '../../domain/i18n/i18n.ts';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 
 type Ctx = { db: TestDb; ids: Record<string, number> };
 const test = suite<Ctx>('the audit log read back: scope, filters, paging, CSV, and entries nobody can change');
@@ -220,6 +224,44 @@ test('details read as lines: a changed field or old/new objects as old → new',
     'reason: x',
   ]);
   assert.equal(detailLines({}), []);
+});
+
+test('every action the code writes can be chosen in the filter and reads as words, each its own, in both languages (found on review: erasures, feedback replies, institution posts, FAQ and kiosk entries read as codes)', () => {
+  // The actions written as literals anywhere in domain/ and routes/, and those built from parts.
+  const root = path.resolve(import.meta.dirname, '../..');
+  const sources = ['domain', 'routes'].flatMap((dir) =>
+    readdirSync(path.join(root, dir), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => readFileSync(path.join(root, dir, f), 'utf8')),
+  );
+  const written = new Set<string>();
+  for (const src of sources) {
+    for (const m of src.matchAll(
+      /(?:action: |audit\()(?:[a-zA-Z]+ \? )?'([a-z_]+\.[a-z_]+)'(?: : '([a-z_]+\.[a-z_]+)')?/g,
+    )) {
+      written.add(m[1]!);
+      if (m[2]) written.add(m[2]);
+    }
+  }
+  for (const built of ['application', 'contact_book_post', 'visit_booking'].flatMap((s) => [
+    `${s}.approved`,
+    `${s}.rejected`,
+  ]))
+    written.add(built);
+  for (const kind of ['faq', 'guide']) for (const change of ['created', 'updated']) written.add(`${kind}.${change}`);
+  assert.ok(written.size > 30, `found ${written.size}`);
+  const offered = new Set<string>(AUDIT_ACTIONS);
+  for (const action of written) assert.ok(offered.has(action), `${action} is not in the filter`);
+  for (const locale of ['zh-TW', 'en'] as const) {
+    const tr = translator(locale);
+    const labels = AUDIT_ACTIONS.map((a) => actionLabel(tr, locale, a));
+    AUDIT_ACTIONS.forEach((a, i) => assert.is.not(labels[i], a, `${a} has no ${locale} label`));
+    const seen = new Map<string, string>();
+    AUDIT_ACTIONS.forEach((a, i) => {
+      assert.not.ok(seen.has(labels[i]!), `${a} and ${seen.get(labels[i]!)} read alike in ${locale}: ${labels[i]}`);
+      seen.set(labels[i]!, a);
+    });
+  }
 });
 
 test.run();
