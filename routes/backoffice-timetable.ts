@@ -34,7 +34,12 @@ export function timetableRoutes(d: RouteDeps): Router {
     req: Request,
     res: Response,
     code: unknown,
-    extra: { errors?: Record<string, FieldMessage>; values?: Record<string, unknown> } = {},
+    extra: {
+      errors?: Record<string, FieldMessage>;
+      values?: Record<string, unknown>;
+      /** the capacity cells refused, marked in the table; the summary leads to the first */
+      badCells?: number[];
+    } = {},
   ) => {
     const { allowed, institution } = await institutionOf(req, code);
     const notice = takeNotice(req);
@@ -50,11 +55,12 @@ export function timetableRoutes(d: RouteDeps): Router {
       ...sheet,
       notice,
       values: extra.values ?? {},
+      badCells: extra.badCells ?? [],
       ...errorView(
         res.locals.t,
         errors,
-        ['kind', 'weekdays', 'startsAt', 'lengthMinutes', 'capacity', 'date', 'reason'],
-        { kind: 'kind', weekdays: 'weekday-1' },
+        ['capacities', 'kind', 'weekdays', 'startsAt', 'lengthMinutes', 'capacity', 'date', 'reason'],
+        { kind: 'kind', weekdays: 'weekday-1', capacities: `cap-${extra.badCells?.[0] ?? ''}` },
       ),
     });
   };
@@ -68,11 +74,26 @@ export function timetableRoutes(d: RouteDeps): Router {
   r.post('/timetable/capacity', allowTask('timetable'), async (req, res, next) => {
     const { institution } = await institutionOf(req, req.body?.institution, true);
     if (!institution) return next();
+    // Every cell is checked before anything is saved: a number that is not one (or out of range) is
+    // marked in the table with what was typed kept, and nothing of the form is saved.
     const capacities = new Map<number, number>();
+    const typed: Record<string, string> = {};
+    const badCells: number[] = [];
     for (const [name, raw] of Object.entries((req.body ?? {}) as Record<string, unknown>)) {
-      const id = Number(/^cap-(\d+)$/.exec(name)?.[1]);
-      if (typeof raw === 'string' && /^\d{1,3}$/.test(raw.trim())) capacities.set(id, Number(raw));
+      const id = Number(/^cap-(\d{1,15})$/.exec(name)?.[1]);
+      if (!Number.isSafeInteger(id)) continue;
+      const value = typeof raw === 'string' ? raw.normalize('NFKC').trim() : '';
+      typed[name] = typeof raw === 'string' ? raw.slice(0, 20) : '';
+      const places = /^\d{1,4}$/.test(value) ? Number(value) : NaN;
+      if (places === 0 || isBatchCapacity(places)) capacities.set(id, places);
+      else badCells.push(id);
     }
+    if (badCells.length)
+      return render(req, res, institution.code, {
+        errors: { capacities: { key: 'timetable.error.capacityCells', params: { count: badCells.length } } },
+        values: typed,
+        badCells,
+      });
     const changed = await setCapacities(d.pool, institution.code, capacities, who(req), d.clock());
     setNotice(req, 'timetable.saved', { count: String(changed) });
     backTo(res, institution.code);
@@ -93,6 +114,11 @@ export function timetableRoutes(d: RouteDeps): Router {
     if (!weekdays.length) errors.weekdays = 'timetable.error.weekdays';
     if (!isTime(f.startsAt)) errors.startsAt = 'timetable.error.startsAt';
     if (kind !== 'mobile' && !isBatchLength(length)) errors.lengthMinutes = 'timetable.error.length';
+    else if (kind !== 'mobile' && isTime(f.startsAt)) {
+      // A batch is on one day: it ends by 24:00.
+      const [h, m] = f.startsAt.split(':').map(Number) as [number, number];
+      if (h * 60 + m + length > 24 * 60) errors.lengthMinutes = 'timetable.error.pastMidnight';
+    }
     if (!isBatchCapacity(capacity)) errors.capacity = 'timetable.error.capacity';
     if (Object.keys(errors).length) return render(req, res, institution.code, { errors, values: { ...f, weekdays } });
     const batch = { institutionCode: institution.code, kind, startsAt: f.startsAt, capacity, weekdays };

@@ -88,11 +88,33 @@ test('capacities change per batch, 0 takes one off, a batch is added on chosen w
   const ids = [...page.text.matchAll(/name="cap-(\d+)"/g)].map((m) => m[1]!);
   assert.is(ids.length, 5);
   assert.match(page.text, '<label class="visually-hidden" for="cap-', 'every capacity box has a label');
-  const saved = await staff.post('/backoffice/timetable/capacity', {
+  // A cell that is not a count refuses the whole form, nothing saved, each bad cell marked with what was
+  // typed kept (found on review: they were dropped silently, 'updated 0 batches').
+  const refused = await staff.post('/backoffice/timetable/capacity', {
     institution: '2477',
     [`cap-${ids[0]}`]: '2',
     [`cap-${ids[1]}`]: '0',
     [`cap-${ids[2]}`]: 'many',
+    [`cap-${ids[3]}`]: '501',
+  });
+  assert.is(refused.status, 422);
+  assert.match(textOf(refused.text), '有 2 格名額無法儲存');
+  assert.match(refused.text, `<a href="#cap-${ids[2]}">`);
+  assert.match(refused.text, new RegExp(`id="cap-${ids[2]}"[^>]*value="many"[^>]*aria-invalid="true"`));
+  assert.match(refused.text, new RegExp(`id="cap-${ids[3]}"[^>]*value="501"[^>]*aria-invalid="true"`));
+  assert.match(refused.text, new RegExp(`id="cap-${ids[0]}"[^>]*value="2"`), 'a good cell keeps what was typed');
+  assert.not.match(refused.text, new RegExp(`id="cap-${ids[0]}"[^>]*aria-invalid`));
+  assert.is(
+    (await app.db.pool.query('SELECT count(*)::int AS n FROM visit_batch WHERE capacity = 2 OR retired_at IS NOT NULL'))
+      .rows[0].n,
+    0,
+    'nothing saved',
+  );
+  const saved = await staff.post('/backoffice/timetable/capacity', {
+    institution: '2477',
+    [`cap-${ids[0]}`]: '2',
+    [`cap-${ids[1]}`]: '0',
+    [`cap-${ids[2]}`]: ' ６ ',
   });
   assert.is(saved.status, 303);
   assert.match(textOf((await staff.follow(saved)).text), '已更新 2 個梯次的名額');
@@ -117,6 +139,18 @@ test('capacities change per batch, 0 takes one off, a batch is added on chosen w
   assert.is(bad.status, 422);
   assert.match(textOf(bad.text), '請至少選擇一個星期');
   assert.match(textOf(bad.text), '請以 09:00 的格式輸入開始時間');
+  const lateBody = new URLSearchParams({
+    _csrf: /name="_csrf" value="([^"]+)"/.exec(bad.text)![1]!,
+    institution: '2477',
+    kind: 'onsite',
+    startsAt: '23:50',
+    lengthMinutes: '30',
+    capacity: '5',
+    weekday: '6',
+  });
+  const late = await staff.request('POST', '/backoffice/timetable/batches', lateBody.toString());
+  assert.is(late.status, 422, 'a batch running past midnight (found on review)');
+  assert.match(textOf(late.text), '梯次須在當天 24:00 以前結束');
   const body = new URLSearchParams({
     _csrf: /name="_csrf" value="([^"]+)"/.exec(bad.text)![1]!,
     institution: '2477',
