@@ -190,7 +190,9 @@ export async function resendPost(
         postId,
       );
       const problem = stateProblem(state);
-      if (problem) errors.form = problem;
+      // Only another post made since can stand in the way here: said as such, not as a new post's wait.
+      if (problem)
+        errors.form = problem.key === 'error.post.tooSoon' ? { ...problem, key: 'error.post.tooSoonResend' } : problem;
       if (Object.keys(errors).length) return { kind: 'errors', errors };
       const draft = edit.submissionKey ? await takePhotoDraft(tx, applicantId, edit.submissionKey) : null;
       const keep = !draft && edit.photo === 'keep';

@@ -143,7 +143,9 @@ test('a rejected post does not use up the interval; corrected, it is sent again 
     { title: '想念你', body: '改過了', photo: 'keep' },
     taipei('2026-11-24T09:00:00'),
   );
-  assert.is((blocked as { errors: { form: { key: string } } }).errors.form.key, 'error.post.tooSoon');
+  // Said as the other post standing in the way (found on review: a new post's wait read as a contradiction
+  // of 'a rejected post does not count towards the interval').
+  assert.is((blocked as { errors: { form: { key: string } } }).errors.form.key, 'error.post.tooSoonResend');
   const later = taipei('2026-12-03T09:00:00');
   assert.equal(
     await resendPost(ctx.db.pool, ctx.applicants[2]!, id, 2, { title: '想念你', body: '改過了', photo: 'keep' }, later),
