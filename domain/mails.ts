@@ -83,6 +83,21 @@ export function accountExistsMail(locale: Locale, applicantId: number, to: strin
   return { to, applicantId, subject: t('mail.exists.subject'), text, html };
 }
 
+/**
+ * Someone tried to register with the address or ID number of an account closed at its owner's request:
+ * the answer to that attempt says why it cannot be (no sign-in or reset link, which would lead nowhere).
+ */
+export function accountClosedMail(locale: Locale, applicantId: number, to: string): MailToSend {
+  const t = translator(locale);
+  const { text, html } = compose(locale, [
+    t('mail.greetingPlain'),
+    t('mail.closed.intro'),
+    t('mail.closed.notYou'),
+    t('mail.signature'),
+  ]);
+  return { to, applicantId, subject: t('mail.closed.subject'), text, html };
+}
+
 /** Someone tried to register with this account's ID number: its owner is told, the form tells nobody. */
 export function nationalIdTakenMail(locale: Locale, applicantId: number, to: string, publicUrl: string): MailToSend {
   const t = translator(locale);

@@ -97,6 +97,9 @@ export function accountRoutes(d: RouteDeps, passport: InstanceType<typeof Passpo
           // Disabled by staff: only the right password learns it, and whom to ask.
           if (!user && info?.message === 'disabled')
             return renderSignIn(req, res, { email, error: 'error.signin.disabled', status: 403 });
+          // Closed at the family's own request: said as such, not as staff having disabled it.
+          if (!user && info?.message === 'closed')
+            return renderSignIn(req, res, { email, error: 'error.signin.closed', status: 403 });
           // Over its failure limit across addresses the account is refused to nobody, and tells nobody
           // whether a password was right: every try gets the same page, and only the right password mails
           // the owner a one-time link (one in force at a time), which is what signs in.

@@ -70,7 +70,18 @@ export type SignInOutcome =
   | { kind: 'ok'; applicant: Applicant }
   | { kind: 'unverified'; applicant: Applicant }
   | { kind: 'disabled' }
+  /** closed at the family's own request (刪除帳號): not 'disabled by staff' */
+  | { kind: 'closed' }
   | { kind: 'invalid' };
+
+/** Whether the account was closed at its owner's request (a deletion request, decided or not, not erased). */
+export async function closedAtOwnRequest(db: Db, applicantId: number): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `SELECT 1 FROM applicant_deletion_request WHERE applicant_id = $1 AND status IN ('pending', 'kept')`,
+    [applicantId],
+  );
+  return (rowCount ?? 0) > 0;
+}
 
 export async function authenticate(db: Db, email: string, password: string): Promise<SignInOutcome> {
   const row = await findByEmail(db, email);
@@ -80,7 +91,7 @@ export async function authenticate(db: Db, email: string, password: string): Pro
   }
   if (!(await verifyPassword(row.password_hash, password))) return { kind: 'invalid' };
   // Disabled by staff (家屬資料查詢修改): only someone who knows the password learns it, and whom to ask.
-  if (row.disabled_at) return { kind: 'disabled' };
+  if (row.disabled_at) return (await closedAtOwnRequest(db, row.id)) ? { kind: 'closed' } : { kind: 'disabled' };
   // Only someone who knows the password learns that the address still needs verifying.
   return row.email_verified_at
     ? { kind: 'ok', applicant: toApplicant(row) }

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { findByEmail } from './accounts.ts';
+import { closedAtOwnRequest, findByEmail } from './accounts.ts';
 import { type LinkContext, issueToken } from './links.ts';
 import {
   EMAIL_RE,
@@ -14,7 +14,7 @@ import {
   unverifiedExpiredBefore,
 } from './vocabulary.ts';
 import type { MessageKey } from '../i18n/i18n.ts';
-import { accountExistsMail, nationalIdTakenMail, verificationMail } from '../mails.ts';
+import { accountClosedMail, accountExistsMail, nationalIdTakenMail, verificationMail } from '../mails.ts';
 import { identityKind, normalizeIdentityNumber } from '../national-id.ts';
 import { type Db, isUniqueViolation, withTransaction } from '../platform/db.ts';
 import { hashPassword } from '../platform/passwords.ts';
@@ -179,9 +179,15 @@ async function tellOwner(
   reg: Registration,
   publicUrl: string,
 ): Promise<'email_taken' | 'national_id_taken' | null> {
+  // An account closed at its owner's request gets the one mail that says so, not a sign-in link.
+  const closed = async (o: { id: number; locale: Locale; email: string }) =>
+    (await closedAtOwnRequest(tx, o.id))
+      ? (await enqueueMail(tx, accountClosedMail(o.locale, o.id, o.email)), true)
+      : false;
   const byEmail = await findByEmail(tx, reg.email);
   if (byEmail) {
-    await enqueueMail(tx, accountExistsMail(byEmail.locale, byEmail.id, byEmail.email, publicUrl));
+    if (!(await closed(byEmail)))
+      await enqueueMail(tx, accountExistsMail(byEmail.locale, byEmail.id, byEmail.email, publicUrl));
     return 'email_taken';
   }
   const { rows } = await tx.query<{ id: number; email: string; locale: Locale }>(
@@ -190,7 +196,8 @@ async function tellOwner(
   );
   const owner = rows[0];
   if (!owner) return null;
-  await enqueueMail(tx, nationalIdTakenMail(owner.locale, owner.id, owner.email, publicUrl));
+  if (!(await closed(owner)))
+    await enqueueMail(tx, nationalIdTakenMail(owner.locale, owner.id, owner.email, publicUrl));
   return 'national_id_taken';
 }
 

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appSuite } from '../support/app.ts';
 import * as fixture from '../support/fixtures.ts';
-import { Client, csrfFrom } from '../support/http.ts';
+import { Client, csrfFrom, textOf } from '../support/http.ts';
+import { person, submitRegistration } from '../support/journeys.ts';
 import { signedInApplicant, signedInStaff, staffAccounts, twoInstitutions } from '../support/scenarios.ts';
 import { until } from '../support/wait.ts';
 
@@ -111,6 +112,20 @@ test('a deletion request with the password closes the account and its session; s
   await again.get('/signin');
   const signIn = await again.post('/signin', { email: 'alice@example.com', password: PASSWORD });
   assert.not.ok(signIn.status === 303 && signIn.location === '/account', 'no more sign-in');
+  // Said as the family's own request, not as staff having disabled it (found on review).
+  assert.is(signIn.status, 403);
+  assert.match(textOf(signIn.text), '這個帳號已依您的要求刪除，不能再登入');
+  assert.not.match(textOf(signIn.text), '已停用');
+  // Registering again with the same ID number: the answer mail says why it cannot be, with no sign-in or
+  // reset link that would lead nowhere.
+  const back = new Client(app.url);
+  assert.is((await submitRegistration(back, person({ nationalId: 'A259083012', name: '王小美' }))).status, 303);
+  const closedMail = await until('the closed-account mail', async () =>
+    app.smtp.mails.find((m) => m.to === 'alice@example.com' && m.subject.includes('已依您的要求刪除')),
+  );
+  assert.match(closedMail.text, '不能再登入');
+  assert.not.match(closedMail.text, '/signin');
+  assert.not.match(closedMail.text, '/account/forgot');
   // Not in another institution's queue; in 2477's.
   const other = await signedInStaff(app.url, 'admin2411');
   assert.not.match((await other.get('/backoffice/families/deletions')).text, '王小美');
