@@ -11,6 +11,8 @@ import { formatDate, taipeiToday } from '../shared/dates.ts';
 import type { Locale } from '../shared/locale.ts';
 import { enqueueMail } from '../shared/outbox.ts';
 import { assertMay, type StaffActor } from '../shared/staff-actor.ts';
+import { notifyCompanionLeft, notifyOthersOfCancellation } from '../bookings/notices.ts';
+import { getBooking } from '../bookings/records.ts';
 
 /**
  * 刪除/停止利用 (the privacy notice's rights of erasure and objection). A family's deletion request closes
@@ -91,11 +93,15 @@ async function withdrawEverything(tx: Db, applicantId: number, now: Date) {
       WHERE booker_id = $1 AND status IN ('pending', 'approved') AND visit_date > $3::date RETURNING id`,
     [applicantId, now, today],
   );
-  for (const b of booked.rows)
+  for (const b of booked.rows) {
     await tx.query(
       `INSERT INTO visit_booking_event (booking_id, action, applicant_id, at) VALUES ($1, 'cancelled', $2, $3)`,
       [b.id, applicantId, now],
     );
+    // The other visitors must not come for a visit that no longer is.
+    await notifyOthersOfCancellation(tx, b.id, applicantId);
+  }
+  const { rows: leaving } = await tx.query<{ name: string }>('SELECT name FROM applicant WHERE id = $1', [applicantId]);
   const left = await tx.query<{ booking_id: number }>(
     `DELETE FROM visit_booking_visitor v USING visit_booking b
       WHERE b.id = v.booking_id AND v.applicant_id = $1 AND v.position > 1
@@ -108,6 +114,9 @@ async function withdrawEverything(tx: Db, applicantId: number, now: Date) {
       `INSERT INTO visit_booking_event (booking_id, action, applicant_id, at) VALUES ($1, 'companion_left', $2, $3)`,
       [b.booking_id, applicantId, now],
     );
+    // The booker is told, as when a visitor withdraws.
+    const detail = await getBooking(tx, null, b.booking_id, 'zh-TW', false);
+    if (detail) await notifyCompanionLeft(tx, detail, leaving[0]!.name);
   }
 }
 

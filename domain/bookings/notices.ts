@@ -72,12 +72,15 @@ export async function notifyVisitors(
   event: BookingNoticeEvent,
   videoServiceUrl: string,
   rating?: RatingLinks,
+  /** a visitor not to tell (the one whose own request made the change) */
+  except?: number,
 ): Promise<void> {
   const booker = b.visitors.find((v) => v.position === 1);
   const video =
     event === 'approved' && b.kind !== 'onsite' && b.videoToken ? `${videoServiceUrl}/${b.videoToken}` : null;
   const secrets = video ? { [VIDEO_PLACEHOLDER]: video } : undefined;
   for (const visitor of b.visitors) {
+    if (visitor.applicantId === except) continue;
     const view = {
       ...noticeView(b, visitor, booker),
       reason:
@@ -127,6 +130,15 @@ export async function notifyBooking(
 ): Promise<void> {
   const detail = await getBooking(tx, null, bookingId, 'zh-TW', false);
   if (detail) await notifyVisitors(tx, detail, event, videoServiceUrl, rating);
+}
+
+/**
+ * A booking cancelled because its booker closed their account: the other visitors are told (the booker
+ * asked for no more mail), as a cancellation by the booker.
+ */
+export async function notifyOthersOfCancellation(tx: Db, bookingId: number, bookerId: number): Promise<void> {
+  const detail = await getBooking(tx, null, bookingId, 'zh-TW', false);
+  if (detail) await notifyVisitors(tx, detail, 'cancelled', DEFAULT_VIDEO_SERVICE_URL, undefined, bookerId);
 }
 
 /** The booker is told that another visitor withdrew (the booking stays). */

@@ -169,7 +169,7 @@ RUNS.forEach((run, i) => {
         await home.goto('/account/data');
         await home.waitForURL((u) => u.pathname === '/signin');
         await signIn();
-        await mine.getByText(t('error.signin.disabled')).first().waitFor();
+        await mine.getByText(t('error.signin.closed')).first().waitFor();
         assert.is(new URL(home.url()).pathname, '/signin', 'no more sign-in');
         await checked(home, 'sign-in refused');
       });

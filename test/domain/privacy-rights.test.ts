@@ -220,7 +220,7 @@ test('a deletion request needs the password, closes the account at once and with
   );
   assert.is(await requestDeletion(pool, ctx.alice, PASSWORD, NOW), 'closed');
   assert.is(await requestDeletion(pool, ctx.alice, PASSWORD, NOW), 'already_requested');
-  assert.is((await authenticate(pool, 'alice@example.com', PASSWORD)).kind, 'disabled');
+  assert.is((await authenticate(pool, 'alice@example.com', PASSWORD)).kind, 'closed', 'closed at her request');
   const app = (await pool.query('SELECT status, cancel_reason FROM service_application WHERE id = $1', [ctx.aliceApp]))
     .rows[0];
   assert.is(app.status, 'cancelled');
