@@ -153,7 +153,8 @@ export type BookableGrid = {
   institutionCode: string;
   kind: VisitKind;
   service: BookingService;
-  dates: { date: string; weekday: number; blocked: boolean }[];
+  /** booked: the applicant visits this inmate that day already (one family visit a day): said on the grid */
+  dates: { date: string; weekday: number; blocked: boolean; booked: boolean }[];
   /** one row per start time of the kind's timetable; a cell per date, null when not offered */
   rows: { ordinal: number; startsAt: string; cells: (GridCell | null)[] }[];
   /** how many cells are offered: none means every bookable batch is full */
@@ -209,6 +210,18 @@ export async function bookableGrid(
     [ent.institutionCode, q.kind, dates, people, q.inmateId, q.applicantId, service, now, q.holdKey ?? null],
   );
   const blocked = new Set((await listBlockedDates(db, ent.institutionCode, bookableDates(now)[0]!)).map((b) => b.date));
+  // The days this applicant already visits this inmate (a family visit): the grid says why they are empty.
+  const booked = new Set(
+    service === 'visit'
+      ? (
+          await db.query<{ day: string }>(
+            `SELECT DISTINCT to_char(v.visit_date, 'YYYY-MM-DD') AS day FROM visit_booking_visitor p JOIN visit_booking v ON v.id = p.booking_id
+              WHERE p.applicant_id = $1 AND p.active AND v.inmate_id = $2 AND v.service = 'visit' AND v.visit_date = ANY ($3::date[])`,
+            [q.applicantId, q.inmateId, dates],
+          )
+        ).rows.map((r) => r.day)
+      : [],
+  );
   const starts = await db.query<{ starts_at: string }>(
     `SELECT DISTINCT to_char(starts_at, 'HH24:MI') AS starts_at FROM visit_batch WHERE institution_code = $1 AND visit_kind = $2 AND retired_at IS NULL ORDER BY 1`,
     [ent.institutionCode, q.kind],
@@ -229,7 +242,12 @@ export async function bookableGrid(
     institutionCode: ent.institutionCode,
     kind: q.kind,
     service,
-    dates: dates.map((date) => ({ date, weekday: isoWeekday(date), blocked: blocked.has(date) })),
+    dates: dates.map((date) => ({
+      date,
+      weekday: isoWeekday(date),
+      blocked: blocked.has(date),
+      booked: booked.has(date),
+    })),
     rows: grid,
     open,
     full,

@@ -346,6 +346,10 @@ test('found in review: one booking per person, inmate and day; another visitor c
   await through(alice.c, 'onsite');
   const again = await alice.c.get('/bookings/new/slot');
   assert.not.match(again.text, 'value="2026-11-26|', 'the day already booked is not offered again');
+  // And the grid says why (found on review: the empty column read as 'full').
+  assert.match(textOf(again.text), '11/26（四） 您當天已有預約');
+  assert.match(textOf(again.text), '家屬每天只能接見同一位收容人一次');
+  assert.not.match(textOf(again.text), '11/27（五） 您當天已有預約', 'not a day without a visit');
   const other = /value="2026-11-26\|(\d+)"/.exec(grid.text.replace(thursday, ''))![1]!;
   const forced = await alice.c.post('/bookings/new/slot', { slot: `2026-11-26|${other}` });
   assert.is(forced.status, 422, 'nor accepted when sent anyway');

@@ -23,7 +23,7 @@ test('blocked dates: not offered, refused by the code and by the database, booka
   });
   const grid = (await bookableGrid(ctx.db.pool, { applicantId: f.who, inmateId: f.inmateId, kind: 'onsite' }, NOW))!;
   const column = grid.dates.findIndex((d) => d.date === date);
-  assert.equal(grid.dates[column], { date, weekday: 4, blocked: true });
+  assert.equal(grid.dates[column], { date, weekday: 4, blocked: true, booked: false });
   assert.ok(
     grid.rows.every((r) => r.cells[column] === null),
     'nothing offered on the blocked date',
