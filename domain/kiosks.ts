@@ -42,7 +42,11 @@ export async function createKioskLink(
   now: Date,
 ): Promise<CreateKioskResult> {
   assertMay(actor, 'kiosks');
-  const name = input.name.trim().replace(/\s+/g, ' ');
+  // Invisible characters (zero-width spaces, bidi controls) are dropped: a name of only those is no name.
+  const name = input.name
+    .replace(/[\p{Cc}\p{Cf}]/gu, '')
+    .trim()
+    .replace(/\s+/g, ' ');
   // An institution named outside the actor's scope is not found; an administrator's own is the default.
   const named = input.institutionCode.trim();
   if (named && !inScope(actor, named)) return { kind: 'not_found' };

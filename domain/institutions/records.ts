@@ -67,6 +67,19 @@ export type RecordOutcome =
   | { kind: 'not_found' };
 
 /** Adds an institution with the default parameters; a code already used is told on the code field. */
+/**
+ * Another institution with the same name, in either language: families and staff choose institutions by
+ * name in every list, so two alike could not be told apart.
+ */
+async function nameTaken(db: Db, value: InstitutionInput, errors: Problems<InstitutionField>): Promise<void> {
+  const { rows } = await db.query<{ zh: boolean; en: boolean }>(
+    `SELECT bool_or(name_zh = $2) AS zh, bool_or(lower(name_en) = lower($3)) AS en FROM institution WHERE code <> $1`,
+    [value.code, value.nameZh, value.nameEn],
+  );
+  if (rows[0]?.zh && !errors.nameZh) errors.nameZh = { key: 'institutions.error.nameTaken' };
+  if (rows[0]?.en && !errors.nameEn) errors.nameEn = { key: 'institutions.error.nameTaken' };
+}
+
 export async function createInstitution(
   pool: pg.Pool,
   who: StaffActor,
@@ -78,6 +91,7 @@ export async function createInstitution(
   // Told with the other problems at once; the primary key decides a race.
   if (!errors.code && (await pool.query('SELECT 1 FROM institution WHERE code = $1', [value.code])).rowCount)
     errors.code = { key: 'institutions.error.codeTaken' };
+  await nameTaken(pool, value, errors);
   if (Object.keys(errors).length) return { kind: 'errors', errors, value };
   try {
     return await withTransaction(pool, async (tx) => {
@@ -113,10 +127,11 @@ export async function updateInstitution(
   assertMay(who, 'institutions');
   if (!/^\d{4}$/.test(code)) return { kind: 'not_found' };
   const { value, errors } = checkInstitution({ ...input, code }, false);
-  if (Object.keys(errors).length) return { kind: 'errors', errors, value };
   return withTransaction(pool, async (tx): Promise<RecordOutcome> => {
     const { rows } = await tx.query<RecordRow>(`${SELECT} WHERE code = $1 FOR UPDATE`, [code]);
     if (!rows[0]) return { kind: 'not_found' };
+    await nameTaken(tx, value, errors);
+    if (Object.keys(errors).length) return { kind: 'errors', errors, value };
     const old = toRecord(rows[0]);
     const changed = INSTITUTION_FIELDS.filter((f) => f !== 'code' && old[f] !== value[f]);
     if (!changed.length) return { kind: 'saved', code, changed };

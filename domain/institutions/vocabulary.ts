@@ -56,8 +56,8 @@ const CONTROL_RE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 export function checkInstitution(raw: InstitutionInput, creating: boolean) {
   const value: InstitutionInput = {
     code: raw.code.normalize('NFKC').trim(),
-    nameZh: raw.nameZh.trim(),
-    nameEn: raw.nameEn.trim(),
+    nameZh: raw.nameZh.replace(/[\p{Cc}\p{Cf}]/gu, '').trim(),
+    nameEn: raw.nameEn.replace(/[\p{Cc}\p{Cf}]/gu, '').trim(),
     addressZh: raw.addressZh.trim(),
     addressEn: raw.addressEn.trim(),
     phone: raw.phone.trim(),
@@ -65,7 +65,9 @@ export function checkInstitution(raw: InstitutionInput, creating: boolean) {
     visitingNotesEn: raw.visitingNotesEn.replace(/\r\n?/g, '\n').trim(),
   };
   const errors: Problems<InstitutionField> = {};
-  if (creating && !/^\d{4}$/.test(value.code)) errors.code = { key: 'institutions.error.code' };
+  // 0000 is no institution's code (a blank filled with zeros).
+  if (creating && (!/^\d{4}$/.test(value.code) || value.code === '0000'))
+    errors.code = { key: 'institutions.error.code' };
   if (!value.nameZh) errors.nameZh = { key: 'institutions.error.nameZhRequired' };
   if (!value.nameEn) errors.nameEn = { key: 'institutions.error.nameEnRequired' };
   for (const [field, max] of Object.entries(RECORD_LIMITS) as [Exclude<InstitutionField, 'code'>, number][]) {

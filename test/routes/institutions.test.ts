@@ -73,6 +73,16 @@ test('adding an institution: errors beside the fields with the answers kept, the
     nameEn: 'Taipei Prison',
   });
   assert.is(taken.status, 422, 'the code is in use');
+  // 0000 is no code, and a name another institution has cannot be told apart in the lists (found on review).
+  const alike = await ctx.agency.post('/backoffice/institutions', {
+    code: '0000',
+    nameZh: '桃園女子監獄',
+    nameEn: "TAOYUAN WOMEN'S PRISON",
+  });
+  assert.is(alike.status, 422);
+  assert.match(textOf(alike.text), '不可為 0000');
+  // Both names, in either case: each in the summary and beside its field.
+  assert.equal(textOf(alike.text).match(/已有其他機關使用這個名稱/g)?.length, 4);
   const added = await ctx.agency.post('/backoffice/institutions', {
     code: '3101',
     nameZh: '臺北監獄',

@@ -268,6 +268,10 @@ test('the back office lists the kiosks with their last use and revokes them; the
   const empty = await admin.post('/backoffice/kiosks', { name: '' });
   assert.is(empty.status, 422);
   assert.match(textOf(empty.text), '請輸入服務機名稱');
+  // A name of invisible characters only (a zero-width space) is no name (found on review).
+  const invisible = await admin.post('/backoffice/kiosks', { name: '\u200b\u200e' });
+  assert.is(invisible.status, 422);
+  assert.match(textOf(invisible.text), '請輸入服務機名稱');
 });
 
 test('a form too large for the portal, sent on a kiosk: its page in the kiosk, with 結束使用 still working', async (ctx) => {
