@@ -1,4 +1,5 @@
 import { Router, type Request, type Response, type NextFunction, type RequestHandler } from 'express';
+import type { MessageKey } from '../domain/i18n/i18n.ts';
 import { randomUUID } from 'node:crypto';
 import { listOwnDocuments, readDocument } from '../domain/applications/documents.ts';
 import { listUploads, removeUpload } from '../domain/applications/drafts.ts';
@@ -165,11 +166,7 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
       const values = readValues(req);
       const now = d.clock();
       const errors: Partial<Record<ApplicationField, FieldProblem>> = {};
-      if (res.locals.uploadError)
-        errors.files = {
-          key: res.locals.uploadError,
-          params: { limit: UPLOAD_LIMIT_MB[service], total: `> ${UPLOAD_LIMIT_MB[service]}`, file: '' },
-        };
+      if (res.locals.uploadError) errors.files = uploadProblem(res.locals.uploadError, UPLOAD_LIMIT_MB[service]);
       // Over a bound: the form comes back with its answers and kept files, and nothing else is done.
       if (res.locals.uploadRefused)
         return render(req, res, service, values, { errors, status: res.locals.uploadRefused });
@@ -335,8 +332,7 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
         };
         const errors: Partial<Record<ApplicationField, FieldProblem>> = {};
         const limit = UPLOAD_LIMIT_MB[start.service];
-        if (res.locals.uploadError)
-          errors.files = { key: res.locals.uploadError, params: { limit, total: `> ${limit}`, file: '' } };
+        if (res.locals.uploadError) errors.files = uploadProblem(res.locals.uploadError, limit);
         if (res.locals.uploadRefused)
           return renderCorrection(req, res, start, values, { errors, status: res.locals.uploadRefused });
         const keptBytes = start.documents
@@ -382,4 +378,12 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
   });
 
   return r;
+}
+
+/**
+ * The upload refused while it was being read: a request over the size bound is cut off before its total
+ * is known, so it is said without a figure ('more than 20 MB sent', not '> 20 MB').
+ */
+function uploadProblem(key: MessageKey, limit: number): FieldProblem {
+  return { key: key === 'error.upload.tooLarge' ? 'error.upload.tooLargeSent' : key, params: { limit, file: '' } };
 }

@@ -109,7 +109,7 @@ RUNS.forEach((run, index) => {
 
         const summary = page.getByRole('alert');
         await summary.waitFor();
-        assert.match(await summary.innerText(), '「notes.jpg」必須是 PDF、PNG、JPG 或 JPEG 檔');
+        assert.match(await summary.innerText(), '「notes.jpg」的內容不是 PDF、PNG 或 JPG 檔');
         assert.ok((await page.title()).startsWith(t('common.errorPrefix')));
         await checkA11y(page, `${run.name}: file refused`);
         // Nothing else was lost: answers kept, good files listed.

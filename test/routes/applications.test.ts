@@ -84,7 +84,7 @@ test('a bad file is refused by its content with its name, and nothing else enter
     ],
   );
   assert.is(res.status, 422);
-  assert.match(textOf(res.text), '「household.jpg」必須是 PDF、PNG、JPG 或 JPEG 檔');
+  assert.match(textOf(res.text), '「household.jpg」的內容不是 PDF、PNG 或 JPG 檔');
   assert.match(res.text, 'value="1024"');
   assert.match(res.text, '<option value="mother" selected>');
   assert.match(textOf(res.text), '身分證.jpg', 'the accepted file is listed, with its Chinese name intact');
@@ -227,7 +227,7 @@ test('a body larger than the service allows is refused before it is read, with t
     ['identityFiles', 'big.pdf', big],
   ]);
   assert.is(res.status, 413);
-  assert.match(textOf(res.text), '檔案合計不可超過 30 MB');
+  assert.match(textOf(res.text), '這次送出的檔案合計超過 30 MB，沒有收下');
   assert.match(res.text, 'class="error-summary"', 'the form again, with its error summary');
 });
 
@@ -345,7 +345,7 @@ test('a bad file is said together with every other problem of the form, in one a
   assert.is(res.status, 422);
   const text = textOf(res.text);
   for (const said of [
-    '「id.pdf」必須是 PDF、PNG、JPG 或 JPEG 檔',
+    '「id.pdf」的內容不是 PDF、PNG 或 JPG 檔',
     '在這個機關找不到這個呼號',
     '請選擇您與收容人的關係',
   ])

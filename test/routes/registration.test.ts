@@ -101,7 +101,10 @@ test('a birthday must be a real date in the past; a wrong ID shape is told apart
   );
   assert.is(future.status, 422);
   assert.match(textOf(future.text), '生日必須是今天以前的日期');
-  assert.match(textOf(future.text), '格式不正確：應為 1 個英文字母加 9 個數字');
+  assert.match(
+    textOf(future.text),
+    '格式不正確：應為 1 個英文字母加 9 個數字（身分證字號、新式居留證號，例如 A123456789），或 2 個英文字母加 8 個數字',
+  );
   const passwords = await c.post('/register/details', { ...person({ passwordConfirm: 'something else entirely' }) });
   assert.match(textOf(passwords.text), '兩次輸入的密碼不相同');
 });

@@ -147,7 +147,7 @@ test('a chunked application post far over the total is refused early with the fo
   );
   const text = textOf(res.text);
   assert.match(res.text, 'class="error-summary"');
-  assert.match(text, '檔案合計不可超過 20 MB');
+  assert.match(text, '這次送出的檔案合計超過 20 MB，沒有收下');
   assert.match(res.text, 'value="310567"', 'the answers are kept');
   assert.match(res.text, '<option value="mother" selected>');
   assert.match(res.text, /id="visitKind-onsite"[^>]*checked/);
@@ -169,7 +169,7 @@ test('a declared Content-Length over the total is refused before any file byte i
     [['identityFiles', 'big.pdf', big]],
   );
   assert.is(res.status, 413);
-  assert.match(textOf(res.text), '檔案合計不可超過 30 MB');
+  assert.match(textOf(res.text), '這次送出的檔案合計超過 30 MB，沒有收下');
   assert.match(res.text, 'value="1024"');
   assert.match(res.text, /<title>錯誤：/);
 });
