@@ -174,9 +174,10 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
       await keepUploadedFiles(req, res, service, values.submissionKey, 0, errors);
 
       const action = String(req.body?.action ?? 'submit');
-      const removeId = parseId(req.body?.remove);
-      if (removeId !== null) {
-        await removeUpload(d.pool, applicantId, values.submissionKey, removeId);
+      // A 移除 button pressed: never a submission, whatever its value (an id that is not one removes nothing).
+      if (req.body?.remove !== undefined) {
+        const removeId = parseId(req.body.remove);
+        if (removeId !== null) await removeUpload(d.pool, applicantId, values.submissionKey, removeId);
         return render(req, res, service, values, { errors, status: Object.keys(errors).length ? 422 : 200 });
       }
       if (action === 'lookup') {
@@ -339,9 +340,9 @@ export function applicationRoutes(d: RouteDeps, csrfCheck: RequestHandler): Rout
           .filter((doc) => keep.includes(doc.id))
           .reduce((sum, doc) => sum + doc.uploadedBytes, 0);
         await keepUploadedFiles(req, res, start.service, values.submissionKey, keptBytes, errors);
-        const removeId = parseId(req.body?.remove);
-        if (removeId !== null) {
-          await removeUpload(d.pool, req.user!.applicant.id, values.submissionKey, removeId);
+        if (req.body?.remove !== undefined) {
+          const removeId = parseId(req.body.remove);
+          if (removeId !== null) await removeUpload(d.pool, req.user!.applicant.id, values.submissionKey, removeId);
           return renderCorrection(req, res, start, values, { errors, status: Object.keys(errors).length ? 422 : 200 });
         }
         if (String(req.body?.action ?? 'submit') !== 'submit') {

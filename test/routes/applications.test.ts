@@ -98,6 +98,16 @@ test('submitting with the missing document completes the application once, even 
   alicePerson,
   pdf,
 }) => {
+  // A 移除 press with an id that is not one (an altered form) removes nothing and submits nothing.
+  for (const remove of ['-1', '99999999999999999999', 'x']) {
+    const removed = await alice.postMultipart(
+      '/applications/new/contact-book',
+      { action: 'submit', institution: '2477', callNumber: '1024', relationship: 'mother', remove },
+      [['relationshipFiles', 'household.pdf', pdf]],
+    );
+    assert.is(removed.status, 200, `remove=${remove}`);
+    assert.is((await app.db.pool.query('SELECT count(*)::int AS n FROM service_application')).rows[0].n, 0);
+  }
   const first = await alice.postMultipart(
     '/applications/new/contact-book',
     { action: 'submit', institution: '2477', callNumber: '1024', relationship: 'mother' },
@@ -344,11 +354,7 @@ test('a bad file is said together with every other problem of the form, in one a
   );
   assert.is(res.status, 422);
   const text = textOf(res.text);
-  for (const said of [
-    '「id.pdf」的內容不是 PDF、PNG 或 JPG 檔',
-    '在這個機關找不到這個呼號',
-    '請選擇您與收容人的關係',
-  ])
+  for (const said of ['「id.pdf」的內容不是 PDF、PNG 或 JPG 檔', '在這個機關找不到這個呼號', '請選擇您與收容人的關係'])
     assert.match(text, said);
   assert.match(res.text, 'value="9999"', 'what was typed is kept');
   assert.is(await count(), before, 'nothing saved');
