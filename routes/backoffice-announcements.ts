@@ -96,7 +96,8 @@ function messages(problems: AnnouncementProblems): Record<string, FieldMessage> 
           : `announcements.error.${name}`;
     else if (name === 'to')
       out[name] = problem === 'before_from' ? 'announcements.error.toBeforeFrom' : 'announcements.error.to';
-    else if (name === 'from') out[name] = 'announcements.error.from';
+    else if (name === 'from')
+      out[name] = problem === 'date' ? 'announcements.error.fromNotADate' : 'announcements.error.from';
     else if (name === 'status') out[name] = 'announcements.error.status';
     else out[name] = 'announcements.error.institution';
   }

@@ -168,6 +168,14 @@ test('wrong input comes back with clear messages and everything typed kept; noth
     (await app.db.pool.query(`SELECT publish_from FROM announcement WHERE title_zh = '手打日期'`)).rows[0].publish_from,
     '2026-11-25',
   );
+  // A date that does not exist is said as such, not as a date left out (found on review).
+  const noSuchDay = await admin.post(
+    '/backoffice/announcements',
+    form({ titleZh: '不存在的日期', from: '2026-02-30' }),
+  );
+  assert.is(noSuchDay.status, 422);
+  assert.match(textOf(noSuchDay.text), '開始日期不是有效的日期');
+  assert.not.match(textOf(noSuchDay.text), '請輸入公告開始日期');
 });
 
 test('scope: another institution’s announcement is 404 for its administrator; agency-wide only for the agency', async ({
