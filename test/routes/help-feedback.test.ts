@@ -180,7 +180,11 @@ test('意見信箱: sent with an address, answered by the institution, mailed, r
   assert.not.match((await other.get('/backoffice/feedback')).text, number, "another institution's queue");
   assert.is((await other.get(`/backoffice/feedback/${id}`)).status, 404);
   assert.is((await other.post(`/backoffice/feedback/${id}/reply`, { reply: '試試' })).status, 404);
-  assert.match((await agency.get('/backoffice/feedback')).text, number, 'the agency sees every queue');
+  const agencyQueue = await agency.get('/backoffice/feedback');
+  assert.match(agencyQueue.text, number, 'the agency sees every queue');
+  // Said as the agency's (it has no 本機關), and an institution's as its own.
+  assert.match(textOf(agencyQueue.text), '寄給各機關與矯正署的意見');
+  assert.match(textOf((await admin.get('/backoffice/feedback')).text), '寄給本機關的意見');
 
   // Before the reply: the number alone opens nothing; a wrong secret finds nothing.
   const alone = await c.post('/progress/feedback', { feedbackNumber: number, feedbackKey: '' });
