@@ -130,17 +130,29 @@ export type QueuedRequest = CorrectionRequest & {
   /** the current ID number, masked (a list) */
   nationalIdMasked: string;
   current: { name: string; nationalId: string; birthday: string };
+  /** accepted: the values the request replaced (the fields it changed) */
+  previous: Partial<Record<IdentityChange['field'], string>>;
+  decidedByName: string | null;
 };
 
-const QUEUE_SELECT = `SELECT ${COLUMNS}, a.name AS applicant_name, a.national_id AS applicant_national_id, a.birthday AS applicant_birthday
-  FROM applicant_correction_request r JOIN applicant a ON a.id = r.applicant_id`;
+const QUEUE_SELECT = `SELECT ${COLUMNS}, a.name AS applicant_name, a.national_id AS applicant_national_id, a.birthday AS applicant_birthday,
+         r.previous, s.name AS decided_by_name
+  FROM applicant_correction_request r JOIN applicant a ON a.id = r.applicant_id LEFT JOIN staff s ON s.id = r.decided_by`;
 
-type QueueRow = RequestRow & { applicant_name: string; applicant_national_id: string; applicant_birthday: string };
+type QueueRow = RequestRow & {
+  applicant_name: string;
+  applicant_national_id: string;
+  applicant_birthday: string;
+  previous: Partial<Record<IdentityChange['field'], string>> | null;
+  decided_by_name: string | null;
+};
 const toQueued = (r: QueueRow): QueuedRequest => ({
   ...toRequest(r),
   applicantName: r.applicant_name,
   nationalIdMasked: maskIdentityNumber(r.applicant_national_id),
   current: { name: r.applicant_name, nationalId: r.applicant_national_id, birthday: r.applicant_birthday },
+  previous: r.previous ?? {},
+  decidedByName: r.decided_by_name,
 });
 
 /** The pending requests of the families in the actor's scope, oldest first. */
@@ -228,8 +240,8 @@ export async function decideCorrectionRequest(
         changes.push({ field: 'birthday', old: a.birthday, new: row.birthday });
       if (await idTaken(tx, changes, a.id)) return { kind: 'errors', errors: { nationalId: 'error.family.idTaken' } };
       await tx.query(
-        `UPDATE applicant_correction_request SET status = 'accepted', decided_at = $2, decided_by = $3 WHERE id = $1`,
-        [row.id, now, actor.staffId],
+        `UPDATE applicant_correction_request SET status = 'accepted', decided_at = $2, decided_by = $3, previous = $4 WHERE id = $1`,
+        [row.id, now, actor.staffId, JSON.stringify(Object.fromEntries(changes.map((c) => [c.field, c.old])))],
       );
       await audit('family.correction_accepted', { applicantId: a.id });
       const request = { id: row.id, submittedAt: row.submitted_at };

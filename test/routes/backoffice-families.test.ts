@@ -225,6 +225,30 @@ test('the family asks for a correction on their profile; staff refuse with a rea
   assert.match(answered, '請附上戶籍資料');
   assert.match(answered, '送出更正申請', 'another request may be sent');
   assert.is((await app.db.pool.query('SELECT 1 FROM applicant_correction_request')).rowCount, 1);
+  // The refused request's page says who answered and when.
+  assert.match(textOf((await admin.get(link!)).text), /處理人員：\S+，\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}/);
+
+  // Accepted, the request's page still says what the name was before (found on review: it showed the new
+  // name as both 'now' and 'asked for').
+  await family.get('/account/profile');
+  const second = await family.post('/account/profile/correction', {
+    name: '王曉玫',
+    nationalId: '',
+    birthYear: '',
+    birthMonth: '',
+    birthDay: '',
+    reason: '附上戶籍資料',
+  });
+  assert.is(second.status, 303);
+  const secondLink = /href="(\/backoffice\/families\/requests\/\d+)"/.exec(
+    (await admin.get('/backoffice/families')).text,
+  )![1]!;
+  await admin.get(secondLink);
+  assert.is((await admin.post(`${secondLink}/decision`, { decision: 'accept' })).status, 303);
+  const decided = textOf((await admin.get(secondLink)).text);
+  assert.match(decided, '更正前');
+  assert.match(decided, /姓名\s*王小玫\s*王曉玫/);
+  assert.match(decided, /處理人員：\S+，/);
 });
 
 test('the staff pages are reached only through the back-office session', async ({ app }) => {
