@@ -5,6 +5,7 @@ import { assertMay, inScope, type StaffActor } from './shared/staff-actor.ts';
 import { recordStaffAction } from './shared/audit.ts';
 import { listInstitutions, type Institution } from './institutions.ts';
 import type { Locale } from './shared/locale.ts';
+import { withoutInvisible } from './shared/plain-text.ts';
 
 /**
  * 服務機 (issue 13): a waiting-room terminal turned into a kiosk of one institution. An administrator
@@ -43,10 +44,7 @@ export async function createKioskLink(
 ): Promise<CreateKioskResult> {
   assertMay(actor, 'kiosks');
   // Invisible characters (zero-width spaces, bidi controls) are dropped: a name of only those is no name.
-  const name = input.name
-    .replace(/[\p{Cc}\p{Cf}]/gu, '')
-    .trim()
-    .replace(/\s+/g, ' ');
+  const name = withoutInvisible(input.name).trim().replace(/\s+/g, ' ');
   // An institution named outside the actor's scope is not found; an administrator's own is the default.
   const named = input.institutionCode.trim();
   if (named && !inScope(actor, named)) return { kind: 'not_found' };

@@ -11,7 +11,7 @@ import { formatDate, taipeiToday } from '../shared/dates.ts';
 import type { Locale } from '../shared/locale.ts';
 import { enqueueMail } from '../shared/outbox.ts';
 import { assertMay, type StaffActor } from '../shared/staff-actor.ts';
-import { notifyCompanionLeft, notifyOthersOfCancellation } from '../bookings/notices.ts';
+import { notifyBooking, notifyCompanionLeft } from '../bookings/notices.ts';
 import { getBooking } from '../bookings/records.ts';
 
 /**
@@ -98,16 +98,18 @@ async function withdrawEverything(tx: Db, applicantId: number, now: Date) {
       `INSERT INTO visit_booking_event (booking_id, action, applicant_id, at) VALUES ($1, 'cancelled', $2, $3)`,
       [b.id, applicantId, now],
     );
-    // The other visitors must not come for a visit that no longer is.
-    await notifyOthersOfCancellation(tx, b.id, applicantId);
+    // The other visitors must not come for a visit that no longer is; the booker asked for no more mail.
+    await notifyBooking(tx, b.id, 'cancelled', { except: applicantId });
   }
-  const { rows: leaving } = await tx.query<{ name: string }>('SELECT name FROM applicant WHERE id = $1', [applicantId]);
   const left = await tx.query<{ booking_id: number }>(
     `DELETE FROM visit_booking_visitor v USING visit_booking b
       WHERE b.id = v.booking_id AND v.applicant_id = $1 AND v.position > 1
         AND b.status IN ('pending', 'approved') AND b.visit_date > $2::date RETURNING v.booking_id`,
     [applicantId, today],
   );
+  const { rows: leaving } = left.rows.length
+    ? await tx.query<{ name: string }>('SELECT name FROM applicant WHERE id = $1', [applicantId])
+    : { rows: [] };
   for (const b of left.rows) {
     await tx.query('UPDATE visit_booking SET version = version + 1 WHERE id = $1', [b.booking_id]);
     await tx.query(

@@ -111,7 +111,7 @@ async function recordStaffChange(
     details: { reason: c.reason },
     at: now,
   });
-  await notifyBooking(tx, c.bookingId, c.status, videoServiceUrl);
+  await notifyBooking(tx, c.bookingId, c.status, { videoServiceUrl });
 }
 
 /**
@@ -148,7 +148,10 @@ export async function decideBooking(
       return { status: d.decision === 'approve' ? 'approved' : 'rejected', reason };
     },
     then: (tx, decided) =>
-      notifyBooking(tx, bookingId, decided.status, videoServiceUrl, publicUrl ? { publicUrl, now } : undefined),
+      notifyBooking(tx, bookingId, decided.status, {
+        videoServiceUrl,
+        rating: publicUrl ? { publicUrl, now } : undefined,
+      }),
   });
 }
 

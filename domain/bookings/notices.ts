@@ -120,25 +120,26 @@ export function bookedMails(b: NoticeBooking): MailToSend[] {
   );
 }
 
-/** Every visitor of the booking is told, in the same transaction as the change. */
+/**
+ * Every visitor of the booking is told, in the same transaction as the change; `except`, a visitor whose
+ * own request made it (a booker closing their account asked for no more mail), is not.
+ */
 export async function notifyBooking(
   tx: Db,
   bookingId: number,
   event: BookingNoticeEvent,
-  videoServiceUrl = DEFAULT_VIDEO_SERVICE_URL,
-  rating?: RatingLinks,
+  opts: { videoServiceUrl?: string; rating?: RatingLinks; except?: number } = {},
 ): Promise<void> {
   const detail = await getBooking(tx, null, bookingId, 'zh-TW', false);
-  if (detail) await notifyVisitors(tx, detail, event, videoServiceUrl, rating);
-}
-
-/**
- * A booking cancelled because its booker closed their account: the other visitors are told (the booker
- * asked for no more mail), as a cancellation by the booker.
- */
-export async function notifyOthersOfCancellation(tx: Db, bookingId: number, bookerId: number): Promise<void> {
-  const detail = await getBooking(tx, null, bookingId, 'zh-TW', false);
-  if (detail) await notifyVisitors(tx, detail, 'cancelled', DEFAULT_VIDEO_SERVICE_URL, undefined, bookerId);
+  if (detail)
+    await notifyVisitors(
+      tx,
+      detail,
+      event,
+      opts.videoServiceUrl ?? DEFAULT_VIDEO_SERVICE_URL,
+      opts.rating,
+      opts.except,
+    );
 }
 
 /** The booker is told that another visitor withdrew (the booking stays). */

@@ -66,7 +66,6 @@ export type RecordOutcome =
   | { kind: 'errors'; errors: Problems<InstitutionField>; value: InstitutionInput }
   | { kind: 'not_found' };
 
-/** Adds an institution with the default parameters; a code already used is told on the code field. */
 /**
  * Another institution with the same name, in either language: families and staff choose institutions by
  * name in every list, so two alike could not be told apart.
@@ -80,6 +79,7 @@ async function nameTaken(db: Db, value: InstitutionInput, errors: Problems<Insti
   if (rows[0]?.en && !errors.nameEn) errors.nameEn = { key: 'institutions.error.nameTaken' };
 }
 
+/** Adds an institution with the default parameters; a code already used is told on the code field. */
 export async function createInstitution(
   pool: pg.Pool,
   who: StaffActor,

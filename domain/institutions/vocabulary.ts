@@ -1,5 +1,6 @@
 import type { MessageKey } from '../i18n/i18n.ts';
 import { isTime, minutesOf } from '../shared/dates.ts';
+import { withoutInvisible } from '../shared/plain-text.ts';
 
 /**
  * 機關資料管理 and 系統參數設定(機關): what an institution's record and parameters are, their bounds
@@ -56,8 +57,8 @@ const CONTROL_RE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 export function checkInstitution(raw: InstitutionInput, creating: boolean) {
   const value: InstitutionInput = {
     code: raw.code.normalize('NFKC').trim(),
-    nameZh: raw.nameZh.replace(/[\p{Cc}\p{Cf}]/gu, '').trim(),
-    nameEn: raw.nameEn.replace(/[\p{Cc}\p{Cf}]/gu, '').trim(),
+    nameZh: withoutInvisible(raw.nameZh).trim(),
+    nameEn: withoutInvisible(raw.nameEn).trim(),
     addressZh: raw.addressZh.trim(),
     addressEn: raw.addressEn.trim(),
     phone: raw.phone.trim(),

@@ -1,5 +1,8 @@
 import { escapeHtml } from './html.ts';
 
+/** Without control and format characters (zero-width spaces, bidi controls): only what a person can see. */
+export const withoutInvisible = (s: string): string => s.replace(/[\p{Cc}\p{Cf}]/gu, '');
+
 /**
  * Plain text as staff type it (公告), shown as HTML: everything escaped, blank lines making paragraphs,
  * single line breaks kept, and http(s) addresses made links. No markup typed by anyone reaches the page,

@@ -1,5 +1,6 @@
 import type { MessageKey } from '../i18n/i18n.ts';
 import type { Db } from '../platform/db.ts';
+import { withoutInvisible } from './plain-text.ts';
 
 /** A file as sent in a form, and what every upload check shares. */
 
@@ -12,7 +13,7 @@ export const MB = 1024 * 1024;
 /** A file name fit to show and store: no path, no control characters, at most 255 characters. */
 export function cleanFileName(raw: string): string {
   const base = raw.normalize('NFC').split(/[\\/]/).pop() ?? '';
-  const cleaned = base.replace(/[\p{Cc}\p{Cf}]/gu, '').trim();
+  const cleaned = withoutInvisible(base).trim();
   return [...(cleaned || 'file')].slice(0, 120).join('');
 }
 
